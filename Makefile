@@ -1,0 +1,93 @@
+# Qflow Console — two commands on a fresh Debian 12 machine:
+#   make demo   installs what is missing, builds, opens the app on the embedded sandbox
+#   make test   the whole suite (what CI runs)
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+APP_BIN    := $(TARGET_DIR)/debug/qflow-console
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export CARGO_TERM_COLOR ?= never
+
+# Debian packages: Tauri's WebKitGTK stack, and for tests Xvfb, WebKitWebDriver and a real Secret Service.
+DEB_PKGS := build-essential pkg-config curl file libssl-dev libxdo-dev librsvg2-dev \
+            libwebkit2gtk-4.1-dev libayatana-appindicator3-dev \
+            webkit2gtk-driver xvfb xauth gnome-keyring dbus dbus-x11 libsecret-tools
+
+.PHONY: help deps deps-system deps-rust deps-node ui build demo run test test-rust test-ui test-keyring \
+        test-e2e lint fmt bindings bench clean
+
+help:
+	@echo "make demo   - install missing packages, build, open the app on the sandbox with sample data"
+	@echo "make test   - the whole suite (lint, Rust unit + contract tests, UI tests, keychain, E2E)"
+	@echo "make bench  - benchmarks (merge engine vs handlebars/mustache)"
+
+## ---- set-up ---------------------------------------------------------------------------------
+deps: deps-system deps-rust deps-node
+
+deps-system:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@command -v node >/dev/null || { echo "Node.js >= 20 is required (apt-get install nodejs, or nodesource)"; exit 1; }
+	@node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' || { echo "Node.js >= 20 is required; found $$(node --version)"; exit 1; }
+
+deps-rust:
+	@command -v cargo >/dev/null || { echo "Rust is required: install rustup (https://rustup.rs) and re-run"; exit 1; }
+	@command -v tauri-driver >/dev/null || [ -x "$$HOME/.cargo/bin/tauri-driver" ] || cargo install tauri-driver --version 2.1.0 --locked
+
+deps-node: ui/node_modules/.package-lock.json
+
+ui/node_modules/.package-lock.json: ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund --loglevel=error
+
+## ---- build ----------------------------------------------------------------------------------
+ui: deps-node
+	cd ui && npm run build
+
+# custom-protocol is a default feature: this is the production-mode binary with the real CSP.
+build: ui
+	cargo build -p qflow-console
+
+demo: deps build
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then echo "No display: run 'make demo' in a desktop session (or under xvfb-run)."; exit 1; fi
+	$(APP_BIN) --demo
+
+run: build
+	$(APP_BIN)
+
+## ---- checks ---------------------------------------------------------------------------------
+test: deps ui lint test-rust test-ui test-keyring test-e2e
+	@echo "make test: all suites passed"
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cd ui && npx tsc --noEmit && npx eslint . --max-warnings 0
+
+test-rust:
+	cargo test --workspace
+
+test-ui: deps-node
+	cd ui && npx vitest run
+
+# Keychain round trip against a real Secret Service (gnome-keyring in a private D-Bus session).
+test-keyring:
+	tests/support/with-keyring.sh cargo test -p qflow-core --lib -- --ignored keyring
+
+test-e2e: build
+	QFLOW_APP_BIN=$(APP_BIN) tests/e2e/run.sh
+
+fmt:
+	cargo fmt --all
+	cd ui && npx eslint . --fix
+
+bench:
+	cargo bench -p qflow-core --bench merge -- --warm-up-time 1 --measurement-time 3
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules

@@ -1,0 +1,58 @@
+//! The IPC surface: each command parses its request, calls the handler and maps the error to
+//! the one `ErrorBody` shape. No logic here.
+
+use qflow_core::ErrorBody;
+use tauri::State;
+
+use super::handlers::{self, AppState};
+use super::ipc::*;
+
+type Reply<T> = Result<T, ErrorBody>;
+
+/// Log the code (never the message: it may quote user input) and hand the body to the UI.
+fn reply<T>(command: &str, r: qflow_core::Result<T>) -> Reply<T> {
+    r.map_err(|e| {
+        tracing::warn!(command, code = e.code(), "command failed");
+        e.body()
+    })
+}
+
+#[tauri::command]
+pub async fn app_info(state: State<'_, AppState>) -> Reply<AppInfo> {
+    reply("app_info", handlers::app_info(&state).await)
+}
+
+#[tauri::command]
+pub async fn resume_session(state: State<'_, AppState>) -> Reply<Option<SignedIn>> {
+    reply("resume_session", handlers::resume(&state).await)
+}
+
+#[tauri::command]
+pub async fn demo_sign_in(state: State<'_, AppState>) -> Reply<SignedIn> {
+    reply("demo_sign_in", handlers::demo_sign_in(&state).await)
+}
+
+#[tauri::command]
+pub async fn sign_in(state: State<'_, AppState>, req: SignInRequest) -> Reply<SignedIn> {
+    reply("sign_in", handlers::sign_in(&state, req).await)
+}
+
+#[tauri::command]
+pub async fn sign_out(state: State<'_, AppState>) -> Reply<()> {
+    reply("sign_out", handlers::sign_out(&state).await)
+}
+
+#[tauri::command]
+pub async fn events_list(state: State<'_, AppState>, req: EventsListRequest) -> Reply<Vec<EventRow>> {
+    reply("events_list", handlers::events_list(&state, req).await)
+}
+
+#[tauri::command]
+pub async fn attendee_counts(state: State<'_, AppState>, req: AttendeeCountsRequest) -> Reply<Vec<AttendeeCount>> {
+    reply("attendee_counts", handlers::attendee_counts(&state, req).await)
+}
+
+#[tauri::command]
+pub async fn guests_page(state: State<'_, AppState>, req: GuestsPageRequest) -> Reply<GuestsPage> {
+    reply("guests_page", handlers::guests_page(&state, req).await)
+}

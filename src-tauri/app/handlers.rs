@@ -1,0 +1,495 @@
+//! What each command does, as plain async functions over `AppState`: no Tauri types here, so
+//! the tests drive them directly against the sandbox. `commands.rs` only adapts them to IPC.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use qflow_core::api::Client;
+use qflow_core::models::Guest;
+use qflow_core::profiles::Profiles;
+use qflow_core::secrets::{Credentials, SharedSecretStore};
+use qflow_core::session::{self, Target};
+use qflow_core::{Error, Result, Secret};
+use qflow_sandbox::{Sandbox, SandboxConfig};
+use tokio::sync::{Mutex, RwLock};
+use uuid::Uuid;
+
+use super::ipc::*;
+use super::AppOptions;
+
+/// Page size cap: the UI asks for what it shows, never the whole list.
+pub const MAX_PAGE: u32 = 500;
+/// `attendee_counts` loads at most this many lists per call (each is one request).
+pub const MAX_COUNT_EVENTS: usize = 25;
+/// The profile name shown while signed in to the embedded sandbox.
+pub const DEMO_PROFILE: &str = "demo";
+
+/// Everything the commands share.
+pub struct AppState {
+    pub demo: bool,
+    pub target: Target,
+    store: SharedSecretStore,
+    sandbox_config: SandboxConfig,
+    session: RwLock<Option<Arc<Session>>>,
+    sandbox: Mutex<Option<Sandbox>>,
+}
+
+/// One signed-in account: its client and the attendee lists loaded so far.
+pub struct Session {
+    pub info: SignedIn,
+    client: Client,
+    guests: Mutex<HashMap<Uuid, Arc<Vec<Guest>>>>,
+}
+
+impl Session {
+    fn new(info: SignedIn, client: Client) -> Arc<Session> {
+        Arc::new(Session { info, client, guests: Mutex::new(HashMap::new()) })
+    }
+
+    /// The event's attendees, sorted by name; from the cache unless `refresh`.
+    async fn guests(&self, event_id: Uuid, refresh: bool, background: bool) -> Result<Arc<Vec<Guest>>> {
+        if !refresh {
+            if let Some(list) = self.guests.lock().await.get(&event_id) {
+                return Ok(Arc::clone(list));
+            }
+        }
+        let client = if background { self.client.background() } else { self.client.clone() };
+        let mut list = client.guests_list(event_id).await?;
+        list.sort_by_cached_key(|g| (g.last_name.to_lowercase(), g.first_name.to_lowercase(), g.email.to_lowercase()));
+        let list = Arc::new(list);
+        self.guests.lock().await.insert(event_id, Arc::clone(&list));
+        Ok(list)
+    }
+
+    async fn cached_count(&self, event_id: Uuid) -> Option<u32> {
+        self.guests.lock().await.get(&event_id).map(|l| count(l.len()))
+    }
+}
+
+impl AppState {
+    pub fn new(opts: &AppOptions, store: SharedSecretStore) -> AppState {
+        AppState {
+            demo: opts.demo,
+            target: Target {
+                profile: opts.profile.clone(),
+                api_base: opts.api_base.clone(),
+                identity_url: opts.identity_url.clone(),
+            },
+            store,
+            sandbox_config: SandboxConfig::default(),
+            session: RwLock::new(None),
+            sandbox: Mutex::new(None),
+        }
+    }
+
+    /// Tests use a smaller sandbox.
+    pub fn with_sandbox_config(mut self, cfg: SandboxConfig) -> AppState {
+        self.sandbox_config = cfg;
+        self
+    }
+
+    async fn current(&self) -> Result<Arc<Session>> {
+        self.session
+            .read()
+            .await
+            .clone()
+            .ok_or_else(|| Error::NotSignedIn("You are not signed in".into()))
+    }
+
+    async fn set_session(&self, s: Arc<Session>) -> SignedIn {
+        let info = s.info.clone();
+        *self.session.write().await = Some(s);
+        info
+    }
+
+    /// Stop the embedded sandbox, if one runs (window closed).
+    pub async fn shutdown(&self) {
+        if let Some(sb) = self.sandbox.lock().await.take() {
+            sb.shutdown().await;
+        }
+    }
+}
+
+pub async fn app_info(state: &AppState) -> Result<AppInfo> {
+    let signed_in = state.session.read().await.as_ref().map(|s| s.info.clone());
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        demo: state.demo,
+        profile: state.target.profile.clone(),
+        signed_in,
+        saved: saved_profile(&state.target.profile),
+    })
+}
+
+/// The saved settings of `profile`; an unreadable file only costs the prefill.
+fn saved_profile(profile: &str) -> Option<SavedProfile> {
+    match Profiles::open_default().and_then(|p| p.get(profile)) {
+        Ok(p) => p.map(|p| SavedProfile {
+            name: p.name,
+            api_base: p.api_base,
+            identity_url: p.identity_url,
+            client_id: p.client_id,
+            username: p.username,
+        }),
+        Err(e) => {
+            tracing::warn!(code = e.code(), "could not read the saved profile");
+            None
+        }
+    }
+}
+
+/// Pick up the saved sign-in of the start-up profile (keychain or `QFLOW_*` variables) without
+/// a request. `None` when there is none to resume.
+pub async fn resume(state: &AppState) -> Result<Option<SignedIn>> {
+    if let Some(s) = state.session.read().await.as_ref() {
+        return Ok(Some(s.info.clone()));
+    }
+    if state.demo {
+        return Ok(None);
+    }
+    match session::connect(&state.target, &state.store).await {
+        Ok((resolved, client)) => {
+            let info = SignedIn {
+                profile: resolved.profile.clone(),
+                username: resolved.credentials.username.clone(),
+                api_base: resolved.api_base.clone(),
+                demo: false,
+            };
+            Ok(Some(state.set_session(Session::new(info, client)).await))
+        }
+        Err(Error::NotSignedIn(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Start the embedded sandbox (once) and sign in with its demo account, held in memory only.
+pub async fn demo_sign_in(state: &AppState) -> Result<SignedIn> {
+    let (api_base, identity_url) = {
+        let mut guard = state.sandbox.lock().await;
+        if guard.is_none() {
+            let sb = Sandbox::start(state.sandbox_config.clone())
+                .await
+                .map_err(|e| Error::Storage(format!("Could not start the demo sandbox on 127.0.0.1: {e}")))?;
+            *guard = Some(sb);
+        }
+        let sb = guard.as_ref().expect("started above");
+        (sb.api_base(), sb.identity_url())
+    };
+    let credentials = Credentials {
+        client_id: qflow_sandbox::DEMO_CLIENT_ID.to_owned(),
+        username: qflow_sandbox::DEMO_USERNAME.to_owned(),
+        client_secret: Secret::new(qflow_sandbox::DEMO_CLIENT_SECRET),
+        password: Secret::new(qflow_sandbox::DEMO_PASSWORD),
+        client_key: Secret::new(qflow_sandbox::CLIENT_KEY),
+    };
+    let client = session::client_for(&api_base, &identity_url, credentials)?;
+    client.sign_in().await?;
+    let info = SignedIn {
+        profile: DEMO_PROFILE.to_owned(),
+        username: qflow_sandbox::DEMO_USERNAME.to_owned(),
+        api_base,
+        demo: true,
+    };
+    Ok(state.set_session(Session::new(info, client)).await)
+}
+
+/// Prove the credentials, store the secrets in the keychain and the rest in the profile file.
+pub async fn sign_in(state: &AppState, req: SignInRequest) -> Result<SignedIn> {
+    let non_empty = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let target = Target {
+        profile: req.profile.trim().to_owned(),
+        api_base: non_empty(req.api_base).or_else(|| state.target.api_base.clone()),
+        identity_url: non_empty(req.identity_url).or_else(|| state.target.identity_url.clone()),
+    };
+    let credentials = Credentials {
+        client_id: req.client_id.trim().to_owned(),
+        username: req.username.trim().to_owned(),
+        client_secret: req.client_secret,
+        password: req.password,
+        client_key: req.client_key,
+    };
+    let profile = session::login(&target, credentials.clone(), &state.store).await?;
+    let client = session::client_for(&profile.api_base, &profile.identity_url, credentials)?;
+    let info = SignedIn { profile: profile.name, username: profile.username, api_base: profile.api_base, demo: false };
+    Ok(state.set_session(Session::new(info, client)).await)
+}
+
+/// Forget the session; for a real profile also remove its secrets from the keychain.
+pub async fn sign_out(state: &AppState) -> Result<()> {
+    let previous = state.session.write().await.take();
+    if let Some(s) = previous {
+        if !s.info.demo {
+            session::logout(&s.info.profile, &state.store).await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn events_list(state: &AppState, req: EventsListRequest) -> Result<Vec<EventRow>> {
+    let now = Utc::now().naive_utc();
+    let from = match req.from.as_deref() {
+        Some(v) if !v.trim().is_empty() => parse_when("from", v, NaiveTime::MIN)?,
+        _ => now - Duration::days(30),
+    };
+    let to = match req.to.as_deref() {
+        Some(v) if !v.trim().is_empty() => parse_when("to", v, end_of_day())?,
+        _ => now + Duration::days(183),
+    };
+    if from > to {
+        return Err(Error::invalid("to", "must not be before 'from'"));
+    }
+    let session = state.current().await?;
+    let mut events = session.client.events_list(from, to).await?;
+    events.sort_by_key(|e| e.start_time);
+    let mut rows = Vec::with_capacity(events.len());
+    for e in events {
+        // An event without an id cannot be opened; the API always sends one on reads.
+        let Some(id) = e.id else { continue };
+        rows.push(EventRow {
+            id: id.to_string(),
+            title: e.title,
+            start_time: e.start_time.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            end_time: e.end_time.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            time_zone_id: e.time_zone_id,
+            attendee_count: session.cached_count(id).await,
+        });
+    }
+    Ok(rows)
+}
+
+/// Attendee counts for the list, loaded at background priority so they never delay a click.
+pub async fn attendee_counts(state: &AppState, req: AttendeeCountsRequest) -> Result<Vec<AttendeeCount>> {
+    if req.event_ids.len() > MAX_COUNT_EVENTS {
+        return Err(Error::invalid("eventIds", format!("at most {MAX_COUNT_EVENTS} events per call")));
+    }
+    let ids = req.event_ids.iter().map(|v| parse_id("eventIds", v)).collect::<Result<Vec<_>>>()?;
+    let session = state.current().await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let list = session.guests(id, false, true).await?;
+        out.push(AttendeeCount { event_id: id.to_string(), count: count(list.len()) });
+    }
+    Ok(out)
+}
+
+pub async fn guests_page(state: &AppState, req: GuestsPageRequest) -> Result<GuestsPage> {
+    let event_id = parse_id("eventId", &req.event_id)?;
+    if req.limit == 0 || req.limit > MAX_PAGE {
+        return Err(Error::invalid("limit", format!("must be between 1 and {MAX_PAGE}")));
+    }
+    let session = state.current().await?;
+    let list = session.guests(event_id, req.refresh, false).await?;
+    let words: Vec<String> = req.query.split_whitespace().map(str::to_lowercase).collect();
+    let matching: Vec<&Guest> = list.iter().filter(|g| matches(g, &words)).collect();
+    let rows = matching
+        .iter()
+        .skip(req.offset as usize)
+        .take(req.limit as usize)
+        .map(|g| GuestRow {
+            id: g.id.to_string(),
+            first_name: g.first_name.clone(),
+            last_name: g.last_name.clone(),
+            email: g.email.clone(),
+            barcode: g.barcode.clone(),
+            tags: g.tags.clone(),
+            checked_in: g.checked_in.unwrap_or(false),
+        })
+        .collect();
+    Ok(GuestsPage {
+        event_id: event_id.to_string(),
+        total: count(list.len()),
+        matched: count(matching.len()),
+        offset: req.offset,
+        rows,
+    })
+}
+
+/// Every word appears (case-insensitively) in the name, email, barcode or tags.
+fn matches(g: &Guest, words: &[String]) -> bool {
+    if words.is_empty() {
+        return true;
+    }
+    let hay = format!(
+        "{} {} {} {} {} {}",
+        g.first_name,
+        g.last_name,
+        g.other_names.as_deref().unwrap_or(""),
+        g.email,
+        g.barcode.as_deref().unwrap_or(""),
+        g.tags.as_deref().unwrap_or("")
+    )
+    .to_lowercase();
+    words.iter().all(|w| hay.contains(w.as_str()))
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn parse_id(field: &str, value: &str) -> Result<Uuid> {
+    Uuid::parse_str(value.trim()).map_err(|_| Error::invalid(field, format!("'{value}' is not a valid GUID")))
+}
+
+fn end_of_day() -> NaiveTime {
+    NaiveTime::from_hms_opt(23, 59, 59).expect("valid time")
+}
+
+/// `YYYY-MM-DD` (at `day_time`) or `YYYY-MM-DDTHH:MM[:SS]`.
+fn parse_when(field: &str, value: &str, day_time: NaiveTime) -> Result<NaiveDateTime> {
+    let v = value.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        return Ok(d.and_time(day_time));
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(v, fmt) {
+            return Ok(t);
+        }
+    }
+    Err(Error::invalid(field, format!("'{value}' is not a date (YYYY-MM-DD) or local date-time (YYYY-MM-DDTHH:MM:SS)")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qflow_core::secrets::MemoryStore;
+
+    fn opts() -> AppOptions {
+        AppOptions { demo: true, profile: "default".into(), api_base: None, identity_url: None }
+    }
+
+    fn state() -> (Arc<MemoryStore>, AppState) {
+        let mem = Arc::new(MemoryStore::new());
+        let store: SharedSecretStore = mem.clone();
+        let cfg = SandboxConfig { attendees: 300, ..SandboxConfig::default() };
+        (mem, AppState::new(&opts(), store).with_sandbox_config(cfg))
+    }
+
+    fn page(event_id: &str, query: &str, offset: u32, limit: u32) -> GuestsPageRequest {
+        GuestsPageRequest { event_id: event_id.into(), query: query.into(), offset, limit, refresh: false }
+    }
+
+    #[tokio::test]
+    async fn commands_need_a_session() {
+        let (_, st) = state();
+        let e = events_list(&st, EventsListRequest::default()).await.unwrap_err();
+        assert_eq!(e.body().code, "not_signed_in");
+        let info = app_info(&st).await.unwrap();
+        assert!(info.demo);
+        assert!(info.signed_in.is_none());
+    }
+
+    #[tokio::test]
+    async fn demo_sign_in_lists_seeded_events_and_pages_attendees() {
+        let (mem, st) = state();
+        let who = demo_sign_in(&st).await.unwrap();
+        assert!(who.demo);
+        assert_eq!(who.profile, DEMO_PROFILE);
+        assert!(who.api_base.starts_with("http://127.0.0.1:"));
+        // Demo credentials never reach the keychain.
+        assert!(mem.is_empty());
+        assert_eq!(app_info(&st).await.unwrap().signed_in, Some(who));
+
+        let events = events_list(&st, EventsListRequest::default()).await.unwrap();
+        assert_eq!(events.len(), 3, "{events:?}");
+        assert!(events.windows(2).all(|w| w[0].start_time <= w[1].start_time));
+        assert!(events.iter().all(|e| e.attendee_count.is_none()));
+
+        let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+        let counts = attendee_counts(&st, AttendeeCountsRequest { event_ids: ids.clone() }).await.unwrap();
+        assert_eq!(counts.iter().map(|c| c.count).sum::<u32>(), 300);
+        // Counts are remembered for the next listing.
+        let again = events_list(&st, EventsListRequest::default()).await.unwrap();
+        assert!(again.iter().all(|e| e.attendee_count.is_some()));
+
+        let first = &ids[0];
+        let total = counts[0].count;
+        let p = guests_page(&st, page(first, "", 0, 25)).await.unwrap();
+        assert_eq!(p.total, total);
+        assert_eq!(p.matched, total);
+        assert_eq!(p.rows.len(), 25.min(total as usize));
+        let rest = guests_page(&st, page(first, "", 25, MAX_PAGE)).await.unwrap();
+        assert_eq!(rest.rows.len() as u32, total.saturating_sub(25));
+        assert!(p.rows.iter().all(|r| !rest.rows.iter().any(|o| o.id == r.id)), "pages overlap");
+
+        // Search: case-insensitive over email, and every word must match.
+        let someone = &p.rows[3];
+        let q = someone.email.to_uppercase();
+        let found = guests_page(&st, page(first, &q, 0, 10)).await.unwrap();
+        assert!(found.matched >= 1);
+        assert!(found.rows.iter().any(|r| r.id == someone.id));
+        let none = guests_page(&st, page(first, &format!("{q} no-such-word-zz"), 0, 10)).await.unwrap();
+        assert_eq!(none.matched, 0);
+        assert_eq!(none.total, total);
+
+        sign_out(&st).await.unwrap();
+        assert!(app_info(&st).await.unwrap().signed_in.is_none());
+        st.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn bad_input_is_rejected_with_the_field() {
+        let (_, st) = state();
+        demo_sign_in(&st).await.unwrap();
+        let e = guests_page(&st, page("nope", "", 0, 10)).await.unwrap_err().body();
+        assert_eq!((e.code.as_str(), e.field.as_deref()), ("invalid_input", Some("eventId")));
+        let id = Uuid::new_v4().to_string();
+        let e = guests_page(&st, page(&id, "", 0, MAX_PAGE + 1)).await.unwrap_err().body();
+        assert_eq!(e.field.as_deref(), Some("limit"));
+        let e = events_list(&st, EventsListRequest { from: Some("2026-13-01".into()), to: None }).await.unwrap_err();
+        assert_eq!(e.body().field.as_deref(), Some("from"));
+        let e = events_list(&st, EventsListRequest { from: Some("2026-05-02".into()), to: Some("2026-05-01".into()) })
+            .await
+            .unwrap_err();
+        assert_eq!(e.body().field.as_deref(), Some("to"));
+        let many = AttendeeCountsRequest { event_ids: vec![id; MAX_COUNT_EVENTS + 1] };
+        assert_eq!(attendee_counts(&st, many).await.unwrap_err().body().field.as_deref(), Some("eventIds"));
+        st.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn sign_in_rejects_missing_fields_before_any_request() {
+        let (mem, st) = state();
+        let req = SignInRequest {
+            profile: "work".into(),
+            api_base: Some("http://127.0.0.1:9".into()),
+            identity_url: None,
+            client_id: "cid".into(),
+            username: "  ".into(),
+            password: Secret::new("pw"),
+            client_secret: Secret::new("cs"),
+            client_key: Secret::new("ck"),
+        };
+        let e = sign_in(&st, req).await.unwrap_err().body();
+        assert_eq!((e.code.as_str(), e.field.as_deref()), ("invalid_input", Some("username")));
+        assert!(mem.is_empty());
+        assert!(app_info(&st).await.unwrap().signed_in.is_none());
+    }
+
+    #[test]
+    fn dates_and_date_times_parse() {
+        let d = parse_when("from", "2026-05-01", NaiveTime::MIN).unwrap();
+        assert_eq!(d.to_string(), "2026-05-01 00:00:00");
+        let d = parse_when("to", "2026-05-01", end_of_day()).unwrap();
+        assert_eq!(d.to_string(), "2026-05-01 23:59:59");
+        assert_eq!(parse_when("to", "2026-05-01T10:30", end_of_day()).unwrap().to_string(), "2026-05-01 10:30:00");
+        assert!(parse_when("to", "tomorrow", end_of_day()).is_err());
+    }
+
+    #[test]
+    fn search_matches_every_word_anywhere() {
+        let g = Guest {
+            first_name: "Zoë".into(),
+            last_name: "Ødegård".into(),
+            email: "z@example.com".into(),
+            tags: Some("VIP,Speaker".into()),
+            barcode: Some("QF-0042".into()),
+            ..Guest::default()
+        };
+        let w = |q: &str| q.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>();
+        assert!(matches(&g, &w("")));
+        assert!(matches(&g, &w("zoë speaker")));
+        assert!(matches(&g, &w("ØDEGÅRD qf-0042")));
+        assert!(!matches(&g, &w("zoë staff")));
+    }
+}

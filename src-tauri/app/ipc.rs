@@ -1,0 +1,157 @@
+//! What crosses IPC: one request and one response type per command, exported to
+//! `ui/src/bindings/` by ts-rs (`cargo test` writes them; `tests/bindings_fresh.rs` fails when
+//! the checked-in files drift). These types stand alone (no core types inside) so the UI gets
+//! only what it shows, and secrets only ever travel UI → Rust, once.
+
+use qflow_core::Secret;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// `app_info`: what the window needs before its first screen.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct AppInfo {
+    pub version: String,
+    /// Started with `--demo`: the UI signs in to the embedded sandbox at once.
+    pub demo: bool,
+    /// The profile named on the command line (or `default`).
+    pub profile: String,
+    pub signed_in: Option<SignedIn>,
+    /// The profile's saved, non-secret settings, to prefill the sign-in form.
+    pub saved: Option<SavedProfile>,
+}
+
+/// Who is signed in. Never carries a secret.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct SignedIn {
+    pub profile: String,
+    pub username: String,
+    pub api_base: String,
+    /// Signed in to the embedded sandbox with sample data.
+    pub demo: bool,
+}
+
+/// A profile's non-secret settings.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct SavedProfile {
+    pub name: String,
+    pub api_base: String,
+    pub identity_url: String,
+    pub client_id: String,
+    pub username: String,
+}
+
+/// `sign_in`: the form. The three secrets are deserialized straight into `Secret` (no Debug
+/// output, zeroed on drop), go to the keychain and are never sent back.
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct SignInRequest {
+    pub profile: String,
+    /// Empty or absent: the profile's saved value, else production.
+    #[serde(default)]
+    pub api_base: Option<String>,
+    #[serde(default)]
+    pub identity_url: Option<String>,
+    pub client_id: String,
+    pub username: String,
+    #[ts(type = "string")]
+    pub password: Secret,
+    #[ts(type = "string")]
+    pub client_secret: Secret,
+    #[ts(type = "string")]
+    pub client_key: Secret,
+}
+
+/// `events_list`: dates (`YYYY-MM-DD`) or local date-times (`YYYY-MM-DDTHH:MM:SS`).
+/// Absent: 30 days back to 6 months ahead.
+#[derive(Deserialize, Serialize, Clone, Debug, Default, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct EventsListRequest {
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+/// One event in the list.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct EventRow {
+    pub id: String,
+    pub title: String,
+    /// Local time in `timeZoneId`, no offset (as the API sends it).
+    pub start_time: String,
+    pub end_time: String,
+    pub time_zone_id: String,
+    /// Known once the attendee list was loaded (`attendee_counts` or `guests_page`).
+    pub attendee_count: Option<u32>,
+}
+
+/// `attendee_counts`: at most `MAX_COUNT_EVENTS` ids per call.
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct AttendeeCountsRequest {
+    pub event_ids: Vec<String>,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct AttendeeCount {
+    pub event_id: String,
+    pub count: u32,
+}
+
+/// `guests_page`: one page of an event's attendees, filtered in Rust.
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct GuestsPageRequest {
+    pub event_id: String,
+    /// Case-insensitive; every word must appear in name, email, barcode or tags.
+    #[serde(default)]
+    pub query: String,
+    #[serde(default)]
+    pub offset: u32,
+    /// 1..=500.
+    pub limit: u32,
+    /// Reload the list from Qflow instead of the cached copy.
+    #[serde(default)]
+    pub refresh: bool,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct GuestsPage {
+    pub event_id: String,
+    /// Attendees of the event.
+    pub total: u32,
+    /// Attendees matching the query.
+    pub matched: u32,
+    pub offset: u32,
+    pub rows: Vec<GuestRow>,
+}
+
+/// What the attendee table shows of a guest.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct GuestRow {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub barcode: Option<String>,
+    pub tags: Option<String>,
+    pub checked_in: bool,
+}

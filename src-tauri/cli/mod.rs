@@ -1,0 +1,235 @@
+//! The CLI: the same binary as the desktop app, the same core. This layer only parses argv,
+//! calls `qflow_core` and prints; every rule lives in core and is shared with the GUI.
+//!
+//! Exit status: 0 success; 1 the API or a check said no; 2 usage error or bad input.
+
+mod auth;
+mod domain;
+mod events;
+mod guests;
+mod import;
+mod output;
+mod render;
+mod sandbox;
+mod templates;
+mod webhook;
+
+use clap::{Parser, Subcommand};
+use qflow_core::secrets::{KeyringStore, SharedSecretStore};
+use qflow_core::session::{self, Target};
+use qflow_core::api::{ApiRequest, Client};
+use qflow_core::{Error, Result};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Qflow Console: desktop admin console and CLI for the Qflow API.
+///
+/// With no command it opens the desktop window.
+#[derive(Parser, Debug)]
+#[command(name = "qflow-console", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Which saved sign-in to use.
+    #[arg(long, global = true, env = "QFLOW_PROFILE", default_value = "default", value_name = "NAME")]
+    pub profile: String,
+    /// Qflow API base URL [default: the profile's, else https://api-uksouth-01.qflowhub.io].
+    #[arg(long, global = true, env = "QFLOW_API_BASE", value_name = "URL")]
+    pub api_base: Option<String>,
+    /// OAuth token endpoint [default: the profile's, else https://identity.qflowhub.io/core/connect/token].
+    #[arg(long, global = true, env = "QFLOW_IDENTITY_URL", value_name = "URL")]
+    pub identity_url: Option<String>,
+    /// Machine-readable output on stdout: the API's objects unchanged.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Use the embedded sandbox with sample data (the window, or a command against a private sandbox).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Sign in: asks for password, client secret and client key, proves them, stores them in the keychain.
+    Login(auth::LoginArgs),
+    /// Remove the profile's secrets from the keychain.
+    Logout,
+    /// Serve the embedded Qflow sandbox on 127.0.0.1 until interrupted.
+    Sandbox(sandbox::SandboxArgs),
+    /// List events.
+    Events {
+        #[command(subcommand)]
+        cmd: events::EventsCmd,
+    },
+    /// One event.
+    Event {
+        #[command(subcommand)]
+        cmd: events::EventCmd,
+    },
+    /// List or import attendees.
+    Guests {
+        #[command(subcommand)]
+        cmd: guests::GuestsCmd,
+    },
+    /// One attendee: show, add, check in/out, resend.
+    Guest {
+        #[command(subcommand)]
+        cmd: guests::GuestCmd,
+    },
+    /// List templates.
+    Templates {
+        #[command(subcommand)]
+        cmd: templates::TemplatesCmd,
+    },
+    /// One template: show, push, render, lint.
+    Template {
+        #[command(subcommand)]
+        cmd: templates::TemplateCmd,
+    },
+    /// Custom sending domain.
+    Domain {
+        #[command(subcommand)]
+        cmd: domain::DomainCmd,
+    },
+    /// Delivery-event webhook.
+    Webhook {
+        #[command(subcommand)]
+        cmd: webhook::WebhookCmd,
+    },
+}
+
+/// What every command gets: the global options and, on demand, a client.
+pub(crate) struct Ctx {
+    pub target: Target,
+    pub json: bool,
+    pub demo: bool,
+    store: SharedSecretStore,
+    // Kept alive for the life of the command when `--demo` runs a command.
+    demo_sandbox: tokio::sync::Mutex<Option<qflow_sandbox::Sandbox>>,
+}
+
+impl Ctx {
+    fn new(cli: &Cli) -> Ctx {
+        Ctx {
+            target: Target {
+                profile: cli.profile.clone(),
+                api_base: cli.api_base.clone(),
+                identity_url: cli.identity_url.clone(),
+            },
+            json: cli.json,
+            demo: cli.demo,
+            store: Arc::new(KeyringStore::new()),
+            demo_sandbox: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    pub fn secrets(&self) -> &SharedSecretStore {
+        &self.store
+    }
+
+    /// Run one API request and return its raw JSON. Input the request already knows to be
+    /// bad is rejected before credentials are even looked up.
+    pub async fn execute(&self, req: ApiRequest) -> Result<serde_json::Value> {
+        if let Some((field, reason)) = req.rejected() {
+            return Err(Error::invalid(field, reason));
+        }
+        self.client().await?.execute(req).await
+    }
+
+    /// The signed-in client for this profile (the first request signs in).
+    pub async fn client(&self) -> Result<Client> {
+        if self.demo {
+            return self.demo_client().await;
+        }
+        Ok(session::connect(&self.target, &self.store).await?.1)
+    }
+
+    async fn demo_client(&self) -> Result<Client> {
+        let mut guard = self.demo_sandbox.lock().await;
+        if guard.is_none() {
+            let sb = qflow_sandbox::Sandbox::start(qflow_sandbox::SandboxConfig::default())
+                .await
+                .map_err(|e| Error::Storage(format!("Could not start the demo sandbox: {e}")))?;
+            *guard = Some(sb);
+        }
+        let sb = guard.as_ref().expect("started above");
+        session::client_for(&sb.api_base(), &sb.identity_url(), sandbox::demo_credentials())
+    }
+
+    async fn shutdown(&self) {
+        if let Some(sb) = self.demo_sandbox.lock().await.take() {
+            sb.shutdown().await;
+        }
+    }
+}
+
+/// Parse argv and run. The return value is the process exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Usage errors exit 2; --help and --version exit 0.
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    let Some(command) = cli.command.as_ref() else {
+        return crate::app::run(crate::app::AppOptions {
+            demo: cli.demo,
+            profile: cli.profile.clone(),
+            api_base: cli.api_base.clone(),
+            identity_url: cli.identity_url.clone(),
+        });
+    };
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            output::note(format!("storage_error: could not start the async runtime: {e}"));
+            return 1;
+        }
+    };
+    let ctx = Ctx::new(&cli);
+    runtime.block_on(async {
+        let result = dispatch(command, &ctx).await;
+        ctx.shutdown().await;
+        match result {
+            Ok(code) => code,
+            Err(e) => output::report_error(&e, ctx.json),
+        }
+    })
+}
+
+async fn dispatch(command: &Command, ctx: &Ctx) -> Result<i32> {
+    match command {
+        Command::Login(args) => auth::login(args, ctx).await,
+        Command::Logout => auth::logout(ctx).await,
+        Command::Sandbox(args) => sandbox::run(args, ctx).await,
+        Command::Events { cmd } => events::run_events(cmd, ctx).await,
+        Command::Event { cmd } => events::run_event(cmd, ctx).await,
+        Command::Guests { cmd } => guests::run_guests(cmd, ctx).await,
+        Command::Guest { cmd } => guests::run_guest(cmd, ctx).await,
+        Command::Templates { cmd } => templates::run_templates(cmd, ctx).await,
+        Command::Template { cmd } => templates::run_template(cmd, ctx).await,
+        Command::Domain { cmd } => domain::run(cmd, ctx).await,
+        Command::Webhook { cmd } => webhook::run(cmd, ctx).await,
+    }
+}
+
+/// Warnings from core (`tracing`) go to stderr; `RUST_LOG` raises the level. Never secrets:
+/// core does not log them.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
+}
+
+/// A GUID argument, rejected before any request with the argument's name and the reason.
+pub(crate) fn parse_id(field: &str, value: &str) -> Result<Uuid> {
+    qflow_core::validate::guid(field, value)
+}
+
+/// Read the API's raw answer as a model for the human output. A shape we cannot read is
+/// `malformed_response` naming the endpoint, never a panic.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(endpoint: &str, v: &serde_json::Value) -> Result<T> {
+    T::deserialize(v).map_err(|e| Error::Malformed { endpoint: endpoint.to_owned(), message: e.to_string() })
+}

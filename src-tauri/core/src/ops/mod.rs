@@ -1,0 +1,9 @@
+//! Operations the CLI and the app both run, built from the lower modules: logged sends,
+//! attendee search, event-time labels, reading user files with line/column errors, and the
+//! paced, resumable CSV import runner.
+
+pub mod display;
+pub mod files;
+pub mod guests;
+pub mod import_run;
+pub mod send;

@@ -1,0 +1,111 @@
+//! Migrations, applied in order; `PRAGMA user_version` = how many have run.
+//! Append only: never edit a migration that has shipped.
+
+use rusqlite::Connection;
+
+use super::db;
+use crate::{Error, Result};
+
+const MIGRATIONS: &[&str] = &[
+    // 1: initial schema
+    r#"
+    CREATE TABLE send_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        profile TEXT NOT NULL,
+        attendee_id TEXT NOT NULL,
+        template_id TEXT NOT NULL,
+        correlation_id TEXT,
+        attendee_invitation_id TEXT,
+        requested_at TEXT NOT NULL,
+        finished_at TEXT,
+        -- pending | queued | error | outcome_unknown
+        result TEXT NOT NULL DEFAULT 'pending',
+        error_code TEXT,
+        error_message TEXT
+    );
+    CREATE INDEX send_log_attendee ON send_log(attendee_id);
+    CREATE INDEX send_log_invitation ON send_log(attendee_invitation_id);
+    CREATE INDEX send_log_correlation ON send_log(correlation_id);
+    CREATE INDEX send_log_result ON send_log(result);
+
+    CREATE TABLE webhook_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        webhook_id TEXT NOT NULL UNIQUE,
+        event_type TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        timestamp INTEGER,
+        attendee_id TEXT,
+        template_id TEXT,
+        attendee_invitation_id TEXT,
+        correlation_id TEXT,
+        status TEXT,
+        error TEXT,
+        raw_body TEXT NOT NULL
+    );
+    CREATE INDEX webhook_events_attendee ON webhook_events(attendee_id);
+    CREATE INDEX webhook_events_invitation ON webhook_events(attendee_invitation_id);
+    CREATE INDEX webhook_events_correlation ON webhook_events(correlation_id);
+    CREATE INDEX webhook_events_received ON webhook_events(received_at);
+
+    CREATE TABLE import_progress (
+        file_hash TEXT NOT NULL,
+        row_index INTEGER NOT NULL,
+        guest_id TEXT NOT NULL,
+        -- new | sending | created | failed | skipped
+        state TEXT NOT NULL DEFAULT 'new',
+        error TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (file_hash, row_index)
+    );
+
+    CREATE TABLE bulk_queue (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        attendee_id TEXT NOT NULL,
+        template_id TEXT NOT NULL,
+        correlation_id TEXT,
+        -- queued | sending | done | failed | outcome_unknown | cancelled
+        state TEXT NOT NULL DEFAULT 'queued',
+        send_log_id INTEGER REFERENCES send_log(id),
+        error TEXT,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX bulk_queue_job ON bulk_queue(job_id, state);
+
+    CREATE TABLE drafts (
+        template_id TEXT PRIMARY KEY,
+        json TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+    );
+
+    CREATE TABLE template_versions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        template_id TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        json TEXT NOT NULL
+    );
+    CREATE INDEX template_versions_template ON template_versions(template_id, id);
+    "#,
+];
+
+pub(super) const LATEST: i64 = MIGRATIONS.len() as i64;
+
+pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(db)?;
+    if current > LATEST {
+        return Err(Error::Storage(format!(
+            "The local database was written by a newer version of qflow-console (schema {current}, this version knows {LATEST}); update qflow-console"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction().map_err(db)?;
+        tx.execute_batch(sql).map_err(db)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)
+            .map_err(db)?;
+        tx.commit().map_err(db)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,242 @@
+//! Received webhook events, deduplicated on `X-Qflow-Webhook-Id` (Qflow reuses it on retries).
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::{db, parse_ts, ts, Store};
+use crate::Result;
+
+/// The guide's event catalogue. Others are recorded too (additive changes ship without notice).
+pub const KNOWN_EVENT_TYPES: &[&str] = &[
+    "comms.test",
+    "comms.sent",
+    "comms.delivered",
+    "comms.opened",
+    "comms.bounced",
+    "comms.dropped",
+    "comms.spam_reported",
+    "comms.unsubscribed",
+    "comms.failed",
+];
+
+pub fn is_known_event_type(t: &str) -> bool {
+    KNOWN_EVENT_TYPES.contains(&t)
+}
+
+/// An event as received, before it is stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewWebhookEvent {
+    pub webhook_id: String,
+    pub event_type: String,
+    pub received_at: DateTime<Utc>,
+    /// `X-Qflow-Timestamp` (unix seconds).
+    pub timestamp: Option<i64>,
+    /// The body exactly as received (lossy UTF-8 if it was not UTF-8).
+    pub raw_body: String,
+}
+
+impl NewWebhookEvent {
+    pub fn new(
+        webhook_id: &str,
+        event_type: &str,
+        timestamp: Option<i64>,
+        raw_body: &[u8],
+    ) -> Self {
+        NewWebhookEvent {
+            webhook_id: webhook_id.to_owned(),
+            event_type: event_type.to_owned(),
+            received_at: Utc::now(),
+            timestamp,
+            raw_body: String::from_utf8_lossy(raw_body).into_owned(),
+        }
+    }
+}
+
+/// A stored event, as the UI feed and the timeline show it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct WebhookEventRecord {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub webhook_id: String,
+    pub event_type: String,
+    /// False for event types the guide does not list (kept, not rejected).
+    pub known_type: bool,
+    pub received_at: DateTime<Utc>,
+    #[ts(type = "number | null")]
+    pub timestamp: Option<i64>,
+    pub attendee_id: Option<String>,
+    pub template_id: Option<String>,
+    pub attendee_invitation_id: Option<String>,
+    pub correlation_id: Option<String>,
+    pub status: Option<String>,
+    pub error: Option<String>,
+    pub raw_body: String,
+}
+
+impl WebhookEventRecord {
+    /// When the event happened: `X-Qflow-Timestamp` if present, else when it arrived.
+    pub fn occurred_at(&self) -> DateTime<Utc> {
+        self.timestamp
+            .and_then(|t| DateTime::from_timestamp(t, 0))
+            .unwrap_or(self.received_at)
+    }
+}
+
+pub(super) const COLUMNS: &str = "id, webhook_id, event_type, received_at, timestamp, attendee_id, template_id, attendee_invitation_id, correlation_id, status, error, raw_body";
+
+pub(super) fn record(r: &Row<'_>) -> rusqlite::Result<WebhookEventRecord> {
+    let event_type: String = r.get(2)?;
+    Ok(WebhookEventRecord {
+        id: r.get(0)?,
+        webhook_id: r.get(1)?,
+        known_type: is_known_event_type(&event_type),
+        event_type,
+        received_at: parse_ts(&r.get::<_, String>(3)?),
+        timestamp: r.get(4)?,
+        attendee_id: r.get(5)?,
+        template_id: r.get(6)?,
+        attendee_invitation_id: r.get(7)?,
+        correlation_id: r.get(8)?,
+        status: r.get(9)?,
+        error: r.get(10)?,
+        raw_body: r.get(11)?,
+    })
+}
+
+/// A body field as text; UUIDs normalised to lowercase hyphenated so joins match.
+fn field(body: &Value, name: &str) -> Option<String> {
+    let text = match body.get(name)? {
+        Value::Null => return None,
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Some(
+        Uuid::parse_str(&text)
+            .map(|u| u.to_string())
+            .unwrap_or(text),
+    )
+}
+
+impl Store {
+    /// Store an event. `Ok(None)` if this webhook id was already stored (a retry).
+    pub fn record_webhook_event(&self, ev: &NewWebhookEvent) -> Result<Option<WebhookEventRecord>> {
+        // An unparseable body is still recorded (raw); its fields stay empty.
+        let body: Value = serde_json::from_str(&ev.raw_body).unwrap_or(Value::Null);
+        let c = self.conn();
+        let n = c
+            .execute(
+                "INSERT INTO webhook_events (webhook_id, event_type, received_at, timestamp, attendee_id, template_id,
+                   attendee_invitation_id, correlation_id, status, error, raw_body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT(webhook_id) DO NOTHING",
+                params![
+                    ev.webhook_id,
+                    ev.event_type,
+                    ts(ev.received_at),
+                    ev.timestamp,
+                    field(&body, "attendeeId"),
+                    field(&body, "templateId"),
+                    field(&body, "attendeeInvitationId"),
+                    field(&body, "correlationId"),
+                    field(&body, "status"),
+                    field(&body, "error"),
+                    ev.raw_body,
+                ],
+            )
+            .map_err(db)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        let id = c.last_insert_rowid();
+        c.query_row(
+            &format!("SELECT {COLUMNS} FROM webhook_events WHERE id = ?1"),
+            [id],
+            record,
+        )
+        .map(Some)
+        .map_err(db)
+    }
+
+    pub fn webhook_event(&self, webhook_id: &str) -> Result<Option<WebhookEventRecord>> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM webhook_events WHERE webhook_id = ?1"),
+                [webhook_id],
+                record,
+            )
+            .optional()
+            .map_err(db)
+    }
+
+    /// Newest first.
+    pub fn recent_webhook_events(&self, limit: usize) -> Result<Vec<WebhookEventRecord>> {
+        let c = self.conn();
+        let mut st = c
+            .prepare(&format!(
+                "SELECT {COLUMNS} FROM webhook_events ORDER BY id DESC LIMIT ?1"
+            ))
+            .map_err(db)?;
+        let rows = st.query_map([limit as i64], record).map_err(db)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(db)
+    }
+
+    pub fn webhook_event_count(&self) -> Result<i64> {
+        self.conn()
+            .query_row("SELECT COUNT(*) FROM webhook_events", [], |r| r.get(0))
+            .map_err(db)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dedupes_on_webhook_id_and_parses_fields() {
+        let s = Store::open_in_memory().unwrap();
+        let body = br#"{"attendeeId":"F9804BE1-4D31-4DC2-917C-FF3E9B6A9A41","templateId":"00890adf-1a80-4b1f-87ce-620feb9bec12","attendeeInvitationId":"8d630377-970a-4687-aa66-2a18fb964c99","status":"delivered","error":null,"correlationId":"first-test"}"#;
+        let ev = NewWebhookEvent::new("wh-1", "comms.delivered", Some(1_780_000_000), body);
+        let rec = s.record_webhook_event(&ev).unwrap().unwrap();
+        assert_eq!(
+            rec.attendee_id.as_deref(),
+            Some("f9804be1-4d31-4dc2-917c-ff3e9b6a9a41")
+        );
+        assert_eq!(rec.correlation_id.as_deref(), Some("first-test"));
+        assert_eq!(rec.status.as_deref(), Some("delivered"));
+        assert_eq!(rec.error, None);
+        assert!(rec.known_type);
+        assert_eq!(rec.raw_body.as_bytes(), body);
+        assert_eq!(rec.occurred_at().timestamp(), 1_780_000_000);
+
+        assert!(s.record_webhook_event(&ev).unwrap().is_none());
+        assert_eq!(s.webhook_event_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn unknown_types_and_bad_bodies_are_kept() {
+        let s = Store::open_in_memory().unwrap();
+        let rec = s
+            .record_webhook_event(&NewWebhookEvent::new(
+                "a",
+                "comms.clicked",
+                None,
+                b"not json",
+            ))
+            .unwrap()
+            .unwrap();
+        assert!(!rec.known_type);
+        assert_eq!(rec.raw_body, "not json");
+        assert_eq!(rec.occurred_at(), rec.received_at);
+        assert_eq!(s.recent_webhook_events(10).unwrap().len(), 1);
+        assert_eq!(
+            s.webhook_event("a").unwrap().unwrap().event_type,
+            "comms.clicked"
+        );
+    }
+}

@@ -1,0 +1,4 @@
+//! The qflow-console app: thin Tauri commands (`app`) and the CLI (`cli`) over `qflow_core`.
+
+pub mod app;
+pub mod cli;

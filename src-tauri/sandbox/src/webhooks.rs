@@ -1,0 +1,216 @@
+//! Signed webhook delivery and the simulated send pipeline.
+//!
+//! Wire format (the guide's): `Content-Type: application/json`, `User-Agent: Qflow-Webhook/1.0`,
+//! `X-Qflow-Webhook-Id` (uuid, reused across retries), `X-Qflow-Event`, `X-Qflow-Timestamp`
+//! (unix seconds when the event was created), `X-Qflow-Signature` = hex HMAC-SHA256 of the raw
+//! body keyed with the secret current at the time of the attempt.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use chrono::Utc;
+use hmac::{Hmac, Mac};
+use serde_json::json;
+use sha2::Sha256;
+use uuid::Uuid;
+
+use crate::state::{DeliveryRecord, SharedRef, Suppression};
+
+/// Recipient domains with scripted outcomes (the address or any subdomain of these).
+pub const BOUNCE_DOMAIN: &str = "bounce.example";
+pub const SPAM_DOMAIN: &str = "spam.example";
+pub const UNSUBSCRIBE_DOMAIN: &str = "unsubscribe.example";
+pub const FAIL_DOMAIN: &str = "fail.example";
+
+/// Delivery attempts per event (the guide: "up to ~10").
+pub const MAX_ATTEMPTS: u32 = 10;
+
+pub(crate) struct SendJob {
+    pub user: String,
+    pub attendee_id: Uuid,
+    pub template_id: Uuid,
+    pub invitation_id: Uuid,
+    pub email: String,
+    pub correlation_id: Option<String>,
+}
+
+pub(crate) fn sign(secret: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(body);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn scaled(s: &SharedRef, secs: f64) -> Duration {
+    Duration::from_secs_f64((secs * s.cfg.delivery_scale).max(0.0))
+}
+
+fn domain_is(email: &str, d: &str) -> bool {
+    let dom = email
+        .rsplit_once('@')
+        .map(|(_, x)| x.to_ascii_lowercase())
+        .unwrap_or_default();
+    dom == d || dom.ends_with(&format!(".{d}"))
+}
+
+/// Step list: (seconds after queueing, status, error, suppress-as).
+type Step = (
+    f64,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+fn script(email: &str, suppressed: Option<&Suppression>) -> Vec<Step> {
+    if let Some(_sup) = suppressed {
+        return vec![(
+            0.5,
+            "dropped",
+            Some("Recipient is on the suppression list for this account."),
+            None,
+        )];
+    }
+    if domain_is(email, BOUNCE_DOMAIN) {
+        return vec![
+            (0.5, "sent", None, None),
+            (
+                2.0,
+                "bounced",
+                Some("550 5.1.1 The email account that you tried to reach does not exist."),
+                Some("bounced"),
+            ),
+        ];
+    }
+    if domain_is(email, SPAM_DOMAIN) {
+        return vec![
+            (0.5, "sent", None, None),
+            (2.0, "delivered", None, None),
+            (4.0, "opened", None, None),
+            (5.0, "spam_reported", None, Some("spam_reported")),
+        ];
+    }
+    if domain_is(email, UNSUBSCRIBE_DOMAIN) {
+        return vec![
+            (0.5, "sent", None, None),
+            (2.0, "delivered", None, None),
+            (4.0, "opened", None, None),
+            (5.0, "unsubscribed", None, Some("unsubscribed")),
+        ];
+    }
+    if domain_is(email, FAIL_DOMAIN) {
+        return vec![(
+            0.5,
+            "failed",
+            Some("Internal failure while rendering the email."),
+            None,
+        )];
+    }
+    vec![
+        (0.5, "sent", None, None),
+        (2.0, "delivered", None, None),
+        (4.0, "opened", None, None),
+    ]
+}
+
+/// Runs one send's event chain in order. Atomic sends (POST /api/guest) skip the 422
+/// eligibility check, so a suppressed recipient gets `comms.dropped` instead.
+pub(crate) fn spawn_send(s: SharedRef, job: SendJob) {
+    tokio::spawn(async move {
+        let suppressed = {
+            let mut st = s.lock();
+            st.account(&job.user)
+                .suppressed
+                .get(&job.email.to_ascii_lowercase())
+                .cloned()
+        };
+        let steps = script(&job.email, suppressed.as_ref());
+        let started = tokio::time::Instant::now();
+        for (at, status, error, suppress) in steps {
+            tokio::time::sleep_until(started + scaled(&s, at)).await;
+            if s.closed.load(Ordering::SeqCst) {
+                return;
+            }
+            if let Some(kind) = suppress {
+                let mut st = s.lock();
+                st.account(&job.user).suppressed.insert(
+                    job.email.to_ascii_lowercase(),
+                    Suppression {
+                        failure_type: kind.to_string(),
+                        at: Utc::now(),
+                        reason: error
+                            .map(str::to_string)
+                            .unwrap_or_else(|| format!("Recipient {kind}.")),
+                    },
+                );
+            }
+            let body = json!({
+                "attendeeId": job.attendee_id.to_string(),
+                "templateId": job.template_id.to_string(),
+                "attendeeInvitationId": job.invitation_id.to_string(),
+                "status": status,
+                "error": error,
+                "correlationId": job.correlation_id,
+            });
+            let id = s.lock().new_uuid();
+            deliver(&s, &job.user, &format!("comms.{status}"), id, body).await;
+        }
+    });
+}
+
+pub(crate) fn spawn_test(s: SharedRef, user: String, id: Uuid) {
+    tokio::spawn(async move {
+        let body = json!({
+            "attendeeId": null,
+            "templateId": null,
+            "attendeeInvitationId": null,
+            "status": "test",
+            "error": null,
+            "correlationId": null,
+        });
+        deliver(&s, &user, "comms.test", id, body).await;
+    });
+}
+
+/// POSTs one event, retrying on 5xx or transport errors with exponential backoff
+/// (0.5 s, 1 s, 2 s … capped at 8 s, times `delivery_scale`), the same webhook id each time.
+async fn deliver(s: &SharedRef, user: &str, event: &str, id: Uuid, body: serde_json::Value) {
+    let raw = serde_json::to_vec(&body).unwrap_or_default();
+    let timestamp = Utc::now().timestamp();
+    for attempt in 1..=MAX_ATTEMPTS {
+        if s.closed.load(Ordering::SeqCst) {
+            return;
+        }
+        // The configuration current at this attempt: a deleted webhook stops deliveries.
+        let Some(cfg) = s.lock().account(user).webhook.clone() else {
+            return;
+        };
+        let result = s
+            .http
+            .post(&cfg.url)
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "Qflow-Webhook/1.0")
+            .header("X-Qflow-Webhook-Id", id.to_string())
+            .header("X-Qflow-Event", event)
+            .header("X-Qflow-Timestamp", timestamp.to_string())
+            .header("X-Qflow-Signature", sign(&cfg.secret, &raw))
+            .body(raw.clone())
+            .send()
+            .await;
+        let status = result.as_ref().ok().map(|r| r.status().as_u16());
+        s.deliveries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(DeliveryRecord {
+                webhook_id: id,
+                event: event.to_string(),
+                url: cfg.url.clone(),
+                attempt,
+                status,
+            });
+        match status {
+            Some(code) if code < 500 => return,
+            _ => {}
+        }
+        let backoff = (0.5 * 2f64.powi(attempt as i32 - 1)).min(8.0);
+        tokio::time::sleep(scaled(s, backoff)).await;
+    }
+}

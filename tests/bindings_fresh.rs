@@ -1,0 +1,90 @@
+//! Fails when `ui/src/bindings/*.ts` differ from what the Rust types generate, so the UI can
+//! never compile against a stale shape. `cargo test` (ts-rs) rewrites the files; commit them.
+//! `UPDATE_BINDINGS=1 cargo test --test bindings_fresh` rewrites them and removes stale ones.
+//!
+//! Every exported type is listed below: a new `#[ts(export)]` type must be added here, or this
+//! test reports its file as unknown.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use ts_rs::{Config, TS};
+
+fn generated() -> BTreeMap<String, String> {
+    let cfg = Config::from_env();
+    let mut out = BTreeMap::new();
+    macro_rules! types {
+        ($($t:ty),* $(,)?) => {$({
+            let path = <$t as TS>::output_path().expect("an exported type has an output path");
+            let name = path.file_name().expect("a file name").to_string_lossy().into_owned();
+            let text = <$t as TS>::export_to_string(&cfg).expect("ts-rs export");
+            assert!(out.insert(name.clone(), text).is_none(), "two types export to {name}");
+        })*};
+    }
+    {
+        use qflow_console::app::ipc::*;
+        types!(
+            AppInfo, SignedIn, SavedProfile, SignInRequest, EventsListRequest, EventRow,
+            AttendeeCountsRequest, AttendeeCount, GuestsPageRequest, GuestsPage, GuestRow,
+        );
+    }
+    {
+        use qflow_core::models::*;
+        types!(
+            Guest, GuestCreate, Event, Template, TemplateUpsert, SendRequest, SendResponse,
+            WebhookConfig, WebhookPayload, DnsRecord, Domain, VerifyReason, DomainStatus,
+        );
+    }
+    {
+        use qflow_core::dns::*;
+        use qflow_core::merge::lint::*;
+        use qflow_core::merge::*;
+        use qflow_core::store::*;
+        use qflow_core::webhook::*;
+        types!(
+            qflow_core::ErrorBody, qflow_core::profiles::Profile,
+            CheckStatus, RecordCheck, DnsProvider, PrecheckReport,
+            Severity, LintIssue, TemplateField, UnknownReason, UnknownToken, RenderJson, TokenInfo,
+            BulkItemState, BulkItem, Draft, TemplateVersion, ImportRowState, ImportRow,
+            SendResult, SendLogEntry, TimelineKind, TimelineEntry, WebhookEventRecord,
+            RejectReason, Verdict, Finding, Diagnosis, ReceiverEvent,
+        );
+    }
+    out
+}
+
+#[test]
+fn checked_in_bindings_match_the_rust_types() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings");
+    let want = generated();
+    let update = std::env::var_os("UPDATE_BINDINGS").is_some_and(|v| v == "1");
+    let mut problems = Vec::new();
+
+    for (name, text) in &want {
+        let path = dir.join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(have) if &have == text => {}
+            Ok(_) if update => std::fs::write(&path, text).unwrap(),
+            Err(_) if update => std::fs::write(&path, text).unwrap(),
+            Ok(_) => problems.push(format!("{name}: differs from the Rust type")),
+            Err(_) => problems.push(format!("{name}: missing")),
+        }
+    }
+    for entry in std::fs::read_dir(&dir).expect("ui/src/bindings exists") {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".ts") && !want.contains_key(&name) {
+            if update {
+                std::fs::remove_file(dir.join(&name)).unwrap();
+            } else {
+                problems.push(format!(
+                    "{name}: no Rust type generates it (stale, or a new #[ts(export)] type not listed in tests/bindings_fresh.rs)"
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "ui/src/bindings is out of date:\n  {}\nRegenerate: UPDATE_BINDINGS=1 cargo test -p qflow-console --test bindings_fresh (or cargo test), then commit ui/src/bindings.",
+        problems.join("\n  ")
+    );
+}

@@ -1,0 +1,132 @@
+//! `domain` lifecycle (including both 409s) and `webhook` commands through the real binary.
+
+mod cli_common;
+use cli_common::Env;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+#[test]
+fn domain_lifecycle() {
+    let env = Env::start();
+    let out = env.run(&["domain", "show"]).ok();
+    assert!(out.stdout.contains(qflow_sandbox::SEED_DOMAIN), "{}", out.stdout);
+    assert!(out.stdout.contains("verified:") && out.stdout.contains("CNAME"), "{}", out.stdout);
+    let d = env.run(&["domain", "show", "--json"]).ok().json();
+    assert_eq!(d["domain"], qflow_sandbox::SEED_DOMAIN);
+    assert_eq!(d["dnsRecords"].as_array().unwrap().len(), 3);
+
+    // One domain per account: 409.
+    let out = env.run(&["domain", "create", "other.example.org"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.starts_with("domain_already_configured: "), "{}", out.stderr);
+    let out = env.run(&["domain", "create", "other.example.org", "--json"]);
+    assert_eq!(out.json()["error"]["status"], 409);
+
+    // Never verified: activate is a 409.
+    let out = env.run(&["domain", "activate"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.starts_with("domain_not_verified: "), "{}", out.stderr);
+
+    // DNS not published: verify says no (exit 1) with reasons.
+    let out = env.run(&["domain", "verify"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stdout.contains("mail_cname"), "{}", out.stdout);
+    let out = env.run(&["domain", "verify", "--json"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.json()["verified"], false);
+
+    env.sandbox.publish_dns(true);
+    let v = env.run(&["domain", "verify", "--json"]).ok().json();
+    assert_eq!(v["verified"], true);
+    assert_eq!(v["enabled"], true);
+    let v = env.run(&["domain", "deactivate", "--json"]).ok().json();
+    assert_eq!(v["enabled"], false);
+    let out = env.run(&["domain", "activate"]).ok();
+    assert!(out.stdout.contains("enabled:") && out.stdout.contains("yes"), "{}", out.stdout);
+
+    env.run(&["domain", "delete"]).ok();
+    let out = env.run(&["domain", "show", "--json"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.json()["error"]["status"], 404);
+    let d = env.run(&["domain", "create", "Brand.Example.org", "--json"]).ok().json();
+    assert_eq!(d["domain"], "brand.example.org");
+    assert_eq!(d["verified"], false);
+}
+
+#[test]
+fn domain_create_rejects_non_hostnames_before_sending() {
+    let env = Env::start();
+    for bad in ["https://brand.example.org/", "brand", "a b.example.org", ""] {
+        let out = env.run(&["domain", "create", bad]);
+        assert_eq!(out.code, 2, "{bad}: {out:?}");
+        assert!(out.stderr.starts_with("invalid_input: "), "{}", out.stderr);
+    }
+    assert_eq!(env.sandbox.requests("POST", "/api/comms/domain"), 0);
+}
+
+#[test]
+fn webhook_set_without_a_keychain_sends_nothing() {
+    let env = Env::start();
+    let out = env.run(&["webhook", "set", "http://127.0.0.1:9/hook"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.starts_with("keychain_unavailable: "), "{}", out.stderr);
+    assert!(out.stderr.contains("nothing was sent"), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    // The secret is shown only once: no request may be made while it could not be kept.
+    assert_eq!(env.sandbox.requests("POST", "/api/comms/webhook"), 0);
+    assert_eq!(env.run(&["webhook", "rotate"]).code, 1);
+    assert_eq!(env.sandbox.requests("POST", "/api/comms/webhook"), 0);
+
+    // Nothing configured yet: show and test are 404s.
+    let out = env.run(&["webhook", "show", "--json"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.json()["error"]["status"], 404);
+}
+
+fn sign(secret: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+#[test]
+fn webhook_verify() {
+    let env = Env::start();
+    let secret = "45638ff7bb801d9487c0d07389f6893df95007e71af145be26e6efcc7e9580c0";
+    let body = br#"{"attendeeId":"f9804be1-4d31-4dc2-917c-ff3e9b6a9a41","status":"delivered","error":null,"correlationId":"first-test"}"#;
+    let path = env.data.path().join("body.json");
+    std::fs::write(&path, body).unwrap();
+    let path = path.to_str().unwrap();
+    let sig = sign(secret, body);
+    let ts = "1767225600";
+    let with_secret = [("QFLOW_WEBHOOK_SECRET", secret)];
+
+    let out = env.run_env(&["webhook", "verify", "--body", path, "--signature", &sig, "--timestamp", ts, "--now", "1767225700"], &with_secret).ok();
+    assert_eq!(out.stdout.trim(), "valid");
+    assert!(!out.stdout.contains(secret) && !out.stderr.contains(secret));
+    let v = env
+        .run_env(&["webhook", "verify", "--body", path, "--signature", &sig, "--timestamp", ts, "--now", "1767225700", "--json"], &with_secret)
+        .ok()
+        .json();
+    assert_eq!(v["valid"], true);
+    assert!(v["reason"].is_null());
+
+    // Wrong signature: the check says no.
+    let bad = sign("another-secret", body);
+    let out = env.run_env(&["webhook", "verify", "--body", path, "--signature", &bad, "--timestamp", ts, "--now", "1767225700", "--json"], &with_secret);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.json()["valid"], false);
+    assert_eq!(out.json()["reason"], "bad_signature");
+
+    // Outside the 300 s window.
+    let out = env.run_env(&["webhook", "verify", "--body", path, "--signature", &sig, "--timestamp", ts, "--now", "1767225901", "--json"], &with_secret);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.json()["reason"], "stale_timestamp");
+    let out = env.run_env(&["webhook", "verify", "--body", path, "--signature", &sig, "--timestamp", ts, "--now", "1767225900"], &with_secret);
+    assert_eq!(out.code, 0, "300 s exactly is inside the window: {out:?}");
+
+    // No secret anywhere: exit 1, saying where to put one.
+    let out = env.run(&["webhook", "verify", "--body", path, "--signature", &sig, "--timestamp", ts]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(env.sandbox.token_requests(), 0, "verify is offline");
+}

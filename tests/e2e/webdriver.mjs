@@ -1,0 +1,170 @@
+// A tiny W3C WebDriver client for tauri-driver, Node built-ins only.
+//
+// Why not WebdriverIO: one session, a dozen commands, and two quirks to own (see
+// shared/design/pitfalls.md): tauri-driver's proxy drops ~1% of commands, and screenshots can
+// hang on an idle page. So: the session is created through tauri-driver (it turns
+// `tauri:options` into WebKit's capabilities), every later command goes straight to
+// WebKitWebDriver's native port, every call has a time limit, idempotent calls are retried
+// once, and screenshots force a repaint first.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const SCREENSHOT_DIR = join(HERE, "screenshots");
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+export class WebDriverError extends Error {
+  constructor(command, error, message) {
+    super(`${command}: ${error}: ${message}`);
+    this.name = "WebDriverError";
+    this.error = error;
+  }
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export class WebDriver {
+  constructor({
+    driverUrl = `http://127.0.0.1:${process.env.E2E_DRIVER_PORT ?? "4444"}`,
+    nativeUrl = `http://127.0.0.1:${process.env.E2E_NATIVE_PORT ?? "4445"}`,
+    timeoutMs = 20_000,
+  } = {}) {
+    this.driverUrl = driverUrl;
+    this.nativeUrl = nativeUrl;
+    this.timeoutMs = timeoutMs;
+    this.sessionId = null;
+  }
+
+  /** One HTTP round trip with a deadline; a dropped connection is retried once when `retry`. */
+  async raw(base, method, path, body, { retry = true, timeoutMs = this.timeoutMs } = {}) {
+    const label = `${method} ${path}`;
+    for (let attempt = 1; ; attempt++) {
+      let res;
+      try {
+        res = await fetch(base + path, {
+          method,
+          headers: body === undefined ? {} : { "content-type": "application/json; charset=utf-8" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (e) {
+        const timedOut = e?.name === "TimeoutError" || e?.name === "AbortError";
+        if (retry && attempt === 1 && !timedOut) {
+          await sleep(200);
+          continue; // the proxy/driver closed the connection without answering
+        }
+        throw new WebDriverError(label, timedOut ? "timeout" : "connection", timedOut ? `no answer within ${timeoutMs} ms` : String(e?.cause?.message ?? e?.message ?? e));
+      }
+      const text = await res.text();
+      let json;
+      try {
+        json = text ? JSON.parse(text) : {};
+      } catch {
+        throw new WebDriverError(label, "bad response", `HTTP ${res.status}: ${text.slice(0, 200)}`);
+      }
+      const value = json.value;
+      if (!res.ok || (value && typeof value === "object" && "error" in value && value.error)) {
+        throw new WebDriverError(label, value?.error ?? `HTTP ${res.status}`, value?.message ?? text.slice(0, 200));
+      }
+      return value;
+    }
+  }
+
+  /** A command in the current session, sent to the native driver. */
+  cmd(method, path, body, opts) {
+    if (!this.sessionId) throw new Error("no WebDriver session");
+    return this.raw(this.nativeUrl, method, `/session/${this.sessionId}${path}`, body, opts);
+  }
+
+  /** Start the app. Not retried (a retry would start a second app); a crash at start-up shows as a timeout. */
+  async createSession(application, args = []) {
+    const value = await this.raw(
+      this.driverUrl,
+      "POST",
+      "/session",
+      { capabilities: { alwaysMatch: { "tauri:options": { application, args } } } },
+      { retry: false, timeoutMs: 60_000 },
+    );
+    this.sessionId = value.sessionId;
+    return value;
+  }
+
+  async deleteSession() {
+    if (!this.sessionId) return;
+    try {
+      await this.raw(this.nativeUrl, "DELETE", `/session/${this.sessionId}`, undefined, { timeoutMs: 15_000 });
+    } finally {
+      this.sessionId = null;
+    }
+  }
+
+  async find(css) {
+    const v = await this.cmd("POST", "/element", { using: "css selector", value: css });
+    return v[ELEMENT];
+  }
+
+  async findAll(css) {
+    const v = await this.cmd("POST", "/elements", { using: "css selector", value: css });
+    return v.map((e) => e[ELEMENT]);
+  }
+
+  /** Poll until `css` matches (and `until(elements)` holds), or fail naming what was awaited. */
+  async waitFor(css, { timeoutMs = 20_000, until = (els) => els.length > 0 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    let last = [];
+    while (Date.now() < deadline) {
+      last = await this.findAll(css);
+      if (await until(last)) return last;
+      await sleep(250);
+    }
+    throw new WebDriverError(`wait for ${css}`, "timeout", `not there within ${timeoutMs} ms (last match count ${last.length})`);
+  }
+
+  /** Clicking twice is not harmless: never retried. */
+  click(el) {
+    return this.cmd("POST", `/element/${el}/click`, {}, { retry: false });
+  }
+
+  /** W3C needs `text`; `value` is kept for older drivers. Never retried (it would type twice). */
+  sendKeys(el, text) {
+    return this.cmd("POST", `/element/${el}/value`, { text, value: [...text] }, { retry: false });
+  }
+
+  text(el) {
+    return this.cmd("GET", `/element/${el}/text`);
+  }
+
+  attribute(el, name) {
+    return this.cmd("GET", `/element/${el}/attribute/${encodeURIComponent(name)}`);
+  }
+
+  execute(script, args = [], { retry = false } = {}) {
+    return this.cmd("POST", "/execute/sync", { script, args }, { retry });
+  }
+
+  /** Force a repaint (an idle page can make the driver wait forever), then save NAME.png. */
+  async screenshot(name) {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const file = join(SCREENSHOT_DIR, `${name}.png`);
+    try {
+      await this.execute(
+        "const b = document.body; b.style.opacity = '0.999'; requestAnimationFrame(() => { b.style.opacity = ''; });",
+        [],
+        { retry: true },
+      );
+      await sleep(150);
+      const b64 = await this.cmd("GET", "/screenshot", undefined, { timeoutMs: 20_000 });
+      writeFileSync(file, Buffer.from(b64, "base64"));
+    } catch (e) {
+      // Last resort: the whole X screen (needs ImageMagick's `import`).
+      try {
+        execFileSync("import", ["-window", "root", file], { stdio: "ignore", timeout: 15_000 });
+      } catch {
+        throw e;
+      }
+    }
+    return file;
+  }
+}

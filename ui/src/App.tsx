@@ -1,0 +1,102 @@
+import { useEffect, useState } from "react";
+import { api as realApi, errorBody, type Api, type AppInfo, type ErrorBody, type SignedIn } from "./api";
+import { ErrorNotice } from "./components/ErrorNotice";
+import { Home } from "./components/Home";
+import { SignIn } from "./components/SignIn";
+
+type Phase =
+  | { kind: "loading"; note: string }
+  | { kind: "failed"; error: ErrorBody }
+  | { kind: "signin"; info: AppInfo; error: ErrorBody | null }
+  | { kind: "home"; info: AppInfo; who: SignedIn };
+
+/** Start-up: already signed in → home; `--demo` → sign in to the sandbox; a saved profile →
+ * resume it; else the sign-in form. */
+export function App({ api = realApi }: { api?: Api }) {
+  const [phase, setPhase] = useState<Phase>({ kind: "loading", note: "Starting…" });
+  const [signingOut, setSigningOut] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    const go = (p: Phase) => {
+      if (live) setPhase(p);
+    };
+    void (async () => {
+      let info: AppInfo;
+      try {
+        info = await api.appInfo();
+      } catch (e) {
+        go({ kind: "failed", error: errorBody(e) });
+        return;
+      }
+      if (info.signedIn) {
+        go({ kind: "home", info, who: info.signedIn });
+        return;
+      }
+      try {
+        if (info.demo) {
+          go({ kind: "loading", note: "Starting the demo…" });
+          go({ kind: "home", info, who: await api.demoSignIn() });
+          return;
+        }
+        const who = await api.resumeSession();
+        go(who ? { kind: "home", info, who } : { kind: "signin", info, error: null });
+      } catch (e) {
+        go({ kind: "signin", info, error: errorBody(e) });
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [api]);
+
+  async function signOut(info: AppInfo) {
+    setSigningOut(true);
+    try {
+      await api.signOut();
+      setPhase({ kind: "signin", info: await api.appInfo(), error: null });
+    } catch (e) {
+      setPhase({ kind: "signin", info, error: errorBody(e) });
+    } finally {
+      setSigningOut(false);
+    }
+  }
+
+  switch (phase.kind) {
+    case "loading":
+      return (
+        <div className="splash" data-testid="splash">
+          <div className="spinner" aria-hidden="true" />
+          <p className="muted">{phase.note}</p>
+        </div>
+      );
+    case "failed":
+      return (
+        <div className="splash">
+          <ErrorNotice error={phase.error} />
+        </div>
+      );
+    case "signin":
+      return (
+        <SignIn
+          info={phase.info}
+          api={api}
+          initialError={phase.error}
+          onSignedIn={(who) => {
+            setPhase({ kind: "home", info: phase.info, who });
+          }}
+        />
+      );
+    case "home":
+      return (
+        <Home
+          who={phase.who}
+          api={api}
+          signingOut={signingOut}
+          onSignOut={() => {
+            void signOut(phase.info);
+          }}
+        />
+      );
+  }
+}

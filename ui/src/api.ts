@@ -1,0 +1,94 @@
+// The only door to Rust. Every command is typed with the structs ts-rs generates from the
+// Rust side (src/bindings/), and every failure is an `ErrorBody` the UI switches on by `code`.
+import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import type { AppInfo } from "./bindings/AppInfo";
+import type { AttendeeCount } from "./bindings/AttendeeCount";
+import type { AttendeeCountsRequest } from "./bindings/AttendeeCountsRequest";
+import type { ErrorBody } from "./bindings/ErrorBody";
+import type { EventRow } from "./bindings/EventRow";
+import type { EventsListRequest } from "./bindings/EventsListRequest";
+import type { GuestsPage } from "./bindings/GuestsPage";
+import type { GuestsPageRequest } from "./bindings/GuestsPageRequest";
+import type { SignInRequest } from "./bindings/SignInRequest";
+import type { SignedIn } from "./bindings/SignedIn";
+
+export type { AppInfo, AttendeeCount, ErrorBody, EventRow, GuestsPage, SignInRequest, SignedIn };
+export type { GuestRow } from "./bindings/GuestRow";
+export type { SavedProfile } from "./bindings/SavedProfile";
+
+/** A failed command. `body.code` is stable; `body.message` and `body.nextStep` are for people. */
+export class CommandError extends Error {
+  readonly body: ErrorBody;
+  readonly command: string;
+
+  constructor(command: string, body: ErrorBody) {
+    super(body.message);
+    this.name = "CommandError";
+    this.command = command;
+    this.body = body;
+  }
+
+  get code(): string {
+    return this.body.code;
+  }
+}
+
+function isErrorBody(v: unknown): v is ErrorBody {
+  if (typeof v !== "object" || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.code === "string" && typeof o.message === "string";
+}
+
+/** Whatever a rejected `invoke` carried, as an `ErrorBody`. Tauri itself rejects with plain
+ * strings (unknown command, bad arguments); those become `ipc_error`. */
+export function toErrorBody(e: unknown): ErrorBody {
+  if (isErrorBody(e)) {
+    // Rust omits absent optionals (`skip_serializing_if`): normalise them to null.
+    const o = e as unknown as Record<string, unknown>;
+    return {
+      status: typeof o.status === "number" ? o.status : null,
+      code: e.code,
+      message: e.message,
+      nextStep: typeof o.nextStep === "string" ? o.nextStep : "",
+      endpoint: typeof o.endpoint === "string" ? o.endpoint : null,
+      field: typeof o.field === "string" ? o.field : null,
+      details: typeof o.details === "object" && o.details !== null ? (o.details as Record<string, unknown>) : {},
+    };
+  }
+  const message = typeof e === "string" ? e : e instanceof Error ? e.message : "Unknown error";
+  return {
+    status: null,
+    code: "ipc_error",
+    message: `The app could not complete the request: ${message}`,
+    nextStep: "Try again; if it keeps happening, restart Qflow Console and report the message.",
+    endpoint: null,
+    field: null,
+    details: {},
+  };
+}
+
+async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw new CommandError(command, toErrorBody(e));
+  }
+}
+
+export const api = {
+  appInfo: () => call<AppInfo>("app_info"),
+  resumeSession: () => call<SignedIn | null>("resume_session"),
+  demoSignIn: () => call<SignedIn>("demo_sign_in"),
+  signIn: (req: SignInRequest) => call<SignedIn>("sign_in", { req }),
+  signOut: () => call<null>("sign_out"),
+  eventsList: (req: EventsListRequest = { from: null, to: null }) => call<EventRow[]>("events_list", { req }),
+  attendeeCounts: (req: AttendeeCountsRequest) => call<AttendeeCount[]>("attendee_counts", { req }),
+  guestsPage: (req: GuestsPageRequest) => call<GuestsPage>("guests_page", { req }),
+};
+
+export type Api = typeof api;
+
+/** The `ErrorBody` inside anything thrown (a `CommandError` or not). */
+export function errorBody(e: unknown): ErrorBody {
+  return e instanceof CommandError ? e.body : toErrorBody(e);
+}

@@ -1,0 +1,83 @@
+import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { EventRow, GuestRow, GuestsPage } from "../api";
+import type { GuestsPageRequest } from "../bindings/GuestsPageRequest";
+import { AttendeeTable, PAGE_SIZE } from "./AttendeeTable";
+
+const event: EventRow = {
+  id: "e1",
+  title: "Spring Summit",
+  startTime: "2026-05-01T09:00:00",
+  endTime: "2026-05-01T17:00:00",
+  timeZoneId: "Europe/London",
+  attendeeCount: null,
+};
+
+function guest(i: number): GuestRow {
+  return { id: `g${i}`, firstName: `First${i}`, lastName: `Last${i}`, email: `p${i}@example.com`, barcode: null, tags: i === 0 ? "VIP, Speaker" : null, checkedIn: i === 1 };
+}
+
+/** A fake Rust side holding 120 guests and paging like guests_page. */
+function fakeApi() {
+  const all = Array.from({ length: 120 }, (_, i) => guest(i));
+  all[2] = { ...guest(2), firstName: "<b>Bold</b>" };
+  const guestsPage = vi.fn((req: GuestsPageRequest): Promise<GuestsPage> => {
+    const hits = all.filter((g) => `${g.firstName} ${g.lastName} ${g.email}`.toLowerCase().includes(req.query.toLowerCase()));
+    return Promise.resolve({ eventId: req.eventId, total: all.length, matched: hits.length, offset: req.offset, rows: hits.slice(req.offset, req.offset + req.limit) });
+  });
+  return { guestsPage };
+}
+
+describe("AttendeeTable", () => {
+  afterEach(cleanup);
+
+  it("asks Rust for one page at a time and pages forward", async () => {
+    const api = fakeApi();
+    render(<AttendeeTable event={event} api={api} />);
+    await waitFor(() => {
+      expect(screen.getAllByTestId("attendee-row")).toHaveLength(PAGE_SIZE);
+    });
+    expect(api.guestsPage).toHaveBeenCalledWith({ eventId: "e1", query: "", offset: 0, limit: PAGE_SIZE, refresh: false });
+    expect(screen.getByTestId("attendee-summary").textContent).toBe("1–50 of 120");
+    expect(screen.getByText("VIP")).toBeTruthy();
+    expect(document.querySelectorAll(".status-in")).toHaveLength(1);
+    // Markup in data stays text.
+    expect(screen.getByText("<b>Bold</b> Last2", { exact: false })).toBeTruthy();
+    expect(document.querySelector("td b")).toBeNull();
+
+    fireEvent.click(screen.getByTestId("page-next"));
+    await waitFor(() => {
+      expect(screen.getByTestId("attendee-summary").textContent).toBe("51–100 of 120");
+    });
+    expect(api.guestsPage).toHaveBeenLastCalledWith(expect.objectContaining({ offset: 50 }));
+  });
+
+  it("searches after a pause and resets to the first page", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const api = fakeApi();
+      render(<AttendeeTable event={event} api={api} />);
+      await waitFor(() => {
+        expect(screen.getAllByTestId("attendee-row")).toHaveLength(PAGE_SIZE);
+      });
+      fireEvent.change(screen.getByTestId("attendee-search"), { target: { value: "p11" } });
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(250);
+      });
+      await waitFor(() => {
+        expect(screen.getByTestId("attendee-summary").textContent).toBe("1–11 of 11 matching (120 in total)");
+      });
+      expect(api.guestsPage).toHaveBeenLastCalledWith(expect.objectContaining({ query: "p11", offset: 0 }));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("shows the error body when Rust refuses", async () => {
+    const guestsPage = vi.fn().mockRejectedValue({ code: "not_signed_in", message: "You are not signed in", nextStep: "Sign in first." });
+    render(<AttendeeTable event={event} api={{ guestsPage }} />);
+    const alert = await screen.findByRole("alert");
+    expect(alert.getAttribute("data-code")).toBe("not_signed_in");
+    expect(alert.textContent).toContain("Sign in first.");
+  });
+});

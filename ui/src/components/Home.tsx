@@ -1,0 +1,80 @@
+import { useState } from "react";
+import type { Api, SignedIn } from "../api";
+import { EventsView } from "./EventsView";
+import { Logo } from "./Logo";
+
+type Section = "events" | "templates" | "domain" | "webhooks";
+
+const SECTIONS: { id: Section; label: string; ready: boolean }[] = [
+  { id: "events", label: "Events & attendees", ready: true },
+  { id: "templates", label: "Templates", ready: false },
+  { id: "domain", label: "Domain", ready: false },
+  { id: "webhooks", label: "Webhooks", ready: false },
+];
+
+interface Props {
+  who: SignedIn;
+  api: Pick<Api, "eventsList" | "attendeeCounts" | "guestsPage">;
+  onSignOut: () => void;
+  signingOut?: boolean;
+}
+
+export function Home({ who, api, onSignOut, signingOut = false }: Props) {
+  const [section, setSection] = useState<Section>("events");
+  const current = SECTIONS.find((s) => s.id === section) ?? SECTIONS[0];
+
+  return (
+    <div className="shell" data-testid="home">
+      <header className="topbar">
+        <div className="brand">
+          <Logo size={24} />
+          <span className="brand-name">Qflow Console</span>
+        </div>
+        <div className="topbar-right">
+          {who.demo && (
+            <span className="badge badge-demo" data-testid="demo-badge" title="Signed in to the built-in sandbox with sample data">
+              Demo
+            </span>
+          )}
+          <div className="who" data-testid="who">
+            <span className="who-profile" data-testid="who-profile">{who.profile}</span>
+            <span className="who-user muted">{who.username}</span>
+          </div>
+          <button type="button" className="btn btn-ghost" data-testid="sign-out" disabled={signingOut} onClick={onSignOut}>
+            {signingOut ? "Signing out…" : "Sign out"}
+          </button>
+        </div>
+      </header>
+      <nav className="sidenav" aria-label="Sections">
+        <ul>
+          {SECTIONS.map((s) => (
+            <li key={s.id}>
+              <button
+                type="button"
+                className={`nav-item${s.id === section ? " nav-item-active" : ""}`}
+                data-testid={`nav-${s.id}`}
+                aria-current={s.id === section ? "page" : undefined}
+                onClick={() => {
+                  setSection(s.id);
+                }}
+              >
+                <span>{s.label}</span>
+                {!s.ready && <span className="tag-soon">coming next</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="content">
+        {current?.ready ? (
+          <EventsView api={api} />
+        ) : (
+          <div className="placeholder" data-testid="placeholder">
+            <h1>{current?.label}</h1>
+            <p className="muted">This part of the console is coming next.</p>
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+import { defineConfig } from "vitest/config";
+import react from "@vitejs/plugin-react";
+
+// Tauri: fixed port equal to devUrl, no screen clearing (cargo output stays visible),
+// WebKitGTK-compatible output, and src-tauri is not the frontend's business.
+export default defineConfig({
+  plugins: [react()],
+  clearScreen: false,
+  envPrefix: ["VITE_", "TAURI_ENV_*"],
+  server: {
+    port: 5173,
+    strictPort: true,
+    watch: { ignored: ["**/src-tauri/**", "**/target/**"] },
+  },
+  build: {
+    target: "safari16",
+    outDir: "dist",
+    emptyOutDir: true,
+    sourcemap: false,
+    // Everything ships as files: no data: URLs for the CSP to argue with.
+    assetsInlineLimit: 0,
+  },
+  test: {
+    environment: "jsdom",
+    include: ["src/**/*.test.{ts,tsx}"],
+    restoreMocks: true,
+  },
+});
