@@ -77,6 +77,7 @@ test-ui: deps-node
 # Keychain round trip against a real Secret Service (gnome-keyring in a private D-Bus session).
 test-keyring:
 	tests/support/with-keyring.sh cargo test -p qflow-core --lib -- --ignored keyring
+	tests/support/with-keyring.sh cargo test -p qflow-console --test cli_keyring -- --ignored
 
 test-e2e: build
 	QFLOW_APP_BIN=$(APP_BIN) tests/e2e/run.sh

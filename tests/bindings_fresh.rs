@@ -11,13 +11,18 @@ use std::path::Path;
 use ts_rs::{Config, TS};
 
 fn generated() -> BTreeMap<String, String> {
-    let cfg = Config::from_env();
+    // As `cargo test` runs each crate's export: from its own directory (import paths to
+    // dependencies exported elsewhere depend on it).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let app_cfg = Config::from_env().with_out_dir(root.join("bindings"));
+    let core_cfg = Config::from_env().with_out_dir(root.join("src-tauri/core/bindings"));
+    let mut cfg = &app_cfg;
     let mut out = BTreeMap::new();
     macro_rules! types {
         ($($t:ty),* $(,)?) => {$({
             let path = <$t as TS>::output_path().expect("an exported type has an output path");
             let name = path.file_name().expect("a file name").to_string_lossy().into_owned();
-            let text = <$t as TS>::export_to_string(&cfg).expect("ts-rs export");
+            let text = <$t as TS>::export_to_string(cfg).expect("ts-rs export");
             assert!(out.insert(name.clone(), text).is_none(), "two types export to {name}");
         })*};
     }
@@ -28,6 +33,7 @@ fn generated() -> BTreeMap<String, String> {
             AttendeeCountsRequest, AttendeeCount, GuestsPageRequest, GuestsPage, GuestRow,
         );
     }
+    cfg = &core_cfg;
     {
         use qflow_core::models::*;
         types!(
@@ -49,6 +55,11 @@ fn generated() -> BTreeMap<String, String> {
             SendResult, SendLogEntry, TimelineKind, TimelineEntry, WebhookEventRecord,
             RejectReason, Verdict, Finding, Diagnosis, ReceiverEvent,
         );
+    }
+    {
+        use qflow_core::import::*;
+        use qflow_core::ops::import_run::*;
+        types!(RowError, Chunk, ImportPlan, ImportProgress, ImportSummary);
     }
     out
 }

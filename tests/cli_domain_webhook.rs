@@ -9,8 +9,16 @@ use sha2::Sha256;
 fn domain_lifecycle() {
     let env = Env::start();
     let out = env.run(&["domain", "show"]).ok();
-    assert!(out.stdout.contains(qflow_sandbox::SEED_DOMAIN), "{}", out.stdout);
-    assert!(out.stdout.contains("verified:") && out.stdout.contains("CNAME"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(qflow_sandbox::SEED_DOMAIN),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("verified:") && out.stdout.contains("CNAME"),
+        "{}",
+        out.stdout
+    );
     let d = env.run(&["domain", "show", "--json"]).ok().json();
     assert_eq!(d["domain"], qflow_sandbox::SEED_DOMAIN);
     assert_eq!(d["dnsRecords"].as_array().unwrap().len(), 3);
@@ -18,14 +26,22 @@ fn domain_lifecycle() {
     // One domain per account: 409.
     let out = env.run(&["domain", "create", "other.example.org"]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.starts_with("domain_already_configured: "), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("domain_already_configured: "),
+        "{}",
+        out.stderr
+    );
     let out = env.run(&["domain", "create", "other.example.org", "--json"]);
     assert_eq!(out.json()["error"]["status"], 409);
 
     // Never verified: activate is a 409.
     let out = env.run(&["domain", "activate"]);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.starts_with("domain_not_verified: "), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("domain_not_verified: "),
+        "{}",
+        out.stderr
+    );
 
     // DNS not published: verify says no (exit 1) with reasons.
     let out = env.run(&["domain", "verify"]);
@@ -42,13 +58,20 @@ fn domain_lifecycle() {
     let v = env.run(&["domain", "deactivate", "--json"]).ok().json();
     assert_eq!(v["enabled"], false);
     let out = env.run(&["domain", "activate"]).ok();
-    assert!(out.stdout.contains("enabled:") && out.stdout.contains("yes"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("enabled:") && out.stdout.contains("yes"),
+        "{}",
+        out.stdout
+    );
 
     env.run(&["domain", "delete"]).ok();
     let out = env.run(&["domain", "show", "--json"]);
     assert_eq!(out.code, 1);
     assert_eq!(out.json()["error"]["status"], 404);
-    let d = env.run(&["domain", "create", "Brand.Example.org", "--json"]).ok().json();
+    let d = env
+        .run(&["domain", "create", "Brand.Example.org", "--json"])
+        .ok()
+        .json();
     assert_eq!(d["domain"], "brand.example.org");
     assert_eq!(d["verified"], false);
 }
@@ -69,7 +92,11 @@ fn webhook_set_without_a_keychain_sends_nothing() {
     let env = Env::start();
     let out = env.run(&["webhook", "set", "http://127.0.0.1:9/hook"]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.starts_with("keychain_unavailable: "), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("keychain_unavailable: "),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("nothing was sent"), "{}", out.stderr);
     assert!(out.stdout.is_empty());
     // The secret is shown only once: no request may be made while it could not be kept.
@@ -101,11 +128,42 @@ fn webhook_verify() {
     let ts = "1767225600";
     let with_secret = [("QFLOW_WEBHOOK_SECRET", secret)];
 
-    let out = env.run_env(&["webhook", "verify", "--body", path, "--signature", &sig, "--timestamp", ts, "--now", "1767225700"], &with_secret).ok();
+    let out = env
+        .run_env(
+            &[
+                "webhook",
+                "verify",
+                "--body",
+                path,
+                "--signature",
+                &sig,
+                "--timestamp",
+                ts,
+                "--now",
+                "1767225700",
+            ],
+            &with_secret,
+        )
+        .ok();
     assert_eq!(out.stdout.trim(), "valid");
     assert!(!out.stdout.contains(secret) && !out.stderr.contains(secret));
     let v = env
-        .run_env(&["webhook", "verify", "--body", path, "--signature", &sig, "--timestamp", ts, "--now", "1767225700", "--json"], &with_secret)
+        .run_env(
+            &[
+                "webhook",
+                "verify",
+                "--body",
+                path,
+                "--signature",
+                &sig,
+                "--timestamp",
+                ts,
+                "--now",
+                "1767225700",
+                "--json",
+            ],
+            &with_secret,
+        )
         .ok()
         .json();
     assert_eq!(v["valid"], true);
@@ -113,20 +171,73 @@ fn webhook_verify() {
 
     // Wrong signature: the check says no.
     let bad = sign("another-secret", body);
-    let out = env.run_env(&["webhook", "verify", "--body", path, "--signature", &bad, "--timestamp", ts, "--now", "1767225700", "--json"], &with_secret);
+    let out = env.run_env(
+        &[
+            "webhook",
+            "verify",
+            "--body",
+            path,
+            "--signature",
+            &bad,
+            "--timestamp",
+            ts,
+            "--now",
+            "1767225700",
+            "--json",
+        ],
+        &with_secret,
+    );
     assert_eq!(out.code, 1, "{out:?}");
     assert_eq!(out.json()["valid"], false);
     assert_eq!(out.json()["reason"], "bad_signature");
 
     // Outside the 300 s window.
-    let out = env.run_env(&["webhook", "verify", "--body", path, "--signature", &sig, "--timestamp", ts, "--now", "1767225901", "--json"], &with_secret);
+    let out = env.run_env(
+        &[
+            "webhook",
+            "verify",
+            "--body",
+            path,
+            "--signature",
+            &sig,
+            "--timestamp",
+            ts,
+            "--now",
+            "1767225901",
+            "--json",
+        ],
+        &with_secret,
+    );
     assert_eq!(out.code, 1);
     assert_eq!(out.json()["reason"], "stale_timestamp");
-    let out = env.run_env(&["webhook", "verify", "--body", path, "--signature", &sig, "--timestamp", ts, "--now", "1767225900"], &with_secret);
+    let out = env.run_env(
+        &[
+            "webhook",
+            "verify",
+            "--body",
+            path,
+            "--signature",
+            &sig,
+            "--timestamp",
+            ts,
+            "--now",
+            "1767225900",
+        ],
+        &with_secret,
+    );
     assert_eq!(out.code, 0, "300 s exactly is inside the window: {out:?}");
 
     // No secret anywhere: exit 1, saying where to put one.
-    let out = env.run(&["webhook", "verify", "--body", path, "--signature", &sig, "--timestamp", ts]);
+    let out = env.run(&[
+        "webhook",
+        "verify",
+        "--body",
+        path,
+        "--signature",
+        &sig,
+        "--timestamp",
+        ts,
+    ]);
     assert_eq!(out.code, 1, "{out:?}");
     assert_eq!(env.sandbox.token_requests(), 0, "verify is offline");
 }

@@ -14,28 +14,65 @@ fn send_log(env: &Env) -> Vec<qflow_core::store::SendLogEntry> {
 #[test]
 fn events_list_and_show() {
     let env = Env::start();
-    let out = env.run(&["events", "list", "--from", "2000-01-01", "--to", "2100-12-31"]).ok();
+    let out = env
+        .run(&[
+            "events",
+            "list",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2100-12-31",
+        ])
+        .ok();
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), 4, "header + 3 events: {}", out.stdout);
     assert!(lines[0].starts_with("ID") && lines[0].contains("TITLE") && lines[0].contains("START"));
     // Times name the zone and its offset.
-    assert!(out.stdout.contains("Europe/London (UTC+0"), "{}", out.stdout);
-    assert!(out.stdout.contains("America/New_York (UTC-0"), "{}", out.stdout);
-    assert!(out.stdout.contains("Asia/Tokyo (UTC+09:00)"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Europe/London (UTC+0"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("America/New_York (UTC-0"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("Asia/Tokyo (UTC+09:00)"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stderr.contains("3 event(s)"));
 
     let events = env.events();
     assert_eq!(events.len(), 3);
-    assert!(events.iter().all(|e| e["timeZoneId"].is_string() && e["startTime"].is_string()));
+    assert!(events
+        .iter()
+        .all(|e| e["timeZoneId"].is_string() && e["startTime"].is_string()));
     let id = events[1]["id"].as_str().unwrap();
     let shown = env.run(&["event", "show", id, "--json"]).ok().json();
     assert_eq!(shown["id"], events[1]["id"]);
     assert_eq!(shown["title"], events[1]["title"]);
     let human = env.run(&["event", "show", id]).ok();
-    assert!(human.stdout.contains("America/New_York"), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("America/New_York"),
+        "{}",
+        human.stdout
+    );
 
     // A narrow window finds fewer events.
-    let out = env.run(&["events", "list", "--from", "2000-01-01", "--to", "2000-01-02", "--json"]).ok();
+    let out = env
+        .run(&[
+            "events",
+            "list",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2000-01-02",
+            "--json",
+        ])
+        .ok();
     assert_eq!(out.json(), Value::Array(vec![]));
 }
 
@@ -67,18 +104,45 @@ fn guests_list_and_search() {
 
     // Search by a last name: every hit carries it, and it is a strict subset.
     let last = all[3]["lastName"].as_str().unwrap().to_owned();
-    let hits = env.run(&["guests", "list", &event, "--search", &last.to_uppercase(), "--json"]).ok().json();
+    let hits = env
+        .run(&[
+            "guests",
+            "list",
+            &event,
+            "--search",
+            &last.to_uppercase(),
+            "--json",
+        ])
+        .ok()
+        .json();
     let hits = hits.as_array().unwrap();
-    assert!(!hits.is_empty() && hits.len() < all.len(), "{} of {}", hits.len(), all.len());
+    assert!(
+        !hits.is_empty() && hits.len() < all.len(),
+        "{} of {}",
+        hits.len(),
+        all.len()
+    );
     for h in hits {
         let text = h.to_string().to_lowercase();
         assert!(text.contains(&last.to_lowercase()), "{h}");
     }
     // The JSON keeps fields as the API returned them.
-    assert!(hits[0].get("checkedIn").is_some() && hits[0].get("barcode").is_some(), "{}", hits[0]);
+    assert!(
+        hits[0].get("checkedIn").is_some() && hits[0].get("barcode").is_some(),
+        "{}",
+        hits[0]
+    );
     let human = env.run(&["guests", "list", &event, "--search", &last]).ok();
     assert_eq!(human.stdout.lines().count(), hits.len() + 1);
-    assert!(human.stderr.contains(&format!("{} of {} attendee(s) match", hits.len(), all.len())), "{}", human.stderr);
+    assert!(
+        human.stderr.contains(&format!(
+            "{} of {} attendee(s) match",
+            hits.len(),
+            all.len()
+        )),
+        "{}",
+        human.stderr
+    );
 }
 
 #[test]
@@ -86,7 +150,19 @@ fn guest_add_show_checkin_checkout() {
     let env = Env::start();
     let event = env.event_id(1);
     let out = env
-        .run(&["guest", "add", &event, "--first-name", "Zoë", "--last-name", "Ødegård", "--email", "zoe.test@example.com", "--tags", "VIP,Speaker"])
+        .run(&[
+            "guest",
+            "add",
+            &event,
+            "--first-name",
+            "Zoë",
+            "--last-name",
+            "Ødegård",
+            "--email",
+            "zoe.test@example.com",
+            "--tags",
+            "VIP,Speaker",
+        ])
         .ok();
     let id = out.stdout.trim().to_owned();
     uuid::Uuid::parse_str(&id).expect("stdout is the new id");
@@ -99,7 +175,11 @@ fn guest_add_show_checkin_checkout() {
     let g = env.run(&["guest", "checkin", &id, "--json"]).ok().json();
     assert_eq!(g["checkedIn"], true);
     let human = env.run(&["guest", "show", &id]).ok();
-    assert!(human.stdout.contains("checked in:") && human.stdout.contains("yes ("), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("checked in:") && human.stdout.contains("yes ("),
+        "{}",
+        human.stdout
+    );
     let g = env.run(&["guest", "checkout", &id, "--json"]).ok().json();
     assert_eq!(g["checkedIn"], false);
 }
@@ -112,8 +192,22 @@ fn guest_add_with_template_sends_once() {
     // A bouncing address: the atomic send makes it suppressed, which proves the send happened.
     let email = format!("new.guest@{}", qflow_sandbox::BOUNCE_DOMAIN);
     let g = env
-        .run(&["guest", "add", &event, "--first-name", "New", "--last-name", "Guest", "--email", &email,
-            "--template", &template, "--correlation-id", "cli-test-1", "--json"])
+        .run(&[
+            "guest",
+            "add",
+            &event,
+            "--first-name",
+            "New",
+            "--last-name",
+            "Guest",
+            "--email",
+            &email,
+            "--template",
+            &template,
+            "--correlation-id",
+            "cli-test-1",
+            "--json",
+        ])
         .ok()
         .json();
     let id = g["id"].as_str().unwrap().to_owned();
@@ -125,7 +219,10 @@ fn guest_add_with_template_sends_once() {
         if out.code == 1 && out.stderr.starts_with("previous_send_permanently_failed: ") {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "the atomic send never bounced: {out:?}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the atomic send never bounced: {out:?}"
+        );
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
 }
@@ -138,21 +235,50 @@ fn guest_resend_is_queued_and_logged() {
     let guest = env
         .guests(&event)
         .into_iter()
-        .find(|g| g["email"].as_str().is_some_and(|e| e.ends_with("@example.com") && e != qflow_sandbox::SUPPRESSED_EMAIL))
+        .find(|g| {
+            g["email"].as_str().is_some_and(|e| {
+                e.ends_with("@example.com") && e != qflow_sandbox::SUPPRESSED_EMAIL
+            })
+        })
         .unwrap();
     let gid = guest["id"].as_str().unwrap();
-    let out = env.run(&["guest", "resend", gid, "--template", &template, "--correlation-id", "resend-1"]).ok();
-    assert!(out.stdout.contains("attendeeInvitationId:"), "{}", out.stdout);
-    assert!(out.stdout.contains("status:") && out.stdout.contains("queued"), "{}", out.stdout);
-    let v = env.run(&["guest", "resend", gid, "--template", &template, "--json"]).ok().json();
+    let out = env
+        .run(&[
+            "guest",
+            "resend",
+            gid,
+            "--template",
+            &template,
+            "--correlation-id",
+            "resend-1",
+        ])
+        .ok();
+    assert!(
+        out.stdout.contains("attendeeInvitationId:"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("status:") && out.stdout.contains("queued"),
+        "{}",
+        out.stdout
+    );
+    let v = env
+        .run(&["guest", "resend", gid, "--template", &template, "--json"])
+        .ok()
+        .json();
     assert_eq!(v["status"], "queued");
     uuid::Uuid::parse_str(v["attendeeInvitationId"].as_str().unwrap()).unwrap();
     assert_eq!(env.sandbox.requests("POST", "/api/comms/send"), 2);
 
     let log = send_log(&env);
     assert_eq!(log.len(), 2, "{log:?}");
-    assert!(log.iter().all(|e| e.result == SendResult::Queued && e.attendee_id.to_string() == gid));
-    assert!(log.iter().any(|e| e.correlation_id.as_deref() == Some("resend-1")));
+    assert!(log
+        .iter()
+        .all(|e| e.result == SendResult::Queued && e.attendee_id.to_string() == gid));
+    assert!(log
+        .iter()
+        .any(|e| e.correlation_id.as_deref() == Some("resend-1")));
 }
 
 #[test]
@@ -169,7 +295,11 @@ fn resend_to_a_suppressed_recipient_exits_1_with_the_code() {
 
     let out = env.run(&["guest", "resend", gid, "--template", &template]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.starts_with("previous_send_permanently_failed: "), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("previous_send_permanently_failed: "),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("spam reported"), "{}", out.stderr);
     assert!(out.stdout.is_empty());
 
@@ -179,7 +309,10 @@ fn resend_to_a_suppressed_recipient_exits_1_with_the_code() {
     assert_eq!(e["status"], 422);
     assert_eq!(e["code"], "previous_send_permanently_failed");
     assert_eq!(e["failureType"], "spam_reported");
-    assert!(e["lastFailureAt"].is_string() && e["lastFailureReason"].is_string(), "{e}");
+    assert!(
+        e["lastFailureAt"].is_string() && e["lastFailureReason"].is_string(),
+        "{e}"
+    );
     assert!(e["message"].is_string() && e["nextStep"].is_string());
 
     let log = send_log(&env);
@@ -194,12 +327,24 @@ fn lost_answer_to_a_send_is_outcome_unknown_and_not_retried() {
     let event = env.event_id(1);
     let template = env.templates(&event)[0]["id"].as_str().unwrap().to_owned();
     let gid = env.guests(&event)[5]["id"].as_str().unwrap().to_owned();
-    env.sandbox.inject(Fault { method: "POST".into(), path_prefix: "/api/comms/send".into(), kind: FaultKind::DropAfterRead });
+    env.sandbox.inject(Fault {
+        method: "POST".into(),
+        path_prefix: "/api/comms/send".into(),
+        kind: FaultKind::DropAfterRead,
+    });
     let out = env.run(&["guest", "resend", &gid, "--template", &template, "--json"]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.starts_with("outcome_unknown: "), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("outcome_unknown: "),
+        "{}",
+        out.stderr
+    );
     assert_eq!(out.json()["error"]["code"], "outcome_unknown");
-    assert_eq!(env.sandbox.requests("POST", "/api/comms/send"), 1, "a send must never be retried");
+    assert_eq!(
+        env.sandbox.requests("POST", "/api/comms/send"),
+        1,
+        "a send must never be retried"
+    );
     let log = send_log(&env);
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].result, SendResult::OutcomeUnknown);

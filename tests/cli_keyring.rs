@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-const WINDOW: [&str; 5] = ["events", "list", "--from", "2000-01-01", "--to", ];
+const WINDOW: [&str; 5] = ["events", "list", "--from", "2000-01-01", "--to"];
 
 fn list_events(env: &Env) -> cli_common::Out {
     let mut args = WINDOW.to_vec();
@@ -21,11 +21,27 @@ fn list_events(env: &Env) -> cli_common::Out {
 #[ignore = "needs a real, unlocked Secret Service: run via tests/support/with-keyring.sh"]
 fn login_stores_secrets_in_the_keychain_and_logout_removes_them() {
     let env = Env::start();
-    let secrets = format!("{}\n{}\n{}\n", qflow_sandbox::DEMO_PASSWORD, qflow_sandbox::DEMO_CLIENT_SECRET, qflow_sandbox::CLIENT_KEY);
+    let secrets = format!(
+        "{}\n{}\n{}\n",
+        qflow_sandbox::DEMO_PASSWORD,
+        qflow_sandbox::DEMO_CLIENT_SECRET,
+        qflow_sandbox::CLIENT_KEY
+    );
 
     // Wrong password: refused, nothing stored.
-    let wrong = format!("wrong-password\n{}\n{}\n", qflow_sandbox::DEMO_CLIENT_SECRET, qflow_sandbox::CLIENT_KEY);
-    let login = ["login", "--stdin", "--username", qflow_sandbox::DEMO_USERNAME, "--client-id", qflow_sandbox::DEMO_CLIENT_ID];
+    let wrong = format!(
+        "wrong-password\n{}\n{}\n",
+        qflow_sandbox::DEMO_CLIENT_SECRET,
+        qflow_sandbox::CLIENT_KEY
+    );
+    let login = [
+        "login",
+        "--stdin",
+        "--username",
+        qflow_sandbox::DEMO_USERNAME,
+        "--client-id",
+        qflow_sandbox::DEMO_CLIENT_ID,
+    ];
     let out = run_command(env.bare_command(&login), Some(&wrong));
     assert_eq!(out.code, 1, "{out:?}");
     assert!(!out.stderr.contains("wrong-password"));
@@ -33,17 +49,35 @@ fn login_stores_secrets_in_the_keychain_and_logout_removes_them() {
 
     let out = run_command(env.bare_command(&login), Some(&secrets));
     assert_eq!(out.code, 0, "{out:?}");
-    for s in [qflow_sandbox::DEMO_PASSWORD, qflow_sandbox::DEMO_CLIENT_SECRET, qflow_sandbox::CLIENT_KEY] {
-        assert!(!out.stdout.contains(s) && !out.stderr.contains(s), "secret printed: {out:?}");
+    for s in [
+        qflow_sandbox::DEMO_PASSWORD,
+        qflow_sandbox::DEMO_CLIENT_SECRET,
+        qflow_sandbox::CLIENT_KEY,
+    ] {
+        assert!(
+            !out.stdout.contains(s) && !out.stderr.contains(s),
+            "secret printed: {out:?}"
+        );
     }
     // The profile file has the non-secret settings only.
     let profiles = std::fs::read_to_string(env.data.path().join("profiles.json")).unwrap();
     assert!(profiles.contains(qflow_sandbox::DEMO_USERNAME));
-    for s in [qflow_sandbox::DEMO_PASSWORD, qflow_sandbox::DEMO_CLIENT_SECRET, qflow_sandbox::CLIENT_KEY] {
+    for s in [
+        qflow_sandbox::DEMO_PASSWORD,
+        qflow_sandbox::DEMO_CLIENT_SECRET,
+        qflow_sandbox::CLIENT_KEY,
+    ] {
         assert!(!profiles.contains(s), "secret in the profile file");
     }
     let store = KeyringStore::with_service(&env.keyring_service);
-    assert_eq!(store.get("default", SecretKind::Password).unwrap().unwrap().expose(), qflow_sandbox::DEMO_PASSWORD);
+    assert_eq!(
+        store
+            .get("default", SecretKind::Password)
+            .unwrap()
+            .unwrap()
+            .expose(),
+        qflow_sandbox::DEMO_PASSWORD
+    );
 
     // Credentials now come from the keychain (no QFLOW_* credential variables).
     let out = list_events(&env);
@@ -51,7 +85,10 @@ fn login_stores_secrets_in_the_keychain_and_logout_removes_them() {
     assert_eq!(out.stdout.lines().count(), 4);
 
     run_command(env.bare_command(&["logout"]), None).ok();
-    assert!(store.get("default", SecretKind::Password).unwrap().is_none());
+    assert!(store
+        .get("default", SecretKind::Password)
+        .unwrap()
+        .is_none());
     let out = list_events(&env);
     assert_eq!(out.code, 1);
     assert!(out.stderr.starts_with("not_signed_in: "), "{}", out.stderr);
@@ -65,16 +102,24 @@ fn webhook_secret_goes_to_the_keychain_and_listen_verifies_events() {
     let url = format!("http://127.0.0.1:{port}/qflow");
     let out = env.run(&["webhook", "set", &url, "--json"]).ok();
     let store = KeyringStore::with_service(&env.keyring_service);
-    let secret = store.get("default", SecretKind::WebhookSecret).unwrap().expect("secret saved");
+    let secret = store
+        .get("default", SecretKind::WebhookSecret)
+        .unwrap()
+        .expect("secret saved");
     assert_eq!(secret.expose().len(), 64);
     assert!(!out.stdout.contains(secret.expose()) && !out.stderr.contains(secret.expose()));
     assert_eq!(out.json()["secretSaved"], true);
     assert!(out.json().get("secret").is_none());
-    assert_eq!(env.run(&["webhook", "show", "--json"]).ok().json()["url"], url.as_str());
+    assert_eq!(
+        env.run(&["webhook", "show", "--json"]).ok().json()["url"],
+        url.as_str()
+    );
 
     // The receiver takes the secret from the keychain and verifies Qflow's signed test event.
     let mut c = env.command(&["webhook", "listen", "--port", &port.to_string(), "--json"]);
-    c.stdout(Stdio::piped()).stderr(Stdio::piped()).stdin(Stdio::null());
+    c.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null());
     let mut child = c.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel::<String>();
@@ -85,7 +130,9 @@ fn webhook_secret_goes_to_the_keychain_and_listen_verifies_events() {
             }
         }
     });
-    let first = rx.recv_timeout(Duration::from_secs(20)).expect("listen prints its address");
+    let first = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("listen prints its address");
     assert!(first.contains(&port.to_string()), "{first}");
     env.run(&["webhook", "test"]).ok();
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -103,5 +150,9 @@ fn webhook_secret_goes_to_the_keychain_and_listen_verifies_events() {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }

@@ -10,7 +10,11 @@ fn fixtures(env: &Env) -> (String, String, String) {
     let guest_id = env.guests(&event)[2]["id"].as_str().unwrap().to_owned();
     let guest = env.run(&["guest", "show", &guest_id, "--json"]).ok().stdout;
     let ev = env.run(&["event", "show", &event, "--json"]).ok().stdout;
-    (event, env.write("guest.json", &guest), env.write("event.json", &ev))
+    (
+        event,
+        env.write("guest.json", &guest),
+        env.write("event.json", &ev),
+    )
 }
 
 #[test]
@@ -26,31 +30,74 @@ fn render_is_offline_and_json_has_the_four_keys() {
                 "attachPdf": true, "emailBody": null}).to_string(),
     );
     // No credentials at all: render needs no sign-in.
-    let out = run_command(env.bare_command(&["template", "render", &tpl, "--guest", &guest, "--event", &event, "--company", "A<B>", "--json"]), None);
+    let out = run_command(
+        env.bare_command(&[
+            "template",
+            "render",
+            &tpl,
+            "--guest",
+            &guest,
+            "--event",
+            &event,
+            "--company",
+            "A<B>",
+            "--json",
+        ]),
+        None,
+    );
     assert_eq!(out.code, 0, "{out:?}");
     let v = out.json();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, ["subject", "html", "emailBody", "unknownTokens"]);
     assert_eq!(v["subject"], format!("Hi {first} & co"));
-    assert_eq!(v["html"], format!("<p>{first} {{{{firstnam}}}}</p><p>A&lt;B&gt;</p>"));
+    assert_eq!(
+        v["html"],
+        format!("<p>{first} {{{{firstnam}}}}</p><p>A&lt;B&gt;</p>")
+    );
     assert_eq!(v["emailBody"], "Please find your invitation attached.");
     let unknown = v["unknownTokens"].as_array().unwrap();
     assert_eq!(unknown.len(), 1, "{unknown:?}");
     assert_eq!(unknown[0]["token"], "{{firstnam}}");
     assert_eq!(unknown[0]["suggestion"], "{{firstname}}");
-    assert_eq!(env.sandbox.token_requests(), tokens_before, "render made a request");
+    assert_eq!(
+        env.sandbox.token_requests(),
+        tokens_before,
+        "render made a request"
+    );
 
     // An .html file; human output with the unknown token reported on stderr.
-    let html = env.write("t.html", "<h1>{{event}}</h1><p>{{date}} {{starttime}} {{nope}}</p>\n");
-    let out = env.run(&["template", "render", &html, "--guest", &guest, "--event", &event]).ok();
-    assert!(out.stdout.contains("<h1>Qflow Customer Conference New York</h1>"), "{}", out.stdout);
-    assert!(out.stderr.contains("{{nope}}") && out.stderr.contains("html:1:"), "{}", out.stderr);
+    let html = env.write(
+        "t.html",
+        "<h1>{{event}}</h1><p>{{date}} {{starttime}} {{nope}}</p>\n",
+    );
+    let out = env
+        .run(&[
+            "template", "render", &html, "--guest", &guest, "--event", &event,
+        ])
+        .ok();
+    assert!(
+        out.stdout
+            .contains("<h1>Qflow Customer Conference New York</h1>"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("{{nope}}") && out.stderr.contains("html:1:"),
+        "{}",
+        out.stderr
+    );
 
     // A bad event file names the file.
     let bad = env.write("bad-event.json", r#"{"title": "x", "startTime": "2026-06-01T10:00:00", "endTime": "2026-06-01T11:00:00", "timeZoneId": "Mars/Base"}"#);
-    let out = env.run(&["template", "render", &html, "--guest", &guest, "--event", &bad]);
+    let out = env.run(&[
+        "template", "render", &html, "--guest", &guest, "--event", &bad,
+    ]);
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("bad-event.json") && out.stderr.contains("Mars/Base"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("bad-event.json") && out.stderr.contains("Mars/Base"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -65,18 +112,37 @@ fn lint_exit_codes() {
     let dirty = env.write("dirty.html", "<p>Hi {{firstnam}}</p><img src=\"x.png\">");
     let out = run_command(env.bare_command(&["template", "lint", &dirty]), None);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stdout.contains("unknown-token") && out.stdout.contains("img-missing-alt"), "{}", out.stdout);
-    let v = run_command(env.bare_command(&["template", "lint", &dirty, "--json"]), None).json();
+    assert!(
+        out.stdout.contains("unknown-token") && out.stdout.contains("img-missing-alt"),
+        "{}",
+        out.stdout
+    );
+    let v = run_command(
+        env.bare_command(&["template", "lint", &dirty, "--json"]),
+        None,
+    )
+    .json();
     assert_eq!(v["warnings"], 2);
-    assert!(v["issues"].as_array().unwrap().iter().any(|i| i["rule"] == "unknown-token" && i["line"] == 1));
+    assert!(v["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["rule"] == "unknown-token" && i["line"] == 1));
 
     // fromAddress against the account's domain: the seeded one is not verified.
     let from = env.write("from.json", &json!({"subject": "s", "html": "<p>x</p><a href=\"https://e.com/unsubscribe\">u</a>", "fromAddress": "events@events.example.com"}).to_string());
     let out = env.run(&["template", "lint", &from, "--json"]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.json()["issues"].as_array().unwrap().iter().any(|i| i["rule"] == "from-address-domain"));
+    assert!(out.json()["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["rule"] == "from-address-domain"));
     // Offline with --domain.
-    let out = run_command(env.bare_command(&["template", "lint", &from, "--domain", "events.example.com"]), None);
+    let out = run_command(
+        env.bare_command(&["template", "lint", &from, "--domain", "events.example.com"]),
+        None,
+    );
     assert_eq!(out.code, 0, "{out:?}");
 }
 
@@ -107,10 +173,17 @@ fn push_creates_then_updates_with_partial_rules() {
     let shown = env.run(&["template", "show", &id, "--json"]).ok().json();
     assert_eq!(shown["name"], "CLI template v2");
     assert_eq!(shown["fromName"], "Acme Events");
-    assert!(shown["replyTo"].is_null() || shown["replyTo"] == "", "{shown}");
+    assert!(
+        shown["replyTo"].is_null() || shown["replyTo"] == "",
+        "{shown}"
+    );
     assert_eq!(env.templates(&event).len(), before + 1);
     let human = env.run(&["template", "show", &id]).ok();
-    assert!(human.stdout.contains("name:") && human.stdout.contains("<p>v2</p>"), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("name:") && human.stdout.contains("<p>v2</p>"),
+        "{}",
+        human.stdout
+    );
 
     // An unverified fromAddress: the API's 422, exit 1.
     let file = env.write(
@@ -119,6 +192,9 @@ fn push_creates_then_updates_with_partial_rules() {
     );
     let out = env.run(&["template", "push", &file, "--json"]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert_eq!(out.json()["error"]["code"], "fromaddress_domain_not_verified");
+    assert_eq!(
+        out.json()["error"]["code"],
+        "fromaddress_domain_not_verified"
+    );
     assert_eq!(out.json()["error"]["status"], 422);
 }

@@ -27,15 +27,34 @@ pub struct LoginArgs {
 pub async fn login(args: &LoginArgs, ctx: &Ctx) -> Result<i32> {
     qflow_core::profiles::validate_profile_name(&ctx.target.profile)?;
     let saved = Profiles::open_default()?.get(&ctx.target.profile)?;
-    let username = non_secret(args.username.clone(), saved.as_ref().map(|p| p.username.clone()), "username", "Username", args.stdin)?;
-    let client_id = non_secret(args.client_id.clone(), saved.as_ref().map(|p| p.client_id.clone()), "client-id", "Client id", args.stdin)?;
+    let username = non_secret(
+        args.username.clone(),
+        saved.as_ref().map(|p| p.username.clone()),
+        "username",
+        "Username",
+        args.stdin,
+    )?;
+    let client_id = non_secret(
+        args.client_id.clone(),
+        saved.as_ref().map(|p| p.client_id.clone()),
+        "client-id",
+        "Client id",
+        args.stdin,
+    )?;
     // Before asking for secrets: is there anywhere to keep them?
     secrets::get_secret(ctx.secrets(), &ctx.target.profile, SecretKind::Password).await?;
     let from_stdin = args.stdin;
-    let [password, client_secret, client_key] = tokio::task::spawn_blocking(move || read_secrets(from_stdin))
-        .await
-        .map_err(|e| Error::invalid("stdin", format!("could not read the secrets: {e}")))??;
-    let creds = Credentials { client_id, username, client_secret, password, client_key };
+    let [password, client_secret, client_key] =
+        tokio::task::spawn_blocking(move || read_secrets(from_stdin))
+            .await
+            .map_err(|e| Error::invalid("stdin", format!("could not read the secrets: {e}")))??;
+    let creds = Credentials {
+        client_id,
+        username,
+        client_secret,
+        password,
+        client_key,
+    };
     let profile = session::login(&ctx.target, creds, ctx.secrets()).await?;
     if ctx.json {
         output::print_json(&json!({
@@ -48,7 +67,9 @@ pub async fn login(args: &LoginArgs, ctx: &Ctx) -> Result<i32> {
             ("username", profile.username.clone()),
             ("api-base", profile.api_base.clone()),
         ]);
-        output::note("Signed in. The password, client secret and client key are saved in the keychain.");
+        output::note(
+            "Signed in. The password, client secret and client key are saved in the keychain.",
+        );
     }
     Ok(0)
 }
@@ -58,17 +79,33 @@ pub async fn logout(ctx: &Ctx) -> Result<i32> {
     if ctx.json {
         output::print_json(&json!({ "profile": ctx.target.profile, "signedOut": true }));
     } else {
-        output::note(format!("Removed the secrets of profile '{}' from the keychain.", ctx.target.profile));
+        output::note(format!(
+            "Removed the secrets of profile '{}' from the keychain.",
+            ctx.target.profile
+        ));
     }
     Ok(0)
 }
 
-fn non_secret(given: Option<String>, saved: Option<String>, field: &str, prompt: &str, no_prompt: bool) -> Result<String> {
-    if let Some(v) = given.or(saved).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
+fn non_secret(
+    given: Option<String>,
+    saved: Option<String>,
+    field: &str,
+    prompt: &str,
+    no_prompt: bool,
+) -> Result<String> {
+    if let Some(v) = given
+        .or(saved)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+    {
         return Ok(v);
     }
     if no_prompt {
-        return Err(Error::invalid(field, format!("is required with --stdin: pass --{field}")));
+        return Err(Error::invalid(
+            field,
+            format!("is required with --stdin: pass --{field}"),
+        ));
     }
     eprint!("{prompt}: ");
     let mut line = String::new();
@@ -108,7 +145,10 @@ fn read_secrets(from_stdin: bool) -> Result<[Secret; 3]> {
         for name in SECRET_NAMES {
             let prompt = format!("{}{} (not shown): ", name[..1].to_uppercase(), &name[1..]);
             let value = rpassword::prompt_password(prompt).map_err(|e| {
-                Error::invalid("stdin", format!("could not ask for the {name} ({e}); without a terminal use --stdin"))
+                Error::invalid(
+                    "stdin",
+                    format!("could not ask for the {name} ({e}); without a terminal use --stdin"),
+                )
             })?;
             if value.is_empty() {
                 return Err(Error::invalid(name, "is required"));
@@ -116,6 +156,8 @@ fn read_secrets(from_stdin: bool) -> Result<[Secret; 3]> {
             out.push(Secret::new(value));
         }
     }
-    let [a, b, c]: [Secret; 3] = out.try_into().map_err(|_| Error::invalid("stdin", "expected three secrets"))?;
+    let [a, b, c]: [Secret; 3] = out
+        .try_into()
+        .map_err(|_| Error::invalid("stdin", "expected three secrets"))?;
     Ok([a, b, c])
 }

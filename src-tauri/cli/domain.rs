@@ -77,7 +77,9 @@ pub async fn run(cmd: &DomainCmd, ctx: &Ctx) -> Result<i32> {
             if ctx.json {
                 output::print_json(&raw);
             } else {
-                output::note("Deleted the sending domain; templates fall back to the default sender.");
+                output::note(
+                    "Deleted the sending domain; templates fall back to the default sender.",
+                );
             }
             Ok(0)
         }
@@ -100,7 +102,12 @@ fn print_domain(ctx: &Ctx, raw: &Value, endpoint: &str) -> Result<i32> {
     output::print_stdout("\n");
     let mut t = Table::new(&["TYPE", "HOST", "DATA", "VALID"]);
     for r in &d.dns_records {
-        t.row(vec![r.record_type.to_uppercase(), r.host.clone(), r.data.clone(), yes_no(r.valid)]);
+        t.row(vec![
+            r.record_type.to_uppercase(),
+            r.host.clone(),
+            r.data.clone(),
+            yes_no(r.valid),
+        ]);
     }
     t.print();
     Ok(0)
@@ -111,12 +118,19 @@ fn print_status(ctx: &Ctx, raw: &Value, s: &DomainStatus) {
         output::print_json(raw);
         return;
     }
-    output::print_fields(&[("verified", yes_no(s.verified)), ("enabled", yes_no(s.enabled))]);
+    output::print_fields(&[
+        ("verified", yes_no(s.verified)),
+        ("enabled", yes_no(s.enabled)),
+    ]);
     if !s.reasons.is_empty() {
         output::print_stdout("\n");
         let mut t = Table::new(&["RECORD", "VALID", "REASON"]);
         for r in &s.reasons {
-            t.row(vec![r.name.clone(), yes_no(r.valid), output::or_dash(r.reason.as_deref())]);
+            t.row(vec![
+                r.name.clone(),
+                yes_no(r.valid),
+                output::or_dash(r.reason.as_deref()),
+            ]);
         }
         t.print();
     }
@@ -135,10 +149,19 @@ async fn check(dns_server: Option<std::net::SocketAddr>, ctx: &Ctx) -> Result<i3
     } else {
         let mut t = Table::new(&["HOST", "EXPECTED", "FOUND", "STATUS"]);
         for c in &report.checks {
-            t.row(vec![c.host.clone(), c.expected.clone(), output::or_dash(c.found.as_deref()), status_name(c.status)]);
+            t.row(vec![
+                c.host.clone(),
+                c.expected.clone(),
+                output::or_dash(c.found.as_deref()),
+                status_name(c.status),
+            ]);
         }
         t.print();
-        for c in report.checks.iter().filter(|c| c.status != dns::CheckStatus::Ok) {
+        for c in report
+            .checks
+            .iter()
+            .filter(|c| c.status != dns::CheckStatus::Ok)
+        {
             output::note(format!("{}: {}", c.host, c.advice));
         }
         if let Some(p) = &report.provider {
@@ -154,7 +177,10 @@ async fn check(dns_server: Option<std::net::SocketAddr>, ctx: &Ctx) -> Result<i3
 }
 
 fn status_name(s: dns::CheckStatus) -> String {
-    serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_else(|| format!("{s:?}"))
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{s:?}"))
 }
 
 pub(crate) fn yes_no(b: bool) -> String {

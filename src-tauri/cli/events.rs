@@ -33,7 +33,10 @@ pub async fn run_events(cmd: &EventsCmd, ctx: &Ctx) -> Result<i32> {
             let start = parse_date("from", from, false)?;
             let end = parse_date("to", to, true)?;
             if start > end {
-                return Err(Error::invalid("to", format!("{to} is before --from {from}")));
+                return Err(Error::invalid(
+                    "to",
+                    format!("{to} is before --from {from}"),
+                ));
             }
             let raw = ctx.execute(ApiRequest::events_list(start, end)).await?;
             if ctx.json {
@@ -94,15 +97,27 @@ pub(crate) fn plain(v: &serde_json::Value) -> String {
 pub(crate) fn parse_date(field: &str, value: &str, end_of_day: bool) -> Result<NaiveDateTime> {
     let v = value.trim();
     if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        let time = if end_of_day { NaiveTime::from_hms_opt(23, 59, 59) } else { NaiveTime::from_hms_opt(0, 0, 0) };
+        let time = if end_of_day {
+            NaiveTime::from_hms_opt(23, 59, 59)
+        } else {
+            NaiveTime::from_hms_opt(0, 0, 0)
+        };
         return Ok(d.and_time(time.expect("valid constant time")));
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(v, fmt) {
             return Ok(t);
         }
     }
-    Err(Error::invalid(field, format!("'{value}' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)")))
+    Err(Error::invalid(
+        field,
+        format!("'{value}' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)"),
+    ))
 }
 
 #[cfg(test)]
@@ -111,9 +126,20 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(parse_date("from", "2026-06-01", false).unwrap().to_string(), "2026-06-01 00:00:00");
-        assert_eq!(parse_date("to", "2026-06-01", true).unwrap().to_string(), "2026-06-01 23:59:59");
-        assert_eq!(parse_date("to", "2026-06-01T10:30", true).unwrap().to_string(), "2026-06-01 10:30:00");
+        assert_eq!(
+            parse_date("from", "2026-06-01", false).unwrap().to_string(),
+            "2026-06-01 00:00:00"
+        );
+        assert_eq!(
+            parse_date("to", "2026-06-01", true).unwrap().to_string(),
+            "2026-06-01 23:59:59"
+        );
+        assert_eq!(
+            parse_date("to", "2026-06-01T10:30", true)
+                .unwrap()
+                .to_string(),
+            "2026-06-01 10:30:00"
+        );
         let e = parse_date("from", "01/06/2026", false).unwrap_err();
         assert!(e.is_bad_input());
         assert!(e.to_string().contains("from"), "{e}");

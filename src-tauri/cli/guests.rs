@@ -84,7 +84,10 @@ pub async fn run_guests(cmd: &GuestsCmd, ctx: &Ctx) -> Result<i32> {
             let mut kept: Vec<(Value, Guest)> = Vec::with_capacity(total);
             for item in items {
                 let g: Guest = decode("GET /api/guests/{eventId}", &item)?;
-                if search.as_deref().is_none_or(|q| ops::guests::matches(&g, q)) {
+                if search
+                    .as_deref()
+                    .is_none_or(|q| ops::guests::matches(&g, q))
+                {
                     kept.push((item, g));
                 }
             }
@@ -109,7 +112,11 @@ pub async fn run_guests(cmd: &GuestsCmd, ctx: &Ctx) -> Result<i32> {
             }
             Ok(0)
         }
-        GuestsCmd::Import { event_id, file, skip_invalid } => super::import::run(event_id, file, *skip_invalid, ctx).await,
+        GuestsCmd::Import {
+            event_id,
+            file,
+            skip_invalid,
+        } => super::import::run(event_id, file, *skip_invalid, ctx).await,
     }
 }
 
@@ -131,7 +138,11 @@ pub async fn run_guest(cmd: &GuestCmd, ctx: &Ctx) -> Result<i32> {
             let raw = ctx.execute(ApiRequest::guest_checkout(id)).await?;
             print_guest(ctx, &raw, "POST /api/guest/checkout")
         }
-        GuestCmd::Resend { id, template, correlation_id } => {
+        GuestCmd::Resend {
+            id,
+            template,
+            correlation_id,
+        } => {
             let req = SendRequest {
                 attendee_id: parse_id("ID", id)?,
                 template_id: parse_id("template", template)?,
@@ -157,21 +168,37 @@ pub async fn run_guest(cmd: &GuestCmd, ctx: &Ctx) -> Result<i32> {
 
 async fn add(args: &AddArgs, ctx: &Ctx) -> Result<i32> {
     let event_id = parse_id("EVENT_ID", &args.event_id)?;
-    let template = args.template.as_deref().map(|t| parse_id("template", t)).transpose()?;
+    let template = args
+        .template
+        .as_deref()
+        .map(|t| parse_id("template", t))
+        .transpose()?;
     let guest = Guest {
         id: Uuid::new_v4(),
         event_id,
         first_name: args.first_name.trim().to_owned(),
         last_name: args.last_name.trim().to_owned(),
         email: args.email.trim().to_owned(),
-        tags: args.tags.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned),
+        tags: args
+            .tags
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned),
         ..Default::default()
     };
     qflow_core::validate::guest(&guest)?;
     if args.correlation_id.is_some() && template.is_none() {
-        return Err(Error::invalid("correlation-id", "only applies with --template (it is echoed in that send's webhooks)"));
+        return Err(Error::invalid(
+            "correlation-id",
+            "only applies with --template (it is echoed in that send's webhooks)",
+        ));
     }
-    let body = GuestCreate { guest, comms_template_id: template, correlation_id: correlation(args.correlation_id.as_deref())? };
+    let body = GuestCreate {
+        guest,
+        comms_template_id: template,
+        correlation_id: correlation(args.correlation_id.as_deref())?,
+    };
     let raw = ctx.execute(ApiRequest::guest_create(&body)).await?;
     if ctx.json {
         output::print_json(&raw);
@@ -180,14 +207,19 @@ async fn add(args: &AddArgs, ctx: &Ctx) -> Result<i32> {
     let g: Guest = decode("POST /api/guest", &raw)?;
     output::print_stdout(&format!("{}\n", g.id));
     output::note(match template {
-        Some(_) => format!("Created {} and queued the template's email; delivery is reported by webhook.", full_name(&g)),
+        Some(_) => format!(
+            "Created {} and queued the template's email; delivery is reported by webhook.",
+            full_name(&g)
+        ),
         None => format!("Created {}.", full_name(&g)),
     });
     Ok(0)
 }
 
 fn correlation(value: Option<&str>) -> Result<Option<String>> {
-    value.map(|c| qflow_core::validate::correlation_id("correlation-id", c)).transpose()
+    value
+        .map(|c| qflow_core::validate::correlation_id("correlation-id", c))
+        .transpose()
 }
 
 fn print_guest(ctx: &Ctx, raw: &Value, endpoint: &str) -> Result<i32> {
@@ -212,17 +244,27 @@ fn print_guest(ctx: &Ctx, raw: &Value, endpoint: &str) -> Result<i32> {
         ("tickets", g.tickets.clone()),
         ("sessions", g.sessions.clone()),
     ];
-    pairs.extend(optional.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))));
+    pairs.extend(
+        optional
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))),
+    );
     for (i, v) in g.custom_fields.iter().flatten().enumerate() {
         pairs.push((format!("V_{}", i + 1), v.clone()));
     }
-    pairs.extend(g.extra.iter().map(|(k, v)| (k.clone(), super::events::plain(v))));
+    pairs.extend(
+        g.extra
+            .iter()
+            .map(|(k, v)| (k.clone(), super::events::plain(v))),
+    );
     output::print_fields(&pairs);
     Ok(0)
 }
 
 fn full_name(g: &Guest) -> String {
-    format!("{} {}", g.first_name, g.last_name).trim().to_owned()
+    format!("{} {}", g.first_name, g.last_name)
+        .trim()
+        .to_owned()
 }
 
 fn checked_in(g: &Guest) -> String {

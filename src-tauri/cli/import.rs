@@ -15,7 +15,8 @@ const SHOW_PROBLEMS: usize = 50;
 
 pub async fn run(event_id: &str, file: &Path, skip_invalid: bool, ctx: &Ctx) -> Result<i32> {
     let event_id = parse_id("EVENT_ID", event_id)?;
-    let bytes = std::fs::read(file).map_err(|e| Error::invalid("FILE", format!("cannot read {}: {e}", file.display())))?;
+    let bytes = std::fs::read(file)
+        .map_err(|e| Error::invalid("FILE", format!("cannot read {}: {e}", file.display())))?;
     let plan = plan_import(&bytes, event_id);
     report("warning", &plan.warnings);
     report(if skip_invalid { "skipped" } else { "error" }, &plan.errors);
@@ -42,7 +43,9 @@ pub async fn run(event_id: &str, file: &Path, skip_invalid: bool, ctx: &Ctx) -> 
             ("skipped", summary.skipped.to_string()),
         ]);
         if summary.created == 0 && summary.already_imported > 0 {
-            output::note("Everything in this file was already imported into this event; nothing was sent.");
+            output::note(
+                "Everything in this file was already imported into this event; nothing was sent.",
+            );
         }
     }
     Ok(0)
@@ -57,6 +60,9 @@ fn report(kind: &str, problems: &[RowError]) {
         output::note(format!("{kind}: {at}: {}", e.message));
     }
     if problems.len() > SHOW_PROBLEMS {
-        output::note(format!("{kind}: … and {} more", problems.len() - SHOW_PROBLEMS));
+        output::note(format!(
+            "{kind}: … and {} more",
+            problems.len() - SHOW_PROBLEMS
+        ));
     }
 }

@@ -3,6 +3,9 @@
 //!
 //! Exit status: 0 success; 1 the API or a check said no; 2 usage error or bad input.
 
+// core's one error shape (`qflow_core::Error`) is large by design; it is returned, not stored.
+#![allow(clippy::result_large_err)]
+
 mod auth;
 mod domain;
 mod events;
@@ -15,9 +18,9 @@ mod templates;
 mod webhook;
 
 use clap::{Parser, Subcommand};
+use qflow_core::api::{ApiRequest, Client};
 use qflow_core::secrets::{KeyringStore, SharedSecretStore};
 use qflow_core::session::{self, Target};
-use qflow_core::api::{ApiRequest, Client};
 use qflow_core::{Error, Result};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -29,7 +32,13 @@ use uuid::Uuid;
 #[command(name = "qflow-console", version, about, propagate_version = true)]
 pub struct Cli {
     /// Which saved sign-in to use.
-    #[arg(long, global = true, env = "QFLOW_PROFILE", default_value = "default", value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        env = "QFLOW_PROFILE",
+        default_value = "default",
+        value_name = "NAME"
+    )]
     pub profile: String,
     /// Qflow API base URL [default: the profile's, else https://api-uksouth-01.qflowhub.io].
     #[arg(long, global = true, env = "QFLOW_API_BASE", value_name = "URL")]
@@ -152,7 +161,11 @@ impl Ctx {
             *guard = Some(sb);
         }
         let sb = guard.as_ref().expect("started above");
-        session::client_for(&sb.api_base(), &sb.identity_url(), sandbox::demo_credentials())
+        session::client_for(
+            &sb.api_base(),
+            &sb.identity_url(),
+            sandbox::demo_credentials(),
+        )
     }
 
     async fn shutdown(&self) {
@@ -181,10 +194,15 @@ pub fn main() -> i32 {
         });
     };
     init_logging();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
-            output::note(format!("storage_error: could not start the async runtime: {e}"));
+            output::note(format!(
+                "storage_error: could not start the async runtime: {e}"
+            ));
             return 1;
         }
     };
@@ -220,7 +238,11 @@ async fn dispatch(command: &Command, ctx: &Ctx) -> Result<i32> {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
 }
 
 /// A GUID argument, rejected before any request with the argument's name and the reason.
@@ -230,6 +252,56 @@ pub(crate) fn parse_id(field: &str, value: &str) -> Result<Uuid> {
 
 /// Read the API's raw answer as a model for the human output. A shape we cannot read is
 /// `malformed_response` naming the endpoint, never a panic.
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(endpoint: &str, v: &serde_json::Value) -> Result<T> {
-    T::deserialize(v).map_err(|e| Error::Malformed { endpoint: endpoint.to_owned(), message: e.to_string() })
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+    endpoint: &str,
+    v: &serde_json::Value,
+) -> Result<T> {
+    T::deserialize(v).map_err(|e| Error::Malformed {
+        endpoint: endpoint.to_owned(),
+        message: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn globals_work_after_the_subcommand() {
+        let cli = Cli::try_parse_from([
+            "qflow-console",
+            "events",
+            "list",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--json",
+            "--profile",
+            "work",
+        ])
+        .unwrap();
+        assert!(cli.json);
+        assert_eq!(cli.profile, "work");
+    }
+
+    #[test]
+    fn usage_errors_exit_2_and_help_0() {
+        let e = Cli::try_parse_from(["qflow-console", "guests", "frobnicate"]).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        let e = Cli::try_parse_from(["qflow-console", "--help"]).unwrap_err();
+        assert_eq!(e.exit_code(), 0);
+    }
+
+    #[test]
+    fn no_subcommand_opens_the_window() {
+        let cli = Cli::try_parse_from(["qflow-console", "--demo"]).unwrap();
+        assert!(cli.demo && cli.command.is_none());
+    }
 }

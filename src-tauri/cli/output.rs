@@ -13,12 +13,16 @@ pub struct Table {
 
 impl Table {
     pub fn new(headers: &[&'static str]) -> Table {
-        Table { headers: headers.to_vec(), rows: Vec::new() }
+        Table {
+            headers: headers.to_vec(),
+            rows: Vec::new(),
+        }
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
         // Tabs and newlines would break the alignment.
-        self.rows.push(cells.into_iter().map(|c| one_line(&c)).collect());
+        self.rows
+            .push(cells.into_iter().map(|c| one_line(&c)).collect());
     }
 
     pub fn len(&self) -> usize {
@@ -42,7 +46,11 @@ impl Table {
                     text.push_str("  ");
                 }
                 text.push_str(cell);
-                let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(cell.chars().count());
+                let pad = widths
+                    .get(i)
+                    .copied()
+                    .unwrap_or(0)
+                    .saturating_sub(cell.chars().count());
                 text.extend(std::iter::repeat_n(' ', pad));
             }
             out.push_str(text.trim_end());
@@ -62,11 +70,19 @@ impl Table {
 
 /// `key: value` lines with the values aligned.
 pub fn fields<K: AsRef<str>>(pairs: &[(K, String)]) -> String {
-    let width = pairs.iter().map(|(k, _)| k.as_ref().chars().count()).max().unwrap_or(0);
+    let width = pairs
+        .iter()
+        .map(|(k, _)| k.as_ref().chars().count())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for (k, v) in pairs {
         let k = k.as_ref();
-        out.push_str(&format!("{k}:{}{}\n", " ".repeat(width - k.chars().count() + 1), one_line(v)));
+        out.push_str(&format!(
+            "{k}:{}{}\n",
+            " ".repeat(width - k.chars().count() + 1),
+            one_line(v)
+        ));
     }
     out
 }
@@ -77,7 +93,10 @@ pub fn print_fields<K: AsRef<str>>(pairs: &[(K, String)]) {
 
 /// Pretty JSON on stdout.
 pub fn print_json(v: &Value) {
-    print_stdout(&format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into())));
+    print_stdout(&format!(
+        "{}\n",
+        serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into())
+    ));
 }
 
 /// Write to stdout, ignoring a closed pipe (`qflow-console guests list … | head`).
@@ -140,7 +159,9 @@ pub fn exit_code(e: &Error) -> i32 {
 
 fn one_line(s: &str) -> String {
     if s.contains(['\n', '\r', '\t']) {
-        s.replace("\r\n", " / ").replace(['\n', '\r'], " / ").replace('\t', " ")
+        s.replace("\r\n", " / ")
+            .replace(['\n', '\r'], " / ")
+            .replace('\t', " ")
     } else {
         s.to_owned()
     }
@@ -148,7 +169,9 @@ fn one_line(s: &str) -> String {
 
 /// `Some(v)` → v, `None` → "-".
 pub fn or_dash(v: Option<impl ToString>) -> String {
-    v.map(|v| v.to_string()).filter(|s| !s.is_empty()).unwrap_or_else(|| "-".into())
+    v.map(|v| v.to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "-".into())
 }
 
 #[cfg(test)]

@@ -16,7 +16,8 @@ pub fn render(args: &RenderArgs, ctx: &Ctx) -> Result<i32> {
     let source = files::template_source("FILE", &args.file)?;
     let guest = files::read_json("guest", &args.guest)?;
     let event = files::read_json("event", &args.event)?;
-    let mut merge = MergeContext::from_json(&guest, &event).map_err(|e| in_file(e, &args.guest, &args.event))?;
+    let mut merge = MergeContext::from_json(&guest, &event)
+        .map_err(|e| in_file(e, &args.guest, &args.event))?;
     if let Some(company) = &args.company {
         merge = merge.with_company_name(company.clone());
     }
@@ -31,7 +32,9 @@ pub fn render(args: &RenderArgs, ctx: &Ctx) -> Result<i32> {
     }
     let mut text = format!("Subject: {}\n\n{}\n", rendered.subject, rendered.html);
     if let Some(body) = &rendered.email_body {
-        text.push_str(&format!("\n--- email body (attachPdf: the PDF carries the HTML above) ---\n{body}\n"));
+        text.push_str(&format!(
+            "\n--- email body (attachPdf: the PDF carries the HTML above) ---\n{body}\n"
+        ));
     }
     output::print_stdout(&text);
     Ok(0)
@@ -41,8 +44,15 @@ pub fn render(args: &RenderArgs, ctx: &Ctx) -> Result<i32> {
 fn in_file(e: Error, guest: &std::path::Path, event: &std::path::Path) -> Error {
     match e {
         Error::Invalid { field, reason } => {
-            let file = if field.starts_with("event") { event } else { guest };
-            Error::Invalid { reason: format!("{}: {reason}", file.display()), field }
+            let file = if field.starts_with("event") {
+                event
+            } else {
+                guest
+            };
+            Error::Invalid {
+                reason: format!("{}: {reason}", file.display()),
+                field,
+            }
         }
         other => other,
     }
@@ -53,14 +63,28 @@ fn describe_token(t: &UnknownToken) -> String {
         UnknownReason::Unknown => "not a merge token",
         UnknownReason::NoData => "no data for this attendee",
     };
-    let field = serde_json::to_value(t.field).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    let hint = t.suggestion.as_deref().map(|s| format!("; did you mean {s}?")).unwrap_or_default();
-    format!("{} left as is at {field}:{}:{} ({why}{hint})", t.token, t.line, t.col)
+    let field = serde_json::to_value(t.field)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let hint = t
+        .suggestion
+        .as_deref()
+        .map(|s| format!("; did you mean {s}?"))
+        .unwrap_or_default();
+    format!(
+        "{} left as is at {field}:{}:{} ({why}{hint})",
+        t.token, t.line, t.col
+    )
 }
 
 pub async fn lint(args: &LintArgs, ctx: &Ctx) -> Result<i32> {
     let source = files::template_source("FILE", &args.file)?;
-    let from_domain = source.from_address.as_deref().and_then(|a| a.rsplit_once('@')).map(|(_, d)| d.to_owned());
+    let from_domain = source
+        .from_address
+        .as_deref()
+        .and_then(|a| a.rsplit_once('@'))
+        .map(|(_, d)| d.to_owned());
     let verified: Option<String> = match (&args.domain, &from_domain) {
         (Some(d), _) => Some(d.trim().to_owned()),
         (None, None) => None,
@@ -77,8 +101,14 @@ pub async fn lint(args: &LintArgs, ctx: &Ctx) -> Result<i32> {
         },
     };
     let issues = lint_template(&source.fields(), verified.as_deref());
-    let errors = issues.iter().filter(|i| i.severity == Severity::Error).count();
-    let warnings = issues.iter().filter(|i| i.severity == Severity::Warning).count();
+    let errors = issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .count();
+    let warnings = issues
+        .iter()
+        .filter(|i| i.severity == Severity::Warning)
+        .count();
     if ctx.json {
         output::print_json(&json!({ "issues": issues, "errors": errors, "warnings": warnings }));
     } else {
@@ -88,7 +118,10 @@ pub async fn lint(args: &LintArgs, ctx: &Ctx) -> Result<i32> {
             text.push('\n');
         }
         output::print_stdout(&text);
-        output::note(format!("{errors} error(s), {warnings} warning(s), {} note(s)", issues.len() - errors - warnings));
+        output::note(format!(
+            "{errors} error(s), {warnings} warning(s), {} note(s)",
+            issues.len() - errors - warnings
+        ));
     }
     // Errors and warnings both say no (a template that ships `{{firstnam}}` is not fine).
     Ok(if errors + warnings > 0 { 1 } else { 0 })
@@ -107,12 +140,22 @@ async fn account_domain(ctx: &Ctx) -> Result<Option<String>> {
 }
 
 fn describe_issue(i: &LintIssue) -> String {
-    let field = serde_json::to_value(i.field).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let field = serde_json::to_value(i.field)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     let at = match (i.line, i.col) {
         (Some(l), Some(c)) => format!("{field}:{l}:{c}"),
         _ => field,
     };
-    let severity = serde_json::to_value(i.severity).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    let hint = i.suggestion.as_deref().map(|s| format!(" (suggestion: {s})")).unwrap_or_default();
+    let severity = serde_json::to_value(i.severity)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let hint = i
+        .suggestion
+        .as_deref()
+        .map(|s| format!(" (suggestion: {s})"))
+        .unwrap_or_default();
     format!("{at}  {severity}  {}  {}{hint}", i.rule, i.message)
 }

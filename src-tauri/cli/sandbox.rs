@@ -32,14 +32,23 @@ pub fn demo_credentials() -> Credentials {
 }
 
 pub async fn run(args: &SandboxArgs, ctx: &Ctx) -> Result<i32> {
-    let mut cfg = SandboxConfig { port: args.port, ..SandboxConfig::default() };
+    let mut cfg = SandboxConfig {
+        port: args.port,
+        ..SandboxConfig::default()
+    };
     if let Some(n) = args.attendees {
         cfg.attendees = n;
     }
     let attendees = cfg.attendees;
-    let sb = Sandbox::start(cfg)
-        .await
-        .map_err(|e| Error::invalid("port", format!("could not start the sandbox on 127.0.0.1:{}: {e}", args.port)))?;
+    let sb = Sandbox::start(cfg).await.map_err(|e| {
+        Error::invalid(
+            "port",
+            format!(
+                "could not start the sandbox on 127.0.0.1:{}: {e}",
+                args.port
+            ),
+        )
+    })?;
     let (api, identity) = (sb.api_base(), sb.identity_url());
     let vars = [
         ("QFLOW_API_BASE", api.as_str()),
@@ -66,7 +75,10 @@ pub async fn run(args: &SandboxArgs, ctx: &Ctx) -> Result<i32> {
             ("api-base", api.clone()),
             ("identity-url", identity.clone()),
             ("client id", qflow_sandbox::DEMO_CLIENT_ID.to_owned()),
-            ("client secret", qflow_sandbox::DEMO_CLIENT_SECRET.to_owned()),
+            (
+                "client secret",
+                qflow_sandbox::DEMO_CLIENT_SECRET.to_owned(),
+            ),
             ("username", qflow_sandbox::DEMO_USERNAME.to_owned()),
             ("password", qflow_sandbox::DEMO_PASSWORD.to_owned()),
             ("client key", qflow_sandbox::CLIENT_KEY.to_owned()),
@@ -76,7 +88,9 @@ pub async fn run(args: &SandboxArgs, ctx: &Ctx) -> Result<i32> {
             text.push_str(&format!("export {k}={v}\n"));
         }
         output::print_stdout(&text);
-        output::note(format!("Qflow sandbox running ({attendees} seeded attendees). Press Ctrl-C to stop."));
+        output::note(format!(
+            "Qflow sandbox running ({attendees} seeded attendees). Press Ctrl-C to stop."
+        ));
     }
     shutdown_signal().await;
     output::note("Stopping the sandbox.");

@@ -69,7 +69,11 @@ pub async fn run_templates(cmd: &TemplatesCmd, ctx: &Ctx) -> Result<i32> {
                     tpl.name.clone(),
                     output::or_dash(tpl.subject.as_deref()),
                     output::or_dash(tpl.from_address.as_deref()),
-                    if tpl.attach_pdf { "yes".into() } else { "no".into() },
+                    if tpl.attach_pdf {
+                        "yes".into()
+                    } else {
+                        "no".into()
+                    },
                 ]);
             }
             t.print();
@@ -103,9 +107,14 @@ async fn push(file: &std::path::Path, ctx: &Ctx) -> Result<i32> {
     let push = files::template_push_from_json("FILE", file, &value)?;
     qflow_core::validate::template_upsert(&push.upsert)?;
     if !push.ignored_keys.is_empty() {
-        output::note(format!("warning: not sent (the API does not take them): {}", push.ignored_keys.join(", ")));
+        output::note(format!(
+            "warning: not sent (the API does not take them): {}",
+            push.ignored_keys.join(", ")
+        ));
     }
-    let raw = ctx.execute(ApiRequest::template_upsert(&push.upsert)).await?;
+    let raw = ctx
+        .execute(ApiRequest::template_upsert(&push.upsert))
+        .await?;
     if push.generated_id {
         output::note(format!(
             "The file has no \"id\": created template {}. Add \"id\": \"{}\" to the file so the next push updates it.",
@@ -128,13 +137,26 @@ fn print_template(t: &Template) {
         ("eventId".into(), t.event_id.to_string()),
         ("name".into(), t.name.clone()),
         ("subject".into(), output::or_dash(t.subject.as_deref())),
-        ("fromAddress".into(), output::or_dash(t.from_address.as_deref())),
+        (
+            "fromAddress".into(),
+            output::or_dash(t.from_address.as_deref()),
+        ),
         ("fromName".into(), output::or_dash(t.from_name.as_deref())),
         ("replyTo".into(), output::or_dash(t.reply_to.as_deref())),
         ("attachPdf".into(), t.attach_pdf.to_string()),
-        ("created".into(), output::or_dash(t.created.map(|c| format!("{} UTC", c.format("%Y-%m-%d %H:%M"))))),
+        (
+            "created".into(),
+            output::or_dash(
+                t.created
+                    .map(|c| format!("{} UTC", c.format("%Y-%m-%d %H:%M"))),
+            ),
+        ),
     ];
-    pairs.extend(t.extra.iter().map(|(k, v)| (k.clone(), super::events::plain(v))));
+    pairs.extend(
+        t.extra
+            .iter()
+            .map(|(k, v)| (k.clone(), super::events::plain(v))),
+    );
     output::print_fields(&pairs);
     output::print_stdout(&format!("\n{}\n", t.html));
     if let Some(body) = &t.email_body {

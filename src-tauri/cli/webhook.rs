@@ -104,8 +104,17 @@ pub async fn run(cmd: &WebhookCmd, ctx: &Ctx) -> Result<i32> {
                 output::note("Webhook configuration cleared: no events are sent any more.");
             }
             // The stored secret is useless now.
-            if let Err(e) = secrets::delete_secret(ctx.secrets(), &ctx.target.profile, SecretKind::WebhookSecret).await {
-                output::note(format!("warning: could not remove the old webhook secret from the keychain: {}", e.body().message));
+            if let Err(e) = secrets::delete_secret(
+                ctx.secrets(),
+                &ctx.target.profile,
+                SecretKind::WebhookSecret,
+            )
+            .await
+            {
+                output::note(format!(
+                    "warning: could not remove the old webhook secret from the keychain: {}",
+                    e.body().message
+                ));
             }
             Ok(0)
         }
@@ -127,14 +136,23 @@ async fn keychain_ready(ctx: &Ctx) -> Result<()> {
 
 async fn save_secret(ctx: &Ctx, answer: WebhookSecretResponse) -> Result<i32> {
     let WebhookSecretResponse { url, secret } = answer;
-    if let Err(e) = secrets::set_secret(ctx.secrets(), &ctx.target.profile, SecretKind::WebhookSecret, secret).await {
+    if let Err(e) = secrets::set_secret(
+        ctx.secrets(),
+        &ctx.target.profile,
+        SecretKind::WebhookSecret,
+        secret,
+    )
+    .await
+    {
         return Err(Error::Keychain(format!(
             "Qflow issued a new webhook secret but it could not be saved ({}). Run `qflow-console webhook rotate` once the keychain works",
             e.body().message
         )));
     }
     if ctx.json {
-        output::print_json(&json!({ "url": url, "secretSaved": true, "profile": ctx.target.profile }));
+        output::print_json(
+            &json!({ "url": url, "secretSaved": true, "profile": ctx.target.profile }),
+        );
     } else {
         output::print_fields(&[("url", output::or_dash(url.as_deref()))]);
         output::note(format!(
@@ -163,7 +181,13 @@ async fn verify(args: &VerifyArgs, ctx: &Ctx) -> Result<i32> {
         .map_err(|e| Error::invalid("body", format!("cannot read {}: {e}", args.body.display())))?;
     let secret = webhook_secret(ctx).await?;
     let now = args.now.unwrap_or_else(|| chrono::Utc::now().timestamp());
-    let d = webhook::diagnose(&secret, &body, Some(args.signature.trim()), Some(&args.timestamp.to_string()), now);
+    let d = webhook::diagnose(
+        &secret,
+        &body,
+        Some(args.signature.trim()),
+        Some(&args.timestamp.to_string()),
+        now,
+    );
     let v = &d.verdict;
     if ctx.json {
         output::print_json(&json!({
@@ -215,7 +239,10 @@ async fn listen(port: u16, ctx: &Ctx) -> Result<i32> {
 
 fn print_event(ctx: &Ctx, ev: &ReceiverEvent) {
     if ctx.json {
-        output::print_stdout(&format!("{}\n", serde_json::to_string(ev).unwrap_or_default()));
+        output::print_stdout(&format!(
+            "{}\n",
+            serde_json::to_string(ev).unwrap_or_default()
+        ));
         return;
     }
     let line = match ev {
@@ -227,9 +254,21 @@ fn print_event(ctx: &Ctx, ev: &ReceiverEvent) {
             output::or_dash(event.attendee_id.as_deref()),
             output::or_dash(event.correlation_id.as_deref()),
         ),
-        ReceiverEvent::Duplicate { webhook_id, event_type } => format!("duplicate {event_type} {webhook_id} (already stored)"),
-        ReceiverEvent::Rejected { reason, detail, event_type, .. } => {
-            format!("REJECTED {} {}: {detail}", output::or_dash(event_type.as_deref()), reason.as_str())
+        ReceiverEvent::Duplicate {
+            webhook_id,
+            event_type,
+        } => format!("duplicate {event_type} {webhook_id} (already stored)"),
+        ReceiverEvent::Rejected {
+            reason,
+            detail,
+            event_type,
+            ..
+        } => {
+            format!(
+                "REJECTED {} {}: {detail}",
+                output::or_dash(event_type.as_deref()),
+                reason.as_str()
+            )
         }
     };
     output::print_stdout(&format!("{line}\n"));

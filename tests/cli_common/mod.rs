@@ -26,7 +26,8 @@ pub struct Out {
 
 impl Out {
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:?}"))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:?}"))
     }
     #[track_caller]
     pub fn ok(self) -> Out {
@@ -37,7 +38,12 @@ impl Out {
 
 /// The test sandbox: seeded, rate limits off (many short CLI processes), fast deliveries.
 pub fn config() -> SandboxConfig {
-    SandboxConfig { attendees: 300, rate_limits: false, delivery_scale: 0.05, ..SandboxConfig::default() }
+    SandboxConfig {
+        attendees: 300,
+        rate_limits: false,
+        delivery_scale: 0.05,
+        ..SandboxConfig::default()
+    }
 }
 
 impl Env {
@@ -46,7 +52,11 @@ impl Env {
     }
 
     pub fn with_config(cfg: SandboxConfig) -> Env {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
         let sandbox = rt.block_on(Sandbox::start(cfg)).expect("sandbox starts");
         Env {
             sandbox,
@@ -60,7 +70,10 @@ impl Env {
     pub fn credential_env() -> Vec<(&'static str, String)> {
         vec![
             ("QFLOW_CLIENT_ID", qflow_sandbox::DEMO_CLIENT_ID.into()),
-            ("QFLOW_CLIENT_SECRET", qflow_sandbox::DEMO_CLIENT_SECRET.into()),
+            (
+                "QFLOW_CLIENT_SECRET",
+                qflow_sandbox::DEMO_CLIENT_SECRET.into(),
+            ),
             ("QFLOW_USERNAME", qflow_sandbox::DEMO_USERNAME.into()),
             ("QFLOW_PASSWORD", qflow_sandbox::DEMO_PASSWORD.into()),
             ("QFLOW_CLIENT_KEY", qflow_sandbox::CLIENT_KEY.into()),
@@ -84,7 +97,10 @@ impl Env {
             .env("QFLOW_KEYRING_SERVICE", &self.keyring_service);
         if std::env::var_os("QFLOW_IN_KEYRING_SESSION").is_none() {
             // Outside with-keyring.sh: no Secret Service, deterministically.
-            c.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/qflow-test-bus");
+            c.env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/qflow-test-bus",
+            );
         }
         c
     }
@@ -113,7 +129,17 @@ impl Env {
 
     /// The seeded events as the API returns them (via the CLI itself).
     pub fn events(&self) -> Vec<Value> {
-        let out = self.run(&["events", "list", "--from", "2000-01-01", "--to", "2100-12-31", "--json"]).ok();
+        let out = self
+            .run(&[
+                "events",
+                "list",
+                "--from",
+                "2000-01-01",
+                "--to",
+                "2100-12-31",
+                "--json",
+            ])
+            .ok();
         out.json().as_array().unwrap().clone()
     }
 
@@ -122,21 +148,40 @@ impl Env {
     }
 
     pub fn guests(&self, event_id: &str) -> Vec<Value> {
-        self.run(&["guests", "list", event_id, "--json"]).ok().json().as_array().unwrap().clone()
+        self.run(&["guests", "list", event_id, "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .clone()
     }
 
     pub fn templates(&self, event_id: &str) -> Vec<Value> {
-        self.run(&["templates", "list", event_id, "--json"]).ok().json().as_array().unwrap().clone()
+        self.run(&["templates", "list", event_id, "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .clone()
     }
 }
 
 pub fn run_command(mut c: Command, stdin: Option<&str>) -> Out {
-    c.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    c.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     let mut child = c.spawn().expect("spawn qflow-console");
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     }
     let out = child.wait_with_output().unwrap();
     Out {

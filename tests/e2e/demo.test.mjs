@@ -72,3 +72,31 @@ test("Try the demo signs in to the sandbox and shows its events and attendees", 
     await d.screenshot("home-demo");
   });
 });
+
+test("search and paging ask Rust for matching pages", async () => {
+  await step("search", async () => {
+    const [summary] = await d.waitFor(tid("attendee-summary"));
+    const total = Number((await d.text(summary)).match(/of ([\d,]+)/)[1].replace(/,/g, ""));
+    assert.ok(total > 50, `the first event has more than one page (${total})`);
+
+    const [next] = await d.waitFor(tid("page-next"));
+    await d.click(next);
+    await d.waitFor(tid("attendee-summary"), { until: async ([s]) => s && (await d.text(s)).startsWith("51–") });
+
+    // Search by the first attendee's email: the summary says how many match out of the total.
+    const [firstEmail] = await d.waitFor(`${tid("attendee-row")} td:nth-child(2)`);
+    const email = await d.text(firstEmail);
+    const dbg = await d.execute("const e = arguments[0]; const r = e.getBoundingClientRect(); return [e.textContent, e.innerText, r.x, r.y, r.width, r.height, getComputedStyle(e).display];", [{ "element-6066-11e4-a52e-4f735466cecf": firstEmail }]);
+    assert.match(email, /@/, `first row email cell: ${JSON.stringify(email)} ${JSON.stringify(dbg)}`);
+    const [search] = await d.waitFor(tid("attendee-search"));
+    await d.click(search);
+    await d.sendKeys(search, email);
+    await d.waitFor(tid("attendee-summary"), {
+      until: async ([s]) => s && /^1–\d+ of \d+ matching/.test(await d.text(s)),
+    });
+    const rows = await d.findAll(tid("attendee-row"));
+    const emails = await Promise.all(rows.map(async (r) => (await d.text(r)).toLowerCase()));
+    assert.ok(emails.length >= 1 && emails.every((t) => t.includes(email.toLowerCase())), JSON.stringify(emails));
+    await d.screenshot("home-search");
+  });
+});

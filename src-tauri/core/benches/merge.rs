@@ -66,27 +66,53 @@ fn bench(c: &mut Criterion) {
     let tokens = src.matches("{{").count();
     eprintln!("template: {} bytes, {tokens} tokens", src.len());
     let ctx = context();
-    let fields = TemplateFields { subject: "Your ticket for {{event}}, {{firstname}}", html: &src, ..Default::default() };
+    let fields = TemplateFields {
+        subject: "Your ticket for {{event}}, {{firstname}}",
+        html: &src,
+        ..Default::default()
+    };
     let ours = render_template(&fields, &ctx);
     assert_eq!(ours.unknown_tokens.len(), src.matches("{{emial}}").count());
 
     let mut hb = handlebars::Handlebars::new();
-    hb.register_template_string("t", &src).expect("handlebars compiles");
+    hb.register_template_string("t", &src)
+        .expect("handlebars compiles");
     let hb_ctx = handlebars::Context::wraps(flat_data()).expect("context");
-    let hb_out = hb.render_with_context("t", &hb_ctx).expect("handlebars renders");
+    let hb_out = hb
+        .render_with_context("t", &hb_ctx)
+        .expect("handlebars renders");
 
     let mu = mustache::compile_str(&src).expect("mustache compiles");
     let mu_data = mustache::to_data(flat_data()).expect("data");
-    let mu_out = mu.render_data_to_string(&mu_data).expect("mustache renders");
+    let mu_out = mu
+        .render_data_to_string(&mu_data)
+        .expect("mustache renders");
     // Same work: similar output sizes (the others blank the typo tokens we keep literal, and
     // escape ' differently).
-    eprintln!("output: ours {} B, handlebars {} B, mustache {} B", ours.html.len(), hb_out.len(), mu_out.len());
+    eprintln!(
+        "output: ours {} B, handlebars {} B, mustache {} B",
+        ours.html.len(),
+        hb_out.len(),
+        mu_out.len()
+    );
 
     let mut g = c.benchmark_group("merge_100kb_2000_tokens");
     g.throughput(Throughput::Bytes(src.len() as u64));
-    g.bench_function("qflow", |b| b.iter(|| render_template(black_box(&fields), black_box(&ctx))));
-    g.bench_function("handlebars", |b| b.iter(|| hb.render_with_context("t", black_box(&hb_ctx)).expect("renders")));
-    g.bench_function("mustache", |b| b.iter(|| mu.render_data_to_string(black_box(&mu_data)).expect("renders")));
+    g.bench_function("qflow", |b| {
+        b.iter(|| render_template(black_box(&fields), black_box(&ctx)))
+    });
+    g.bench_function("handlebars", |b| {
+        b.iter(|| {
+            hb.render_with_context("t", black_box(&hb_ctx))
+                .expect("renders")
+        })
+    });
+    g.bench_function("mustache", |b| {
+        b.iter(|| {
+            mu.render_data_to_string(black_box(&mu_data))
+                .expect("renders")
+        })
+    });
     g.finish();
 }
 

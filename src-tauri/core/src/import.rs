@@ -96,7 +96,9 @@ impl ImportPlan {
     /// Whether sending may start: no file errors, rows to send, and no row errors unless the
     /// user asked to skip invalid rows.
     pub fn can_send(&self, skip_invalid: bool) -> bool {
-        self.file_errors().next().is_none() && !self.rows.is_empty() && (skip_invalid || self.errors.is_empty())
+        self.file_errors().next().is_none()
+            && !self.rows.is_empty()
+            && (skip_invalid || self.errors.is_empty())
     }
 
     pub fn chunk_rows(&self) -> impl Iterator<Item = &[Guest]> {
@@ -145,7 +147,11 @@ const FIELDS: &[(&str, Col)] = &[
 const REQUIRED: &[Col] = &[Col::FirstName, Col::LastName, Col::Email];
 
 fn normalize(header: &str) -> String {
-    header.chars().filter(|c| !matches!(c, ' ' | '_' | '-')).flat_map(char::to_lowercase).collect()
+    header
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn column_for(header: &str) -> Option<Col> {
@@ -157,13 +163,21 @@ fn column_for(header: &str) -> Option<Col> {
     if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    digits.parse::<usize>().ok().filter(|&k| (1..=1000).contains(&k)).map(Col::Custom)
+    digits
+        .parse::<usize>()
+        .ok()
+        .filter(|&k| (1..=1000).contains(&k))
+        .map(Col::Custom)
 }
 
 fn field_name(c: Col) -> String {
     match c {
         Col::Custom(n) => format!("V_{n}"),
-        other => FIELDS.iter().find(|(_, x)| *x == other).map(|(f, _)| (*f).to_owned()).unwrap_or_default(),
+        other => FIELDS
+            .iter()
+            .find(|(_, x)| *x == other)
+            .map(|(f, _)| (*f).to_owned())
+            .unwrap_or_default(),
     }
 }
 
@@ -180,19 +194,31 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
         chunks: Vec::new(),
     };
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(body);
-    let file_error = |message: String, column: Option<String>| RowError { line: 1, row: None, column, message };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body);
+    let file_error = |message: String, column: Option<String>| RowError {
+        line: 1,
+        row: None,
+        column,
+        message,
+    };
 
     let mut records = reader.byte_records();
     let header = match records.next() {
         Some(Ok(h)) => h,
         Some(Err(e)) => {
-            plan.errors.push(file_error(format!("the header row could not be read: {e}"), None));
+            plan.errors.push(file_error(
+                format!("the header row could not be read: {e}"),
+                None,
+            ));
             return plan;
         }
         None => {
             plan.errors.push(file_error(
-                "the file is empty: expected a header row such as firstName,lastName,email,tags".into(),
+                "the file is empty: expected a header row such as firstName,lastName,email,tags"
+                    .into(),
                 None,
             ));
             return plan;
@@ -204,7 +230,13 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
     let mut seen: HashMap<Col, String> = HashMap::new();
     for (i, cell) in header.iter().enumerate() {
         let Ok(name) = std::str::from_utf8(cell) else {
-            plan.errors.push(file_error(format!("column {} of the header is not valid UTF-8: save the file as UTF-8", i + 1), None));
+            plan.errors.push(file_error(
+                format!(
+                    "column {} of the header is not valid UTF-8: save the file as UTF-8",
+                    i + 1
+                ),
+                None,
+            ));
             cols.push(None);
             plan.columns.push(String::new());
             continue;
@@ -212,7 +244,10 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
         let name = name.trim();
         plan.columns.push(name.to_owned());
         if name.is_empty() {
-            plan.errors.push(file_error(format!("column {} has no name in the header", i + 1), None));
+            plan.errors.push(file_error(
+                format!("column {} has no name in the header", i + 1),
+                None,
+            ));
             cols.push(None);
             continue;
         }
@@ -220,7 +255,10 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
             Some(c) => {
                 if let Some(prev) = seen.get(&c) {
                     plan.errors.push(file_error(
-                        format!("columns '{prev}' and '{name}' are the same field ({})", field_name(c)),
+                        format!(
+                            "columns '{prev}' and '{name}' are the same field ({})",
+                            field_name(c)
+                        ),
                         Some(field_name(c)),
                     ));
                 } else {
@@ -240,7 +278,10 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
                     .unwrap_or_default();
                 let known: Vec<&str> = FIELDS.iter().map(|(f, _)| *f).collect();
                 plan.errors.push(file_error(
-                    format!("unknown column '{name}'.{hint} Known columns: {}, V_1, V_2, …", known.join(", ")),
+                    format!(
+                        "unknown column '{name}'.{hint} Known columns: {}, V_1, V_2, …",
+                        known.join(", ")
+                    ),
                     Some(name.to_owned()),
                 ));
                 cols.push(None);
@@ -249,13 +290,20 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
     }
     for req in REQUIRED {
         if !seen.contains_key(req) {
-            plan.errors.push(file_error(format!("the header has no {} column", field_name(*req)), Some(field_name(*req))));
+            plan.errors.push(file_error(
+                format!("the header has no {} column", field_name(*req)),
+                Some(field_name(*req)),
+            ));
         }
     }
 
     // Rows.
     // csv's own line counter skips blank lines; count newlines up to each record's byte offset.
-    let mut lines = LineCounter { body, pos: 0, line: 1 };
+    let mut lines = LineCounter {
+        body,
+        pos: 0,
+        line: 1,
+    };
     let mut ids: HashMap<Uuid, u64> = HashMap::new();
     let mut emails: HashMap<String, u64> = HashMap::new();
     for record in records {
@@ -263,7 +311,12 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| lines.at(p.byte()));
-                plan.errors.push(RowError { line, row: Some(plan.total_rows), column: None, message: format!("could not be read: {e}") });
+                plan.errors.push(RowError {
+                    line,
+                    row: Some(plan.total_rows),
+                    column: None,
+                    message: format!("could not be read: {e}"),
+                });
                 plan.total_rows += 1;
                 continue;
             }
@@ -275,12 +328,22 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
         let row = plan.total_rows;
         plan.total_rows += 1;
         let errors_before = plan.errors.len();
-        let mut err = |column: Option<String>, message: String| plan.errors.push(RowError { line, row: Some(row), column, message });
+        let mut err = |column: Option<String>, message: String| {
+            plan.errors.push(RowError {
+                line,
+                row: Some(row),
+                column,
+                message,
+            })
+        };
         if record.len() != cols.len() {
             err(None, format!("has {} values but the header has {} columns (a comma inside a value needs \"quotes\")", record.len(), cols.len()));
             continue;
         }
-        let mut g = Guest { event_id, ..Default::default() };
+        let mut g = Guest {
+            event_id,
+            ..Default::default()
+        };
         let mut id: Option<Uuid> = None;
         let mut custom: Vec<String> = Vec::new();
         for (cell, col) in record.iter().zip(&cols) {
@@ -291,7 +354,10 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
                 Ok(v) => v.trim(),
                 Err(_) => {
                     // Reported once here; the lossy text keeps "is required" from firing too.
-                    err(Some(field.clone()), "is not valid UTF-8: save the file as UTF-8".into());
+                    err(
+                        Some(field.clone()),
+                        "is not valid UTF-8: save the file as UTF-8".into(),
+                    );
                     lossy = String::from_utf8_lossy(cell).into_owned();
                     lossy.trim()
                 }
@@ -305,7 +371,10 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
                 Col::Id => {}
                 Col::EventId if !value.is_empty() => match validate::guid(&field, value) {
                     Ok(u) if u == event_id => {}
-                    Ok(u) => err(Some(field), format!("is {u}, not the event being imported into ({event_id})")),
+                    Ok(u) => err(
+                        Some(field),
+                        format!("is {u}, not the event being imported into ({event_id})"),
+                    ),
                     Err(e) => err(Some(field), reason(e)),
                 },
                 Col::EventId => {}
@@ -317,7 +386,10 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
                 Col::PlusOnes if value.is_empty() => {}
                 Col::PlusOnes => match value.parse::<u32>() {
                     Ok(n) => g.plus_ones = Some(n),
-                    Err(_) => err(Some(field), format!("'{value}' is not a whole number (0 or more)")),
+                    Err(_) => err(
+                        Some(field),
+                        format!("'{value}' is not a whole number (0 or more)"),
+                    ),
                 },
                 Col::AdditionalInfo => g.additional_info = opt(),
                 Col::Tags => g.tags = opt(),
@@ -334,7 +406,11 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
         if custom.iter().any(|c| !c.is_empty()) {
             g.custom_fields = Some(custom);
         }
-        for (field, value) in [("firstName", &g.first_name), ("lastName", &g.last_name), ("email", &g.email)] {
+        for (field, value) in [
+            ("firstName", &g.first_name),
+            ("lastName", &g.last_name),
+            ("email", &g.email),
+        ] {
             if seen.keys().any(|c| field_name(*c) == field) && value.is_empty() {
                 err(Some(field.into()), "is required".into());
             }
@@ -345,7 +421,10 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
                 Ok(()) => {
                     let key = g.email.to_lowercase();
                     match emails.get(&key) {
-                        Some(first) => err(Some("email".into()), format!("duplicate email {} (also on line {first})", g.email)),
+                        Some(first) => err(
+                            Some("email".into()),
+                            format!("duplicate email {} (also on line {first})", g.email),
+                        ),
                         None => {
                             emails.insert(key, line);
                         }
@@ -385,11 +464,17 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
         }
     }
     if plan.total_rows == 0 && plan.file_errors().next().is_none() {
-        plan.errors.push(file_error("the file has a header but no attendees".into(), None));
+        plan.errors.push(file_error(
+            "the file has a header but no attendees".into(),
+            None,
+        ));
     }
     plan.chunks = (0..plan.rows.len())
         .step_by(CHUNK_SIZE)
-        .map(|start| Chunk { start, end: (start + CHUNK_SIZE).min(plan.rows.len()) })
+        .map(|start| Chunk {
+            start,
+            end: (start + CHUNK_SIZE).min(plan.rows.len()),
+        })
         .collect();
     plan
 }
@@ -432,7 +517,10 @@ mod tests {
     }
 
     fn errs(p: &ImportPlan) -> Vec<(u64, Option<&str>, &str)> {
-        p.errors.iter().map(|e| (e.line, e.column.as_deref(), e.message.as_str())).collect()
+        p.errors
+            .iter()
+            .map(|e| (e.line, e.column.as_deref(), e.message.as_str()))
+            .collect()
     }
 
     #[test]
@@ -443,7 +531,10 @@ mod tests {
         assert_eq!(p.rows.len(), 2);
         assert_eq!(p.row_lines, [2, 3]);
         let g = &p.rows[0];
-        assert_eq!((g.first_name.as_str(), g.email.as_str(), g.tags.as_deref()), ("Joe", "joe@yourcompany.com", Some("VIP")));
+        assert_eq!(
+            (g.first_name.as_str(), g.email.as_str(), g.tags.as_deref()),
+            ("Joe", "joe@yourcompany.com", Some("VIP"))
+        );
         assert_eq!(g.event_id, EVENT);
         assert_eq!(p.rows[1].tags, None);
         assert_eq!(p.columns, ["firstName", "lastName", "email", "tags"]);
@@ -463,12 +554,16 @@ mod tests {
         assert_eq!(g.additional_info.as_deref(), Some("Vegan"));
         assert_eq!(g.sessions.as_deref(), Some("Keynote,Workshop"));
         assert_eq!(g.barcode.as_deref(), Some("ABC123"));
-        assert_eq!(g.custom_fields.as_deref(), Some(&["one".to_owned(), "two".to_owned()][..]));
+        assert_eq!(
+            g.custom_fields.as_deref(),
+            Some(&["one".to_owned(), "two".to_owned()][..])
+        );
     }
 
     #[test]
     fn bom_and_crlf_are_tolerated() {
-        let mut bytes = b"\xEF\xBB\xBFfirstName,lastName,email\r\nJoe,Bloggs,joe@x.com\r\n".to_vec();
+        let mut bytes =
+            b"\xEF\xBB\xBFfirstName,lastName,email\r\nJoe,Bloggs,joe@x.com\r\n".to_vec();
         let p = plan_import(&bytes, EVENT);
         assert!(p.errors.is_empty(), "{:?}", p.errors);
         assert_eq!(p.columns[0], "firstName");
@@ -488,9 +583,19 @@ mod tests {
         assert_eq!(p.rows.len(), 1);
         assert_eq!(p.rows[0].first_name, "Bloggs, Jr");
         assert_eq!(p.rows[0].last_name, "O\"Neil");
-        assert_eq!(p.rows[0].additional_info.as_deref(), Some("line one\nline two"));
+        assert_eq!(
+            p.rows[0].additional_info.as_deref(),
+            Some("line one\nline two")
+        );
         // The bad row starts on line 4 (the quoted value spans lines 2-3).
-        assert_eq!(errs(&p), [(4, Some("email"), "'not-an-email' has no @ (expected name@example.com)")]);
+        assert_eq!(
+            errs(&p),
+            [(
+                4,
+                Some("email"),
+                "'not-an-email' has no @ (expected name@example.com)"
+            )]
+        );
         assert_eq!(p.errors[0].row, Some(1));
         assert!(!p.can_send(false));
         assert!(p.can_send(true));
@@ -500,10 +605,27 @@ mod tests {
     fn unknown_missing_and_duplicate_columns_block_everything() {
         let p = plan("firstName,lastname,Phone,emial,First_Name\nJoe,Bloggs,1,joe@x.com,J\n");
         let e = errs(&p);
-        assert!(e.iter().any(|(l, c, m)| *l == 1 && *c == Some("Phone") && m.contains("unknown column 'Phone'")), "{e:?}");
-        assert!(e.iter().any(|(_, c, m)| *c == Some("emial") && m.contains("Did you mean email?")), "{e:?}");
-        assert!(e.iter().any(|(_, _, m)| m.contains("'firstName' and 'First_Name' are the same field")), "{e:?}");
-        assert!(e.iter().any(|(_, c, m)| *c == Some("email") && m.contains("no email column")), "{e:?}");
+        assert!(
+            e.iter().any(|(l, c, m)| *l == 1
+                && *c == Some("Phone")
+                && m.contains("unknown column 'Phone'")),
+            "{e:?}"
+        );
+        assert!(
+            e.iter()
+                .any(|(_, c, m)| *c == Some("emial") && m.contains("Did you mean email?")),
+            "{e:?}"
+        );
+        assert!(
+            e.iter()
+                .any(|(_, _, m)| m.contains("'firstName' and 'First_Name' are the same field")),
+            "{e:?}"
+        );
+        assert!(
+            e.iter()
+                .any(|(_, c, m)| *c == Some("email") && m.contains("no email column")),
+            "{e:?}"
+        );
         assert!(p.file_errors().count() >= 4);
         assert!(!p.can_send(true));
         let p = plan("firstName,,lastName,email\nA,,B,a@x.com\n");
@@ -543,7 +665,11 @@ mod tests {
             errs(&p),
             [
                 (3, Some("email"), "duplicate email A@X.com (also on line 2)"),
-                (4, Some("id"), &*format!("duplicate id {id} (also on line 2)")),
+                (
+                    4,
+                    Some("id"),
+                    &*format!("duplicate id {id} (also on line 2)")
+                ),
             ]
         );
         assert_eq!(p.rows.len(), 2);
@@ -553,14 +679,19 @@ mod tests {
     #[test]
     fn ids_are_kept_or_derived_stably() {
         let id = "8d630377-970a-4687-aa66-2a18fb964c99";
-        let p = plan(&format!("id,firstName,lastName,email\n{id},A,B,a@x.com\n,C,D,C@x.com\n"));
+        let p = plan(&format!(
+            "id,firstName,lastName,email\n{id},A,B,a@x.com\n,C,D,C@x.com\n"
+        ));
         assert_eq!(p.rows[0].id.to_string(), id);
         assert_eq!(p.rows[1].id, stable_guest_id(EVENT, "c@X.com "));
         assert_eq!(p.rows[1].id.get_version_num(), 5);
         // Re-ordered, edited file: same person, same id. Another event: another id.
         let q = plan("email,lastName,firstName,tags\nc@x.com,D,C,VIP\nz@x.com,Z,Z,\n");
         assert_eq!(q.rows[0].id, p.rows[1].id);
-        let other = plan_import(b"firstName,lastName,email\nC,D,c@x.com\n", Uuid::from_u128(7));
+        let other = plan_import(
+            b"firstName,lastName,email\nC,D,c@x.com\n",
+            Uuid::from_u128(7),
+        );
         assert_ne!(other.rows[0].id, p.rows[1].id);
     }
 
@@ -575,16 +706,32 @@ mod tests {
     }
 
     #[test]
+    fn line_numbers_survive_blank_crlf_lines_and_multiline_values() {
+        let p = plan("firstName,lastName,email\r\n\r\n\r\nA,B,\"x\r\ny\"\r\n\r\nC,D,bad\r\n");
+        let lines: Vec<u64> = p.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [4, 7]);
+    }
+
+    #[test]
     fn empty_files_and_header_only() {
         assert!(errs(&plan(""))[0].2.contains("empty"));
         assert!(errs(&plan("\u{feff}"))[0].2.contains("empty"));
-        assert!(errs(&plan("firstName,lastName,email\n"))[0].2.contains("no attendees"));
+        assert!(errs(&plan("firstName,lastName,email\n"))[0]
+            .2
+            .contains("no attendees"));
     }
 
     #[test]
     fn invalid_utf8_is_reported_at_its_cell() {
         let p = plan_import(b"firstName,lastName,email\nJ\xe9r\xf4me,B,j@x.com\n", EVENT);
-        assert_eq!(errs(&p), [(2, Some("firstName"), "is not valid UTF-8: save the file as UTF-8")]);
+        assert_eq!(
+            errs(&p),
+            [(
+                2,
+                Some("firstName"),
+                "is not valid UTF-8: save the file as UTF-8"
+            )]
+        );
     }
 
     #[test]
@@ -597,7 +744,13 @@ mod tests {
         assert!(p.errors.is_empty());
         let sizes: Vec<usize> = p.chunk_rows().map(<[Guest]>::len).collect();
         assert_eq!(sizes, [200, 200, 50]);
-        assert_eq!(p.chunks[2], Chunk { start: 400, end: 450 });
+        assert_eq!(
+            p.chunks[2],
+            Chunk {
+                start: 400,
+                end: 450
+            }
+        );
         assert_eq!(p.row_lines[449], 451);
     }
 }

@@ -76,9 +76,13 @@ pub fn endpoints(target: &Target, saved: Option<&Profile>) -> Result<(String, St
 
 /// An http(s) URL with a host and no embedded credentials.
 pub fn check_url(field: &str, value: &str) -> Result<()> {
-    let url = url::Url::parse(value.trim()).map_err(|e| Error::invalid(field, format!("'{value}' is not a URL ({e})")))?;
+    let url = url::Url::parse(value.trim())
+        .map_err(|e| Error::invalid(field, format!("'{value}' is not a URL ({e})")))?;
     if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
-        return Err(Error::invalid(field, format!("'{value}' must be an http(s) URL with a host")));
+        return Err(Error::invalid(
+            field,
+            format!("'{value}' must be an http(s) URL with a host"),
+        ));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::invalid(field, "must not contain credentials"));
@@ -107,11 +111,18 @@ pub async fn resolve(target: &Target, store: &SharedSecretStore) -> Result<Resol
                     target.profile
                 )));
             };
-            let c = secrets::load_credentials(store, &target.profile, &p.client_id, &p.username).await?;
+            let c = secrets::load_credentials(store, &target.profile, &p.client_id, &p.username)
+                .await?;
             (c, CredentialSource::Keychain)
         }
     };
-    Ok(Resolved { profile: target.profile.clone(), api_base, identity_url, credentials, source })
+    Ok(Resolved {
+        profile: target.profile.clone(),
+        api_base,
+        identity_url,
+        credentials,
+        source,
+    })
 }
 
 /// Resolve and build the client (no request yet: the first call signs in).
@@ -124,13 +135,20 @@ pub async fn connect(target: &Target, store: &SharedSecretStore) -> Result<(Reso
 /// Sign in with `credentials` (proving them with a password grant), then store the three
 /// secrets in the keychain and the non-secret settings in the profile file. Nothing is stored
 /// when the sign-in fails.
-pub async fn login(target: &Target, credentials: Credentials, store: &SharedSecretStore) -> Result<Profile> {
+pub async fn login(
+    target: &Target,
+    credentials: Credentials,
+    store: &SharedSecretStore,
+) -> Result<Profile> {
     validate_profile_name(&target.profile)?;
     if credentials.username.trim().is_empty() {
         return Err(Error::invalid("username", "is required"));
     }
     if credentials.client_id.trim().is_empty() {
-        return Err(Error::invalid("client-id", "is required (supplied by Qflow support)"));
+        return Err(Error::invalid(
+            "client-id",
+            "is required (supplied by Qflow support)",
+        ));
     }
     for (field, s) in [
         ("password", &credentials.password),
@@ -152,7 +170,9 @@ pub async fn login(target: &Target, credentials: Credentials, store: &SharedSecr
         username: credentials.username.clone(),
     };
     profile.validate()?;
-    client_for(&api_base, &identity_url, credentials.clone())?.sign_in().await?;
+    client_for(&api_base, &identity_url, credentials.clone())?
+        .sign_in()
+        .await?;
     secrets::save_credentials(store, &target.profile, &credentials).await?;
     profiles.upsert(profile.clone())?;
     profiles.set_last_used(&profile.name)?;
@@ -182,11 +202,23 @@ mod tests {
 
     #[test]
     fn explicit_beats_saved_beats_default() {
-        let t = Target { profile: "p".into(), ..Default::default() };
-        assert_eq!(endpoints(&t, None).unwrap(), (DEFAULT_API_BASE.to_owned(), DEFAULT_IDENTITY_URL.to_owned()));
+        let t = Target {
+            profile: "p".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            endpoints(&t, None).unwrap(),
+            (DEFAULT_API_BASE.to_owned(), DEFAULT_IDENTITY_URL.to_owned())
+        );
         let saved = profile();
-        assert_eq!(endpoints(&t, Some(&saved)).unwrap().0, "https://saved.example");
-        let t = Target { api_base: Some("http://127.0.0.1:9/".into()), ..t };
+        assert_eq!(
+            endpoints(&t, Some(&saved)).unwrap().0,
+            "https://saved.example"
+        );
+        let t = Target {
+            api_base: Some("http://127.0.0.1:9/".into()),
+            ..t
+        };
         let (api, id) = endpoints(&t, Some(&saved)).unwrap();
         assert_eq!(api, "http://127.0.0.1:9");
         assert_eq!(id, "https://id.saved.example/token");
@@ -194,11 +226,22 @@ mod tests {
 
     #[test]
     fn bad_urls_are_bad_input() {
-        let t = Target { profile: "p".into(), api_base: Some("ftp://x".into()), ..Default::default() };
+        let t = Target {
+            profile: "p".into(),
+            api_base: Some("ftp://x".into()),
+            ..Default::default()
+        };
         let e = endpoints(&t, None).unwrap_err();
         assert!(e.is_bad_input());
         assert!(e.to_string().contains("api-base"), "{e}");
-        let t = Target { profile: "p".into(), identity_url: Some("not a url".into()), ..Default::default() };
-        assert!(endpoints(&t, None).unwrap_err().to_string().contains("identity-url"));
+        let t = Target {
+            profile: "p".into(),
+            identity_url: Some("not a url".into()),
+            ..Default::default()
+        };
+        assert!(endpoints(&t, None)
+            .unwrap_err()
+            .to_string()
+            .contains("identity-url"));
     }
 }

@@ -15,9 +15,15 @@ pub const MAX_CORRELATION_ID: usize = 200;
 pub fn guid(field: &str, s: &str) -> Result<Uuid> {
     let t = s.trim();
     if t.is_empty() {
-        return Err(Error::invalid(field, "is required (a GUID such as 8d630377-970a-4687-aa66-2a18fb964c99)"));
+        return Err(Error::invalid(
+            field,
+            "is required (a GUID such as 8d630377-970a-4687-aa66-2a18fb964c99)",
+        ));
     }
-    let inner = t.strip_prefix('{').and_then(|x| x.strip_suffix('}')).unwrap_or(t);
+    let inner = t
+        .strip_prefix('{')
+        .and_then(|x| x.strip_suffix('}'))
+        .unwrap_or(t);
     if inner.len() != 36 {
         return Err(Error::invalid(
             field,
@@ -27,7 +33,10 @@ pub fn guid(field: &str, s: &str) -> Result<Uuid> {
     match Uuid::try_parse(inner) {
         Ok(u) if u.is_nil() => Err(Error::invalid(field, "must not be the all-zero GUID")),
         Ok(u) => Ok(u),
-        Err(_) => Err(Error::invalid(field, format!("'{}' is not a GUID (only hex digits and hyphens)", short(t)))),
+        Err(_) => Err(Error::invalid(
+            field,
+            format!("'{}' is not a GUID (only hex digits and hyphens)", short(t)),
+        )),
     }
 }
 
@@ -66,13 +75,19 @@ fn email_problem(s: &str) -> Option<String> {
     }
     let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c);
     if !local.chars().all(atext) {
-        return Some(format!("'{}' has characters not allowed before the @ {EXAMPLE}", short(s)));
+        return Some(format!(
+            "'{}' has characters not allowed before the @ {EXAMPLE}",
+            short(s)
+        ));
     }
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
         return Some(format!("'{}' has a misplaced dot before the @", short(s)));
     }
     if host_labels_problem(domain).is_some() {
-        return Some(format!("'{}' has an invalid domain after the @ {EXAMPLE}", short(s)));
+        return Some(format!(
+            "'{}' has an invalid domain after the @ {EXAMPLE}",
+            short(s)
+        ));
     }
     None
 }
@@ -94,12 +109,19 @@ fn host_labels_problem(domain: &str) -> Option<String> {
         if l.is_empty() || l.len() > 63 {
             return Some("has an empty or over-long part between dots".into());
         }
-        if !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') || l.starts_with('-') || l.ends_with('-') {
-            return Some(format!("part '{l}' may only contain letters, digits and inner hyphens"));
+        if !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            || l.starts_with('-')
+            || l.ends_with('-')
+        {
+            return Some(format!(
+                "part '{l}' may only contain letters, digits and inner hyphens"
+            ));
         }
     }
     let tld = labels[labels.len() - 1];
-    if !(tld.starts_with("xn--") || (tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()))) {
+    if !(tld.starts_with("xn--")
+        || (tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic())))
+    {
         return Some("does not end in a top-level domain such as .com".into());
     }
     None
@@ -193,21 +215,31 @@ pub fn apex_domain(field: &str, s: &str) -> Result<DomainName> {
     if t.is_empty() {
         return bad("is required (e.g. yourbrand.com)".into());
     }
-    if t.contains("://") || t.to_ascii_lowercase().starts_with("http:") || t.to_ascii_lowercase().starts_with("https:") {
-        let host = url::Url::parse(t).ok().and_then(|u| u.host_str().map(str::to_owned));
+    if t.contains("://")
+        || t.to_ascii_lowercase().starts_with("http:")
+        || t.to_ascii_lowercase().starts_with("https:")
+    {
+        let host = url::Url::parse(t)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned));
         return bad(match host {
             Some(h) => format!("enter only the domain, without the scheme or path: {h}"),
             None => "enter only the domain, without https:// (e.g. yourbrand.com)".into(),
         });
     }
     if let Some((_, d)) = t.rsplit_once('@') {
-        return bad(format!("looks like an email address; enter only the domain after the @: {d}"));
+        return bad(format!(
+            "looks like an email address; enter only the domain after the @: {d}"
+        ));
     }
     if t.chars().any(char::is_whitespace) {
         return bad("must not contain spaces".into());
     }
     if let Some(i) = t.find(['/', '?', '#']) {
-        return bad(format!("enter only the domain, without a path: {}", &t[..i]));
+        return bad(format!(
+            "enter only the domain, without a path: {}",
+            &t[..i]
+        ));
     }
     if t.contains(':') {
         return bad("enter only the domain, without a port".into());
@@ -216,9 +248,12 @@ pub fn apex_domain(field: &str, s: &str) -> Result<DomainName> {
     if let Some(problem) = host_labels_problem(t) {
         return bad(problem);
     }
-    let ascii = idna::domain_to_ascii(t).map_err(|_| Error::invalid(field, "contains characters not allowed in a domain name"))?;
+    let ascii = idna::domain_to_ascii(t)
+        .map_err(|_| Error::invalid(field, "contains characters not allowed in a domain name"))?;
     if let Some(apex) = ascii.strip_prefix("www.") {
-        return bad(format!("www. is a website host; authenticate the domain itself: {apex}"));
+        return bad(format!(
+            "www. is a website host; authenticate the domain itself: {apex}"
+        ));
     }
     let (unicode, _) = idna::domain_to_unicode(&ascii);
     Ok(DomainName { unicode, ascii })
@@ -234,10 +269,16 @@ pub fn domain_name(s: &str) -> Result<String> {
 pub fn correlation_id(field: &str, s: &str) -> Result<String> {
     let t = required(field, s)?;
     if t.chars().count() > MAX_CORRELATION_ID {
-        return Err(Error::invalid(field, format!("must be at most {MAX_CORRELATION_ID} characters")));
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {MAX_CORRELATION_ID} characters"),
+        ));
     }
     if t.chars().any(char::is_control) {
-        return Err(Error::invalid(field, "must not contain control characters (tabs, line breaks)"));
+        return Err(Error::invalid(
+            field,
+            "must not contain control characters (tabs, line breaks)",
+        ));
     }
     Ok(t.to_owned())
 }
@@ -263,9 +304,16 @@ pub fn template_upsert(t: &TemplateUpsert) -> Result<()> {
     }
     required("name", &t.name)?;
     required("html", &t.html)?;
-    let has_tag = t.html.as_bytes().windows(2).any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'!'));
+    let has_tag = t
+        .html
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'!'));
     if !has_tag {
-        return Err(Error::invalid("html", "must be HTML (plain text is not supported), e.g. <p>Hi {{firstname}}</p>"));
+        return Err(Error::invalid(
+            "html",
+            "must be HTML (plain text is not supported), e.g. <p>Hi {{firstname}}</p>",
+        ));
     }
     for (field, value) in [("fromAddress", &t.from_address), ("replyTo", &t.reply_to)] {
         if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
@@ -297,18 +345,36 @@ mod tests {
     fn guids() {
         let id = "8d630377-970a-4687-aa66-2a18fb964c99";
         assert_eq!(guid("eventId", id).unwrap().to_string(), id);
-        assert_eq!(guid("eventId", &format!(" {{{}}} ", id.to_uppercase())).unwrap().to_string(), id);
-        for bad in ["", "abc", "8d630377970a4687aa662a18fb964c99", "8d630377-970a-4687-aa66-2a18fb964c9g"] {
+        assert_eq!(
+            guid("eventId", &format!(" {{{}}} ", id.to_uppercase()))
+                .unwrap()
+                .to_string(),
+            id
+        );
+        for bad in [
+            "",
+            "abc",
+            "8d630377970a4687aa662a18fb964c99",
+            "8d630377-970a-4687-aa66-2a18fb964c9g",
+        ] {
             let (field, why) = reason(guid("eventId", bad));
             assert_eq!(field, "eventId");
             assert!(!why.is_empty());
         }
-        assert!(reason(guid("id", "00000000-0000-0000-0000-000000000000")).1.contains("all-zero"));
+        assert!(reason(guid("id", "00000000-0000-0000-0000-000000000000"))
+            .1
+            .contains("all-zero"));
     }
 
     #[test]
     fn emails() {
-        for ok in ["joe@yourcompany.com", "a.b+tag@mail.example.co.uk", "x@bücher.example", "o'brien@x.ie", "u@xn--bcher-kva.example"] {
+        for ok in [
+            "joe@yourcompany.com",
+            "a.b+tag@mail.example.co.uk",
+            "x@bücher.example",
+            "o'brien@x.ie",
+            "u@xn--bcher-kva.example",
+        ] {
             assert!(email("email", ok).is_ok(), "{ok}");
         }
         for bad in [
@@ -331,7 +397,9 @@ mod tests {
             let (field, _) = reason(email("email", bad));
             assert_eq!(field, "email", "{bad}");
         }
-        assert!(reason(email("email", &format!("{}@x.com", "a".repeat(65)))).1.contains("too long"));
+        assert!(reason(email("email", &format!("{}@x.com", "a".repeat(65))))
+            .1
+            .contains("too long"));
     }
 
     #[test]
@@ -363,12 +431,21 @@ mod tests {
     #[test]
     fn apex_domains() {
         let d = apex_domain("domain", " YourBrand.com. ").unwrap();
-        assert_eq!((d.unicode.as_str(), d.ascii.as_str()), ("yourbrand.com", "yourbrand.com"));
+        assert_eq!(
+            (d.unicode.as_str(), d.ascii.as_str()),
+            ("yourbrand.com", "yourbrand.com")
+        );
         let d = apex_domain("domain", "Bücher.example").unwrap();
-        assert_eq!((d.unicode.as_str(), d.ascii.as_str()), ("bücher.example", "xn--bcher-kva.example"));
+        assert_eq!(
+            (d.unicode.as_str(), d.ascii.as_str()),
+            ("bücher.example", "xn--bcher-kva.example")
+        );
         let d = apex_domain("domain", "xn--bcher-kva.example").unwrap();
         assert_eq!(d.unicode, "bücher.example");
-        assert_eq!(domain_name("mail.yourbrand.com").unwrap(), "mail.yourbrand.com");
+        assert_eq!(
+            domain_name("mail.yourbrand.com").unwrap(),
+            "mail.yourbrand.com"
+        );
         let cases = [
             ("", "required"),
             ("https://yourbrand.com/", "yourbrand.com"),
@@ -381,7 +458,10 @@ mod tests {
             ("yourbrand..com", "empty"),
             ("-yourbrand.com", "hyphens"),
             ("192.168.0.1", "top-level"),
-            ("www.yourbrand.com", "authenticate the domain itself: yourbrand.com"),
+            (
+                "www.yourbrand.com",
+                "authenticate the domain itself: yourbrand.com",
+            ),
             ("your_brand.com", "letters"),
         ];
         for (input, want) in cases {
@@ -393,11 +473,20 @@ mod tests {
 
     #[test]
     fn correlation_ids() {
-        assert_eq!(correlation_id("correlationId", " order-12345 ").unwrap(), "order-12345");
-        assert!(reason(correlation_id("correlationId", "  ")).1.contains("required"));
-        assert!(reason(correlation_id("correlationId", &"x".repeat(201))).1.contains("200"));
+        assert_eq!(
+            correlation_id("correlationId", " order-12345 ").unwrap(),
+            "order-12345"
+        );
+        assert!(reason(correlation_id("correlationId", "  "))
+            .1
+            .contains("required"));
+        assert!(reason(correlation_id("correlationId", &"x".repeat(201)))
+            .1
+            .contains("200"));
         assert!(correlation_id("correlationId", &"é".repeat(200)).is_ok());
-        assert!(reason(correlation_id("correlationId", "a\nb")).1.contains("control"));
+        assert!(reason(correlation_id("correlationId", "a\nb"))
+            .1
+            .contains("control"));
     }
 
     #[test]

@@ -2,4 +2,19 @@
 import type { SavedProfile } from "./SavedProfile";
 import type { SignedIn } from "./SignedIn";
 
-export type AppInfo = { version: string, demo: boolean, profile: string, signedIn: SignedIn | null, saved: SavedProfile | null, };
+/**
+ * `app_info`: what the window needs before its first screen.
+ */
+export type AppInfo = { version: string, 
+/**
+ * Started with `--demo`: the UI signs in to the embedded sandbox at once.
+ */
+demo: boolean, 
+/**
+ * The profile named on the command line (or `default`).
+ */
+profile: string, signedIn: SignedIn | null, 
+/**
+ * The profile's saved, non-secret settings, to prefill the sign-in form.
+ */
+saved: SavedProfile | null, };

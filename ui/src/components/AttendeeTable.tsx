@@ -111,6 +111,13 @@ export function AttendeeTable({ event, api }: Props) {
       {error && <ErrorNotice error={error} />}
       <div className={`table-wrap${loading ? " is-loading" : ""}`}>
         <table className="table" data-testid="attendee-table">
+          <colgroup>
+            <col className="col-name" />
+            <col className="col-email" />
+            <col className="col-barcode" />
+            <col className="col-tags" />
+            <col className="col-checkin" />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -123,12 +130,12 @@ export function AttendeeTable({ event, api }: Props) {
           <tbody>
             {page?.rows.map((g) => (
               <tr key={g.id} data-testid="attendee-row" data-guest-id={g.id}>
-                <td className="cell-name">
+                <td className="cell-name" title={`${g.firstName} ${g.lastName}`}>
                   {g.firstName} {g.lastName}
                 </td>
-                <td className="cell-email">{g.email}</td>
+                <td title={g.email}>{g.email}</td>
                 <td className="mono">{g.barcode ?? ""}</td>
-                <td>
+                <td title={g.tags ?? undefined}>
                   {(g.tags ?? "")
                     .split(",")
                     .map((t) => t.trim())

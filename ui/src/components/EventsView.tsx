@@ -8,6 +8,13 @@ interface Props {
   api: Pick<Api, "eventsList" | "attendeeCounts" | "guestsPage">;
 }
 
+/** The next event still to finish (by its local end time against today's date), else the first. */
+export function defaultEvent(rows: EventRow[], today = new Date()): string | null {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const day = `${today.getFullYear()}-${pad(today.getMonth() + 1)}-${pad(today.getDate())}`;
+  return (rows.find((r) => r.endTime.slice(0, 10) >= day) ?? rows[0])?.id ?? null;
+}
+
 /** Events from 30 days back to 6 months ahead, and the selected event's attendees. */
 export function EventsView({ api }: Props) {
   const [events, setEvents] = useState<EventRow[] | null>(null);
@@ -24,7 +31,7 @@ export function EventsView({ api }: Props) {
         if (!alive()) return;
         setError(null);
         setEvents(rows);
-        setSelected((s) => (s && rows.some((r) => r.id === s) ? s : (rows[0]?.id ?? null)));
+        setSelected((s) => (s && rows.some((r) => r.id === s) ? s : defaultEvent(rows)));
         // Counts need one request per event: ask for them at background priority, after the list shows.
         const ids = rows.filter((r) => r.attendeeCount === null).slice(0, 25).map((r) => r.id);
         if (ids.length === 0) return;

@@ -93,7 +93,11 @@ pub fn lint(t: &TemplateFields<'_>, verified_domain: Option<&str>) -> Vec<LintIs
     }
 
     // The body that is actually emailed (the PDF is not clipped by Gmail).
-    let sent = if t.attach_pdf { courier.map(|b| (b, TemplateField::EmailBody)) } else { Some((t.html, TemplateField::Html)) };
+    let sent = if t.attach_pdf {
+        courier.map(|b| (b, TemplateField::EmailBody))
+    } else {
+        Some((t.html, TemplateField::Html))
+    };
     if let Some((body, field)) = sent {
         if body.len() > MAX_BODY_BYTES {
             issues.push(issue(
@@ -109,14 +113,20 @@ pub fn lint(t: &TemplateFields<'_>, verified_domain: Option<&str>) -> Vec<LintIs
             ));
         }
         let lower = body.to_ascii_lowercase();
-        if !["unsubscribe", "opt-out", "opt out"].iter().any(|w| lower.contains(w)) {
+        if !["unsubscribe", "opt-out", "opt out"]
+            .iter()
+            .any(|w| lower.contains(w))
+        {
             issues.push(issue(
                 rules::MISSING_UNSUBSCRIBE,
                 Severity::Info,
                 field,
                 "No unsubscribe link found; an explicit one helps deliverability.".into(),
                 None,
-                Some("<a href=\"mailto:events@yourbrand.com?subject=unsubscribe\">Unsubscribe</a>".into()),
+                Some(
+                    "<a href=\"mailto:events@yourbrand.com?subject=unsubscribe\">Unsubscribe</a>"
+                        .into(),
+                ),
             ));
         }
     }
@@ -126,7 +136,8 @@ pub fn lint(t: &TemplateFields<'_>, verified_domain: Option<&str>) -> Vec<LintIs
             rules::EMAIL_BODY_IGNORED,
             Severity::Warning,
             TemplateField::EmailBody,
-            "emailBody is set but attachPdf is off: Qflow ignores emailBody and emails html.".into(),
+            "emailBody is set but attachPdf is off: Qflow ignores emailBody and emails html."
+                .into(),
             None,
             Some("Turn attachPdf on (courier mode), or clear emailBody.".into()),
         ));
@@ -160,7 +171,16 @@ fn issue(
     offset: Option<usize>,
     suggestion: Option<String>,
 ) -> LintIssue {
-    LintIssue { rule: rule.into(), severity, field, message, offset, line: None, col: None, suggestion }
+    LintIssue {
+        rule: rule.into(),
+        severity,
+        field,
+        message,
+        offset,
+        line: None,
+        col: None,
+        suggestion,
+    }
 }
 
 fn qr_issue(field: TemplateField, offset: usize) -> LintIssue {
@@ -214,11 +234,19 @@ fn html_issues(src: &str, field: TemplateField, out: &mut Vec<LintIssue>) {
                     Some("Add alt=\"…\" (alt=\"\" for decorative images).".into()),
                 ));
             }
-            img_srcs.extend(tag.attrs.iter().filter(|a| a.name == "src").filter_map(|a| a.value));
+            img_srcs.extend(
+                tag.attrs
+                    .iter()
+                    .filter(|a| a.name == "src")
+                    .filter_map(|a| a.value),
+            );
         }
         for a in &tag.attrs {
             let Some((s, e)) = a.value else { continue };
-            if !matches!(a.name.as_str(), "href" | "src" | "background" | "action" | "srcset" | "poster") {
+            if !matches!(
+                a.name.as_str(),
+                "href" | "src" | "background" | "action" | "srcset" | "poster"
+            ) {
                 continue;
             }
             let v = src[s..e].trim_start();
@@ -228,7 +256,10 @@ fn html_issues(src: &str, field: TemplateField, out: &mut Vec<LintIssue>) {
                     rules::INSECURE_LINK,
                     Severity::Warning,
                     field,
-                    format!("Insecure link {}: mail clients warn about (or block) plain http://.", truncate(v, 80)),
+                    format!(
+                        "Insecure link {}: mail clients warn about (or block) plain http://.",
+                        truncate(v, 80)
+                    ),
                     Some(s + lead),
                     Some(format!("https://{}", &v[7..])),
                 ));
@@ -252,19 +283,31 @@ fn truncate(s: &str, max: usize) -> String {
 fn from_address_issue(addr: &str, verified: Option<&str>) -> Option<LintIssue> {
     let field = TemplateField::FromAddress;
     let err = |message: String, suggestion: Option<String>| {
-        Some(issue(rules::FROM_ADDRESS_DOMAIN, Severity::Error, field, message, Some(0), suggestion))
+        Some(issue(
+            rules::FROM_ADDRESS_DOMAIN,
+            Severity::Error,
+            field,
+            message,
+            Some(0),
+            suggestion,
+        ))
     };
     if let Err(crate::Error::Invalid { reason, .. }) = crate::validate::email("fromAddress", addr) {
         return err(format!("fromAddress '{addr}' {reason}."), None);
     }
     let (local, domain) = addr.rsplit_once('@')?;
-    let Some(verified) = verified.map(|v| v.trim().trim_end_matches('.')).filter(|v| !v.is_empty()) else {
+    let Some(verified) = verified
+        .map(|v| v.trim().trim_end_matches('.'))
+        .filter(|v| !v.is_empty())
+    else {
         return err(
             format!("fromAddress '{addr}' needs a verified sending domain, and this account has none: Qflow will answer 422 fromaddress_domain_not_verified."),
             Some("Clear fromAddress to use the default sender, or set up and verify a custom domain first.".into()),
         );
     };
-    let norm = |d: &str| idna::domain_to_ascii(d.trim_end_matches('.')).unwrap_or_else(|_| d.to_ascii_lowercase());
+    let norm = |d: &str| {
+        idna::domain_to_ascii(d.trim_end_matches('.')).unwrap_or_else(|_| d.to_ascii_lowercase())
+    };
     let (domain_a, verified_a) = (norm(domain), norm(verified));
     if domain_a == verified_a || domain_a.ends_with(&format!(".{verified_a}")) {
         return None;
@@ -299,7 +342,9 @@ fn fill_positions(t: &TemplateFields<'_>, issues: &mut [LintIssue]) {
 }
 
 fn has_tag(s: &str) -> bool {
-    s.as_bytes().windows(2).any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
+    s.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
 }
 
 #[derive(Debug)]
@@ -326,7 +371,8 @@ fn parse_tags(src: &str) -> Vec<Tag> {
         let start = pos + i;
         pos = start + 1;
         if b[start..].starts_with(b"<!--") {
-            pos = memchr::memmem::find(&b[start + 4..], b"-->").map_or(b.len(), |e| start + 4 + e + 3);
+            pos = memchr::memmem::find(&b[start + 4..], b"-->")
+                .map_or(b.len(), |e| start + 4 + e + 3);
             continue;
         }
         let mut p = start + 1;
@@ -346,7 +392,8 @@ fn parse_tags(src: &str) -> Vec<Tag> {
                 break;
             }
             let ns = p;
-            while p < b.len() && !b[p].is_ascii_whitespace() && !matches!(b[p], b'=' | b'>' | b'/') {
+            while p < b.len() && !b[p].is_ascii_whitespace() && !matches!(b[p], b'=' | b'>' | b'/')
+            {
                 p += 1;
             }
             let attr_name = src[ns..p].to_ascii_lowercase();
@@ -374,13 +421,20 @@ fn parse_tags(src: &str) -> Vec<Tag> {
                 }
             }
             if !attr_name.is_empty() {
-                attrs.push(Attr { name: attr_name, value });
+                attrs.push(Attr {
+                    name: attr_name,
+                    value,
+                });
             } else {
                 p += 1; // a stray '=': skip it
             }
         }
         pos = pos.max(p);
-        tags.push(Tag { offset: start, name, attrs });
+        tags.push(Tag {
+            offset: start,
+            name,
+            attrs,
+        });
     }
     tags
 }
@@ -389,11 +443,16 @@ fn parse_tags(src: &str) -> Vec<Tag> {
 mod tests {
     use super::*;
 
-    const GOOD: &str = "<h1>Hi {{firstname}}!</h1><p><img src=\"{{barcode_qr}}\" alt=\"ticket\" /></p>\
+    const GOOD: &str =
+        "<h1>Hi {{firstname}}!</h1><p><img src=\"{{barcode_qr}}\" alt=\"ticket\" /></p>\
         <p><a href=\"https://example.com/unsubscribe\">Unsubscribe</a></p>";
 
     fn fields(html: &str) -> TemplateFields<'_> {
-        TemplateFields { subject: "Hi {{firstname}}", html, ..Default::default() }
+        TemplateFields {
+            subject: "Hi {{firstname}}",
+            html,
+            ..Default::default()
+        }
     }
 
     fn rules_of(issues: &[LintIssue]) -> Vec<&str> {
@@ -411,11 +470,21 @@ mod tests {
 
     #[test]
     fn unknown_tokens_with_positions_and_suggestions() {
-        let t = TemplateFields { subject: "{{Firstname}}", html: "<p>\n  {{firstnam}} {{zzzzzz}} {{V_2}}</p>", ..Default::default() };
+        let t = TemplateFields {
+            subject: "{{Firstname}}",
+            html: "<p>\n  {{firstnam}} {{zzzzzz}} {{V_2}}</p>",
+            ..Default::default()
+        };
         let u = only(&lint(&t, None), rules::UNKNOWN_TOKEN);
         assert_eq!(u.len(), 3);
-        assert_eq!((u[0].field, u[0].suggestion.as_deref()), (TemplateField::Subject, Some("{{firstname}}")));
-        assert_eq!((u[1].offset, u[1].line, u[1].col), (Some(6), Some(2), Some(3)));
+        assert_eq!(
+            (u[0].field, u[0].suggestion.as_deref()),
+            (TemplateField::Subject, Some("{{firstname}}"))
+        );
+        assert_eq!(
+            (u[1].offset, u[1].line, u[1].col),
+            (Some(6), Some(2), Some(3))
+        );
         assert_eq!(u[1].suggestion.as_deref(), Some("{{firstname}}"));
         assert!(u[1].message.contains("Did you mean {{firstname}}?"));
         assert_eq!(u[2].suggestion, None);
@@ -424,7 +493,9 @@ mod tests {
 
     #[test]
     fn img_without_alt() {
-        let t = fields("<p><IMG SRC='https://x/a.png'><img src=\"https://x/b.png\" alt=\"\"></p>unsubscribe");
+        let t = fields(
+            "<p><IMG SRC='https://x/a.png'><img src=\"https://x/b.png\" alt=\"\"></p>unsubscribe",
+        );
         let u = only(&lint(&t, None), rules::IMG_MISSING_ALT);
         assert_eq!(u.len(), 1);
         assert_eq!(u[0].offset, Some(3));
@@ -433,11 +504,21 @@ mod tests {
 
     #[test]
     fn missing_unsubscribe() {
-        let u = only(&lint(&fields("<p>Hello</p>"), None), rules::MISSING_UNSUBSCRIBE);
+        let u = only(
+            &lint(&fields("<p>Hello</p>"), None),
+            rules::MISSING_UNSUBSCRIBE,
+        );
         assert_eq!(u.len(), 1);
         assert_eq!(u[0].severity, Severity::Info);
-        for ok in ["<a href='x'>Opt-out</a>", "<p>To opt out reply STOP</p>", GOOD] {
-            assert!(only(&lint(&fields(ok), None), rules::MISSING_UNSUBSCRIBE).is_empty(), "{ok}");
+        for ok in [
+            "<a href='x'>Opt-out</a>",
+            "<p>To opt out reply STOP</p>",
+            GOOD,
+        ] {
+            assert!(
+                only(&lint(&fields(ok), None), rules::MISSING_UNSUBSCRIBE).is_empty(),
+                "{ok}"
+            );
         }
     }
 
@@ -460,18 +541,32 @@ mod tests {
         let exact = format!("<p>{}</p>", "x".repeat(MAX_BODY_BYTES - 7));
         assert!(only(&lint(&fields(&exact), None), rules::BODY_TOO_LARGE).is_empty());
         // In courier mode the big html is the PDF, not the email.
-        let t = TemplateFields { attach_pdf: true, email_body: Some("<p>hi</p>"), ..fields(&big) };
+        let t = TemplateFields {
+            attach_pdf: true,
+            email_body: Some("<p>hi</p>"),
+            ..fields(&big)
+        };
         assert!(only(&lint(&t, None), rules::BODY_TOO_LARGE).is_empty());
     }
 
     #[test]
     fn email_body_ignored_without_attach_pdf() {
-        let t = TemplateFields { email_body: Some("<p>hi {{nope}}</p>"), ..fields(GOOD) };
+        let t = TemplateFields {
+            email_body: Some("<p>hi {{nope}}</p>"),
+            ..fields(GOOD)
+        };
         let issues = lint(&t, None);
         assert_eq!(rules_of(&issues), [rules::EMAIL_BODY_IGNORED]);
         for t in [
-            TemplateFields { attach_pdf: true, email_body: Some("<p>hi unsubscribe</p>"), ..fields(GOOD) },
-            TemplateFields { email_body: Some(""), ..fields(GOOD) },
+            TemplateFields {
+                attach_pdf: true,
+                email_body: Some("<p>hi unsubscribe</p>"),
+                ..fields(GOOD)
+            },
+            TemplateFields {
+                email_body: Some(""),
+                ..fields(GOOD)
+            },
         ] {
             assert!(only(&lint(&t, None), rules::EMAIL_BODY_IGNORED).is_empty());
         }
@@ -479,10 +574,25 @@ mod tests {
 
     #[test]
     fn courier_body_is_linted() {
-        let t = TemplateFields { attach_pdf: true, email_body: Some("<p>{{firstnme}}</p><img src=x>"), ..fields(GOOD) };
+        let t = TemplateFields {
+            attach_pdf: true,
+            email_body: Some("<p>{{firstnme}}</p><img src=x>"),
+            ..fields(GOOD)
+        };
         let issues = lint(&t, None);
-        let body: Vec<&str> = issues.iter().filter(|i| i.field == TemplateField::EmailBody).map(|i| i.rule.as_str()).collect();
-        assert_eq!(body, [rules::UNKNOWN_TOKEN, rules::IMG_MISSING_ALT, rules::MISSING_UNSUBSCRIBE]);
+        let body: Vec<&str> = issues
+            .iter()
+            .filter(|i| i.field == TemplateField::EmailBody)
+            .map(|i| i.rule.as_str())
+            .collect();
+        assert_eq!(
+            body,
+            [
+                rules::UNKNOWN_TOKEN,
+                rules::IMG_MISSING_ALT,
+                rules::MISSING_UNSUBSCRIBE
+            ]
+        );
     }
 
     #[test]
@@ -494,31 +604,64 @@ mod tests {
         };
         let u = only(&lint(&t, None), rules::BARCODE_QR_OUTSIDE_IMG);
         let at: Vec<_> = u.iter().map(|i| (i.field, i.offset)).collect();
-        assert_eq!(at, [(TemplateField::Subject, Some(3)), (TemplateField::Html, Some(14)), (TemplateField::Html, Some(41))]);
+        assert_eq!(
+            at,
+            [
+                (TemplateField::Subject, Some(3)),
+                (TemplateField::Html, Some(14)),
+                (TemplateField::Html, Some(41))
+            ]
+        );
         assert!(only(&lint(&fields(GOOD), None), rules::BARCODE_QR_OUTSIDE_IMG).is_empty());
     }
 
     #[test]
     fn from_address_domain() {
         fn with(a: &str) -> TemplateFields<'_> {
-            TemplateFields { from_address: Some(a), ..fields(GOOD) }
+            TemplateFields {
+                from_address: Some(a),
+                ..fields(GOOD)
+            }
         }
-        for ok in ["events@yourbrand.com", "noreply@mail.YourBrand.com", " x@yourbrand.com "] {
+        for ok in [
+            "events@yourbrand.com",
+            "noreply@mail.YourBrand.com",
+            " x@yourbrand.com ",
+        ] {
             assert_eq!(lint(&with(ok), Some("yourbrand.com")), vec![], "{ok}");
         }
         assert_eq!(lint(&with(""), None), vec![]);
-        let e = only(&lint(&with("events@otherbrand.com"), Some("yourbrand.com")), rules::FROM_ADDRESS_DOMAIN);
+        let e = only(
+            &lint(&with("events@otherbrand.com"), Some("yourbrand.com")),
+            rules::FROM_ADDRESS_DOMAIN,
+        );
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].severity, Severity::Error);
         assert_eq!(e[0].suggestion.as_deref(), Some("events@yourbrand.com"));
         // notyourbrand.com is not a subdomain of yourbrand.com.
-        assert_eq!(only(&lint(&with("a@notyourbrand.com"), Some("yourbrand.com")), rules::FROM_ADDRESS_DOMAIN).len(), 1);
-        let e = only(&lint(&with("events@yourbrand.com"), None), rules::FROM_ADDRESS_DOMAIN);
+        assert_eq!(
+            only(
+                &lint(&with("a@notyourbrand.com"), Some("yourbrand.com")),
+                rules::FROM_ADDRESS_DOMAIN
+            )
+            .len(),
+            1
+        );
+        let e = only(
+            &lint(&with("events@yourbrand.com"), None),
+            rules::FROM_ADDRESS_DOMAIN,
+        );
         assert!(e[0].message.contains("has none"));
-        let e = only(&lint(&with("not-an-address"), Some("yourbrand.com")), rules::FROM_ADDRESS_DOMAIN);
+        let e = only(
+            &lint(&with("not-an-address"), Some("yourbrand.com")),
+            rules::FROM_ADDRESS_DOMAIN,
+        );
         assert_eq!(e[0].field, TemplateField::FromAddress);
         // IDN: unicode and punycode forms are the same domain.
-        assert_eq!(lint(&with("a@bücher.example"), Some("xn--bcher-kva.example")), vec![]);
+        assert_eq!(
+            lint(&with("a@bücher.example"), Some("xn--bcher-kva.example")),
+            vec![]
+        );
     }
 
     #[test]
@@ -532,11 +675,20 @@ mod tests {
 
     #[test]
     fn tag_parser_handles_quotes_and_comments() {
-        let tags = parse_tags("<!-- <img src=x> --><a title='a > b' href=\"h\">x</a><br/><img\nsrc=u alt>");
+        let tags = parse_tags(
+            "<!-- <img src=x> --><a title='a > b' href=\"h\">x</a><br/><img\nsrc=u alt>",
+        );
         let names: Vec<_> = tags.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["a", "br", "img"]);
         assert_eq!(tags[0].attrs.len(), 2);
-        assert_eq!(tags[2].attrs.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["src", "alt"]);
+        assert_eq!(
+            tags[2]
+                .attrs
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>(),
+            ["src", "alt"]
+        );
     }
 
     #[test]

@@ -80,21 +80,36 @@ impl MergeContext {
     /// and `eventId` may be absent (offline rendering). Event times may carry `Z` or an offset:
     /// they are converted to the event's zone first.
     pub fn from_json(guest: &Value, event: &Value) -> Result<Self> {
-        let mut g = guest.as_object().cloned().ok_or_else(|| Error::invalid("guest", "expected a JSON object"))?;
+        let mut g = guest
+            .as_object()
+            .cloned()
+            .ok_or_else(|| Error::invalid("guest", "expected a JSON object"))?;
         for key in ["id", "eventId"] {
             if g.get(key).is_none_or(Value::is_null) {
                 g.insert(key.into(), Value::String(Uuid::nil().to_string()));
             }
         }
-        let guest: Guest = serde_json::from_value(Value::Object(g)).map_err(|e| Error::invalid("guest", e.to_string()))?;
-        let mut e = event.as_object().cloned().ok_or_else(|| Error::invalid("event", "expected a JSON object"))?;
+        let guest: Guest = serde_json::from_value(Value::Object(g))
+            .map_err(|e| Error::invalid("guest", e.to_string()))?;
+        let mut e = event
+            .as_object()
+            .cloned()
+            .ok_or_else(|| Error::invalid("event", "expected a JSON object"))?;
         let zone = e
             .get("timeZoneId")
             .and_then(Value::as_str)
-            .ok_or_else(|| Error::invalid("event.timeZoneId", "is required (an IANA zone such as Europe/London)"))?
+            .ok_or_else(|| {
+                Error::invalid(
+                    "event.timeZoneId",
+                    "is required (an IANA zone such as Europe/London)",
+                )
+            })?
             .to_owned();
         if zone.parse::<Tz>().is_err() {
-            return Err(Error::invalid("event.timeZoneId", format!("'{zone}' is not an IANA time zone (e.g. Europe/London)")));
+            return Err(Error::invalid(
+                "event.timeZoneId",
+                format!("'{zone}' is not an IANA time zone (e.g. Europe/London)"),
+            ));
         }
         for key in ["startTime", "endTime"] {
             let raw = e
@@ -102,9 +117,13 @@ impl MergeContext {
                 .and_then(Value::as_str)
                 .ok_or_else(|| Error::invalid(format!("event.{key}"), "is required"))?;
             let local = event_local_time(&format!("event.{key}"), raw, &zone)?;
-            e.insert(key.into(), Value::String(local.format("%Y-%m-%dT%H:%M:%S%.f").to_string()));
+            e.insert(
+                key.into(),
+                Value::String(local.format("%Y-%m-%dT%H:%M:%S%.f").to_string()),
+            );
         }
-        let event: Event = serde_json::from_value(Value::Object(e)).map_err(|e| Error::invalid("event", e.to_string()))?;
+        let event: Event = serde_json::from_value(Value::Object(e))
+            .map_err(|e| Error::invalid("event", e.to_string()))?;
         Ok(MergeContext::new(guest, event))
     }
 
@@ -133,15 +152,23 @@ impl MergeContext {
 /// An API time string as the event's local wall time: no offset = already local; `Z` or an
 /// offset = converted to `zone` (DST-aware via chrono-tz).
 pub fn event_local_time(field: &str, raw: &str, zone: &str) -> Result<NaiveDateTime> {
-    let tz: Tz = zone
-        .parse()
-        .map_err(|_| Error::invalid(field, format!("time zone '{zone}' is not an IANA zone (e.g. Europe/London)")))?;
+    let tz: Tz = zone.parse().map_err(|_| {
+        Error::invalid(
+            field,
+            format!("time zone '{zone}' is not an IANA zone (e.g. Europe/London)"),
+        )
+    })?;
     if let Ok(t) = raw.parse::<NaiveDateTime>() {
         return Ok(t);
     }
     DateTime::parse_from_rfc3339(raw)
         .map(|t| t.with_timezone(&tz).naive_local())
-        .map_err(|_| Error::invalid(field, format!("'{raw}' is not a date-time like 2026-06-01T10:00:00")))
+        .map_err(|_| {
+            Error::invalid(
+                field,
+                format!("'{raw}' is not a date-time like 2026-06-01T10:00:00"),
+            )
+        })
 }
 
 /// The parts of a template rendering and linting look at. Build it from a [`Template`], a
@@ -266,7 +293,12 @@ pub struct RenderJson {
 
 impl From<Rendered> for RenderJson {
     fn from(r: Rendered) -> Self {
-        RenderJson { subject: r.subject, html: r.html, email_body: r.email_body, unknown_tokens: r.unknown_tokens }
+        RenderJson {
+            subject: r.subject,
+            html: r.html,
+            email_body: r.email_body,
+            unknown_tokens: r.unknown_tokens,
+        }
     }
 }
 
@@ -289,12 +321,23 @@ pub fn render_template(t: &TemplateFields<'_>, ctx: &MergeContext) -> Rendered {
     } else {
         (None, None)
     };
-    Rendered { subject, html, email_body, pdf_html, unknown_tokens: unknown }
+    Rendered {
+        subject,
+        html,
+        email_body,
+        pdf_html,
+        unknown_tokens: unknown,
+    }
 }
 
 /// Renders one piece of text. `field` picks the escaping: `Subject` plain, others HTML.
 /// Literal-left tokens are appended to `unknown`.
-pub fn render_str(src: &str, field: TemplateField, ctx: &MergeContext, unknown: &mut Vec<UnknownToken>) -> String {
+pub fn render_str(
+    src: &str,
+    field: TemplateField,
+    ctx: &MergeContext,
+    unknown: &mut Vec<UnknownToken>,
+) -> String {
     render_field(src, field, &Values::new(ctx), unknown)
 }
 
@@ -313,7 +356,10 @@ impl Values {
         let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
         let opt = |s: &Option<String>| s.as_deref().and_then(some);
         let qr = ctx.barcode_qr_url.as_deref().and_then(some).or_else(|| {
-            g.barcode.as_deref().filter(|b| !b.is_empty()).map(|b| format!("{}{}", ctx.qr_base, percent_encode(b)))
+            g.barcode
+                .as_deref()
+                .filter(|b| !b.is_empty())
+                .map(|b| format!("{}{}", ctx.qr_base, percent_encode(b)))
         });
         // Raw values; tag groups are split here and joined per escaping below.
         let raw: [Option<String>; tokens::FIXED] = [
@@ -340,29 +386,47 @@ impl Values {
             opt(&ctx.rsvp_yes),
             opt(&ctx.rsvp_no),
         ];
-        let is_group = |i: usize| (tokens::Tok::Tags.index()..=tokens::Tok::Sessions.index()).contains(&i);
+        let is_group =
+            |i: usize| (tokens::Tok::Tags.index()..=tokens::Tok::Sessions.index()).contains(&i);
         let mut html: [Option<String>; tokens::FIXED] = Default::default();
         let mut plain: [Option<String>; tokens::FIXED] = Default::default();
         for (i, v) in raw.iter().enumerate() {
             let Some(v) = v else { continue };
             if is_group(i) {
-                let groups: Vec<&str> = v.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+                let groups: Vec<&str> = v
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect();
                 if groups.is_empty() {
                     continue;
                 }
-                html[i] = Some(groups.iter().map(|s| escape_html(s)).collect::<Vec<_>>().join("<br>"));
+                html[i] = Some(
+                    groups
+                        .iter()
+                        .map(|s| escape_html(s))
+                        .collect::<Vec<_>>()
+                        .join("<br>"),
+                );
                 plain[i] = Some(one_line(&groups.join(", ")));
             } else {
                 html[i] = Some(escape_html(v));
                 plain[i] = Some(one_line(v));
             }
         }
-        let custom: Vec<Option<String>> =
-            g.custom_fields.iter().flatten().map(|s| (!s.is_empty()).then(|| s.clone())).collect();
+        let custom: Vec<Option<String>> = g
+            .custom_fields
+            .iter()
+            .flatten()
+            .map(|s| (!s.is_empty()).then(|| s.clone()))
+            .collect();
         Values {
             html,
             plain,
-            custom_html: custom.iter().map(|v| v.as_deref().map(escape_html)).collect(),
+            custom_html: custom
+                .iter()
+                .map(|v| v.as_deref().map(escape_html))
+                .collect(),
             custom_plain: custom.iter().map(|v| v.as_deref().map(one_line)).collect(),
         }
     }
@@ -371,7 +435,11 @@ impl Values {
     fn get(&self, tok: tokens::Tok, html: bool) -> Option<&str> {
         let slot = match tok {
             tokens::Tok::Custom(n) => {
-                let list = if html { &self.custom_html } else { &self.custom_plain };
+                let list = if html {
+                    &self.custom_html
+                } else {
+                    &self.custom_plain
+                };
                 list.get(n as usize - 1)?
             }
             t if html => &self.html[t.index()],
@@ -382,7 +450,12 @@ impl Values {
 }
 
 /// The hot loop: one forward pass, literal spans copied in bulk, output pre-sized.
-fn render_field(src: &str, field: TemplateField, values: &Values, unknown: &mut Vec<UnknownToken>) -> String {
+fn render_field(
+    src: &str,
+    field: TemplateField,
+    values: &Values,
+    unknown: &mut Vec<UnknownToken>,
+) -> String {
     let html = field != TemplateField::Subject;
     let bytes = src.as_bytes();
     let mut out = String::with_capacity(src.len() + src.len() / 4);
@@ -409,17 +482,24 @@ fn render_field(src: &str, field: TemplateField, values: &Values, unknown: &mut 
                 offset: c.open,
                 line: 0,
                 col: 0,
-                suggestion: match reason {
-                    UnknownReason::Unknown => tokens::suggest(name),
-                    UnknownReason::NoData => None,
-                },
+                suggestion: None,
             }),
         }
     }
     out.push_str(&src[literal_start..]);
+    // Off the hot path: positions in one forward pass, suggestions once per distinct name.
     let mut lines = scan::LineIndex::new(src);
+    let mut suggestions: std::collections::HashMap<String, Option<String>> =
+        std::collections::HashMap::new();
     for u in &mut unknown[first_unknown..] {
         (u.line, u.col) = lines.locate(u.offset);
+        if u.reason == UnknownReason::Unknown {
+            let name = &u.token[2..u.token.len() - 2];
+            u.suggestion = suggestions
+                .entry(name.to_owned())
+                .or_insert_with(|| tokens::suggest(name))
+                .clone();
+        }
     }
     out
 }
@@ -447,7 +527,9 @@ pub fn escape_html(s: &str) -> String {
 
 /// A subject is one header line: line breaks (and other controls) become spaces.
 fn one_line(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// RFC 3986 unreserved characters kept, everything else `%XX` (UTF-8).

@@ -28,11 +28,20 @@ pub(crate) fn next(bytes: &[u8], mut pos: usize) -> Option<Candidate> {
         let name_start = open + 2;
         let limit = bytes.len().min(name_start + MAX_NAME + 1);
         let window = &bytes[name_start.min(limit)..limit];
-        let close = window.iter().position(|&b| matches!(b, b'}' | b'{' | b'<' | b'>' | b'\n' | b'\r'));
+        let close = window
+            .iter()
+            .position(|&b| matches!(b, b'}' | b'{' | b'<' | b'>' | b'\n' | b'\r'));
         match close {
-            Some(j) if j > 0 && window[j] == b'}' && bytes.get(name_start + j + 1) == Some(&b'}') => {
+            Some(j)
+                if j > 0 && window[j] == b'}' && bytes.get(name_start + j + 1) == Some(&b'}') =>
+            {
                 let name_end = name_start + j;
-                return Some(Candidate { open, name_start, name_end, end: name_end + 2 });
+                return Some(Candidate {
+                    open,
+                    name_start,
+                    name_end,
+                    end: name_end + 2,
+                });
             }
             _ => pos = open + 1,
         }
@@ -49,7 +58,12 @@ pub(crate) struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(src: &'a str) -> Self {
-        LineIndex { src, pos: 0, line: 1, line_start: 0 }
+        LineIndex {
+            src,
+            pos: 0,
+            line: 1,
+            line_start: 0,
+        }
     }
 
     /// `offset` must not decrease between calls (it restarts from the top if it does).
@@ -84,13 +98,22 @@ mod tests {
 
     #[test]
     fn finds_candidates() {
-        assert_eq!(names("Hi {{firstname}} {{ lastname }}!"), ["firstname", " lastname "]);
+        assert_eq!(
+            names("Hi {{firstname}} {{ lastname }}!"),
+            ["firstname", " lastname "]
+        );
         assert_eq!(names("{{{x}}}"), ["x"]);
-        assert_eq!(names("a { b } {{}} {{a\nb}} {{<b>}} {{x"), Vec::<&str>::new());
+        assert_eq!(
+            names("a { b } {{}} {{a\nb}} {{<b>}} {{x"),
+            Vec::<&str>::new()
+        );
         assert_eq!(names("{{a}}{{b}}"), ["a", "b"]);
         assert_eq!(names("{ {{a}}"), ["a"]);
         assert_eq!(names(&format!("{{{{{}}}}}", "x".repeat(MAX_NAME))).len(), 1);
-        assert_eq!(names(&format!("{{{{{}}}}}", "x".repeat(MAX_NAME + 1))).len(), 0);
+        assert_eq!(
+            names(&format!("{{{{{}}}}}", "x".repeat(MAX_NAME + 1))).len(),
+            0
+        );
         assert_eq!(names("{{é}}"), ["é"]);
     }
 

@@ -27,9 +27,18 @@ mod tests {
 
     #[test]
     fn names_zone_and_offset() {
-        assert_eq!(event_time(t("2026-06-01T10:00:00"), "Europe/London"), "2026-06-01 10:00 Europe/London (UTC+01:00)");
-        assert_eq!(event_time(t("2026-01-15T18:30:00"), "Europe/London"), "2026-01-15 18:30 Europe/London (UTC+00:00)");
-        assert_eq!(event_time(t("2026-06-01T10:00:00"), "America/New_York"), "2026-06-01 10:00 America/New_York (UTC-04:00)");
+        assert_eq!(
+            event_time(t("2026-06-01T10:00:00"), "Europe/London"),
+            "2026-06-01 10:00 Europe/London (UTC+01:00)"
+        );
+        assert_eq!(
+            event_time(t("2026-01-15T18:30:00"), "Europe/London"),
+            "2026-01-15 18:30 Europe/London (UTC+00:00)"
+        );
+        assert_eq!(
+            event_time(t("2026-06-01T10:00:00"), "America/New_York"),
+            "2026-06-01 10:00 America/New_York (UTC-04:00)"
+        );
         assert!(event_time(t("2026-06-01T10:00:00"), "Mars/Olympus").contains("unknown time zone"));
         assert!(event_time(t("2026-03-29T01:30:00"), "Europe/London").contains("DST"));
     }

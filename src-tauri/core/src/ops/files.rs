@@ -10,16 +10,32 @@ use crate::{Error, Result};
 
 /// The whole file as UTF-8 text (a leading byte-order mark dropped).
 pub fn read_text(field: &str, path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::invalid(field, format!("cannot read {}: {e}", path.display())))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::invalid(field, format!("cannot read {}: {e}", path.display())))?;
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text)),
+        Ok(text) => Ok(text
+            .strip_prefix('\u{feff}')
+            .map(str::to_owned)
+            .unwrap_or(text)),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let before = &e.as_bytes()[..at];
             let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-            let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
-            Err(Error::invalid(field, format!("{}: line {line}, column {column}: not UTF-8 text", path.display())))
+            let line_start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count()
+                + 1;
+            Err(Error::invalid(
+                field,
+                format!(
+                    "{}: line {line}, column {column}: not UTF-8 text",
+                    path.display()
+                ),
+            ))
         }
     }
 }
@@ -38,12 +54,27 @@ pub fn json_error(field: &str, path: &Path, e: &serde_json::Error) -> Error {
     let what = e.to_string();
     // serde_json appends " at line L column C"; we say it our way.
     let what = what.split(" at line ").next().unwrap_or(&what).to_owned();
-    Error::invalid(field, format!("{}: line {}, column {}: {what}", path.display(), e.line(), e.column()))
+    Error::invalid(
+        field,
+        format!(
+            "{}: line {}, column {}: {what}",
+            path.display(),
+            e.line(),
+            e.column()
+        ),
+    )
 }
 
 fn object<'a>(field: &str, path: &Path, v: &'a Value) -> Result<&'a Map<String, Value>> {
-    v.as_object()
-        .ok_or_else(|| Error::invalid(field, format!("{}: expected a JSON object at the top level", path.display())))
+    v.as_object().ok_or_else(|| {
+        Error::invalid(
+            field,
+            format!(
+                "{}: expected a JSON object at the top level",
+                path.display()
+            ),
+        )
+    })
 }
 
 /// What a template file pushes, and what was noticed on the way.
@@ -66,7 +97,8 @@ const READ_ONLY_KEYS: [&str; 1] = ["created"];
 pub fn template_push_from_json(field: &str, path: &Path, v: &Value) -> Result<TemplatePush> {
     let m = object(field, path, v)?;
     let file = path.display();
-    let bad = |key: &str, reason: &str| Error::invalid(field, format!("{file}: \"{key}\" {reason}"));
+    let bad =
+        |key: &str, reason: &str| Error::invalid(field, format!("{file}: \"{key}\" {reason}"));
     let string = |key: &str| -> Result<Option<String>> {
         match m.get(key) {
             None | Some(Value::Null) => Ok(None),
@@ -91,7 +123,9 @@ pub fn template_push_from_json(field: &str, path: &Path, v: &Value) -> Result<Te
     let uuid = |key: &str| -> Result<Option<Uuid>> {
         match string(key)? {
             None => Ok(None),
-            Some(s) => Uuid::parse_str(s.trim()).map(Some).map_err(|_| bad(key, "is not a valid GUID")),
+            Some(s) => Uuid::parse_str(s.trim())
+                .map(Some)
+                .map_err(|_| bad(key, "is not a valid GUID")),
         }
     };
     let event_id = uuid("eventId")?.ok_or_else(|| bad("eventId", "is required"))?;
@@ -116,15 +150,29 @@ pub fn template_push_from_json(field: &str, path: &Path, v: &Value) -> Result<Te
         attach_pdf,
         email_body: string("emailBody")?,
     };
-    const SENT: [&str; 10] =
-        ["id", "eventId", "name", "subject", "html", "fromAddress", "fromName", "replyTo", "attachPdf", "emailBody"];
+    const SENT: [&str; 10] = [
+        "id",
+        "eventId",
+        "name",
+        "subject",
+        "html",
+        "fromAddress",
+        "fromName",
+        "replyTo",
+        "attachPdf",
+        "emailBody",
+    ];
     let ignored_keys = m
         .keys()
         .filter(|k| !SENT.contains(&k.as_str()))
         .filter(|k| !READ_ONLY_KEYS.contains(&k.as_str()))
         .cloned()
         .collect();
-    Ok(TemplatePush { upsert, generated_id, ignored_keys })
+    Ok(TemplatePush {
+        upsert,
+        generated_id,
+        ignored_keys,
+    })
 }
 
 /// The parts of a template that rendering needs, from a template JSON or an `.html` file.
@@ -158,7 +206,10 @@ pub fn template_source(field: &str, path: &Path) -> Result<TemplateSource> {
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
     if is_html {
-        return Ok(TemplateSource { html: text, ..Default::default() });
+        return Ok(TemplateSource {
+            html: text,
+            ..Default::default()
+        });
     }
     let v = parse_json(field, path, &text)?;
     let m = object(field, path, &v)?;
@@ -166,10 +217,15 @@ pub fn template_source(field: &str, path: &Path) -> Result<TemplateSource> {
         match m.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(Error::invalid(field, format!("{}: \"{key}\" must be a string", path.display()))),
+            Some(_) => Err(Error::invalid(
+                field,
+                format!("{}: \"{key}\" must be a string", path.display()),
+            )),
         }
     };
-    let html = s("html")?.ok_or_else(|| Error::invalid(field, format!("{}: \"html\" is required", path.display())))?;
+    let html = s("html")?.ok_or_else(|| {
+        Error::invalid(field, format!("{}: \"html\" is required", path.display()))
+    })?;
     Ok(TemplateSource {
         subject: s("subject")?.unwrap_or_default(),
         html,
@@ -233,6 +289,9 @@ mod tests {
         }
         let mut v = base.clone();
         v.as_object_mut().unwrap().remove("subject");
-        assert!(template_push_from_json("FILE", p(), &v).unwrap_err().to_string().contains("subject"));
+        assert!(template_push_from_json("FILE", p(), &v)
+            .unwrap_err()
+            .to_string()
+            .contains("subject"));
     }
 }

@@ -58,7 +58,10 @@ pub fn check_plan(plan: &ImportPlan, skip_invalid: bool) -> Result<()> {
         None => format!("line {}: {}", e.line, e.message),
     };
     if let Some(e) = plan.file_errors().next() {
-        return Err(Error::invalid("file", format!("{} (fix the file; nothing was sent)", at(e))));
+        return Err(Error::invalid(
+            "file",
+            format!("{} (fix the file; nothing was sent)", at(e)),
+        ));
     }
     if !skip_invalid {
         if let Some(e) = plan.errors.first() {
@@ -111,7 +114,12 @@ pub async fn run_import(
         .collect();
     let already_imported = plan.rows.len() - pending.len();
     let chunks: Vec<&[(usize, Guest)]> = pending.chunks(CHUNK_SIZE).collect();
-    let mut state = ImportProgress { to_send: pending.len(), sent: 0, chunks_done: 0, chunks_total: chunks.len() };
+    let mut state = ImportProgress {
+        to_send: pending.len(),
+        sent: 0,
+        chunks_done: 0,
+        chunks_total: chunks.len(),
+    };
     progress(&state);
     let client = client.background();
     for chunk in chunks {
@@ -133,6 +141,10 @@ pub async fn run_import(
         rows: plan.total_rows,
         created: state.sent,
         already_imported,
-        skipped: if skip_invalid { plan.errors.iter().filter(|e| e.row.is_some()).count() } else { 0 },
+        skipped: if skip_invalid {
+            plan.errors.iter().filter(|e| e.row.is_some()).count()
+        } else {
+            0
+        },
     })
 }

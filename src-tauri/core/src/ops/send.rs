@@ -14,7 +14,12 @@ pub const ENDPOINT: &str = "POST /api/comms/send";
 /// Send `req` and log it under `profile`. Returns the API's answer unchanged (unknown fields
 /// kept) for `--json`; `Error::OutcomeUnknown` when the answer was lost after the request may
 /// have reached Qflow.
-pub async fn send_logged(client: &Client, store: &Store, profile: &str, req: &SendRequest) -> Result<Value> {
+pub async fn send_logged(
+    client: &Client,
+    store: &Store,
+    profile: &str,
+    req: &SendRequest,
+) -> Result<Value> {
     let log_id = store.begin_send(&NewSend {
         profile: profile.to_owned(),
         attendee_id: req.attendee_id,
@@ -24,15 +29,39 @@ pub async fn send_logged(client: &Client, store: &Store, profile: &str, req: &Se
     let answer = client.execute(ApiRequest::send(req)).await;
     let (outcome, result) = match answer {
         Ok(raw) => match serde_json::from_value::<SendResponse>(raw.clone()) {
-            Ok(r) => (SendOutcome::Queued { attendee_invitation_id: r.attendee_invitation_id }, Ok(raw)),
+            Ok(r) => (
+                SendOutcome::Queued {
+                    attendee_invitation_id: r.attendee_invitation_id,
+                },
+                Ok(raw),
+            ),
             // A 2xx we cannot read: the send was probably queued, but we cannot prove it.
             Err(e) => {
-                let err = Error::Malformed { endpoint: ENDPOINT.into(), message: e.to_string() };
-                (SendOutcome::OutcomeUnknown { message: err.body().message }, Err(err))
+                let err = Error::Malformed {
+                    endpoint: ENDPOINT.into(),
+                    message: e.to_string(),
+                };
+                (
+                    SendOutcome::OutcomeUnknown {
+                        message: err.body().message,
+                    },
+                    Err(err),
+                )
             }
         },
-        Err(e @ Error::OutcomeUnknown { .. }) => (SendOutcome::OutcomeUnknown { message: e.body().message }, Err(e)),
-        Err(e) => (SendOutcome::Failed { code: e.code().to_owned(), message: e.body().message }, Err(e)),
+        Err(e @ Error::OutcomeUnknown { .. }) => (
+            SendOutcome::OutcomeUnknown {
+                message: e.body().message,
+            },
+            Err(e),
+        ),
+        Err(e) => (
+            SendOutcome::Failed {
+                code: e.code().to_owned(),
+                message: e.body().message,
+            },
+            Err(e),
+        ),
     };
     // The API's answer matters more than a failed log write; report the write on stderr-level
     // logging and still return the answer.
