@@ -29,16 +29,36 @@ fn generated() -> BTreeMap<String, String> {
     {
         use qflow_console::app::ipc::*;
         types!(
-            AppInfo, SignedIn, SavedProfile, SignInRequest, EventsListRequest, EventRow,
-            AttendeeCountsRequest, AttendeeCount, GuestsPageRequest, GuestsPage, GuestRow,
+            AppInfo,
+            SignedIn,
+            SavedProfile,
+            SignInRequest,
+            EventsListRequest,
+            EventRow,
+            AttendeeCountsRequest,
+            AttendeeCount,
+            GuestsPageRequest,
+            GuestsPage,
+            GuestRow,
         );
     }
     cfg = &core_cfg;
     {
         use qflow_core::models::*;
         types!(
-            Guest, GuestCreate, Event, Template, TemplateUpsert, SendRequest, SendResponse,
-            WebhookConfig, WebhookPayload, DnsRecord, Domain, VerifyReason, DomainStatus,
+            Guest,
+            GuestCreate,
+            Event,
+            Template,
+            TemplateUpsert,
+            SendRequest,
+            SendResponse,
+            WebhookConfig,
+            WebhookPayload,
+            DnsRecord,
+            Domain,
+            VerifyReason,
+            DomainStatus,
         );
     }
     {
@@ -48,12 +68,35 @@ fn generated() -> BTreeMap<String, String> {
         use qflow_core::store::*;
         use qflow_core::webhook::*;
         types!(
-            qflow_core::ErrorBody, qflow_core::profiles::Profile,
-            CheckStatus, RecordCheck, DnsProvider, PrecheckReport,
-            Severity, LintIssue, TemplateField, UnknownReason, UnknownToken, RenderJson, TokenInfo,
-            BulkItemState, BulkItem, Draft, TemplateVersion, ImportRowState, ImportRow,
-            SendResult, SendLogEntry, TimelineKind, TimelineEntry, WebhookEventRecord,
-            RejectReason, Verdict, Finding, Diagnosis, ReceiverEvent,
+            qflow_core::ErrorBody,
+            qflow_core::profiles::Profile,
+            CheckStatus,
+            RecordCheck,
+            DnsProvider,
+            PrecheckReport,
+            Severity,
+            LintIssue,
+            TemplateField,
+            UnknownReason,
+            UnknownToken,
+            RenderJson,
+            TokenInfo,
+            BulkItemState,
+            BulkItem,
+            Draft,
+            TemplateVersion,
+            ImportRowState,
+            ImportRow,
+            SendResult,
+            SendLogEntry,
+            TimelineKind,
+            TimelineEntry,
+            WebhookEventRecord,
+            RejectReason,
+            Verdict,
+            Finding,
+            Diagnosis,
+            ReceiverEvent,
         );
     }
     {

@@ -43,13 +43,22 @@ pub async fn sign_out(state: State<'_, AppState>) -> Reply<()> {
 }
 
 #[tauri::command]
-pub async fn events_list(state: State<'_, AppState>, req: EventsListRequest) -> Reply<Vec<EventRow>> {
+pub async fn events_list(
+    state: State<'_, AppState>,
+    req: EventsListRequest,
+) -> Reply<Vec<EventRow>> {
     reply("events_list", handlers::events_list(&state, req).await)
 }
 
 #[tauri::command]
-pub async fn attendee_counts(state: State<'_, AppState>, req: AttendeeCountsRequest) -> Reply<Vec<AttendeeCount>> {
-    reply("attendee_counts", handlers::attendee_counts(&state, req).await)
+pub async fn attendee_counts(
+    state: State<'_, AppState>,
+    req: AttendeeCountsRequest,
+) -> Reply<Vec<AttendeeCount>> {
+    reply(
+        "attendee_counts",
+        handlers::attendee_counts(&state, req).await,
+    )
 }
 
 #[tauri::command]

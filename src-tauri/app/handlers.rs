@@ -44,26 +44,49 @@ pub struct Session {
 
 impl Session {
     fn new(info: SignedIn, client: Client) -> Arc<Session> {
-        Arc::new(Session { info, client, guests: Mutex::new(HashMap::new()) })
+        Arc::new(Session {
+            info,
+            client,
+            guests: Mutex::new(HashMap::new()),
+        })
     }
 
     /// The event's attendees, sorted by name; from the cache unless `refresh`.
-    async fn guests(&self, event_id: Uuid, refresh: bool, background: bool) -> Result<Arc<Vec<Guest>>> {
+    async fn guests(
+        &self,
+        event_id: Uuid,
+        refresh: bool,
+        background: bool,
+    ) -> Result<Arc<Vec<Guest>>> {
         if !refresh {
             if let Some(list) = self.guests.lock().await.get(&event_id) {
                 return Ok(Arc::clone(list));
             }
         }
-        let client = if background { self.client.background() } else { self.client.clone() };
+        let client = if background {
+            self.client.background()
+        } else {
+            self.client.clone()
+        };
         let mut list = client.guests_list(event_id).await?;
-        list.sort_by_cached_key(|g| (g.last_name.to_lowercase(), g.first_name.to_lowercase(), g.email.to_lowercase()));
+        list.sort_by_cached_key(|g| {
+            (
+                g.last_name.to_lowercase(),
+                g.first_name.to_lowercase(),
+                g.email.to_lowercase(),
+            )
+        });
         let list = Arc::new(list);
         self.guests.lock().await.insert(event_id, Arc::clone(&list));
         Ok(list)
     }
 
     async fn cached_count(&self, event_id: Uuid) -> Option<u32> {
-        self.guests.lock().await.get(&event_id).map(|l| count(l.len()))
+        self.guests
+            .lock()
+            .await
+            .get(&event_id)
+            .map(|l| count(l.len()))
     }
 }
 
@@ -170,7 +193,11 @@ pub async fn demo_sign_in(state: &AppState) -> Result<SignedIn> {
         if guard.is_none() {
             let sb = Sandbox::start(state.sandbox_config.clone())
                 .await
-                .map_err(|e| Error::Storage(format!("Could not start the demo sandbox on 127.0.0.1: {e}")))?;
+                .map_err(|e| {
+                    Error::Storage(format!(
+                        "Could not start the demo sandbox on 127.0.0.1: {e}"
+                    ))
+                })?;
             *guard = Some(sb);
         }
         let sb = guard.as_ref().expect("started above");
@@ -211,7 +238,12 @@ pub async fn sign_in(state: &AppState, req: SignInRequest) -> Result<SignedIn> {
     };
     let profile = session::login(&target, credentials.clone(), &state.store).await?;
     let client = session::client_for(&profile.api_base, &profile.identity_url, credentials)?;
-    let info = SignedIn { profile: profile.name, username: profile.username, api_base: profile.api_base, demo: false };
+    let info = SignedIn {
+        profile: profile.name,
+        username: profile.username,
+        api_base: profile.api_base,
+        demo: false,
+    };
     Ok(state.set_session(Session::new(info, client)).await)
 }
 
@@ -259,16 +291,29 @@ pub async fn events_list(state: &AppState, req: EventsListRequest) -> Result<Vec
 }
 
 /// Attendee counts for the list, loaded at background priority so they never delay a click.
-pub async fn attendee_counts(state: &AppState, req: AttendeeCountsRequest) -> Result<Vec<AttendeeCount>> {
+pub async fn attendee_counts(
+    state: &AppState,
+    req: AttendeeCountsRequest,
+) -> Result<Vec<AttendeeCount>> {
     if req.event_ids.len() > MAX_COUNT_EVENTS {
-        return Err(Error::invalid("eventIds", format!("at most {MAX_COUNT_EVENTS} events per call")));
+        return Err(Error::invalid(
+            "eventIds",
+            format!("at most {MAX_COUNT_EVENTS} events per call"),
+        ));
     }
-    let ids = req.event_ids.iter().map(|v| parse_id("eventIds", v)).collect::<Result<Vec<_>>>()?;
+    let ids = req
+        .event_ids
+        .iter()
+        .map(|v| parse_id("eventIds", v))
+        .collect::<Result<Vec<_>>>()?;
     let session = state.current().await?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let list = session.guests(id, false, true).await?;
-        out.push(AttendeeCount { event_id: id.to_string(), count: count(list.len()) });
+        out.push(AttendeeCount {
+            event_id: id.to_string(),
+            count: count(list.len()),
+        });
     }
     Ok(out)
 }
@@ -276,11 +321,18 @@ pub async fn attendee_counts(state: &AppState, req: AttendeeCountsRequest) -> Re
 pub async fn guests_page(state: &AppState, req: GuestsPageRequest) -> Result<GuestsPage> {
     let event_id = parse_id("eventId", &req.event_id)?;
     if req.limit == 0 || req.limit > MAX_PAGE {
-        return Err(Error::invalid("limit", format!("must be between 1 and {MAX_PAGE}")));
+        return Err(Error::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_PAGE}"),
+        ));
     }
     let session = state.current().await?;
     let list = session.guests(event_id, req.refresh, false).await?;
-    let words: Vec<String> = req.query.split_whitespace().map(str::to_lowercase).collect();
+    let words: Vec<String> = req
+        .query
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
     let matching: Vec<&Guest> = list.iter().filter(|g| matches(g, &words)).collect();
     let rows = matching
         .iter()
@@ -328,7 +380,8 @@ fn count(n: usize) -> u32 {
 }
 
 fn parse_id(field: &str, value: &str) -> Result<Uuid> {
-    Uuid::parse_str(value.trim()).map_err(|_| Error::invalid(field, format!("'{value}' is not a valid GUID")))
+    Uuid::parse_str(value.trim())
+        .map_err(|_| Error::invalid(field, format!("'{value}' is not a valid GUID")))
 }
 
 fn end_of_day() -> NaiveTime {
@@ -346,7 +399,10 @@ fn parse_when(field: &str, value: &str, day_time: NaiveTime) -> Result<NaiveDate
             return Ok(t);
         }
     }
-    Err(Error::invalid(field, format!("'{value}' is not a date (YYYY-MM-DD) or local date-time (YYYY-MM-DDTHH:MM:SS)")))
+    Err(Error::invalid(
+        field,
+        format!("'{value}' is not a date (YYYY-MM-DD) or local date-time (YYYY-MM-DDTHH:MM:SS)"),
+    ))
 }
 
 #[cfg(test)]
@@ -355,24 +411,40 @@ mod tests {
     use qflow_core::secrets::MemoryStore;
 
     fn opts() -> AppOptions {
-        AppOptions { demo: true, profile: "default".into(), api_base: None, identity_url: None }
+        AppOptions {
+            demo: true,
+            profile: "default".into(),
+            api_base: None,
+            identity_url: None,
+        }
     }
 
     fn state() -> (Arc<MemoryStore>, AppState) {
         let mem = Arc::new(MemoryStore::new());
         let store: SharedSecretStore = mem.clone();
-        let cfg = SandboxConfig { attendees: 300, ..SandboxConfig::default() };
+        let cfg = SandboxConfig {
+            attendees: 300,
+            ..SandboxConfig::default()
+        };
         (mem, AppState::new(&opts(), store).with_sandbox_config(cfg))
     }
 
     fn page(event_id: &str, query: &str, offset: u32, limit: u32) -> GuestsPageRequest {
-        GuestsPageRequest { event_id: event_id.into(), query: query.into(), offset, limit, refresh: false }
+        GuestsPageRequest {
+            event_id: event_id.into(),
+            query: query.into(),
+            offset,
+            limit,
+            refresh: false,
+        }
     }
 
     #[tokio::test]
     async fn commands_need_a_session() {
         let (_, st) = state();
-        let e = events_list(&st, EventsListRequest::default()).await.unwrap_err();
+        let e = events_list(&st, EventsListRequest::default())
+            .await
+            .unwrap_err();
         assert_eq!(e.body().code, "not_signed_in");
         let info = app_info(&st).await.unwrap();
         assert!(info.demo);
@@ -390,16 +462,29 @@ mod tests {
         assert!(mem.is_empty());
         assert_eq!(app_info(&st).await.unwrap().signed_in, Some(who));
 
-        let events = events_list(&st, EventsListRequest::default()).await.unwrap();
+        let events = events_list(&st, EventsListRequest::default())
+            .await
+            .unwrap();
         assert_eq!(events.len(), 3, "{events:?}");
-        assert!(events.windows(2).all(|w| w[0].start_time <= w[1].start_time));
+        assert!(events
+            .windows(2)
+            .all(|w| w[0].start_time <= w[1].start_time));
         assert!(events.iter().all(|e| e.attendee_count.is_none()));
 
         let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
-        let counts = attendee_counts(&st, AttendeeCountsRequest { event_ids: ids.clone() }).await.unwrap();
+        let counts = attendee_counts(
+            &st,
+            AttendeeCountsRequest {
+                event_ids: ids.clone(),
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!(counts.iter().map(|c| c.count).sum::<u32>(), 300);
         // Counts are remembered for the next listing.
-        let again = events_list(&st, EventsListRequest::default()).await.unwrap();
+        let again = events_list(&st, EventsListRequest::default())
+            .await
+            .unwrap();
         assert!(again.iter().all(|e| e.attendee_count.is_some()));
 
         let first = &ids[0];
@@ -408,9 +493,16 @@ mod tests {
         assert_eq!(p.total, total);
         assert_eq!(p.matched, total);
         assert_eq!(p.rows.len(), 25.min(total as usize));
-        let rest = guests_page(&st, page(first, "", 25, MAX_PAGE)).await.unwrap();
+        let rest = guests_page(&st, page(first, "", 25, MAX_PAGE))
+            .await
+            .unwrap();
         assert_eq!(rest.rows.len() as u32, total.saturating_sub(25));
-        assert!(p.rows.iter().all(|r| !rest.rows.iter().any(|o| o.id == r.id)), "pages overlap");
+        assert!(
+            p.rows
+                .iter()
+                .all(|r| !rest.rows.iter().any(|o| o.id == r.id)),
+            "pages overlap"
+        );
 
         // Search: case-insensitive over email, and every word must match.
         let someone = &p.rows[3];
@@ -418,7 +510,9 @@ mod tests {
         let found = guests_page(&st, page(first, &q, 0, 10)).await.unwrap();
         assert!(found.matched >= 1);
         assert!(found.rows.iter().any(|r| r.id == someone.id));
-        let none = guests_page(&st, page(first, &format!("{q} no-such-word-zz"), 0, 10)).await.unwrap();
+        let none = guests_page(&st, page(first, &format!("{q} no-such-word-zz"), 0, 10))
+            .await
+            .unwrap();
         assert_eq!(none.matched, 0);
         assert_eq!(none.total, total);
 
@@ -431,19 +525,52 @@ mod tests {
     async fn bad_input_is_rejected_with_the_field() {
         let (_, st) = state();
         demo_sign_in(&st).await.unwrap();
-        let e = guests_page(&st, page("nope", "", 0, 10)).await.unwrap_err().body();
-        assert_eq!((e.code.as_str(), e.field.as_deref()), ("invalid_input", Some("eventId")));
-        let id = Uuid::new_v4().to_string();
-        let e = guests_page(&st, page(&id, "", 0, MAX_PAGE + 1)).await.unwrap_err().body();
-        assert_eq!(e.field.as_deref(), Some("limit"));
-        let e = events_list(&st, EventsListRequest { from: Some("2026-13-01".into()), to: None }).await.unwrap_err();
-        assert_eq!(e.body().field.as_deref(), Some("from"));
-        let e = events_list(&st, EventsListRequest { from: Some("2026-05-02".into()), to: Some("2026-05-01".into()) })
+        let e = guests_page(&st, page("nope", "", 0, 10))
             .await
-            .unwrap_err();
+            .unwrap_err()
+            .body();
+        assert_eq!(
+            (e.code.as_str(), e.field.as_deref()),
+            ("invalid_input", Some("eventId"))
+        );
+        let id = Uuid::new_v4().to_string();
+        let e = guests_page(&st, page(&id, "", 0, MAX_PAGE + 1))
+            .await
+            .unwrap_err()
+            .body();
+        assert_eq!(e.field.as_deref(), Some("limit"));
+        let e = events_list(
+            &st,
+            EventsListRequest {
+                from: Some("2026-13-01".into()),
+                to: None,
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.body().field.as_deref(), Some("from"));
+        let e = events_list(
+            &st,
+            EventsListRequest {
+                from: Some("2026-05-02".into()),
+                to: Some("2026-05-01".into()),
+            },
+        )
+        .await
+        .unwrap_err();
         assert_eq!(e.body().field.as_deref(), Some("to"));
-        let many = AttendeeCountsRequest { event_ids: vec![id; MAX_COUNT_EVENTS + 1] };
-        assert_eq!(attendee_counts(&st, many).await.unwrap_err().body().field.as_deref(), Some("eventIds"));
+        let many = AttendeeCountsRequest {
+            event_ids: vec![id; MAX_COUNT_EVENTS + 1],
+        };
+        assert_eq!(
+            attendee_counts(&st, many)
+                .await
+                .unwrap_err()
+                .body()
+                .field
+                .as_deref(),
+            Some("eventIds")
+        );
         st.shutdown().await;
     }
 
@@ -461,7 +588,10 @@ mod tests {
             client_key: Secret::new("ck"),
         };
         let e = sign_in(&st, req).await.unwrap_err().body();
-        assert_eq!((e.code.as_str(), e.field.as_deref()), ("invalid_input", Some("username")));
+        assert_eq!(
+            (e.code.as_str(), e.field.as_deref()),
+            ("invalid_input", Some("username"))
+        );
         assert!(mem.is_empty());
         assert!(app_info(&st).await.unwrap().signed_in.is_none());
     }
@@ -472,7 +602,12 @@ mod tests {
         assert_eq!(d.to_string(), "2026-05-01 00:00:00");
         let d = parse_when("to", "2026-05-01", end_of_day()).unwrap();
         assert_eq!(d.to_string(), "2026-05-01 23:59:59");
-        assert_eq!(parse_when("to", "2026-05-01T10:30", end_of_day()).unwrap().to_string(), "2026-05-01 10:30:00");
+        assert_eq!(
+            parse_when("to", "2026-05-01T10:30", end_of_day())
+                .unwrap()
+                .to_string(),
+            "2026-05-01 10:30:00"
+        );
         assert!(parse_when("to", "tomorrow", end_of_day()).is_err());
     }
 
@@ -486,7 +621,11 @@ mod tests {
             barcode: Some("QF-0042".into()),
             ..Guest::default()
         };
-        let w = |q: &str| q.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>();
+        let w = |q: &str| {
+            q.split_whitespace()
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        };
         assert!(matches(&g, &w("")));
         assert!(matches(&g, &w("zoë speaker")));
         assert!(matches(&g, &w("ØDEGÅRD qf-0042")));

@@ -2,6 +2,10 @@
 //! (`commands.rs`), the work is in `handlers.rs` (testable without a window), and the IPC
 //! types in `ipc.rs` are exported to `ui/src/bindings/`.
 
+// qflow_core::Error/ErrorBody carry the full explanation (message, next step, details) by
+// design; they are returned once per command, not in hot loops.
+#![allow(clippy::result_large_err)]
+
 pub mod commands;
 pub mod handlers;
 pub mod ipc;

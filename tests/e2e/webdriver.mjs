@@ -136,6 +136,12 @@ export class WebDriver {
     return this.cmd("GET", `/element/${el}/text`);
   }
 
+  /** The DOM's textContent. WebKitWebDriver's rendered text (`text`) can come back empty for
+   * visible table cells (observed 2.50 with table-layout: fixed + overflow: hidden). */
+  textContent(el) {
+    return this.execute("return arguments[0].textContent;", [{ [ELEMENT]: el }], { retry: true });
+  }
+
   attribute(el, name) {
     return this.cmd("GET", `/element/${el}/attribute/${encodeURIComponent(name)}`);
   }

@@ -124,7 +124,7 @@ export function AttendeeTable({ event, api }: Props) {
               <th scope="col">Email</th>
               <th scope="col">Barcode</th>
               <th scope="col">Tags</th>
-              <th scope="col">Checked in</th>
+              <th scope="col">Status</th>
             </tr>
           </thead>
           <tbody>

@@ -54,14 +54,12 @@ export function EventsView({ api }: Props) {
     <div className="events-view">
       <section className="events-pane" aria-label="Events">
         <div className="pane-header">
-          <div>
-            <h1>Events</h1>
-            <p className="muted small">30 days back to 6 months ahead</p>
-          </div>
+          <h1>Events</h1>
           <button type="button" className="btn btn-ghost btn-small" data-testid="events-refresh" onClick={() => { setReload((n) => n + 1); }}>
             Refresh
           </button>
         </div>
+        <p className="muted small pane-subtitle">From 30 days ago to 6 months ahead</p>
         {error && <ErrorNotice error={error} />}
         {events === null && !error && <p className="muted pad" data-testid="events-loading">Loading events…</p>}
         {events?.length === 0 && (

@@ -489,14 +489,14 @@ fn render_field(
     out.push_str(&src[literal_start..]);
     // Off the hot path: positions in one forward pass, suggestions once per distinct name.
     let mut lines = scan::LineIndex::new(src);
-    let mut suggestions: std::collections::HashMap<String, Option<String>> =
+    let mut suggestions: std::collections::HashMap<&str, Option<String>> =
         std::collections::HashMap::new();
     for u in &mut unknown[first_unknown..] {
         (u.line, u.col) = lines.locate(u.offset);
         if u.reason == UnknownReason::Unknown {
-            let name = &u.token[2..u.token.len() - 2];
+            let name = &src[u.offset + 2..u.offset + u.token.len() - 2];
             u.suggestion = suggestions
-                .entry(name.to_owned())
+                .entry(name)
                 .or_insert_with(|| tokens::suggest(name))
                 .clone();
         }

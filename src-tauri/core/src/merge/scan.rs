@@ -28,13 +28,15 @@ pub(crate) fn next(bytes: &[u8], mut pos: usize) -> Option<Candidate> {
         let name_start = open + 2;
         let limit = bytes.len().min(name_start + MAX_NAME + 1);
         let window = &bytes[name_start.min(limit)..limit];
-        let close = window
-            .iter()
-            .position(|&b| matches!(b, b'}' | b'{' | b'<' | b'>' | b'\n' | b'\r'));
+        // memchr to the first '}', then reject names holding a byte that would have ended the
+        // candidate earlier (same result as a byte-by-byte scan, faster on typical names).
+        let close = memchr(b'}', window).filter(|&j| {
+            !window[..j]
+                .iter()
+                .any(|&b| matches!(b, b'{' | b'<' | b'>' | b'\n' | b'\r'))
+        });
         match close {
-            Some(j)
-                if j > 0 && window[j] == b'}' && bytes.get(name_start + j + 1) == Some(&b'}') =>
-            {
+            Some(j) if j > 0 && bytes.get(name_start + j + 1) == Some(&b'}') => {
                 let name_end = name_start + j;
                 return Some(Candidate {
                     open,
