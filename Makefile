@@ -68,8 +68,14 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cd ui && npx tsc --noEmit && npx eslint . --max-warnings 0
 
+# ts-rs rewrites ui/src/bindings during the tests: any drift from the checked-in files fails.
 test-rust:
 	cargo test --workspace
+	@drift=$$(git status --porcelain -- ui/src/bindings); if [ -n "$$drift" ]; then \
+	  echo "TypeScript bindings are stale; run 'make bindings' and commit:"; echo "$$drift"; exit 1; fi
+
+bindings:
+	UPDATE_BINDINGS=1 cargo test -p qflow-console --test bindings_fresh
 
 test-ui: deps-node
 	cd ui && npx vitest run

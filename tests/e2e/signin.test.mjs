@@ -2,7 +2,7 @@
 // explanation; the right ones land in the real Secret Service (never in the profile file);
 // signing out removes them. Qflow is the sandbox served by the CLI on 127.0.0.1.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -31,15 +31,11 @@ async function step(name, fn) {
   }
 }
 
-/** The keychain entries of this run's service, as `user` attributes. */
+/** The keychain entries of this run's service, as their `username` attributes (secret-tool
+ * prints attributes on stderr; the secrets on stdout are never looked at). */
 function keychainUsers() {
-  let out = "";
-  try {
-    out = execFileSync("secret-tool", ["search", "--all", "service", SERVICE], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  } catch (e) {
-    out = `${e.stdout ?? ""}`; // exit 1 = nothing found
-  }
-  return [...out.matchAll(/^attribute\.username = (.*)$/gm)].map((m) => m[1]).sort();
+  const r = spawnSync("secret-tool", ["search", "--all", "service", SERVICE], { encoding: "utf8" });
+  return [...r.stderr.matchAll(/^attribute\.username = (.*)$/gm)].map((m) => m[1]).sort();
 }
 
 async function fill(field, text) {

@@ -43,26 +43,23 @@ function isErrorBody(v: unknown): v is ErrorBody {
  * strings (unknown command, bad arguments); those become `ipc_error`. */
 export function toErrorBody(e: unknown): ErrorBody {
   if (isErrorBody(e)) {
-    // Rust omits absent optionals (`skip_serializing_if`): normalise them to null.
+    // Rust omits absent optionals (`skip_serializing_if`); keep only well-typed fields.
     const o = e as unknown as Record<string, unknown>;
     return {
-      status: typeof o.status === "number" ? o.status : null,
+      status: typeof o.status === "number" ? o.status : undefined,
       code: e.code,
       message: e.message,
       nextStep: typeof o.nextStep === "string" ? o.nextStep : "",
-      endpoint: typeof o.endpoint === "string" ? o.endpoint : null,
-      field: typeof o.field === "string" ? o.field : null,
+      endpoint: typeof o.endpoint === "string" ? o.endpoint : undefined,
+      field: typeof o.field === "string" ? o.field : undefined,
       details: typeof o.details === "object" && o.details !== null ? (o.details as Record<string, unknown>) : {},
     };
   }
   const message = typeof e === "string" ? e : e instanceof Error ? e.message : "Unknown error";
   return {
-    status: null,
     code: "ipc_error",
     message: `The app could not complete the request: ${message}`,
     nextStep: "Try again; if it keeps happening, restart Qflow Console and report the message.",
-    endpoint: null,
-    field: null,
     details: {},
   };
 }

@@ -64,13 +64,16 @@ pub struct ApiError {
 #[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct ErrorBody {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub status: Option<u16>,
     pub code: String,
     pub message: String,
     pub next_step: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub endpoint: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub field: Option<String>,
     #[ts(type = "Record<string, unknown>")]
     pub details: Map<String, Value>,
@@ -92,7 +95,10 @@ impl Error {
     }
 
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::Invalid { field: field.into(), reason: reason.into() }
+        Error::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 
     /// True when the CLI should exit 2 (usage or bad input) rather than 1.
@@ -169,23 +175,49 @@ fn simple(code: &str, message: &str, next: &str) -> ErrorBody {
 
 impl ApiError {
     /// Map a status and body from `endpoint` to a catalogue entry. `body` may be empty or not JSON.
-    pub fn from_response(status: u16, body: &[u8], endpoint: &str, retry_after: Option<u64>) -> ApiError {
+    pub fn from_response(
+        status: u16,
+        body: &[u8],
+        endpoint: &str,
+        retry_after: Option<u64>,
+    ) -> ApiError {
         let mut details: Map<String, Value> = match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(m)) => m,
             _ => Map::new(),
         };
-        let server_code = details.remove("error").and_then(|v| v.as_str().map(str::to_owned));
-        let server_message = details.remove("message").and_then(|v| v.as_str().map(str::to_owned));
-        let code = server_code.unwrap_or_else(|| default_code(status, server_message.as_deref()).to_owned());
-        let (message, next_step) = catalogue(status, &code, server_message.as_deref(), &details, retry_after);
-        ApiError { status, code, message, next_step, endpoint: endpoint.to_owned(), details, retry_after }
+        let server_code = details
+            .remove("error")
+            .and_then(|v| v.as_str().map(str::to_owned));
+        let server_message = details
+            .remove("message")
+            .and_then(|v| v.as_str().map(str::to_owned));
+        let code = server_code
+            .unwrap_or_else(|| default_code(status, server_message.as_deref()).to_owned());
+        let (message, next_step) = catalogue(
+            status,
+            &code,
+            server_message.as_deref(),
+            &details,
+            retry_after,
+        );
+        ApiError {
+            status,
+            code,
+            message,
+            next_step,
+            endpoint: endpoint.to_owned(),
+            details,
+            retry_after,
+        }
     }
 }
 
 fn default_code(status: u16, message: Option<&str>) -> &'static str {
     match status {
         400 => "bad_request",
-        401 if message.is_some_and(|m| m.contains("Authorization has been denied")) => "unauthorized",
+        401 if message.is_some_and(|m| m.contains("Authorization has been denied")) => {
+            "unauthorized"
+        }
         401 => "unauthorized",
         403 => "forbidden",
         404 => "not_found",
@@ -199,9 +231,19 @@ fn default_code(status: u16, message: Option<&str>) -> &'static str {
 }
 
 /// (what happened, what to do next) for every row of the guide's error table.
-fn catalogue(status: u16, code: &str, server: Option<&str>, d: &Map<String, Value>, retry_after: Option<u64>) -> (String, String) {
+fn catalogue(
+    status: u16,
+    code: &str,
+    server: Option<&str>,
+    d: &Map<String, Value>,
+    retry_after: Option<u64>,
+) -> (String, String) {
     let s = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-    let or = |fallback: &str| server.map(str::to_owned).unwrap_or_else(|| fallback.to_owned());
+    let or = |fallback: &str| {
+        server
+            .map(str::to_owned)
+            .unwrap_or_else(|| fallback.to_owned())
+    };
     let (m, n): (String, &str) = match (status, code) {
         (401, "client_key_invalid") => ("The X-Qflow-Client-Key is missing or wrong.".into(),
             "This is a configuration error, not a sign-in problem: re-enter the client key exactly as Qflow support supplied it."),
@@ -268,7 +310,12 @@ mod tests {
     fn edge_429_without_body_differs_from_in_app() {
         let edge = ApiError::from_response(429, b"", "GET /api/events", None);
         assert_eq!(edge.code, "rate_limit_edge");
-        let app = ApiError::from_response(429, br#"{"error":"rate_limit","message":"slow down"}"#, "GET /api/events", Some(7));
+        let app = ApiError::from_response(
+            429,
+            br#"{"error":"rate_limit","message":"slow down"}"#,
+            "GET /api/events",
+            Some(7),
+        );
         assert_eq!(app.code, "rate_limit");
         assert!(app.message.contains("7 s"));
     }

@@ -43,11 +43,23 @@ pub struct Guest {
     pub plus_ones: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<String>,
-    #[serde(default, deserialize_with = "tag_list", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "tag_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<String>,
-    #[serde(default, deserialize_with = "tag_list", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "tag_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tickets: Option<String>,
-    #[serde(default, deserialize_with = "tag_list", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "tag_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sessions: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<String>>,

@@ -3,4 +3,4 @@
 /**
  * The single error shape across IPC and `--json`.
  */
-export type ErrorBody = { status: number | null, code: string, message: string, nextStep: string, endpoint: string | null, field: string | null, details: Record<string, unknown>, };
+export type ErrorBody = { status?: number, code: string, message: string, nextStep: string, endpoint?: string, field?: string, details: Record<string, unknown>, };

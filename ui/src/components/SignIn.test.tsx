@@ -49,11 +49,9 @@ describe("SignIn", () => {
   it("shows Rust's message and marks the field for invalid_input", async () => {
     const signIn = vi.fn().mockRejectedValue(
       new CommandError("sign_in", {
-        status: null,
         code: "invalid_input",
         message: "client-id: is required (supplied by Qflow support)",
         nextStep: "Correct client-id and try again. Nothing was sent.",
-        endpoint: null,
         field: "client-id",
         details: {},
       }),

@@ -15,6 +15,7 @@ use crate::{Error, Result};
 #[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct Draft {
     pub template_id: Uuid,
+    #[ts(type = "unknown")]
     pub json: Value,
     pub saved_at: DateTime<Utc>,
 }
@@ -27,6 +28,7 @@ pub struct TemplateVersion {
     pub id: i64,
     pub template_id: Uuid,
     pub saved_at: DateTime<Utc>,
+    #[ts(type = "unknown")]
     pub json: Value,
 }
 

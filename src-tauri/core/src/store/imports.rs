@@ -114,7 +114,8 @@ impl Store {
                 )
                 .map_err(db)?;
             for (i, id) in ids.iter().enumerate() {
-                ins.execute(params![file_hash, i as i64, id.to_string(), now]).map_err(db)?;
+                ins.execute(params![file_hash, i as i64, id.to_string(), now])
+                    .map_err(db)?;
             }
         }
         tx.commit().map_err(db)
