@@ -23,7 +23,7 @@ function fakeApi() {
   all[2] = { ...guest(2), firstName: "<b>Bold</b>" };
   const guestsPage = vi.fn((req: GuestsPageRequest): Promise<GuestsPage> => {
     const hits = all.filter((g) => `${g.firstName} ${g.lastName} ${g.email}`.toLowerCase().includes(req.query.toLowerCase()));
-    return Promise.resolve({ eventId: req.eventId, total: all.length, matched: hits.length, offset: req.offset, rows: hits.slice(req.offset, req.offset + req.limit) });
+    return Promise.resolve({ eventId: req.eventId, total: all.length, matched: hits.length, offset: req.offset, rows: hits.slice(req.offset, req.offset + req.limit), tags: ["Speaker", "VIP"] });
   });
   return { guestsPage };
 }
@@ -39,7 +39,7 @@ describe("AttendeeTable", () => {
     });
     expect(api.guestsPage).toHaveBeenCalledWith({ eventId: "e1", query: "", offset: 0, limit: PAGE_SIZE, refresh: false });
     expect(screen.getByTestId("attendee-summary").textContent).toBe("1–50 of 120");
-    expect(screen.getByText("VIP")).toBeTruthy();
+    expect(document.querySelector("td .chip")?.textContent).toBe("VIP");
     expect(document.querySelectorAll(".status-in")).toHaveLength(1);
     // Markup in data stays text.
     expect(screen.getByText("<b>Bold</b> Last2", { exact: false })).toBeTruthy();

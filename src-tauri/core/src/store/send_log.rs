@@ -63,6 +63,19 @@ pub enum SendOutcome {
 }
 
 impl SendOutcome {
+    /// A failed request: `OutcomeUnknown` when it may have reached Qflow, else `Failed`.
+    pub fn from_error(e: &Error) -> SendOutcome {
+        match e {
+            Error::OutcomeUnknown { .. } => SendOutcome::OutcomeUnknown {
+                message: e.body().message,
+            },
+            _ => SendOutcome::Failed {
+                code: e.code().to_owned(),
+                message: e.body().message,
+            },
+        }
+    }
+
     /// From the API client's answer: `Error::OutcomeUnknown` stays unknown, any other error is
     /// a definite failure.
     pub fn from_result(r: &Result<SendResponse>) -> SendOutcome {
@@ -175,6 +188,23 @@ impl Store {
     }
 
     /// `finish_send` straight from the API client's answer.
+    /// An atomic create-and-send (`POST /api/guest` with `commsTemplateId`) was accepted: the
+    /// send is queued, but Qflow returns no `attendeeInvitationId` for it.
+    pub fn finish_send_accepted(&self, id: i64) -> Result<()> {
+        let n = self
+            .conn()
+            .execute(
+                "UPDATE send_log SET result = 'queued', error_code = NULL, error_message = NULL,
+                 finished_at = ?2 WHERE id = ?1",
+                params![id, ts(Utc::now())],
+            )
+            .map_err(db)?;
+        if n == 0 {
+            return Err(Error::Storage(format!("No send-log row {id} to finish")));
+        }
+        Ok(())
+    }
+
     pub fn finish_send_with(&self, id: i64, response: &Result<SendResponse>) -> Result<()> {
         self.finish_send(id, &SendOutcome::from_result(response))
     }

@@ -1,0 +1,185 @@
+// The registration desk against the demo sandbox: find someone by part of a non-ASCII name,
+// open their panel, resend (→ "queued"), check in, the suppressed attendee's explainer, and
+// add an attendee with a template (→ exactly one send). Runs under tests/e2e/run.sh.
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { WebDriver, sleep } from "./webdriver.mjs";
+
+const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
+const tid = (id) => `[data-testid="${id}"]`;
+const d = new WebDriver();
+
+function appLog() {
+  const f = process.env.E2E_DRIVER_LOG;
+  return f && existsSync(f) ? readFileSync(f, "utf8").split("\n").slice(-60).join("\n") : "(no driver log)";
+}
+
+async function step(name, fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    await d.screenshot(`desk-failed-${name}`).catch(() => {});
+    console.error(`--- step '${name}' failed; app/driver log tail:\n${appLog()}`);
+    throw e;
+  }
+}
+
+/** Wait until the element's textContent matches. */
+async function waitText(css, re, timeoutMs = 20_000) {
+  let last = "";
+  await d.waitFor(css, {
+    timeoutMs,
+    until: async ([el]) => {
+      if (!el) return false;
+      last = await d.textContent(el);
+      return re.test(last);
+    },
+  }).catch((e) => {
+    throw new Error(`${css}: ${e.message}; last text ${JSON.stringify(last)}`);
+  });
+  return last;
+}
+
+/** Scroll to the middle first: the panel's sticky header would otherwise cover the target. */
+async function press(el) {
+  await d.execute("arguments[0].scrollIntoView({ block: 'center' });", [{ "element-6066-11e4-a52e-4f735466cecf": el }]);
+  await d.click(el);
+}
+
+async function search(text) {
+  const [box] = await d.waitFor(tid("attendee-search"));
+  await d.click(box);
+  // Clear the way React sees it (WebDriver clear does not fire `input`).
+  await d.sendKeys(box, "\uE009a\uE009\uE003");
+  await d.sendKeys(box, text);
+}
+
+async function openFirstRow(re) {
+  await d.waitFor(tid("attendee-row"), {
+    until: async (rows) => rows.length > 0 && (await Promise.all(rows.map((r) => d.textContent(r)))).every((t) => re.test(t)),
+  });
+  // WebKitWebDriver finds a <tr> "not interactable": click its first cell.
+  const [cell] = await d.findAll(`${tid("attendee-row")} td`);
+  await d.click(cell);
+  await d.waitFor(tid("attendee-panel"));
+  await waitText(`${tid("attendee-panel")} .panel-head`, re);
+}
+
+async function resendFromPanel() {
+  await d.waitFor(tid("resend-preview"), { timeoutMs: 30_000 });
+  const [start] = await d.waitFor(tid("resend-start"), { until: async ([b]) => b && (await d.attribute(b, "disabled")) === null });
+  await press(start);
+  const [send] = await d.waitFor(tid("resend-send"));
+  await press(send);
+}
+
+before(async () => {
+  await step("start", () => d.createSession(APP));
+  await step("demo", async () => {
+    const [demo] = await d.waitFor(tid("try-demo"), { timeoutMs: 30_000 });
+    await d.click(demo);
+    await d.waitFor(tid("home"), { timeoutMs: 30_000 });
+    await d.waitFor(tid("attendee-row"), { timeoutMs: 30_000 });
+  });
+});
+
+after(async () => {
+  await d.deleteSession().catch((e) => {
+    console.error(`deleteSession: ${e.message}`);
+  });
+});
+
+test("desk: find by part of a non-ASCII name, resend → queued, check in", async () => {
+  await step("search", async () => {
+    await search("Łuka");
+    await waitText(tid("attendee-summary"), /matching/);
+    await d.screenshot("desk-search");
+  });
+  await step("panel", async () => {
+    await openFirstRow(/Łukasz/);
+    const [qr] = await d.waitFor(tid("panel-qr"));
+    assert.match(await d.attribute(qr, "src"), /^data:image\/svg\+xml;base64,/);
+    await d.screenshot("desk-panel");
+  });
+  await step("resend", async () => {
+    await d.waitFor(tid("resend-preview"), { timeoutMs: 30_000 });
+    const [frame] = await d.waitFor(tid("preview-frame"));
+    assert.equal(await d.attribute(frame, "sandbox"), "", "the preview frame is fully sandboxed");
+    const subject = await waitText(tid("preview-subject"), /\S/);
+    assert.doesNotMatch(subject, /\{\{/, "tokens are merged");
+    await resendFromPanel();
+    await waitText(tid("resend-result"), /queued/);
+    await waitText(tid("history"), /Queued/);
+    assert.equal((await d.findAll(tid("history-item"))).length, 1);
+    await d.screenshot("desk-resend");
+  });
+  await step("duplicate", async () => {
+    // The same template again within 10 minutes: the app warns before sending.
+    await d.waitFor(tid("resend-duplicate"), { timeoutMs: 10_000 });
+  });
+  await step("checkin", async () => {
+    const [toggle] = await d.waitFor(tid("checkin-toggle"));
+    const before = await d.textContent(toggle);
+    await press(toggle);
+    const want = before.includes("Check in") ? /Checked in/ : /Not checked in/;
+    await waitText(tid("panel-checkin-state"), want);
+    await d.screenshot("desk-checkin");
+  });
+  await step("esc", async () => {
+    const [panel] = await d.waitFor(tid("attendee-panel"));
+    await d.sendKeys(panel, "\uE00C");
+    await d.waitFor(tid("attendee-panel"), { until: (els) => els.length === 0 });
+    // The table now shows the send this app made.
+    await waitText(`${tid("attendee-row")} ${tid("send-status")}`, /Queued/);
+  });
+});
+
+test("desk: the suppressed attendee gets the explainer, not JSON", async () => {
+  await step("suppressed", async () => {
+    const events = await d.waitFor(tid("event-row"), { until: (els) => els.length >= 3 });
+    let ny = null;
+    for (const e of events) if ((await d.textContent(e)).includes("New York")) ny = e;
+    assert.ok(ny, "the New York event");
+    await d.click(ny);
+    await waitText(tid("attendees-title"), /New York/);
+    await search("suppressed@example.com");
+    await openFirstRow(/suppressed@example\.com/);
+    await resendFromPanel();
+    const text = await waitText(tid("suppression-explainer"), /won’t help/);
+    assert.match(text, /spam/);
+    assert.match(text, /support@qflow\.io/);
+    assert.doesNotMatch(text, /[{}]|failureType/, "no raw JSON");
+    await waitText(tid("history"), /Refused/);
+    await d.screenshot("desk-suppressed");
+    const [panel] = await d.waitFor(tid("attendee-panel"));
+    await d.sendKeys(panel, "\uE00C");
+    await d.waitFor(tid("attendee-panel"), { until: (els) => els.length === 0 });
+  });
+});
+
+test("desk: add an attendee with a template → one send", async () => {
+  await step("add", async () => {
+    const [add] = await d.waitFor(tid("add-start"));
+    await d.click(add);
+    await d.waitFor(tid("add-attendee"));
+    await d.sendKeys((await d.waitFor(tid("add-firstName")))[0], "Łucja");
+    await d.sendKeys((await d.waitFor(tid("add-lastName")))[0], "Nowak-Żak");
+    await d.sendKeys((await d.waitFor(tid("add-email")))[0], "lucja@gmial.com");
+    await waitText(tid("add-suggestion"), /lucja@gmail\.com/);
+    const [submit] = await d.waitFor(tid("add-submit"));
+    assert.notEqual(await d.attribute(submit, "disabled"), null, "a typo blocks Add until resolved");
+    await d.screenshot("desk-add-typo");
+    await d.click((await d.waitFor(tid("add-use-suggestion")))[0]);
+    const [option] = await d.waitFor(`${tid("add-template")} option:nth-child(2)`);
+    await d.click(option);
+    await sleep(300);
+    await d.waitFor(tid("add-submit"), { until: async ([b]) => b && (await d.attribute(b, "disabled")) === null });
+    await d.click((await d.findAll(tid("add-submit")))[0]);
+    await d.waitFor(tid("attendee-panel"), { timeoutMs: 30_000 });
+    await waitText(tid("panel-name"), /Łucja Nowak-Żak/);
+    await waitText(tid("history"), /Queued/);
+    assert.equal((await d.findAll(tid("history-item"))).length, 1, "exactly one send");
+    await d.screenshot("desk-added");
+  });
+});
