@@ -140,17 +140,28 @@ impl Resolver for HickoryResolver {
                     answer.cname = Some(normalize(&c.0.to_string()));
                 }
             }
-            for r in a?.iter().filter(|r| at_name(r)) {
+            // With a CNAME, the A/AAAA/NS queries chase its target, which an authoritative-only
+            // server refuses: the CNAME is the answer, so those failures do not matter.
+            let (a, aaaa, ns) = if answer.cname.is_some() {
+                (
+                    a.unwrap_or_default(),
+                    aaaa.unwrap_or_default(),
+                    ns.unwrap_or_default(),
+                )
+            } else {
+                (a?, aaaa?, ns?)
+            };
+            for r in a.iter().filter(|r| at_name(r)) {
                 if let RData::A(ip) = &r.data {
                     answer.a.push(ip.0);
                 }
             }
-            for r in aaaa?.iter().filter(|r| at_name(r)) {
+            for r in aaaa.iter().filter(|r| at_name(r)) {
                 if let RData::AAAA(ip) = &r.data {
                     answer.aaaa.push(ip.0);
                 }
             }
-            for r in ns?.iter().filter(|r| at_name(r)) {
+            for r in ns.iter().filter(|r| at_name(r)) {
                 if let RData::NS(n) = &r.data {
                     answer.ns.push(normalize(&n.0.to_string()));
                 }
@@ -335,7 +346,10 @@ async fn check_record(
                 CheckStatus::LookupFailed,
                 format!(
                     "Could not look up {host} ({}); check the network and try again.",
-                    e.body().message
+                    match &e {
+                        Error::Network { message, .. } => message.clone(),
+                        other => other.body().message,
+                    }
                 ),
             )
         }

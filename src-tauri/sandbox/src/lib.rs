@@ -333,6 +333,11 @@ impl Sandbox {
         self.shared.dns_published.store(published, Ordering::SeqCst);
     }
 
+    /// Whether [`Sandbox::publish_dns`] is on (the demo's simulated DNS follows it).
+    pub fn dns_published(&self) -> bool {
+        self.shared.dns_published.load(Ordering::SeqCst)
+    }
+
     /// Every webhook POST attempt so far (for tests and diagnostics).
     pub fn deliveries(&self) -> Vec<DeliveryRecord> {
         self.shared

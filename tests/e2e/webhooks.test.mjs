@@ -1,0 +1,88 @@
+// Webhooks in the demo: wired to the built-in receiver, rotate (old secret stops, test fired),
+// the test event arrives in the live feed, reveal once, and the signature checker names a
+// mistake. Runs under tests/e2e/run.sh (pattern: "webhooks:").
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { WebDriver } from "./webdriver.mjs";
+
+const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
+const tid = (id) => `[data-testid="${id}"]`;
+const d = new WebDriver();
+
+function appLog() {
+  const f = process.env.E2E_DRIVER_LOG;
+  return f && existsSync(f) ? readFileSync(f, "utf8").split("\n").slice(-60).join("\n") : "(no driver log)";
+}
+
+async function step(name, fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    await d.screenshot(`webhooks-failed-${name}`).catch(() => {});
+    console.error(`--- step '${name}' failed; app/driver log tail:\n${appLog()}`);
+    throw e;
+  }
+}
+
+before(async () => {
+  await step("start", () => d.createSession(APP));
+});
+
+after(async () => {
+  await d.deleteSession().catch((e) => console.error(`deleteSession: ${e.message}`));
+});
+
+test("webhooks: demo receiver, rotate, test event in the feed, reveal once, checker", async () => {
+  await step("signin", async () => {
+    const [demo] = await d.waitFor(tid("try-demo"), { timeoutMs: 30_000 });
+    await d.click(demo);
+    await d.waitFor(tid("home"), { timeoutMs: 30_000 });
+    await d.click((await d.waitFor(tid("nav-webhooks")))[0]);
+  });
+
+  await step("wired", async () => {
+    const [url] = await d.waitFor(tid("webhook-url"), { until: async (els) => ((await d.textContent(els[0])) ?? "").includes("http://127.0.0.1:") });
+    assert.match(await d.textContent(url), /^http:\/\/127\.0\.0\.1:\d+\/qflow$/);
+    assert.match(await d.textContent(await d.find(tid("webhook-secret-state"))), /memory/);
+    await d.waitFor(tid("receiver-running"));
+  });
+
+  await step("rotate", async () => {
+    await d.click(await d.find(tid("webhook-rotate")));
+    const [confirm] = await d.waitFor(tid("webhook-rotate-confirm"));
+    assert.match(await d.textContent(confirm), /stops working at once/);
+    await d.click(await d.find(tid("webhook-rotate-yes")));
+    const [msg] = await d.waitFor(tid("webhook-message"), { until: async (els) => ((await d.textContent(els[0])) ?? "").includes("rotated") });
+    assert.match(await d.textContent(msg), /test event was sent/);
+    const rows = await d.waitFor(tid("feed-row"), {
+      timeoutMs: 30_000,
+      until: async (els) => (await Promise.all(els.map((e) => d.attribute(e, "data-event")))).includes("comms.test"),
+    });
+    assert.ok(rows.length >= 1);
+    assert.equal((await d.findAll(tid("feed-rejected"))).length, 0, "signed with the new secret: none rejected");
+    await d.screenshot("webhooks-feed");
+  });
+
+  await step("reveal-once", async () => {
+    await d.click(await d.find(tid("webhook-reveal")));
+    const [box] = await d.waitFor(tid("webhook-secret-revealed"));
+    assert.match(await d.textContent(box), /[0-9a-f]{64}/);
+    assert.equal((await d.findAll(tid("webhook-reveal"))).length, 0, "only once");
+    await d.screenshot("webhooks-revealed");
+  });
+
+  await step("checker", async () => {
+    const body = '{"attendeeId":null,"status":"test"}';
+    await d.sendKeys(await d.find(tid("sig-body")), body);
+    await d.sendKeys(await d.find(tid("sig-signature")), "A".repeat(64));
+    await d.sendKeys(await d.find(tid("sig-timestamp")), String(Math.floor(Date.now() / 1000) - 900));
+    await d.click(await d.find(tid("sig-check")));
+    const [verdict] = await d.waitFor(tid("sig-verdict"));
+    assert.equal(await d.attribute(verdict, "data-valid"), "false");
+    const codes = await Promise.all((await d.findAll(tid("sig-finding"))).map((f) => d.attribute(f, "data-code")));
+    assert.ok(codes.includes("stale_timestamp"), JSON.stringify(codes));
+    await d.execute("document.querySelector('[data-testid=sig-checker]').scrollIntoView()");
+    await d.screenshot("webhooks-checker");
+  });
+});
