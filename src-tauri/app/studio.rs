@@ -1,0 +1,891 @@
+//! The template studio's commands: list/get templates, merge tokens, the live preview (the core
+//! merge engine, the same one the CLI and the send path use), lint with editor offsets, save
+//! with the guide's partial-update rules, local drafts and saved versions.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use qflow_core::errors::ApiError;
+use qflow_core::merge::lint::{lint, rules, LintIssue, Severity};
+use qflow_core::merge::{render_template, tokens, MergeContext, TemplateField, TokenInfo};
+use qflow_core::models::{Event, Template};
+use qflow_core::ops::qr::qr_svg_data_url;
+use qflow_core::ops::studio::{
+    preheader, preview_document, remote_image_count, token_values, upsert_payload, utf16_offset,
+    EdgeCase, EdgeCaseInfo, TemplateEdit, TokenValue, EDGE_CASES,
+};
+use qflow_core::store::{Draft, Store, TemplateVersion};
+use qflow_core::{Error, ErrorBody, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use tauri::State;
+use tokio::sync::Mutex;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::handlers::AppState;
+
+/// How long a fetched domain state is trusted for linting (saving always re-reads it).
+const DOMAIN_TTL: Duration = Duration::from_secs(60);
+/// Characters of visible text shown as the inbox preheader.
+const PREHEADER_CHARS: usize = 110;
+
+/// Studio state next to `AppState`: the local store (drafts, versions) and small caches.
+#[derive(Default)]
+pub struct StudioState {
+    events: Mutex<HashMap<Uuid, Event>>,
+    /// (fetched at, verified sending domain or None).
+    domain: Mutex<Option<(Instant, Option<String>)>>,
+    qr: Mutex<Option<(String, String)>>,
+}
+
+impl StudioState {
+    /// Drafts and versions live in the signed-in session's local store (the demo's is private).
+    async fn store(&self, app: &AppState) -> Result<Arc<Store>> {
+        app.current().await?.local_store().await
+    }
+
+    async fn event(&self, app: &AppState, id: Uuid) -> Result<Event> {
+        if let Some(e) = self.events.lock().await.get(&id) {
+            return Ok(e.clone());
+        }
+        let e = app.current().await?.client.event_get(id).await?;
+        self.events.lock().await.insert(id, e.clone());
+        Ok(e)
+    }
+
+    /// The account's verified sending domain, re-read when `fresh` or older than the TTL.
+    async fn verified_domain(&self, app: &AppState, fresh: bool) -> Result<Option<String>> {
+        if !fresh {
+            if let Some((at, d)) = self.domain.lock().await.as_ref() {
+                if at.elapsed() < DOMAIN_TTL {
+                    return Ok(d.clone());
+                }
+            }
+        }
+        let d = match app.current().await?.client.domain_get().await {
+            Ok(d) => d.verified.then_some(d.domain),
+            Err(Error::Api(e)) if e.status == 404 => None,
+            Err(e) => return Err(e),
+        };
+        *self.domain.lock().await = Some((Instant::now(), d.clone()));
+        Ok(d)
+    }
+
+    async fn cached_domain(&self) -> Option<Option<String>> {
+        self.domain.lock().await.as_ref().map(|(_, d)| d.clone())
+    }
+
+    async fn qr_url(&self, barcode: &str) -> String {
+        let mut q = self.qr.lock().await;
+        if let Some((b, url)) = q.as_ref() {
+            if b == barcode {
+                return url.clone();
+            }
+        }
+        let url = qr_svg_data_url(barcode);
+        *q = Some((barcode.to_owned(), url.clone()));
+        url
+    }
+}
+
+// ---- IPC types ----
+
+#[derive(Deserialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct TemplatesListRequest {
+    pub event_id: String,
+}
+
+#[derive(Deserialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct TemplateIdRequest {
+    pub template_id: String,
+}
+
+/// What the editor needs once: the token table, the built-in preview attendees and the
+/// account's verified sending domain (None = none verified).
+#[derive(Serialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct StudioSetup {
+    #[ts(inline)]
+    pub tokens: Vec<TokenInfo>,
+    #[ts(inline)]
+    pub edge_cases: Vec<EdgeCaseInfo>,
+    pub verified_domain: Option<String>,
+}
+
+#[derive(Deserialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct PreviewRequest {
+    pub event_id: String,
+    #[ts(inline)]
+    pub fields: TemplateEdit,
+    /// A real attendee of the event; else `edge_case`; else a plain sample attendee.
+    #[ts(optional)]
+    pub guest_id: Option<String>,
+    #[ts(optional, inline)]
+    pub edge_case: Option<EdgeCase>,
+    #[serde(default)]
+    pub allow_remote_images: bool,
+    #[serde(default)]
+    pub dark: bool,
+}
+
+/// A lint finding placed for the editor: `from`/`to` are UTF-16 offsets into `field`.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct EditorIssue {
+    pub rule: String,
+    #[ts(inline)]
+    pub severity: Severity,
+    #[ts(inline)]
+    pub field: TemplateField,
+    pub message: String,
+    pub from: Option<u32>,
+    pub to: Option<u32>,
+    pub line: Option<u32>,
+    pub suggestion: Option<String>,
+}
+
+/// The preview for one attendee, rendered by the core merge engine.
+#[derive(Serialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct PreviewResult {
+    pub subject: String,
+    /// The rendered `html` (what the E2E and tests assert on).
+    pub html: String,
+    /// Courier mode: the email body (emailBody or the guide's fallback). Null = html.
+    pub email_body: Option<String>,
+    /// `srcdoc` for the email body frame (CSP meta + the body).
+    pub document: String,
+    /// `srcdoc` for the PDF tab (attachPdf on), html in an A4 page.
+    pub pdf_document: Option<String>,
+    pub preheader: String,
+    pub from_name: String,
+    pub from_address: String,
+    pub issues: Vec<EditorIssue>,
+    /// Known tokens without a value for this attendee (left literal).
+    pub no_data: Vec<String>,
+    #[ts(inline)]
+    pub token_values: Vec<TokenValue>,
+    pub remote_images: u32,
+    /// Who the preview is for, e.g. "Ana Souza <ana@…>" or "Edge case: Longest name".
+    pub recipient: String,
+    /// Merge time in microseconds (the benchmark's merge share).
+    pub merge_micros: u32,
+}
+
+#[derive(Deserialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct TemplateSaveRequest {
+    pub event_id: String,
+    /// The id the template has or will have (client-generated on create).
+    pub template_id: String,
+    /// The template as loaded into the editor; null = create.
+    #[ts(optional, type = "Record<string, unknown> | null")]
+    pub original: Option<Value>,
+    #[ts(inline)]
+    pub fields: TemplateEdit,
+}
+
+#[derive(Serialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct TemplateSaved {
+    #[ts(inline)]
+    pub template: Template,
+    /// The exact JSON body sent (partial-update rules applied).
+    #[ts(type = "Record<string, unknown>")]
+    pub sent: Value,
+    #[ts(inline)]
+    pub version: TemplateVersion,
+}
+
+#[derive(Deserialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct DraftSaveRequest {
+    pub template_id: String,
+    pub event_id: String,
+    #[ts(optional, type = "Record<string, unknown> | null")]
+    pub original: Option<Value>,
+    #[ts(inline)]
+    pub fields: TemplateEdit,
+}
+
+// ---- handlers ----
+
+fn parse_id(field: &str, v: &str) -> Result<Uuid> {
+    Uuid::parse_str(v.trim())
+        .map_err(|_| Error::invalid(field, format!("'{v}' is not a valid GUID")))
+}
+
+pub async fn templates_list(app: &AppState, req: TemplatesListRequest) -> Result<Vec<Template>> {
+    let id = parse_id("eventId", &req.event_id)?;
+    let mut list = app.current().await?.client.templates_list(id).await?;
+    list.sort_by_cached_key(|t| t.name.to_lowercase());
+    Ok(list)
+}
+
+pub async fn template_get(app: &AppState, req: TemplateIdRequest) -> Result<Template> {
+    let id = parse_id("templateId", &req.template_id)?;
+    app.current().await?.client.template_get(id).await
+}
+
+pub async fn studio_setup(app: &AppState, st: &StudioState) -> Result<StudioSetup> {
+    // A domain we cannot read must not block editing: lint then skips the fromAddress rule.
+    let verified_domain = st.verified_domain(app, false).await.unwrap_or_default();
+    Ok(StudioSetup {
+        tokens: tokens().to_vec(),
+        edge_cases: EDGE_CASES
+            .iter()
+            .map(|&kind| EdgeCaseInfo {
+                kind,
+                label: kind.label().to_owned(),
+            })
+            .collect(),
+        verified_domain,
+    })
+}
+
+pub async fn template_preview(
+    app: &AppState,
+    st: &StudioState,
+    req: PreviewRequest,
+) -> Result<PreviewResult> {
+    let event_id = parse_id("eventId", &req.event_id)?;
+    let event = st.event(app, event_id).await?;
+    let (guest, recipient) = match (req.guest_id.as_deref(), req.edge_case) {
+        (Some(gid), _) if !gid.trim().is_empty() => {
+            let gid = parse_id("guestId", gid)?;
+            let list = app.current().await?.guests(event_id, false, false).await?;
+            let g = list.iter().find(|g| g.id == gid).cloned().ok_or_else(|| {
+                Error::invalid(
+                    "guestId",
+                    "is not an attendee of this event (reload the list)",
+                )
+            })?;
+            let who = format!("{} {} <{}>", g.first_name, g.last_name, g.email);
+            (g, who)
+        }
+        (_, Some(kind)) => (kind.guest(event_id), format!("Edge case: {}", kind.label())),
+        _ => (
+            EdgeCase::ZeroPlusOnes.guest(event_id),
+            "Sample attendee".to_owned(),
+        ),
+    };
+    let mut ctx = MergeContext::new(guest, event);
+    if let Some(b) = ctx.guest.barcode.clone().filter(|b| !b.is_empty()) {
+        ctx.barcode_qr_url = Some(st.qr_url(&b).await);
+    }
+    let fields = req.fields.fields();
+    let started = Instant::now();
+    let rendered = render_template(&fields, &ctx);
+    let merge_micros = u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX);
+
+    // fromAddress is linted only once we know the domain state.
+    let domain = st.cached_domain().await;
+    let mut lint_fields = fields;
+    if domain.is_none() {
+        lint_fields.from_address = None;
+    }
+    let issues = lint(&lint_fields, domain.flatten().as_deref())
+        .into_iter()
+        .map(|i| editor_issue(&req.fields, i))
+        .collect();
+    let no_data = rendered
+        .unknown_tokens
+        .iter()
+        .filter(|u| u.reason == qflow_core::merge::UnknownReason::NoData)
+        .map(|u| u.token.clone())
+        .fold(Vec::new(), |mut v, t| {
+            if !v.contains(&t) {
+                v.push(t);
+            }
+            v
+        });
+    let body = rendered.sent_body();
+    let pdf_document = rendered.pdf_html.as_deref().map(|h| {
+        preview_document(
+            &format!("<style>body{{background:#888;margin:0;padding:16px}}.qf-a4{{background:#fff;width:210mm;min-height:297mm;margin:0 auto;padding:15mm;box-sizing:border-box;box-shadow:0 2px 8px rgba(0,0,0,.4)}}</style><div class=\"qf-a4\">{h}</div>"),
+            req.allow_remote_images,
+            false,
+        )
+    });
+    Ok(PreviewResult {
+        document: preview_document(body, req.allow_remote_images, req.dark),
+        pdf_document,
+        preheader: preheader(body, PREHEADER_CHARS),
+        from_name: non_empty(&req.fields.from_name)
+            .unwrap_or("Qflow")
+            .to_owned(),
+        from_address: non_empty(req.fields.from_address.trim())
+            .unwrap_or("support@qflow.email")
+            .to_owned(),
+        remote_images: remote_image_count(&rendered.html)
+            + rendered.email_body.as_deref().map_or(0, remote_image_count),
+        subject: rendered.subject,
+        email_body: rendered.email_body,
+        html: rendered.html,
+        issues,
+        no_data,
+        token_values: token_values(&ctx),
+        recipient,
+        merge_micros,
+    })
+}
+
+fn non_empty(s: &str) -> Option<&str> {
+    (!s.is_empty()).then_some(s)
+}
+
+/// Places an issue in its field's text (UTF-16) and spans the offending token or tag.
+fn editor_issue(edit: &TemplateEdit, i: LintIssue) -> EditorIssue {
+    let src = match i.field {
+        TemplateField::Subject => edit.subject.as_str(),
+        TemplateField::Html => edit.html.as_str(),
+        TemplateField::EmailBody => edit.email_body.as_str(),
+        TemplateField::FromAddress => edit.from_address.as_str(),
+    };
+    let (from, to) = match i.offset {
+        Some(start) if start <= src.len() => {
+            let rest = &src[start..];
+            let len = if i.rule == rules::UNKNOWN_TOKEN || i.rule == rules::BARCODE_QR_OUTSIDE_IMG {
+                rest.find("}}").map_or(rest.len(), |e| e + 2)
+            } else if i.field == TemplateField::FromAddress {
+                rest.len()
+            } else {
+                rest.find(|c: char| c == '>' || c.is_whitespace())
+                    .map_or(rest.len(), |e| e.max(1))
+            };
+            let f = utf16_offset(src, start);
+            let t = utf16_offset(src, start + len);
+            (Some(count(f)), Some(count(t.max(f))))
+        }
+        _ => (None, None),
+    };
+    EditorIssue {
+        rule: i.rule,
+        severity: i.severity,
+        field: i.field,
+        message: i.message,
+        from,
+        to,
+        line: i.line,
+        suggestion: i.suggestion,
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+pub async fn template_save(
+    app: &AppState,
+    st: &StudioState,
+    req: TemplateSaveRequest,
+) -> Result<TemplateSaved> {
+    let event_id = parse_id("eventId", &req.event_id)?;
+    let template_id = parse_id("templateId", &req.template_id)?;
+    let original: Option<Template> = match req.original {
+        Some(Value::Null) | None => None,
+        Some(v) => {
+            Some(serde_json::from_value(v).map_err(|e| Error::invalid("original", e.to_string()))?)
+        }
+    };
+    let upsert = upsert_payload(original.as_ref(), &req.fields, event_id, template_id)?;
+    // A new or changed fromAddress is checked against the domain as it is now, before sending.
+    if let Some(addr) = upsert.from_address.as_deref().filter(|a| !a.is_empty()) {
+        let verified = st.verified_domain(app, true).await?;
+        if let Some(problem) = from_address_problem(addr, verified.as_deref()) {
+            return Err(problem);
+        }
+    }
+    let sent = serde_json::to_value(&upsert).map_err(|e| Error::Storage(e.to_string()))?;
+    let template = app.current().await?.client.template_upsert(&upsert).await?;
+    let store = st.store(app).await?;
+    let json = serde_json::to_value(&template).map_err(|e| Error::Storage(e.to_string()))?;
+    let version = store.template_version_save(template.id, &json)?;
+    store.draft_delete(template.id)?;
+    Ok(TemplateSaved {
+        template,
+        sent,
+        version,
+    })
+}
+
+/// The guide's 422 `fromaddress_domain_not_verified`, raised locally (nothing was sent) when
+/// the address is not under the verified domain.
+fn from_address_problem(addr: &str, verified: Option<&str>) -> Option<Error> {
+    let fields = qflow_core::merge::TemplateFields {
+        html: "<p></p>",
+        from_address: Some(addr),
+        ..Default::default()
+    };
+    let issue = lint(&fields, verified)
+        .into_iter()
+        .find(|i| i.rule == rules::FROM_ADDRESS_DOMAIN)?;
+    let body = json!({
+        "error": "fromaddress_domain_not_verified",
+        "message": issue.message,
+        "checkedLocally": true,
+        "verifiedDomain": verified,
+        "suggestion": issue.suggestion,
+    });
+    Some(Error::Api(ApiError::from_response(
+        422,
+        body.to_string().as_bytes(),
+        "POST /api/comms/template (checked before sending)",
+        None,
+    )))
+}
+
+pub async fn draft_save(app: &AppState, st: &StudioState, req: DraftSaveRequest) -> Result<Draft> {
+    let id = parse_id("templateId", &req.template_id)?;
+    parse_id("eventId", &req.event_id)?;
+    let json = json!({
+        "eventId": req.event_id,
+        "original": req.original,
+        "fields": req.fields,
+    });
+    st.store(app).await?.draft_save(id, &json)
+}
+
+/// Drafts of this event's templates, newest first (offered back after a crash).
+pub async fn drafts_list(
+    app: &AppState,
+    st: &StudioState,
+    req: TemplatesListRequest,
+) -> Result<Vec<Draft>> {
+    let id = parse_id("eventId", &req.event_id)?.to_string();
+    Ok(st
+        .store(app)
+        .await?
+        .drafts()?
+        .into_iter()
+        .filter(|d| d.json.get("eventId").and_then(Value::as_str) == Some(id.as_str()))
+        .collect())
+}
+
+pub async fn draft_delete(
+    app: &AppState,
+    st: &StudioState,
+    req: TemplateIdRequest,
+) -> Result<bool> {
+    st.store(app)
+        .await?
+        .draft_delete(parse_id("templateId", &req.template_id)?)
+}
+
+pub async fn template_versions(
+    app: &AppState,
+    st: &StudioState,
+    req: TemplateIdRequest,
+) -> Result<Vec<TemplateVersion>> {
+    st.store(app)
+        .await?
+        .template_versions(parse_id("templateId", &req.template_id)?)
+}
+
+// ---- commands ----
+
+/// Thin IPC wrappers (command name = function name).
+pub mod cmd {
+    use super::*;
+
+    type Reply<T> = std::result::Result<T, ErrorBody>;
+
+    fn reply<T>(command: &str, r: Result<T>) -> Reply<T> {
+        r.map_err(|e| {
+            tracing::warn!(command, code = e.code(), "command failed");
+            e.body()
+        })
+    }
+
+    #[tauri::command]
+    pub async fn templates_list(
+        state: State<'_, AppState>,
+        req: TemplatesListRequest,
+    ) -> Reply<Vec<Template>> {
+        reply("templates_list", super::templates_list(&state, req).await)
+    }
+
+    #[tauri::command]
+    pub async fn template_get(
+        state: State<'_, AppState>,
+        req: TemplateIdRequest,
+    ) -> Reply<Template> {
+        reply("template_get", super::template_get(&state, req).await)
+    }
+
+    #[tauri::command]
+    pub async fn studio_setup(
+        state: State<'_, AppState>,
+        studio: State<'_, StudioState>,
+    ) -> Reply<StudioSetup> {
+        reply("studio_setup", super::studio_setup(&state, &studio).await)
+    }
+
+    #[tauri::command]
+    pub async fn template_preview(
+        state: State<'_, AppState>,
+        studio: State<'_, StudioState>,
+        req: PreviewRequest,
+    ) -> Reply<PreviewResult> {
+        reply(
+            "template_preview",
+            super::template_preview(&state, &studio, req).await,
+        )
+    }
+
+    #[tauri::command]
+    pub async fn template_save(
+        state: State<'_, AppState>,
+        studio: State<'_, StudioState>,
+        req: TemplateSaveRequest,
+    ) -> Reply<TemplateSaved> {
+        reply(
+            "template_save",
+            super::template_save(&state, &studio, req).await,
+        )
+    }
+
+    #[tauri::command]
+    pub async fn draft_save(
+        state: State<'_, AppState>,
+        studio: State<'_, StudioState>,
+        req: DraftSaveRequest,
+    ) -> Reply<Draft> {
+        reply("draft_save", super::draft_save(&state, &studio, req).await)
+    }
+
+    #[tauri::command]
+    pub async fn drafts_list(
+        state: State<'_, AppState>,
+        studio: State<'_, StudioState>,
+        req: TemplatesListRequest,
+    ) -> Reply<Vec<Draft>> {
+        reply(
+            "drafts_list",
+            super::drafts_list(&state, &studio, req).await,
+        )
+    }
+
+    #[tauri::command]
+    pub async fn draft_delete(
+        state: State<'_, AppState>,
+        studio: State<'_, StudioState>,
+        req: TemplateIdRequest,
+    ) -> Reply<bool> {
+        reply(
+            "draft_delete",
+            super::draft_delete(&state, &studio, req).await,
+        )
+    }
+
+    #[tauri::command]
+    pub async fn template_versions(
+        state: State<'_, AppState>,
+        studio: State<'_, StudioState>,
+        req: TemplateIdRequest,
+    ) -> Reply<Vec<TemplateVersion>> {
+        reply(
+            "template_versions",
+            super::template_versions(&state, &studio, req).await,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::handlers::{demo_sign_in, events_list, guests_page};
+    use super::super::ipc::{EventsListRequest, GuestsPageRequest};
+    use super::super::AppOptions;
+    use super::*;
+    use qflow_core::secrets::{MemoryStore, SharedSecretStore};
+    use qflow_sandbox::SandboxConfig;
+
+    async fn signed_in() -> (AppState, StudioState, String) {
+        let store: SharedSecretStore = Arc::new(MemoryStore::new());
+        let opts = AppOptions {
+            demo: true,
+            profile: "default".into(),
+            api_base: None,
+            identity_url: None,
+        };
+        let cfg = SandboxConfig {
+            attendees: 60,
+            ..SandboxConfig::default()
+        };
+        let app = AppState::new(&opts, store).with_sandbox_config(cfg);
+        demo_sign_in(&app).await.unwrap();
+        let events = events_list(&app, EventsListRequest::default())
+            .await
+            .unwrap();
+        let event = events[0].id.clone();
+        // Demo session: drafts and versions go to its private in-memory store.
+        (app, StudioState::default(), event)
+    }
+
+    fn edit(html: &str) -> TemplateEdit {
+        TemplateEdit {
+            name: "Studio test".into(),
+            subject: "Hi {{firstname}}".into(),
+            html: html.into(),
+            ..Default::default()
+        }
+    }
+
+    fn preview_req(event: &str, fields: TemplateEdit) -> PreviewRequest {
+        PreviewRequest {
+            event_id: event.into(),
+            fields,
+            guest_id: None,
+            edge_case: None,
+            allow_remote_images: false,
+            dark: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn preview_renders_a_real_attendee_with_a_local_qr_and_lints_typos() {
+        let (app, st, event) = signed_in().await;
+        let page = guests_page(
+            &app,
+            GuestsPageRequest {
+                event_id: event.clone(),
+                query: String::new(),
+                offset: 0,
+                limit: 1,
+                refresh: false,
+                checked_in: None,
+                tag: None,
+            },
+        )
+        .await
+        .unwrap();
+        let g = &page.rows[0];
+        let mut req = preview_req(
+            &event,
+            edit("<p>Zoë {{firstname}} {{firstnam}}</p><img src=\"{{barcode_qr}}\" alt=\"t\">"),
+        );
+        req.guest_id = Some(g.id.clone());
+        let p = template_preview(&app, &st, req).await.unwrap();
+        assert!(
+            p.html
+                .contains(&qflow_core::merge::escape_html(&g.first_name)),
+            "{}",
+            p.html
+        );
+        assert!(
+            p.html.contains("src=\"data:image/svg+xml;base64,"),
+            "local QR: {}",
+            p.html
+        );
+        assert_eq!(p.subject, format!("Hi {}", g.first_name));
+        let typo = p
+            .issues
+            .iter()
+            .find(|i| i.rule == rules::UNKNOWN_TOKEN)
+            .expect("typo flagged");
+        assert_eq!(typo.suggestion.as_deref(), Some("{{firstname}}"));
+        // UTF-16 offsets: "<p>Zoë " is 7 code units, then "{{firstname}} " is 14.
+        assert_eq!((typo.from, typo.to), (Some(21), Some(33)));
+        assert!(p
+            .document
+            .starts_with("<!DOCTYPE html><meta http-equiv=\"Content-Security-Policy\""));
+        assert_eq!(p.remote_images, 0);
+        assert!(p
+            .token_values
+            .iter()
+            .any(|t| t.name == "firstname" && t.value.as_deref() == Some(g.first_name.as_str())));
+    }
+
+    #[tokio::test]
+    async fn edge_case_html_values_stay_text_and_courier_mode_has_two_documents() {
+        let (app, st, event) = signed_in().await;
+        let mut fields =
+            edit("<h1>{{fullname}}</h1><img src=\"https://cdn.example.com/x.png\" alt=\"x\">");
+        fields.attach_pdf = true;
+        let mut req = preview_req(&event, fields);
+        req.edge_case = Some(EdgeCase::HtmlLooking);
+        let p = template_preview(&app, &st, req).await.unwrap();
+        assert!(!p.html.contains("<script"), "{}", p.html);
+        assert_eq!(
+            p.email_body.as_deref(),
+            Some(qflow_core::merge::COURIER_FALLBACK_BODY)
+        );
+        assert!(p.pdf_document.as_deref().unwrap().contains("qf-a4"));
+        assert_eq!(p.remote_images, 1);
+        assert!(p.recipient.contains("HTML-looking"));
+    }
+
+    #[tokio::test]
+    async fn save_creates_then_partially_updates_and_keeps_versions() {
+        let (app, st, event) = signed_in().await;
+        let id = Uuid::new_v4().to_string();
+        let mut fields = edit("<p>Hi {{firstname}}</p>");
+        fields.reply_to = "help@example.com".into();
+        let saved = template_save(
+            &app,
+            &st,
+            TemplateSaveRequest {
+                event_id: event.clone(),
+                template_id: id.clone(),
+                original: None,
+                fields: fields.clone(),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(saved.template.id.to_string(), id, "client-generated id");
+        assert_eq!(saved.template.reply_to.as_deref(), Some("help@example.com"));
+        assert!(saved.sent.get("fromAddress").is_none());
+
+        // Clear replyTo, change the subject: "" is sent for the clear, nothing else optional.
+        let original = serde_json::to_value(&saved.template).unwrap();
+        fields.reply_to.clear();
+        fields.subject = "Changed".into();
+        let again = template_save(
+            &app,
+            &st,
+            TemplateSaveRequest {
+                event_id: event.clone(),
+                template_id: id.clone(),
+                original: Some(original),
+                fields,
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(again.sent["replyTo"], json!(""));
+        assert!(again.sent.get("attachPdf").is_none());
+        let read = template_get(
+            &app,
+            TemplateIdRequest {
+                template_id: id.clone(),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(read.subject.as_deref(), Some("Changed"));
+        assert!(read.reply_to.as_deref().unwrap_or("").is_empty());
+        let listed = templates_list(&app, TemplatesListRequest { event_id: event })
+            .await
+            .unwrap();
+        assert!(listed.iter().any(|t| t.id.to_string() == id));
+        let versions = template_versions(&app, &st, TemplateIdRequest { template_id: id })
+            .await
+            .unwrap();
+        assert_eq!(versions.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn from_address_outside_the_verified_domain_is_refused_before_sending() {
+        let (app, st, event) = signed_in().await;
+        let mut fields = edit("<p>x</p>");
+        fields.from_address = "tickets@not-verified.example".into();
+        let e = template_save(
+            &app,
+            &st,
+            TemplateSaveRequest {
+                event_id: event,
+                template_id: Uuid::new_v4().to_string(),
+                original: None,
+                fields,
+            },
+        )
+        .await
+        .unwrap_err();
+        let b = e.body();
+        assert_eq!(b.code, "fromaddress_domain_not_verified");
+        assert_eq!(b.details["checkedLocally"], json!(true));
+    }
+
+    #[tokio::test]
+    async fn spam_check_failure_carries_the_flagged_urls() {
+        let (app, st, event) = signed_in().await;
+        let fields = edit("<p><a href=\"https://malware.example.com/x\">x</a></p>");
+        let e = template_save(
+            &app,
+            &st,
+            TemplateSaveRequest {
+                event_id: event,
+                template_id: Uuid::new_v4().to_string(),
+                original: None,
+                fields,
+            },
+        )
+        .await
+        .unwrap_err();
+        let b = e.body();
+        assert_eq!(b.code, "spam_check_failed");
+        assert!(
+            b.details["flaggedUrls"]
+                .to_string()
+                .contains("malware.example.com"),
+            "{:?}",
+            b.details
+        );
+    }
+
+    #[tokio::test]
+    async fn drafts_are_kept_per_event_until_deleted() {
+        let (app, st, _) = signed_in().await;
+        let event = Uuid::new_v4().to_string();
+        let id = Uuid::new_v4().to_string();
+        draft_save(
+            &app,
+            &st,
+            DraftSaveRequest {
+                template_id: id.clone(),
+                event_id: event.clone(),
+                original: None,
+                fields: edit("<p>draft</p>"),
+            },
+        )
+        .await
+        .unwrap();
+        let list = drafts_list(
+            &app,
+            &st,
+            TemplatesListRequest {
+                event_id: event.clone(),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].json["fields"]["html"], json!("<p>draft</p>"));
+        let other = drafts_list(
+            &app,
+            &st,
+            TemplatesListRequest {
+                event_id: Uuid::new_v4().to_string(),
+            },
+        )
+        .await
+        .unwrap();
+        assert!(other.is_empty());
+        assert!(
+            draft_delete(&app, &st, TemplateIdRequest { template_id: id })
+                .await
+                .unwrap()
+        );
+        assert!(
+            drafts_list(&app, &st, TemplatesListRequest { event_id: event })
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}

@@ -1,0 +1,562 @@
+//! The template studio's logic, shared by the app and usable by the CLI: the editor's fields,
+//! the upsert payload under the guide's partial-update rules, built-in preview attendees
+//! (edge cases), and the preview document (strict CSP, remote images blocked by default).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::merge::{render_str, tokens, MergeContext, TemplateField, TemplateFields};
+use crate::models::{Guest, Template, TemplateUpsert};
+use crate::Result;
+
+/// What the editor shows: every field as plain text (empty = not set) and the checkbox.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct TemplateEdit {
+    pub name: String,
+    pub subject: String,
+    pub html: String,
+    pub from_address: String,
+    pub from_name: String,
+    pub reply_to: String,
+    pub attach_pdf: bool,
+    pub email_body: String,
+}
+
+impl TemplateEdit {
+    pub fn from_template(t: &Template) -> TemplateEdit {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        TemplateEdit {
+            name: t.name.clone(),
+            subject: s(&t.subject),
+            html: t.html.clone(),
+            from_address: s(&t.from_address),
+            from_name: s(&t.from_name),
+            reply_to: s(&t.reply_to),
+            attach_pdf: t.attach_pdf,
+            email_body: s(&t.email_body),
+        }
+    }
+
+    /// The fields rendering and linting look at (an empty emailBody/fromAddress = not set).
+    pub fn fields(&self) -> TemplateFields<'_> {
+        fn opt(s: &str) -> Option<&str> {
+            (!s.is_empty()).then_some(s)
+        }
+        TemplateFields {
+            subject: &self.subject,
+            html: &self.html,
+            attach_pdf: self.attach_pdf,
+            email_body: opt(&self.email_body),
+            from_address: opt(self.from_address.trim()),
+        }
+    }
+}
+
+/// The upsert for an edit, following the guide's partial-update table:
+/// - create (`original` None): id = `new_id` (client-generated: the call is idempotent), empty
+///   optionals omitted, `attachPdf` sent only when on;
+/// - update: an optional field equal to the stored one is omitted (Qflow keeps it), one cleared
+///   in the editor is sent as `""`, a changed one as its value; `attachPdf` only when changed;
+/// - `name`, `subject`, `html` always sent.
+///
+/// Validated before any request (field + reason).
+pub fn upsert_payload(
+    original: Option<&Template>,
+    edit: &TemplateEdit,
+    event_id: Uuid,
+    new_id: Uuid,
+) -> Result<TemplateUpsert> {
+    let before = original.map(TemplateEdit::from_template);
+    let optional = |now: &str, was: Option<&str>| -> Option<String> {
+        let now = now.trim();
+        match was {
+            None => (!now.is_empty()).then(|| now.to_owned()),
+            Some(was) if was.trim() == now => None,
+            // Cleared → "" (the guide's clear); changed → the value.
+            Some(_) => Some(now.to_owned()),
+        }
+    };
+    let b = before.as_ref();
+    let upsert = TemplateUpsert {
+        id: original.map_or(new_id, |t| t.id),
+        event_id: original.map_or(event_id, |t| t.event_id),
+        name: edit.name.trim().to_owned(),
+        subject: edit.subject.clone(),
+        html: edit.html.clone(),
+        from_address: optional(&edit.from_address, b.map(|e| e.from_address.as_str())),
+        from_name: optional(&edit.from_name, b.map(|e| e.from_name.as_str())),
+        reply_to: optional(&edit.reply_to, b.map(|e| e.reply_to.as_str())),
+        // emailBody is HTML: compare untrimmed so whitespace edits are kept.
+        email_body: match b.map(|e| e.email_body.as_str()) {
+            None => (!edit.email_body.is_empty()).then(|| edit.email_body.clone()),
+            Some(was) if was == edit.email_body => None,
+            Some(_) => Some(edit.email_body.clone()),
+        },
+        attach_pdf: match b {
+            None => edit.attach_pdf.then_some(true),
+            Some(e) if e.attach_pdf == edit.attach_pdf => None,
+            Some(_) => Some(edit.attach_pdf),
+        },
+    };
+    crate::validate::template_upsert(&upsert)?;
+    Ok(upsert)
+}
+
+/// Built-in preview attendees for the cases that break templates.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub enum EdgeCase {
+    LongestName,
+    NonAscii,
+    EmptyOptional,
+    ZeroPlusOnes,
+    SeveralTags,
+    HtmlLooking,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct EdgeCaseInfo {
+    // Inlined: app types embedding this one then need no cross-crate import.
+    #[ts(inline)]
+    pub kind: EdgeCase,
+    pub label: String,
+}
+
+pub const EDGE_CASES: [EdgeCase; 6] = [
+    EdgeCase::LongestName,
+    EdgeCase::NonAscii,
+    EdgeCase::EmptyOptional,
+    EdgeCase::ZeroPlusOnes,
+    EdgeCase::SeveralTags,
+    EdgeCase::HtmlLooking,
+];
+
+impl EdgeCase {
+    pub fn label(self) -> &'static str {
+        match self {
+            EdgeCase::LongestName => "Longest name",
+            EdgeCase::NonAscii => "Non-ASCII name",
+            EdgeCase::EmptyOptional => "Empty optional fields",
+            EdgeCase::ZeroPlusOnes => "0 plus-ones",
+            EdgeCase::SeveralTags => "Several tags",
+            EdgeCase::HtmlLooking => "HTML-looking values",
+        }
+    }
+
+    /// A made-up attendee of `event_id` showing this case.
+    pub fn guest(self, event_id: Uuid) -> Guest {
+        let mut g = Guest {
+            id: Uuid::nil(),
+            event_id,
+            first_name: "Alex".into(),
+            last_name: "Example".into(),
+            other_names: None,
+            email: "alex.example@example.com".into(),
+            barcode: Some("4GA6965Q1G5EZ0FB".into()),
+            plus_ones: Some(1),
+            additional_info: Some("Vegetarian".into()),
+            tags: Some("VIP".into()),
+            tickets: Some("Full pass".into()),
+            sessions: None,
+            custom_fields: Some(vec!["Acme Ltd".into()]),
+            checked_in: None,
+            check_in_time: None,
+            extra: Default::default(),
+        };
+        match self {
+            EdgeCase::LongestName => {
+                g.first_name = "Maximiliana-Alexandrina Josephine".into();
+                g.last_name = "Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh".into();
+                g.other_names = Some("Bartholomew Constantine Percival".into());
+                g.email = "maximiliana.wolfeschlegelsteinhausenbergerdorff@subdomain.example.co.uk"
+                    .into();
+            }
+            EdgeCase::NonAscii => {
+                g.first_name = "Zoë".into();
+                g.last_name = "Łukasiewicz-Ångström 山田".into();
+                g.email = "zoe.lukasiewicz@example.com".into();
+                g.additional_info = Some("Café crème ☕ — naïve".into());
+            }
+            EdgeCase::EmptyOptional => {
+                g.other_names = None;
+                g.plus_ones = None;
+                g.additional_info = None;
+                g.tags = None;
+                g.tickets = None;
+                g.sessions = None;
+                g.custom_fields = None;
+            }
+            EdgeCase::ZeroPlusOnes => g.plus_ones = Some(0),
+            EdgeCase::SeveralTags => {
+                g.tags = Some("VIP, Speaker, Press, Early bird".into());
+                g.tickets = Some("Full pass, Workshop A".into());
+                g.sessions = Some("Keynote, Panel 2, Closing".into());
+            }
+            EdgeCase::HtmlLooking => {
+                g.first_name = "<script>document.title='pwned-guest'</script>".into();
+                g.last_name = "<img src=x onerror=\"document.title='pwned-guest'\">".into();
+                g.additional_info = Some("<a href=\"javascript:alert(1)\">click</a>".into());
+                g.tags = Some("<b>bold</b>, \"quoted\" & 'single'".into());
+            }
+        }
+        g
+    }
+}
+
+/// One merge token with its description and the value for the preview attendee (plain text,
+/// `None` = left literal: no data).
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct TokenValue {
+    pub name: String,
+    pub description: String,
+    pub value: Option<String>,
+}
+
+/// Every token (and `V_n` for each custom field, at least `V_1`) with its value for `ctx`.
+pub fn token_values(ctx: &MergeContext) -> Vec<TokenValue> {
+    let customs = ctx.guest.custom_fields.as_ref().map_or(0, Vec::len).max(1);
+    let mut out = Vec::new();
+    for info in tokens() {
+        let names: Vec<String> = if info.name == "V_1" {
+            (1..=customs).map(|n| format!("V_{n}")).collect()
+        } else {
+            vec![info.name.to_owned()]
+        };
+        for name in names {
+            let src = format!("{{{{{name}}}}}");
+            let mut unknown = Vec::new();
+            let v = render_str(&src, TemplateField::Subject, ctx, &mut unknown);
+            out.push(TokenValue {
+                description: info.description.to_owned(),
+                value: unknown.is_empty().then_some(v),
+                name,
+            });
+        }
+    }
+    out
+}
+
+/// The CSP of the preview document: nothing may load or run except inline styles and `data:`
+/// images (and remote images once the user allows them for this template).
+pub fn preview_csp(allow_remote_images: bool) -> String {
+    let img = if allow_remote_images {
+        "data: https: http:"
+    } else {
+        "data:"
+    };
+    format!(
+        "default-src 'none'; img-src {img}; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'"
+    )
+}
+
+/// The `srcdoc` of the preview iframe: a CSP `<meta>` first (it governs everything after it,
+/// whether `body` is a fragment or a whole document), then the rendered HTML. Meant for an
+/// iframe with `sandbox=""` (no scripts, opaque origin): two independent locks.
+/// `dark` emulates a client's forced dark mode (inverted colours, images kept).
+pub fn preview_document(body: &str, allow_remote_images: bool, dark: bool) -> String {
+    let mut doc = String::with_capacity(body.len() + 512);
+    doc.push_str("<!DOCTYPE html><meta http-equiv=\"Content-Security-Policy\" content=\"");
+    doc.push_str(&preview_csp(allow_remote_images));
+    doc.push_str("\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><base target=\"_self\">");
+    doc.push_str("<style>body{margin:8px;font-family:system-ui,sans-serif;overflow-wrap:anywhere}img{max-width:100%}</style>");
+    if dark {
+        doc.push_str("<style>html{background:#fff;filter:invert(1) hue-rotate(180deg)}img{filter:invert(1) hue-rotate(180deg)}</style>");
+    }
+    doc.push_str(body);
+    doc
+}
+
+/// How many remote (`http:`/`https:`/protocol-relative) image sources the HTML has:
+/// `src=` attributes and CSS `url(…)`.
+pub fn remote_image_count(html: &str) -> u32 {
+    let lower = html.to_ascii_lowercase();
+    let mut n = 0u32;
+    for pat in ["src=", "background=", "url("] {
+        for (i, _) in lower.match_indices(pat) {
+            let rest = lower[i + pat.len()..].trim_start_matches([' ', '"', '\'']);
+            if rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("//")
+            {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+/// The inbox preview text: the first `max` characters of the visible text (no tags, no
+/// `<style>`/`<script>`/`<head>`/`<title>` content, common entities decoded, whitespace collapsed).
+pub fn preheader(html: &str, max: usize) -> String {
+    let lower = html.to_ascii_lowercase();
+    let bytes = html.as_bytes();
+    let mut text = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'<' {
+            let mut skipped = false;
+            for tag in ["style", "script", "head", "title"] {
+                let open = format!("<{tag}");
+                if lower[i..].starts_with(&open)
+                    && lower[i + open.len()..]
+                        .starts_with(|c: char| c == '>' || c.is_ascii_whitespace())
+                {
+                    let close = format!("</{tag}");
+                    i = lower[i..].find(&close).map_or(bytes.len(), |j| i + j);
+                    skipped = true;
+                    break;
+                }
+            }
+            if !skipped {
+                i = lower[i..].find('>').map_or(bytes.len(), |j| i + j + 1);
+                text.push(' ');
+            } else if let Some(j) = lower[i..].find('>') {
+                i += j + 1;
+            }
+            continue;
+        }
+        let next = lower[i..].find('<').map_or(bytes.len(), |j| i + j);
+        text.push_str(&html[i..next]);
+        i = next;
+    }
+    let text = text
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match collapsed.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &collapsed[..cut]),
+        None => collapsed,
+    }
+}
+
+/// A byte offset into `src` as a UTF-16 offset (what the editor counts in). Offsets inside a
+/// character are moved back to its start.
+pub fn utf16_offset(src: &str, byte: usize) -> usize {
+    let mut b = byte.min(src.len());
+    while !src.is_char_boundary(b) {
+        b -= 1;
+    }
+    src[..b].encode_utf16().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::merge::{render_template, MergeContext};
+    use crate::models::Event;
+    use chrono::NaiveDate;
+    use serde_json::json;
+
+    fn stored() -> Template {
+        serde_json::from_value(json!({
+            "id": "7bc31757-5a82-4d7a-8767-bb508f6d3481",
+            "eventId": "00000000-0000-0000-0000-0000000000e1",
+            "name": "Welcome ticket",
+            "subject": "Your ticket for {{event}}",
+            "html": "<h1>Hi {{firstname}}!</h1>",
+            "fromAddress": "tickets@yourbrand.com",
+            "fromName": "Your Brand Tickets",
+            "replyTo": "support@yourbrand.com",
+            "attachPdf": false,
+            "emailBody": null,
+            "created": "2026-05-08T10:00:00Z"
+        }))
+        .unwrap()
+    }
+
+    fn wire(u: &TemplateUpsert) -> serde_json::Value {
+        serde_json::to_value(u).unwrap()
+    }
+
+    #[test]
+    fn untouched_update_sends_only_the_core_fields() {
+        let t = stored();
+        let edit = TemplateEdit::from_template(&t);
+        let u = upsert_payload(Some(&t), &edit, Uuid::nil(), Uuid::new_v4()).unwrap();
+        assert_eq!(
+            wire(&u),
+            json!({
+                "id": "7bc31757-5a82-4d7a-8767-bb508f6d3481",
+                "eventId": "00000000-0000-0000-0000-0000000000e1",
+                "name": "Welcome ticket",
+                "subject": "Your ticket for {{event}}",
+                "html": "<h1>Hi {{firstname}}!</h1>"
+            })
+        );
+    }
+
+    #[test]
+    fn cleared_optional_is_sent_as_empty_string_and_changed_as_value() {
+        let t = stored();
+        let mut edit = TemplateEdit::from_template(&t);
+        edit.from_address.clear();
+        edit.from_name = "Acme Events".into();
+        edit.subject = "Changed {{firstname}}".into();
+        let u = upsert_payload(Some(&t), &edit, Uuid::nil(), Uuid::new_v4()).unwrap();
+        let w = wire(&u);
+        assert_eq!(w["fromAddress"], json!(""));
+        assert_eq!(w["fromName"], json!("Acme Events"));
+        assert_eq!(w["subject"], json!("Changed {{firstname}}"));
+        assert!(w.get("replyTo").is_none(), "untouched replyTo omitted: {w}");
+        assert!(
+            w.get("emailBody").is_none() && w.get("attachPdf").is_none(),
+            "{w}"
+        );
+    }
+
+    #[test]
+    fn attach_pdf_is_sent_only_when_changed_including_false() {
+        let mut t = stored();
+        t.attach_pdf = true;
+        t.email_body = Some("<p>Attached</p>".into());
+        let mut edit = TemplateEdit::from_template(&t);
+        edit.attach_pdf = false;
+        edit.email_body.clear();
+        let w = wire(&upsert_payload(Some(&t), &edit, Uuid::nil(), Uuid::new_v4()).unwrap());
+        assert_eq!(w["attachPdf"], json!(false));
+        assert_eq!(w["emailBody"], json!(""));
+    }
+
+    #[test]
+    fn create_uses_the_client_id_and_omits_empty_optionals() {
+        let id = Uuid::new_v4();
+        let event = Uuid::new_v4();
+        let edit = TemplateEdit {
+            name: " New ".into(),
+            subject: "".into(),
+            html: "<p>Hi {{firstname}}</p>".into(),
+            reply_to: "help@example.com".into(),
+            ..Default::default()
+        };
+        let w = wire(&upsert_payload(None, &edit, event, id).unwrap());
+        assert_eq!(
+            w,
+            json!({
+                "id": id.to_string(), "eventId": event.to_string(), "name": "New",
+                "subject": "", "html": "<p>Hi {{firstname}}</p>", "replyTo": "help@example.com"
+            })
+        );
+    }
+
+    #[test]
+    fn invalid_edits_are_rejected_with_the_field() {
+        let base = TemplateEdit {
+            name: "T".into(),
+            html: "<p>x</p>".into(),
+            ..Default::default()
+        };
+        for (edit, field) in [
+            (
+                TemplateEdit {
+                    name: " ".into(),
+                    ..base.clone()
+                },
+                "name",
+            ),
+            (
+                TemplateEdit {
+                    html: "plain text".into(),
+                    ..base.clone()
+                },
+                "html",
+            ),
+            (
+                TemplateEdit {
+                    from_address: "not-an-email".into(),
+                    ..base.clone()
+                },
+                "fromAddress",
+            ),
+        ] {
+            let err = upsert_payload(None, &edit, Uuid::new_v4(), Uuid::new_v4()).unwrap_err();
+            assert_eq!(err.body().field.as_deref(), Some(field), "{err:?}");
+        }
+    }
+
+    fn ctx(g: Guest) -> MergeContext {
+        let event: Event = serde_json::from_value(json!({
+            "id": Uuid::nil(), "title": "Tokyo Developer Day",
+            "startTime": "2026-06-01T10:00:00", "endTime": "2026-06-01T17:30:00",
+            "timeZoneId": "Asia/Tokyo"
+        }))
+        .unwrap();
+        assert_eq!(
+            event.start_time.date(),
+            NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+        );
+        MergeContext::new(g, event)
+    }
+
+    #[test]
+    fn html_looking_values_are_escaped_by_the_engine() {
+        let c = ctx(EdgeCase::HtmlLooking.guest(Uuid::nil()));
+        let edit = TemplateEdit {
+            html: "<p>{{firstname}} {{lastname}} {{guestnotes}}</p>".into(),
+            ..Default::default()
+        };
+        let r = render_template(&edit.fields(), &c);
+        assert!(
+            !r.html.contains("<script") && !r.html.contains("<img") && !r.html.contains("<a "),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn token_values_cover_every_token_with_no_data_as_none() {
+        let c = ctx(EdgeCase::EmptyOptional.guest(Uuid::nil()));
+        let v = token_values(&c);
+        let get = |n: &str| v.iter().find(|t| t.name == n).unwrap().value.clone();
+        assert_eq!(get("firstname").as_deref(), Some("Alex"));
+        assert_eq!(get("event").as_deref(), Some("Tokyo Developer Day"));
+        assert_eq!(get("date").as_deref(), Some("01 June 2026"));
+        assert_eq!(get("guestnotes"), None);
+        assert_eq!(get("plusones").as_deref(), Some(""));
+        assert!(v.iter().any(|t| t.name == "V_1"));
+        assert_eq!(v.len(), tokens().len());
+    }
+
+    #[test]
+    fn preview_document_starts_with_a_strict_csp() {
+        let d = preview_document("<p>x</p>", false, false);
+        assert!(d.starts_with("<!DOCTYPE html><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:;"), "{d}");
+        assert!(
+            !d.contains("script-src"),
+            "scripts fall under default-src 'none'"
+        );
+        assert!(preview_document("<p>x</p>", true, false).contains("img-src data: https: http:"));
+        assert!(preview_document("<p>x</p>", false, true).contains("invert(1)"));
+    }
+
+    #[test]
+    fn remote_images_are_counted() {
+        assert_eq!(remote_image_count("<img src=\"https://a/b.png\"><img src='data:x'><div style=\"background:url(http://x/y)\"><img SRC=//cdn/x>"), 3);
+        assert_eq!(remote_image_count("<a href=\"https://x\">x</a>"), 0);
+    }
+
+    #[test]
+    fn preheader_is_the_visible_text() {
+        let h = "<html><head><title>T</title><style>p{color:red}</style></head><body><h1>Hi Ana &amp; Bo</h1>\n<p>Your   ticket</p><script>x()</script></body></html>";
+        assert_eq!(preheader(h, 100), "Hi Ana & Bo Your ticket");
+        assert_eq!(preheader("<p>abcdef</p>", 3), "abc…");
+    }
+
+    #[test]
+    fn utf16_offsets_count_code_units() {
+        let s = "Zoë 😀 {{x}}";
+        let byte = s.find("{{").unwrap();
+        assert_eq!(utf16_offset(s, byte), "Zoë 😀 ".encode_utf16().count());
+        assert_eq!(utf16_offset(s, 3), 2, "inside ë → its start");
+    }
+}

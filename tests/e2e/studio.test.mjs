@@ -1,0 +1,239 @@
+// The template studio with the real app against the embedded sandbox: type a token in code
+// mode and see the attendee's value in the preview, the lint flags a typo token (and fixes
+// it), save and read the template back from the sandbox, and an injected script in a template
+// and in an attendee's name never runs. Runs under tests/e2e/run.sh.
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { sleep, WebDriver } from "./webdriver.mjs";
+
+const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
+const tid = (id) => `[data-testid="${id}"]`;
+const CTRL = "\uE009";
+const END = "\uE010";
+const RELEASE = "\uE000";
+
+const d = new WebDriver();
+
+function appLog() {
+  const f = process.env.E2E_DRIVER_LOG;
+  return f && existsSync(f) ? readFileSync(f, "utf8").split("\n").slice(-60).join("\n") : "(no driver log)";
+}
+
+async function step(name, fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    await d.screenshot(`failed-studio-${name}`).catch(() => {});
+    console.error(`--- step '${name}' failed; app/driver log tail:\n${appLog()}`);
+    throw e;
+  }
+}
+
+const escapeHtml = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+
+/** The rendered HTML the last preview command returned (mirrored outside the sandboxed frame). */
+async function previewHtml() {
+  const [el] = await d.waitFor(tid("preview-html"));
+  return d.textContent(el);
+}
+
+async function waitPreview(pred, what) {
+  const deadline = Date.now() + 15_000;
+  let last = "";
+  while (Date.now() < deadline) {
+    last = await previewHtml();
+    if (pred(last)) return last;
+    await sleep(200);
+  }
+  throw new Error(`preview never showed ${what}; last: ${last.slice(0, 400)}`);
+}
+
+/** Type at the end of the HTML editor (send keys types at the start of contenteditable). */
+async function typeAtEnd(text) {
+  const [content] = await d.waitFor(tid("editor-html-content"));
+  await d.click(content);
+  await d.sendKeys(content, `${CTRL}${END}${RELEASE}`);
+  await d.sendKeys(content, text);
+}
+
+let title = "";
+
+before(async () => {
+  await step("start", () => d.createSession(APP));
+  await step("signin", async () => {
+    const [demo] = await d.waitFor(tid("try-demo"), { timeoutMs: 30_000 });
+    await d.click(demo);
+    await d.waitFor(tid("home"), { timeoutMs: 30_000 });
+    title = await d.execute("return document.title;");
+    const [nav] = await d.waitFor(tid("nav-templates"));
+    await d.click(nav);
+    await d.waitFor(tid("studio-list"));
+  });
+});
+
+after(async () => {
+  await d.deleteSession().catch((e) => {
+    console.error(`deleteSession: ${e.message}`);
+  });
+});
+
+const NAME = `E2E ticket ${Date.now().toString(36)}`;
+
+test("studio: a typed token shows the attendee's value; lint flags and fixes a typo; save reads back", async () => {
+  await step("new", async () => {
+    const [create] = await d.waitFor(tid("template-new"));
+    await d.click(create);
+    await d.waitFor(tid("studio-editor"));
+    const [name] = await d.waitFor(tid("field-name"));
+    await d.click(name);
+    await d.sendKeys(name, `${CTRL}a${RELEASE}\uE003`);
+    await d.sendKeys(name, NAME);
+    await d.waitFor(tid("field-name"), { until: async ([el]) => el && (await d.execute("return arguments[0].value;", [{ "element-6066-11e4-a52e-4f735466cecf": el }])) === NAME });
+    // The first attendee of the event is the preview recipient.
+    await d.waitFor(tid("preview-recipient"), { until: async ([el]) => el && /^For .+</.test(await d.textContent(el)) });
+  });
+
+  let firstName = "";
+  await step("token", async () => {
+    const [picker] = await d.waitFor(tid("recipient-picker"));
+    const label = (await d.textContent(picker)).replace(/^Preview as\s*/, "").replace(/\s*▾\s*$/, "");
+    firstName = label.split(" ")[0];
+    assert.ok(firstName, `recipient label: ${label}`);
+
+    await typeAtEnd("<p>E2E {{");
+    // `{{` opens the completion of every token with the attendee's value.
+    await d.waitFor(".cm-tooltip-autocomplete li", { until: (els) => els.length >= 19 });
+    const [first] = await d.waitFor(".cm-tooltip-autocomplete li");
+    // The guide's order, firstname first, with the attendee's value beside it.
+    assert.equal(await d.textContent(first), `{{firstname}}${firstName}`);
+    await d.screenshot("studio-code");
+    const [content] = await d.waitFor(tid("editor-html-content"));
+    await d.sendKeys(content, "firstname}}</p>");
+    const html = await waitPreview((h) => h.includes(`<p>E2E ${escapeHtml(firstName)}</p>`), `E2E ${firstName}`);
+    assert.ok(!html.includes("{{firstname}}"), "every {{firstname}} replaced");
+  });
+
+  await step("lint", async () => {
+    const [content] = await d.waitFor(tid("editor-html-content"));
+    await d.sendKeys(content, "<p>{{firstnam}}</p>");
+    const [item] = await d.waitFor(`${tid("lint-item")}[data-rule="unknown-token"]`);
+    assert.match(await d.textContent(item), /firstnam/);
+    assert.match(await d.textContent(item), /\{\{firstname\}\}/, "did you mean");
+    await d.waitFor(".cm-lintRange-warning, .cm-lintRange-error");
+    await d.screenshot("studio-lint");
+    const [fix] = await d.waitFor(tid("lint-fix"));
+    await d.click(fix);
+    await d.waitFor(`${tid("lint-item")}[data-rule="unknown-token"]`, { until: (els) => els.length === 0 });
+    await waitPreview((h) => h.includes(`<p>${escapeHtml(firstName)}</p>`), "the fixed token replaced");
+  });
+
+  await step("save", async () => {
+    const [save] = await d.waitFor(tid("studio-save"));
+    await d.click(save);
+    const confirm = await d.findAll(tid("lint-save-anyway"));
+    if (confirm.length) await d.click(confirm[0]);
+    await d.waitFor(tid("studio-status"), { until: async ([el]) => el && /^Saved at/.test(await d.textContent(el)) });
+    const [back] = await d.waitFor(tid("studio-back"));
+    await d.click(back);
+    // Read back from the sandbox: the list, then the template fetched fresh.
+    const items = await d.waitFor(tid("template-item"), {
+      until: async (els) => (await Promise.all(els.map((e) => d.textContent(e)))).some((t) => t.includes(NAME)),
+    });
+    for (const el of items) {
+      if ((await d.textContent(el)).includes(NAME)) {
+        await d.click(el);
+        break;
+      }
+    }
+    const [content] = await d.waitFor(tid("editor-html-content"));
+    const text = await d.textContent(content);
+    assert.ok(text.includes("<p>E2E {{firstname}}</p>") && text.includes("<p>{{firstname}}</p>"), `stored html: ${text}`);
+    await waitPreview((h) => h.includes(`<p>E2E ${escapeHtml(firstName)}</p>`), "the saved template rendered");
+    const [status] = await d.waitFor(tid("studio-status"));
+    assert.equal(await d.textContent(status), "Saved");
+  });
+
+  await step("mobile", async () => {
+    const [mobile] = await d.waitFor(tid("preview-mobile"));
+    await d.click(mobile);
+    await sleep(300);
+    await d.screenshot("studio-mobile");
+    const [desktop] = await d.waitFor(tid("preview-desktop"));
+    await d.click(desktop);
+  });
+});
+
+test("studio: a script in the template or in an attendee's name never runs", async () => {
+  await step("inject", async () => {
+    await d.execute("window.__pwned = undefined;");
+    await typeAtEnd(
+      `<script>window.top.__pwned='template';document.title='pwned-template'</script>` +
+        `<img src="x" alt="x" onerror="window.top.__pwned='img';document.title='pwned-img'">` +
+        `<a href="javascript:document.title='pwned-link'" id="jl">link</a>` +
+        `<p>N {{firstname}} {{lastname}}</p>`,
+    );
+    // The attendee with HTML-looking values (a <script> first name, an onerror last name).
+    const [picker] = await d.waitFor(tid("recipient-picker"));
+    await d.click(picker);
+    const [edge] = await d.waitFor(tid("edge-htmlLooking"));
+    await d.click(edge);
+    const html = await waitPreview(
+      (h) => h.includes("&lt;script&gt;document.title=&#39;pwned-guest&#39;&lt;/script&gt;"),
+      "the escaped attendee name",
+    );
+    // The template's own markup reaches the frame as written; the attendee's is text.
+    assert.ok(html.includes("<script>window.top.__pwned='template'"), "template script present in the document");
+    assert.ok(!html.includes("<img src=x onerror"), "attendee markup escaped");
+    const [frame] = await d.waitFor(tid("preview-frame"));
+    assert.equal(await d.attribute(frame, "sandbox"), "", "no scripts, no same-origin");
+    await sleep(1500);
+    assert.equal(await d.execute("return document.title;"), title, "nothing changed the app's title");
+    assert.equal(await d.execute("return window.__pwned === undefined;"), true, "no script reached the app");
+    // Clicking into the frame (where the javascript: link is) does nothing either.
+    await d.click(frame);
+    await sleep(500);
+    assert.equal(await d.execute("return document.title;"), title);
+    await d.screenshot("studio-injection");
+  });
+});
+
+test("studio: visual mode inserts a block that shows up in the code and the preview", async () => {
+  await step("visual-open", async () => {
+    // Leave the injected template without saving, start a new one.
+    const [back] = await d.findAll(tid("studio-back"));
+    if (back) {
+      await d.click(back);
+      const [discard] = await d.waitFor(tid("leave-discard"));
+      await d.click(discard);
+    }
+    const [create] = await d.waitFor(tid("template-new"));
+    await d.click(create);
+    await d.waitFor(tid("studio-editor"));
+    const [visual] = await d.waitFor(tid("mode-visual"));
+    await d.click(visual);
+    await d.waitFor(tid("block-qf-divider"), { timeoutMs: 30_000 });
+    // GrapesJS re-exports the starter HTML (inlined styles): the user sees the diff and chooses.
+    const confirm = await d.waitFor(tid("rewrite-confirm"), { timeoutMs: 5_000 }).catch(() => []);
+    if (confirm.length) {
+      await d.screenshot("studio-rewrite");
+      const [accept] = await d.waitFor(tid("rewrite-accept"));
+      await d.click(accept);
+    }
+  });
+
+  await step("visual-insert", async () => {
+    const [divider] = await d.waitFor(tid("block-qf-divider"));
+    await d.click(divider);
+    const [button] = await d.waitFor(tid("block-qf-button"));
+    await d.click(button);
+    await waitPreview((h) => h.includes("<hr") && h.includes("Add to calendar"), "the inserted divider and button");
+    await d.screenshot("studio-visual");
+    assert.equal(await d.execute("return document.title;"), title);
+    const [code] = await d.waitFor(tid("mode-code"));
+    await d.click(code);
+    const [content] = await d.waitFor(tid("editor-html-content"));
+    const text = await d.textContent(content);
+    assert.ok(text.includes("<hr") && text.includes("Add to calendar"), `code after visual: ${text.slice(0, 300)}`);
+  });
+});

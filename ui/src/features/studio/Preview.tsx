@@ -1,0 +1,187 @@
+// The preview: what one attendee will receive, rendered in Rust by the core merge engine and
+// shown in a sandboxed frame (sandbox="" = no scripts, opaque origin; the document carries its
+// own strict CSP too). The parent cannot read the frame, so the rendered HTML is mirrored in a
+// hidden element for tests and the inbox row is drawn here.
+import { useEffect, useState } from "react";
+import type { PreviewResult, StudioApi } from "./api";
+import type { EdgeCase } from "../../bindings/EdgeCase";
+import type { GuestRow } from "../../bindings/GuestRow";
+
+export type Recipient = { kind: "guest"; id: string; label: string } | { kind: "edge"; edge: EdgeCase; label: string };
+
+interface Props {
+  eventId: string;
+  preview: PreviewResult | null;
+  pending: boolean;
+  attachPdf: boolean;
+  recipient: Recipient | null;
+  onRecipient: (r: Recipient) => void;
+  edgeCases: { kind: EdgeCase; label: string }[];
+  dark: boolean;
+  onDark: (on: boolean) => void;
+  remoteAllowed: boolean;
+  onAllowRemote: () => void;
+  api: Pick<StudioApi, "guestsPage">;
+}
+
+export function Preview(p: Props) {
+  const [width, setWidth] = useState<"desktop" | "mobile">("desktop");
+  const [tab, setTab] = useState<"email" | "pdf">("email");
+  const showPdf = p.attachPdf && tab === "pdf" && p.preview?.pdfDocument;
+  const doc = showPdf ? (p.preview?.pdfDocument ?? "") : (p.preview?.document ?? "");
+
+  return (
+    <section className="studio-preview" aria-label="Preview" data-testid="studio-preview">
+      <div className="preview-toolbar">
+        <RecipientPicker eventId={p.eventId} recipient={p.recipient} onRecipient={p.onRecipient} edgeCases={p.edgeCases} api={p.api} />
+        <div className="seg" role="group" aria-label="Preview width">
+          <button type="button" className={`seg-btn${width === "desktop" ? " seg-on" : ""}`} data-testid="preview-desktop" aria-pressed={width === "desktop"} onClick={() => { setWidth("desktop"); }}>
+            Desktop
+          </button>
+          <button type="button" className={`seg-btn${width === "mobile" ? " seg-on" : ""}`} data-testid="preview-mobile" aria-pressed={width === "mobile"} onClick={() => { setWidth("mobile"); }}>
+            Mobile
+          </button>
+        </div>
+        <label className="check small">
+          <input type="checkbox" checked={p.dark} data-testid="preview-dark" onChange={(e) => { p.onDark(e.target.checked); }} /> Dark mode
+        </label>
+      </div>
+
+      <div className="inbox-row" data-testid="inbox-row">
+        <div className="inbox-from" title={p.preview?.fromAddress}>{p.preview?.fromName ?? "…"}</div>
+        <div className="inbox-text">
+          <div className="inbox-subject" data-testid="preview-subject">{p.preview?.subject ?? ""}</div>
+          <div className="inbox-pre muted small" data-testid="preview-preheader">{p.preview?.preheader ?? ""}</div>
+        </div>
+      </div>
+
+      {p.attachPdf && (
+        <div className="tabs" role="tablist">
+          <button type="button" role="tab" aria-selected={tab === "email"} className={`tab${tab === "email" ? " tab-on" : ""}`} data-testid="tab-email" onClick={() => { setTab("email"); }}>
+            Email body
+          </button>
+          <button type="button" role="tab" aria-selected={tab === "pdf"} className={`tab${tab === "pdf" ? " tab-on" : ""}`} data-testid="tab-pdf" onClick={() => { setTab("pdf"); }}>
+            PDF
+          </button>
+        </div>
+      )}
+
+      {p.preview && p.preview.remoteImages > 0 && !p.remoteAllowed && (
+        <div className="preview-banner" data-testid="remote-images-blocked">
+          <span>
+            {p.preview.remoteImages} remote image{p.preview.remoteImages === 1 ? "" : "s"} blocked.
+          </span>
+          <button type="button" className="btn btn-ghost btn-small" data-testid="allow-remote" onClick={p.onAllowRemote}>
+            Load them for this template
+          </button>
+        </div>
+      )}
+      {p.preview && p.preview.noData.length > 0 && (
+        <div className="preview-banner" data-testid="no-data">
+          No value for this attendee, shipped literally: <span className="mono">{p.preview.noData.join(" ")}</span>
+        </div>
+      )}
+
+      <div className={`frame-wrap${width === "mobile" ? " frame-mobile" : ""}${p.pending ? " frame-pending" : ""}`}>
+        <iframe
+          title="Email preview"
+          data-testid="preview-frame"
+          sandbox=""
+          referrerPolicy="no-referrer"
+          srcDoc={doc}
+          className="preview-frame"
+        />
+      </div>
+      <p className="muted small preview-foot" data-testid="preview-recipient">
+        {p.preview ? `For ${p.preview.recipient} · merged in ${(p.preview.mergeMicros / 1000).toFixed(2)} ms by the send engine` : "Rendering…"}
+      </p>
+      {/* The frame is unreachable from here (no same-origin): tests read the rendered HTML. */}
+      <pre hidden data-testid="preview-html">{showPdf ? (p.preview?.html ?? "") : (p.preview?.emailBody ?? p.preview?.html ?? "")}</pre>
+    </section>
+  );
+}
+
+function RecipientPicker({ eventId, recipient, onRecipient, edgeCases, api }: Pick<Props, "eventId" | "recipient" | "onRecipient" | "edgeCases" | "api">) {
+  const [open, setOpen] = useState(false);
+  const [query, setQuery] = useState("");
+  const [rows, setRows] = useState<GuestRow[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    const t = setTimeout(() => {
+      api
+        .guestsPage({ eventId, query, offset: 0, limit: 8, refresh: false })
+        .then((page) => {
+          if (live) {
+            setRows(page.rows);
+            setError(null);
+          }
+        })
+        .catch((e: unknown) => {
+          if (live) setError(e instanceof Error ? e.message : String(e));
+        });
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [open, query, eventId, api]);
+
+  return (
+    <div className="picker">
+      <button type="button" className="btn btn-secondary btn-small picker-btn" data-testid="recipient-picker" aria-expanded={open} onClick={() => { setOpen(!open); }}>
+        <span className="muted">Preview as</span> <strong>{recipient?.label ?? "…"}</strong> ▾
+      </button>
+      {open && (
+        <div className="picker-pop" data-testid="recipient-pop">
+          <input
+            className="input"
+            autoFocus
+            placeholder="Search attendees by name, email, barcode…"
+            value={query}
+            data-testid="recipient-search"
+            onChange={(e) => { setQuery(e.target.value); }}
+          />
+          {error && <p className="small danger">{error}</p>}
+          <ul className="picker-list">
+            {rows.map((g) => (
+              <li key={g.id}>
+                <button
+                  type="button"
+                  className="picker-item"
+                  data-testid="recipient-option"
+                  onClick={() => {
+                    onRecipient({ kind: "guest", id: g.id, label: `${g.firstName} ${g.lastName}`.trim() || g.email });
+                    setOpen(false);
+                  }}
+                >
+                  <span>{`${g.firstName} ${g.lastName}`}</span> <span className="muted small">{g.email}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          <p className="picker-head small muted">Edge cases</p>
+          <ul className="picker-list">
+            {edgeCases.map((c) => (
+              <li key={c.kind}>
+                <button
+                  type="button"
+                  className="picker-item"
+                  data-testid={`edge-${c.kind}`}
+                  onClick={() => {
+                    onRecipient({ kind: "edge", edge: c.kind, label: c.label });
+                    setOpen(false);
+                  }}
+                >
+                  {c.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,642 @@
+// One template: fields, the code editors, the live preview, the lint panel and saving.
+// Rust does the work (merge, lint, the partial-update payload, the domain check); this file
+// wires it to the screen.
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { errorBody, type ErrorBody } from "../../api";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { CodeEditor, type CodeEditorHandle, type TokenOption } from "./CodeEditor";
+import { Preview, type Recipient } from "./Preview";
+import type { EditorIssue, PreviewResult, StudioApi, StudioSetup, Template, TemplateEdit, TemplateVersion } from "./api";
+import { lineDiff } from "./diff";
+import { VisualEditor } from "./VisualEditor";
+
+export function editFromTemplate(t: Template): TemplateEdit {
+  return {
+    name: t.name,
+    subject: t.subject ?? "",
+    html: t.html,
+    fromAddress: t.fromAddress ?? "",
+    fromName: t.fromName ?? "",
+    replyTo: t.replyTo ?? "",
+    attachPdf: t.attachPdf,
+    emailBody: t.emailBody ?? "",
+  };
+}
+
+export function sameEdit(a: TemplateEdit, b: TemplateEdit): boolean {
+  return (Object.keys(a) as (keyof TemplateEdit)[]).every((k) => a[k] === b[k]);
+}
+
+/** Markup compared without formatting whitespace (what a rewrite check should ignore). */
+export function normalizeHtml(h: string): string {
+  return h.replace(/>\s+</g, "><").replace(/\s+/g, " ").trim();
+}
+
+export const NEW_TEMPLATE_HTML = `<h1>Hi {{firstname}}!</h1>
+<p>Your ticket for {{event}} on {{date}} at {{starttime}} is below.</p>
+<p><img src="{{barcode_qr}}" alt="Ticket QR code for {{fullname}}" width="160" height="160" /></p>
+<p>See you there.</p>
+<p style="font-size:12px;color:#666">Don't want these emails? <a href="mailto:events@example.com?subject=unsubscribe">Unsubscribe</a></p>
+`;
+
+const DRAFT_EVERY_MS = 3000;
+const PREVIEW_DEBOUNCE_MS = 90;
+
+interface Props {
+  eventId: string;
+  templateId: string;
+  original: Template | null;
+  initial: TemplateEdit;
+  setup: StudioSetup;
+  api: StudioApi;
+  onSaved: (t: Template) => void;
+  onClose: () => void;
+  onOpenDomain: () => void;
+}
+
+type Pending = { kind: "close" } | null;
+
+export function TemplateEditor({ eventId, templateId, original: firstOriginal, initial, setup, api, onSaved, onClose, onOpenDomain }: Props) {
+  const [original, setOriginal] = useState<Template | null>(firstOriginal);
+  const [baseline, setBaseline] = useState<TemplateEdit>(firstOriginal ? editFromTemplate(firstOriginal) : { ...initial, html: "", name: "" });
+  const [fields, setFields] = useState<TemplateEdit>(initial);
+  const [preview, setPreview] = useState<PreviewResult | null>(null);
+  const [previewError, setPreviewError] = useState<ErrorBody | null>(null);
+  const [pending, setPending] = useState(false);
+  const [recipient, setRecipient] = useState<Recipient | null>(null);
+  const [dark, setDark] = useState(false);
+  const [remoteAllowed, setRemoteAllowed] = useState(() => localStorage.getItem(`qflow.studio.remote.${templateId}`) === "1");
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<ErrorBody | null>(null);
+  const [savedNote, setSavedNote] = useState<string | null>(null);
+  const [confirmSave, setConfirmSave] = useState(false);
+  const [leaving, setLeaving] = useState<Pending>(null);
+  const [draftAt, setDraftAt] = useState<string | null>(null);
+  const [savedCount, setSavedCount] = useState(0);
+  const [mode, setMode] = useState<"code" | "visual">("code");
+  // Visual mode: GrapesJS's export of the untouched HTML, while the user decides on a rewrite.
+  const [rewrite, setRewrite] = useState<string | null>(null);
+  const visualAccepted = useRef(false);
+
+  const dirty = !sameEdit(fields, baseline);
+  const tokens = useRef<TokenOption[]>(setup.tokens.map((t) => ({ ...t, value: null })));
+  const editors = useRef<Partial<Record<"html" | "subject" | "emailBody", CodeEditorHandle>>>({});
+  const seq = useRef(0);
+
+  // The preview attendee: the event's first attendee, else a built-in sample.
+  useEffect(() => {
+    let live = true;
+    api
+      .guestsPage({ eventId, query: "", offset: 0, limit: 1, refresh: false })
+      .then((page) => {
+        const g = page.rows[0];
+        if (!live) return;
+        setRecipient(
+          g ? { kind: "guest", id: g.id, label: `${g.firstName} ${g.lastName}`.trim() || g.email } : { kind: "edge", edge: "zeroPlusOnes", label: "Sample attendee" },
+        );
+      })
+      .catch(() => {
+        if (live) setRecipient({ kind: "edge", edge: "zeroPlusOnes", label: "Sample attendee" });
+      });
+    return () => {
+      live = false;
+    };
+  }, [api, eventId]);
+
+  // Live preview: the same Rust merge engine as the send path, lightly debounced.
+  useEffect(() => {
+    if (!recipient) return;
+    const mine = ++seq.current;
+    const sent = fields;
+    const t = setTimeout(() => {
+      setPending(true);
+      performance.mark(`preview-start-${mine}`);
+      api
+        .preview({
+          eventId,
+          fields: sent,
+          guestId: recipient.kind === "guest" ? recipient.id : undefined,
+          edgeCase: recipient.kind === "edge" ? recipient.edge : undefined,
+          allowRemoteImages: remoteAllowed,
+          dark,
+        })
+        .then((r) => {
+          if (mine !== seq.current) return;
+          performance.mark(`preview-end-${mine}`);
+          setPreview(r);
+          setPreviewError(null);
+          setPending(false);
+          tokens.current = r.tokenValues;
+          const by = (f: EditorIssue["field"]) => r.issues.filter((i) => i.field === f);
+          editors.current.html?.setIssues(by("html"), sent.html);
+          editors.current.subject?.setIssues(by("subject"), sent.subject);
+          editors.current.emailBody?.setIssues(by("emailBody"), sent.emailBody);
+        })
+        .catch((e: unknown) => {
+          if (mine !== seq.current) return;
+          setPreviewError(errorBody(e));
+          setPending(false);
+        });
+    }, PREVIEW_DEBOUNCE_MS);
+    return () => {
+      clearTimeout(t);
+    };
+  }, [api, eventId, fields, recipient, dark, remoteAllowed]);
+
+  // Drafts: saved locally every few seconds while there are unsaved changes.
+  const lastDraft = useRef<TemplateEdit | null>(null);
+  const latest = useRef({ fields, dirty, original });
+  useEffect(() => {
+    latest.current = { fields, dirty, original };
+  });
+  useEffect(() => {
+    const timer = setInterval(() => {
+      const { fields: f, dirty: d, original: o } = latest.current;
+      if (!d || (lastDraft.current && sameEdit(lastDraft.current, f))) return;
+      lastDraft.current = f;
+      api
+        .draftSave({ templateId, eventId, original: o, fields: f })
+        .then((dr) => {
+          setDraftAt(new Date(dr.savedAt).toLocaleTimeString());
+        })
+        .catch(() => {
+          lastDraft.current = null;
+        });
+    }, DRAFT_EVERY_MS);
+    return () => {
+      clearInterval(timer);
+    };
+  }, [api, eventId, templateId]);
+
+  // Leaving through the side navigation unmounts the editor: keep what was typed as a draft.
+  const discarded = useRef(false);
+  useEffect(
+    () => () => {
+      const { fields: f, dirty: d, original: o } = latest.current;
+      if (d && !discarded.current && !(lastDraft.current && sameEdit(lastDraft.current, f))) {
+        void api.draftSave({ templateId, eventId, original: o, fields: f }).catch(() => undefined);
+      }
+    },
+    [api, eventId, templateId],
+  );
+
+  // Closing the window with unsaved changes asks first (the draft is kept either way).
+  useEffect(() => {
+    if (!dirty) return;
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+    };
+    window.addEventListener("beforeunload", onBeforeUnload);
+    return () => {
+      window.removeEventListener("beforeunload", onBeforeUnload);
+    };
+  }, [dirty]);
+
+  const set = useCallback(<K extends keyof TemplateEdit>(k: K, v: TemplateEdit[K]) => {
+    setFields((f) => ({ ...f, [k]: v }));
+    setSavedNote(null);
+  }, []);
+  const onHtml = useCallback((v: string) => { set("html", v); }, [set]);
+  const onSubject = useCallback((v: string) => { set("subject", v); }, [set]);
+  const onEmailBody = useCallback((v: string) => { set("emailBody", v); }, [set]);
+
+  const issues = useMemo(() => preview?.issues ?? [], [preview]);
+  const blocking = issues.filter((i) => i.severity !== "info");
+
+  const doSave = useCallback(async () => {
+    setConfirmSave(false);
+    setSaving(true);
+    setSaveError(null);
+    try {
+      const r = await api.save({ eventId, templateId, original: original, fields });
+      setOriginal(r.template);
+      setBaseline(editFromTemplate(r.template));
+      setFields(editFromTemplate(r.template));
+      lastDraft.current = null;
+      setDraftAt(null);
+      setSavedNote(`Saved at ${new Date().toLocaleTimeString()} · local version #${r.version.id}`);
+      setSavedCount((n) => n + 1);
+      onSaved(r.template);
+    } catch (e) {
+      const body = errorBody(e);
+      setSaveError(body);
+      if (body.code === "spam_check_failed") {
+        const urls = flaggedUrls(body);
+        editors.current.html?.flagUrls(urls, "Flagged as unsafe by Qflow's URL scan: remove this URL.");
+        editors.current.emailBody?.flagUrls(urls, "Flagged as unsafe by Qflow's URL scan: remove this URL.");
+      }
+    } finally {
+      setSaving(false);
+    }
+  }, [api, eventId, templateId, original, fields, onSaved]);
+
+  const toCode = useCallback(() => {
+    setMode("code");
+    setRewrite(null);
+    visualAccepted.current = false;
+    // The code editor stayed mounted: show it what visual mode produced.
+    editors.current.html?.setValue(latest.current.fields.html);
+  }, []);
+  const onVisualLoad = useCallback((exported: string) => {
+    if (normalizeHtml(exported) === normalizeHtml(latest.current.fields.html)) {
+      visualAccepted.current = true;
+    } else {
+      setRewrite(exported);
+    }
+  }, []);
+  const onVisualChange = useCallback(
+    (h: string) => {
+      if (visualAccepted.current) set("html", h);
+    },
+    [set],
+  );
+
+  const restoreVersion = (v: TemplateEdit) => {
+    editors.current.html?.setValue(v.html);
+    editors.current.subject?.setValue(v.subject);
+    editors.current.emailBody?.setValue(v.emailBody);
+    setFields(v);
+  };
+
+  const trySave = () => {
+    if (blocking.length > 0) setConfirmSave(true);
+    else void doSave();
+  };
+
+  const jump = (i: EditorIssue) => {
+    const ed = i.field === "html" ? editors.current.html : i.field === "subject" ? editors.current.subject : i.field === "emailBody" ? editors.current.emailBody : undefined;
+    if (ed && i.from !== null) ed.focusAt(i.from);
+  };
+  const fix = (i: EditorIssue) => {
+    const ed = i.field === "html" ? editors.current.html : i.field === "subject" ? editors.current.subject : editors.current.emailBody;
+    if (ed && i.suggestion && i.from !== null && i.to !== null) ed.replace(i.from, i.to, i.suggestion);
+  };
+
+  const close = () => {
+    if (dirty) setLeaving({ kind: "close" });
+    else onClose();
+  };
+
+  return (
+    <div className="studio-editor" data-testid="studio-editor">
+      <header className="studio-head">
+        <button type="button" className="btn btn-ghost btn-small" data-testid="studio-back" onClick={close}>
+          ← Templates
+        </button>
+        <input
+          className="input studio-name"
+          aria-label="Template name"
+          placeholder="Template name (internal)"
+          data-testid="field-name"
+          value={fields.name}
+          onChange={(e) => { set("name", e.target.value); }}
+        />
+        <span className="muted small" data-testid="studio-status">
+          {saving ? "Saving…" : savedNote ?? (dirty ? `Unsaved changes${draftAt ? ` · draft kept ${draftAt}` : ""}` : original ? "Saved" : "New template")}
+        </span>
+        <button type="button" className="btn btn-primary" data-testid="studio-save" disabled={saving || !fields.name.trim()} onClick={trySave}>
+          {saving ? "Saving…" : original ? "Save" : "Create"}
+        </button>
+      </header>
+
+      {saveError && <SaveErrorNotice error={saveError} onRetry={() => void doSave()} onOpenDomain={onOpenDomain} onDismiss={() => { setSaveError(null); }} />}
+
+      {confirmSave && (
+        <div className="notice notice-warn" role="alertdialog" data-testid="lint-confirm">
+          <div className="notice-body">
+            <p className="notice-message">
+              {blocking.length} problem{blocking.length === 1 ? "" : "s"} found (listed under Checks). Tokens that do not match ship literally to every recipient.
+            </p>
+          </div>
+          <button type="button" className="btn btn-secondary btn-small" data-testid="lint-keep-editing" onClick={() => { setConfirmSave(false); }}>
+            Keep editing
+          </button>
+          <button type="button" className="btn btn-primary btn-small" data-testid="lint-save-anyway" onClick={() => void doSave()}>
+            Save anyway
+          </button>
+        </div>
+      )}
+
+      {leaving && (
+        <div className="notice notice-warn" role="alertdialog" data-testid="leave-confirm">
+          <div className="notice-body">
+            <p className="notice-message">This template has unsaved changes. A local draft is kept and offered back next time.</p>
+          </div>
+          <button type="button" className="btn btn-secondary btn-small" data-testid="leave-cancel" onClick={() => { setLeaving(null); }}>
+            Keep editing
+          </button>
+          <button
+            type="button"
+            className="btn btn-secondary btn-small"
+            data-testid="leave-discard"
+            onClick={() => {
+              discarded.current = true;
+              void api.draftDelete(templateId).catch(() => undefined);
+              onClose();
+            }}
+          >
+            Discard changes
+          </button>
+          <button
+            type="button"
+            className="btn btn-primary btn-small"
+            data-testid="leave-keep-draft"
+            onClick={() => {
+              const { fields: f, original: o } = latest.current;
+              void api
+                .draftSave({ templateId, eventId, original: o, fields: f })
+                .catch(() => undefined)
+                .finally(onClose);
+            }}
+          >
+            Leave, keep draft
+          </button>
+        </div>
+      )}
+
+      <div className="studio-body">
+        <div className="studio-left">
+          <div className="field">
+            <label htmlFor="studio-subject">Subject</label>
+            <div id="studio-subject">
+              <CodeEditor
+                initial={initial.subject}
+                onChange={onSubject}
+                tokens={tokens}
+                singleLine
+                testId="editor-subject"
+                label="Subject"
+                placeholder="Your ticket for {{event}}, {{firstname}}"
+                onReady={(h) => { editors.current.subject = h; }}
+              />
+            </div>
+          </div>
+          <details className="studio-sender" open={Boolean(fields.fromAddress || fields.fromName || fields.replyTo || fields.attachPdf)}>
+            <summary>Sender and PDF</summary>
+            <div className="grid-3">
+              <Field label="From address" id="fromAddress" value={fields.fromAddress} onChange={(v) => { set("fromAddress", v); }} placeholder={setup.verifiedDomain ? `events@${setup.verifiedDomain}` : "default: support@qflow.email"} hint={setup.verifiedDomain ? `Must be under ${setup.verifiedDomain}` : "No verified domain: leave empty"} />
+              <Field label="From name" id="fromName" value={fields.fromName} onChange={(v) => { set("fromName", v); }} placeholder="Acme Events" />
+              <Field label="Reply-To" id="replyTo" value={fields.replyTo} onChange={(v) => { set("replyTo", v); }} placeholder="support@example.com" />
+            </div>
+            <label className="check">
+              <input type="checkbox" data-testid="field-attachPdf" checked={fields.attachPdf} onChange={(e) => { set("attachPdf", e.target.checked); }} /> Attach a PDF rendered from the HTML
+              <span className="hint"> (adds ~1-2 s per send and deliverability risk)</span>
+            </label>
+          </details>
+
+          <div className="editor-label">
+            <span>{fields.attachPdf ? "HTML (PDF attachment)" : "HTML email body"}</span>
+            <span className="muted small">{mode === "code" ? <>Type {"{{"} for merge tokens · Ctrl+F to search</> : "Click or drag a block; click text to edit it"}</span>
+            <div className="seg" role="group" aria-label="Editing mode">
+              <button type="button" className={`seg-btn${mode === "code" ? " seg-on" : ""}`} data-testid="mode-code" aria-pressed={mode === "code"} onClick={toCode}>
+                Code
+              </button>
+              <button
+                type="button"
+                className={`seg-btn${mode === "visual" ? " seg-on" : ""}`}
+                data-testid="mode-visual"
+                aria-pressed={mode === "visual"}
+                onClick={() => {
+                  visualAccepted.current = false;
+                  setMode("visual");
+                }}
+              >
+                Visual
+              </button>
+            </div>
+          </div>
+          {rewrite !== null && (
+            <div className="notice notice-warn rewrite" role="alertdialog" data-testid="rewrite-confirm">
+              <div className="notice-body">
+                <p className="notice-message">Visual mode would rewrite your HTML. These are the differences:</p>
+                <pre className="diff">
+                  {lineDiff(fields.html, rewrite)
+                    .filter((l) => l.op !== " ")
+                    .map((l, i) => (
+                      <span key={i} className={l.op === "+" ? "diff-add" : "diff-del"}>{`${l.op} ${l.text}\n`}</span>
+                    ))}
+                </pre>
+              </div>
+              <div className="rewrite-actions">
+                <button type="button" className="btn btn-secondary btn-small" data-testid="rewrite-keep-code" onClick={toCode}>
+                  Keep my code
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-primary btn-small"
+                  data-testid="rewrite-accept"
+                  onClick={() => {
+                    visualAccepted.current = true;
+                    set("html", rewrite);
+                    setRewrite(null);
+                  }}
+                >
+                  Use visual mode
+                </button>
+              </div>
+            </div>
+          )}
+          <div className="editor-main" hidden={mode !== "code"}>
+            <CodeEditor initial={initial.html} onChange={onHtml} tokens={tokens} testId="editor-html" label="Template HTML" onReady={(h) => { editors.current.html = h; }} />
+          </div>
+          {mode === "visual" && (
+            <div className="editor-visual">
+              <VisualEditor initial={fields.html} tokens={setup.tokens} onLoad={onVisualLoad} onChange={onVisualChange} />
+            </div>
+          )}
+
+          {fields.attachPdf && (
+            <>
+              <div className="editor-label">
+                <span>Email body (courier mode)</span>
+                <span className="muted small">Empty = “Please find your invitation attached.”</span>
+              </div>
+              <div className="editor-small">
+                <CodeEditor initial={initial.emailBody} onChange={onEmailBody} tokens={tokens} testId="editor-emailBody" label="Email body" onReady={(h) => { editors.current.emailBody = h; }} />
+              </div>
+            </>
+          )}
+
+          <LintPanel issues={issues} onJump={jump} onFix={fix} highlight={confirmSave} />
+          {original && <VersionsPanel api={api} templateId={templateId} current={fields} savedCount={savedCount} onRestore={restoreVersion} />}
+        </div>
+
+        <div className="studio-right">
+          {previewError && <ErrorNotice error={previewError} />}
+          <Preview
+            eventId={eventId}
+            preview={preview}
+            pending={pending}
+            attachPdf={fields.attachPdf}
+            recipient={recipient}
+            onRecipient={setRecipient}
+            edgeCases={setup.edgeCases}
+            dark={dark}
+            onDark={setDark}
+            remoteAllowed={remoteAllowed}
+            onAllowRemote={() => {
+              localStorage.setItem(`qflow.studio.remote.${templateId}`, "1");
+              setRemoteAllowed(true);
+            }}
+            api={api}
+          />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Field({ label, id, value, onChange, placeholder, hint }: { label: string; id: string; value: string; onChange: (v: string) => void; placeholder?: string; hint?: string }) {
+  return (
+    <div className="field">
+      <label htmlFor={`f-${id}`}>{label}</label>
+      <input id={`f-${id}`} className="input" data-testid={`field-${id}`} value={value} placeholder={placeholder} onChange={(e) => { onChange(e.target.value); }} />
+      {hint && <span className="hint">{hint}</span>}
+    </div>
+  );
+}
+
+function flaggedUrls(body: ErrorBody): string[] {
+  const list = body.details.flaggedUrls;
+  if (!Array.isArray(list)) return [];
+  return list.map((u: unknown) => (typeof u === "object" && u !== null && typeof (u as { url?: unknown }).url === "string" ? (u as { url: string }).url : "")).filter(Boolean);
+}
+
+function SaveErrorNotice({ error, onRetry, onOpenDomain, onDismiss }: { error: ErrorBody; onRetry: () => void; onOpenDomain: () => void; onDismiss: () => void }) {
+  if (error.code === "fromaddress_domain_not_verified") {
+    const verified = typeof error.details.verifiedDomain === "string" ? error.details.verifiedDomain : null;
+    return (
+      <div className="notice notice-error" role="alert" data-testid="save-error" data-code={error.code}>
+        <div className="notice-body">
+          <p className="notice-message">{error.message}</p>
+          <p className="notice-next">
+            Qflow only sends from addresses under a custom domain you have verified
+            {verified ? ` (yours: ${verified})` : " (this account has none yet)"}. Clear “From address” to use the default sender, or finish the domain checklist first.
+            {error.details.checkedLocally === true ? " Nothing was sent." : ""}
+          </p>
+        </div>
+        <button type="button" className="btn btn-secondary btn-small" data-testid="open-domain" onClick={onOpenDomain}>
+          Open the domain checklist
+        </button>
+        <button type="button" className="btn btn-ghost btn-small" onClick={onDismiss}>
+          Dismiss
+        </button>
+      </div>
+    );
+  }
+  if (error.code === "spam_check_failed") {
+    const urls = flaggedUrls(error);
+    return (
+      <div className="notice notice-error" role="alert" data-testid="save-error" data-code={error.code}>
+        <div className="notice-body">
+          <p className="notice-message">{error.message}</p>
+          <ul className="flagged" data-testid="flagged-urls">
+            {urls.map((u) => (
+              <li key={u} className="mono">{u}</li>
+            ))}
+          </ul>
+          <p className="notice-next">The URLs are underlined in the editor: remove them and save again.</p>
+        </div>
+        <button type="button" className="btn btn-ghost btn-small" onClick={onDismiss}>
+          Dismiss
+        </button>
+      </div>
+    );
+  }
+  if (error.code === "fromaddress_validation_unavailable" || error.status === 502) {
+    return (
+      <div className="notice notice-error" role="alert" data-testid="save-error" data-code={error.code}>
+        <div className="notice-body">
+          <p className="notice-message">{error.message}</p>
+          <p className="notice-next">{error.nextStep}</p>
+        </div>
+        <button type="button" className="btn btn-primary btn-small" data-testid="save-retry" onClick={onRetry}>
+          Retry
+        </button>
+      </div>
+    );
+  }
+  return <ErrorNotice error={error} onDismiss={onDismiss} />;
+}
+
+const SEVERITY_LABEL = { error: "Error", warning: "Warning", info: "Tip" } as const;
+
+function LintPanel({ issues, onJump, onFix, highlight }: { issues: EditorIssue[]; onJump: (i: EditorIssue) => void; onFix: (i: EditorIssue) => void; highlight: boolean }) {
+  return (
+    <section className={`lint-panel${highlight ? " lint-panel-hot" : ""}`} aria-label="Checks" data-testid="lint-panel">
+      <h2 className="lint-title">
+        Checks <span className="muted small">{issues.length === 0 ? "all clear" : `${issues.length} found`}</span>
+      </h2>
+      <ul className="lint-list">
+        {issues.map((i, n) => (
+          <li key={`${i.rule}-${i.field}-${String(i.from)}-${String(n)}`} className={`lint-item lint-${i.severity}`} data-testid="lint-item" data-rule={i.rule}>
+            <span className={`lint-sev lint-sev-${i.severity}`}>{SEVERITY_LABEL[i.severity]}</span>
+            <button type="button" className="lint-msg" onClick={() => { onJump(i); }} title="Show in the editor">
+              <span className="muted small">
+                {i.field}
+                {i.line !== null ? `:${String(i.line)}` : ""}
+              </span>{" "}
+              {i.message}
+            </button>
+            {i.rule === "unknown-token" && i.suggestion && (
+              <button type="button" className="btn btn-secondary btn-small" data-testid="lint-fix" onClick={() => { onFix(i); }}>
+                Use {i.suggestion}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function VersionsPanel({ api, templateId, current, savedCount, onRestore }: { api: StudioApi; templateId: string; current: TemplateEdit; savedCount: number; onRestore: (v: TemplateEdit) => void }) {
+  const [versions, setVersions] = useState<TemplateVersion[]>([]);
+  const [compare, setCompare] = useState<number | null>(null);
+  useEffect(() => {
+    let live = true;
+    api
+      .versions(templateId)
+      .then((v) => {
+        if (live) setVersions(v);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [api, templateId, savedCount]);
+  if (versions.length === 0) return null;
+  const shown = versions.find((v) => v.id === compare);
+  const shownEdit = shown ? editFromTemplate(shown.json as Template) : null;
+  return (
+    <details className="lint-panel versions" data-testid="versions-panel">
+      <summary className="lint-title">
+        Saved versions <span className="muted small">{versions.length} kept on this computer</span>
+      </summary>
+      <ul className="lint-list">
+        {versions.map((v) => (
+          <li key={v.id} className="version-item" data-testid="version-item">
+            <span className="small">
+              #{v.id} · {new Date(v.savedAt).toLocaleString()}
+            </span>
+            <button type="button" className="btn btn-ghost btn-small" onClick={() => { setCompare(compare === v.id ? null : v.id); }}>
+              {compare === v.id ? "Hide changes" : "Compare"}
+            </button>
+            <button type="button" className="btn btn-secondary btn-small" data-testid="version-restore" onClick={() => { onRestore(editFromTemplate(v.json as Template)); }}>
+              Restore
+            </button>
+          </li>
+        ))}
+      </ul>
+      {shownEdit && (
+        <pre className="diff" data-testid="version-diff">
+          {shownEdit.subject !== current.subject && <span className="diff-del">{`- subject: ${shownEdit.subject}\n`}</span>}
+          {shownEdit.subject !== current.subject && <span className="diff-add">{`+ subject: ${current.subject}\n`}</span>}
+          {lineDiff(shownEdit.html, current.html).map((l, i) => (
+            <span key={i} className={l.op === "+" ? "diff-add" : l.op === "-" ? "diff-del" : "diff-same"}>{`${l.op} ${l.text}\n`}</span>
+          ))}
+        </pre>
+      )}
+    </details>
+  );
+}

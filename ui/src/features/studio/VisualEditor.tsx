@@ -1,0 +1,126 @@
+// Visual mode: GrapesJS with the newsletter preset, for staff who do not write HTML. Blocks
+// (text, heading, image, button, ticket QR, divider, two columns, spacer) and a token palette;
+// clicking a block appends it, dragging works with mouse events (nativeDnD: false: native
+// HTML5 drag into the canvas frame fails in WebKitGTK). Nothing is stored by GrapesJS
+// (storageManager: false): the HTML goes back to the studio, which saves through Rust.
+import { useEffect, useRef, useState } from "react";
+import type { Editor } from "grapesjs";
+import "grapesjs/dist/css/grapes.min.css";
+
+interface Props {
+  initial: string;
+  tokens: { name: string; description: string }[];
+  /** The HTML GrapesJS exports (CSS inlined for email clients). */
+  onChange: (html: string) => void;
+  /** Once loaded: the export of the untouched input (differs when GrapesJS rewrote it). */
+  onLoad: (exported: string) => void;
+}
+
+const INLINED = "gjs-get-inlined-html";
+
+function exportHtml(editor: Editor): string {
+  const inlined: unknown = editor.runCommand(INLINED);
+  const html = typeof inlined === "string" ? inlined : editor.getHtml();
+  // The template is a fragment: drop the wrapper's <body> GrapesJS adds.
+  return html.replace(/^\s*<body[^>]*>/i, "").replace(/<\/body>\s*$/i, "");
+}
+
+const BLOCKS: { id: string; label: string; content: string | Record<string, unknown> }[] = [
+  { id: "qf-heading", label: "Heading", content: `<h1 style="font-family:Arial,sans-serif;">Hi {{firstname}}!</h1>` },
+  { id: "qf-text", label: "Text", content: `<p style="font-family:Arial,sans-serif;font-size:15px;">Your ticket for {{event}} on {{date}}.</p>` },
+  { id: "qf-image", label: "Image", content: { type: "image", attributes: { alt: "Image" }, style: { "max-width": "100%" } } },
+  {
+    id: "qf-button",
+    label: "Button",
+    content: `<a href="https://example.com" style="display:inline-block;padding:12px 20px;background:#4338ca;color:#ffffff;border-radius:6px;text-decoration:none;font-family:Arial,sans-serif;">Add to calendar</a>`,
+  },
+  { id: "qf-qr", label: "Ticket QR", content: `<img src="{{barcode_qr}}" alt="Ticket QR code for {{fullname}}" width="160" height="160" />` },
+  { id: "qf-divider", label: "Divider", content: `<hr style="border:0;border-top:1px solid #dddddd;margin:16px 0;" />` },
+  {
+    id: "qf-columns",
+    label: "Two columns",
+    content: `<table style="width:100%;border-collapse:collapse;"><tr><td style="width:50%;padding:8px;vertical-align:top;"><p>Left column</p></td><td style="width:50%;padding:8px;vertical-align:top;"><p>Right column</p></td></tr></table>`,
+  },
+  { id: "qf-spacer", label: "Spacer", content: `<div style="height:24px;line-height:24px;">&nbsp;</div>` },
+];
+
+type PresetFn = (editor: Editor, opts: Record<string, unknown>) => void;
+
+/** The preset ships as UMD: under Vite its plugin is `default` or `default.default`. */
+function presetPlugin(mod: unknown): PresetFn {
+  let m: unknown = mod;
+  for (let i = 0; i < 3 && typeof m !== "function"; i++) {
+    m = (m as { default?: unknown } | null)?.default;
+  }
+  if (typeof m !== "function") throw new Error("grapesjs-preset-newsletter did not load");
+  return m as PresetFn;
+}
+
+export function VisualEditor({ initial, tokens, onChange, onLoad }: Props) {
+  const host = useRef<HTMLDivElement>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  const editorRef = useRef<Editor | null>(null);
+  const props = useRef({ initial, tokens, onChange, onLoad });
+  useEffect(() => {
+    props.current = { initial, tokens, onChange, onLoad };
+  });
+
+  useEffect(() => {
+    // StrictMode mounts twice: one editor per host, destroyed in cleanup.
+    let cancelled = false;
+    Promise.all([import("grapesjs"), import("grapesjs-preset-newsletter")]).then(([gjs, preset]) => {
+      if (cancelled || !host.current || editorRef.current) return;
+      const editor = gjs.default.init({
+        container: host.current,
+        height: "100%",
+        width: "auto",
+        fromElement: false,
+        components: props.current.initial,
+        storageManager: false,
+        // No "* { box-sizing }" reset inlined into every element of the email.
+        protectedCss: "",
+        nativeDnD: false,
+        // Only our blocks (the issue's list), not the preset's sample sections.
+        plugins: [(ed: Editor) => { presetPlugin(preset)(ed, { blocks: [], showStylesOnChange: false }); }],
+        blockManager: { appendOnClick: true },
+        assetManager: { upload: false },
+      });
+      const bm = editor.Blocks;
+      for (const b of BLOCKS) bm.add(b.id, { label: b.label, category: "Blocks", content: b.content, attributes: { "data-testid": `block-${b.id}` } });
+      for (const t of props.current.tokens) {
+        bm.add(`qf-token-${t.name}`, {
+          label: `{{${t.name}}}`,
+          category: "Merge tokens",
+          content: { type: "text", tagName: "span", content: `{{${t.name}}}` },
+          attributes: { title: t.description, "data-testid": `block-token-${t.name}` },
+        });
+      }
+      editorRef.current = editor;
+      editor.on("load", () => {
+        if (cancelled) return;
+        props.current.onLoad(exportHtml(editor));
+        editor.on("update", () => {
+          props.current.onChange(exportHtml(editor));
+        });
+      });
+    }).catch((e: unknown) => {
+      if (!cancelled) setFailed(e instanceof Error ? e.message : String(e));
+    });
+    return () => {
+      cancelled = true;
+      editorRef.current?.destroy();
+      editorRef.current = null;
+    };
+  }, []);
+
+  return (
+    <div className="visual-wrap" data-testid="visual-editor">
+      {failed && (
+        <p className="notice notice-error" role="alert" data-testid="visual-failed">
+          The visual editor could not start: {failed}. Use code mode.
+        </p>
+      )}
+      <div ref={host} className="visual-host" />
+    </div>
+  );
+}

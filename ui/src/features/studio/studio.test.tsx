@@ -1,0 +1,183 @@
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { CompletionContext } from "@codemirror/autocomplete";
+import { EditorState } from "@codemirror/state";
+import { toDiagnostics, tokenCompletions, type TokenOption } from "./CodeEditor";
+import { StudioView } from "./StudioView";
+import { editFromTemplate, sameEdit } from "./TemplateEditor";
+import type { EditorIssue, PreviewResult, StudioApi, Template } from "./api";
+
+// jsdom has no layout: CodeMirror measures text ranges.
+beforeAll(() => {
+  const empty = { length: 0, item: () => null, [Symbol.iterator]: function* () {} } as unknown as DOMRectList;
+  Range.prototype.getClientRects = () => empty;
+  Range.prototype.getBoundingClientRect = () => new DOMRect(0, 0, 0, 0);
+});
+afterEach(cleanup);
+
+const TOKENS: TokenOption[] = [
+  { name: "firstname", description: "Attendee's first name", value: "Ana" },
+  { name: "guestnotes", description: "Notes", value: null },
+];
+
+function ctxAt(doc: string, pos = doc.length) {
+  return new CompletionContext(EditorState.create({ doc }), pos, false);
+}
+
+describe("token completion", () => {
+  it("opens after {{ with every token, its value and description", () => {
+    const r = tokenCompletions(ctxAt("<p>Hi {{"), TOKENS);
+    expect(r?.from).toBe(6);
+    expect(r?.options.map((o) => o.label)).toEqual(["{{firstname}}", "{{guestnotes}}"]);
+    expect(r?.options[0]?.detail).toBe("Ana");
+    expect(r?.options[1]?.detail).toBe("(no data)");
+    expect(r?.options[0]?.info).toBe("Attendee's first name");
+  });
+
+  it("replaces through an existing closing }}", () => {
+    const r = tokenCompletions(ctxAt("{{fir}}", 5), TOKENS);
+    expect(r?.to).toBe(7);
+  });
+
+  it("stays closed without {{", () => {
+    expect(tokenCompletions(ctxAt("<p>Hi {"), TOKENS)).toBeNull();
+  });
+});
+
+describe("diagnostics from core lint", () => {
+  const issue: EditorIssue = {
+    rule: "unknown-token",
+    severity: "error",
+    field: "html",
+    message: "Unknown token {{firstnam}}.",
+    from: 3,
+    to: 15,
+    line: 1,
+    suggestion: "{{firstname}}",
+  };
+
+  it("places the issue and offers the did-you-mean fix", () => {
+    const [d] = toDiagnostics([issue], 40);
+    expect(d?.from).toBe(3);
+    expect(d?.to).toBe(15);
+    expect(d?.message).toBe("Unknown token {{firstnam}}. Did you mean {{firstname}}?");
+    expect(d?.actions?.[0]?.name).toBe("Replace with {{firstname}}");
+  });
+
+  it("does not repeat a suggestion the core message already makes", () => {
+    const [d] = toDiagnostics([{ ...issue, message: "Did you mean {{firstname}}?" }], 40);
+    expect(d?.message).toBe("Did you mean {{firstname}}?");
+  });
+
+  it("clamps stale offsets to the document", () => {
+    const [d] = toDiagnostics([issue], 10);
+    expect(d?.from).toBe(3);
+    expect(d?.to).toBe(10);
+  });
+});
+
+const TEMPLATE: Template = {
+  id: "7bc31757-5a82-4d7a-8767-bb508f6d3481",
+  eventId: "e1",
+  name: "Welcome ticket",
+  subject: "Your ticket for {{event}}",
+  html: "<h1>Hi {{firstname}}!</h1>",
+  fromAddress: null,
+  fromName: "Acme",
+  replyTo: null,
+  attachPdf: false,
+  emailBody: null,
+  created: null,
+};
+
+function preview(html: string): PreviewResult {
+  return {
+    subject: "Your ticket for Tokyo",
+    html,
+    emailBody: null,
+    document: `<!DOCTYPE html>${html}`,
+    pdfDocument: null,
+    preheader: "Hi Ana!",
+    fromName: "Acme",
+    fromAddress: "support@qflow.email",
+    issues: [],
+    noData: [],
+    tokenValues: [],
+    remoteImages: 0,
+    recipient: "Ana Souza <ana@example.com>",
+    mergeMicros: 12,
+  };
+}
+
+function fakeApi(): StudioApi {
+  return {
+    eventsList: vi.fn().mockResolvedValue([{ id: "e1", title: "Tokyo Developer Day", startTime: "2026-06-01T10:00:00", endTime: "2026-06-01T17:00:00", timeZoneId: "Asia/Tokyo", attendeeCount: null }]),
+    guestsPage: vi.fn().mockResolvedValue({ eventId: "e1", total: 1, matched: 1, offset: 0, rows: [{ id: "g1", firstName: "Ana", lastName: "Souza", email: "ana@example.com", barcode: null, tags: null, checkedIn: false }] }),
+    templatesList: vi.fn().mockResolvedValue([TEMPLATE]),
+    templateGet: vi.fn().mockResolvedValue(TEMPLATE),
+    setup: vi.fn().mockResolvedValue({ tokens: [{ name: "firstname", description: "First name" }], edgeCases: [{ kind: "htmlLooking", label: "HTML-looking values" }], verifiedDomain: null }),
+    preview: vi.fn().mockResolvedValue(preview("<h1>Hi Ana!</h1>")),
+    save: vi.fn(),
+    draftSave: vi.fn().mockResolvedValue({ templateId: TEMPLATE.id, json: {}, savedAt: new Date().toISOString() }),
+    draftsList: vi.fn().mockResolvedValue([]),
+    draftDelete: vi.fn().mockResolvedValue(true),
+    versions: vi.fn().mockResolvedValue([]),
+  };
+}
+
+describe("StudioView", () => {
+  it("lists the event's templates and previews the opened one for a real attendee", async () => {
+    const api = fakeApi();
+    render(<StudioView api={api} />);
+    const item = await screen.findByText("Welcome ticket");
+    await act(async () => {
+      fireEvent.click(item);
+      await Promise.resolve();
+    });
+    await screen.findByTestId("studio-editor");
+    await waitFor(() => {
+      expect(screen.getByTestId("preview-html").textContent).toBe("<h1>Hi Ana!</h1>");
+    });
+    const req = (api.preview as ReturnType<typeof vi.fn>).mock.calls.at(-1)?.[0] as { guestId?: string; fields: { html: string } };
+    expect(req.guestId).toBe("g1");
+    expect(req.fields.html).toBe(TEMPLATE.html);
+    expect(screen.getByTestId("preview-frame").getAttribute("sandbox")).toBe("");
+    expect(screen.getByTestId("preview-subject").textContent).toBe("Your ticket for Tokyo");
+  });
+
+  it("offers drafts back", async () => {
+    const api = fakeApi();
+    (api.draftsList as ReturnType<typeof vi.fn>).mockResolvedValue([
+      { templateId: TEMPLATE.id, savedAt: new Date().toISOString(), json: { eventId: "e1", original: TEMPLATE, fields: { ...editFromTemplate(TEMPLATE), html: "<p>draft</p>" } } },
+    ]);
+    render(<StudioView api={api} />);
+    fireEvent.click(await screen.findByTestId("draft-restore"));
+    await screen.findByTestId("studio-editor");
+    expect(screen.getByTestId("studio-status").textContent).toMatch(/Unsaved changes/);
+  });
+});
+
+describe("edit helpers", () => {
+  it("maps nulls to empty fields and compares all fields", () => {
+    const e = editFromTemplate(TEMPLATE);
+    expect(e.fromAddress).toBe("");
+    expect(sameEdit(e, { ...e })).toBe(true);
+    expect(sameEdit(e, { ...e, replyTo: "x" })).toBe(false);
+  });
+});
+
+describe("lineDiff", () => {
+  it("keeps common lines and marks removed and added ones", async () => {
+    const { lineDiff } = await import("./diff");
+    expect(lineDiff("a\nb\nc", "a\nx\nc")).toEqual([
+      { op: " ", text: "a" },
+      { op: "-", text: "b" },
+      { op: "+", text: "x" },
+      { op: " ", text: "c" },
+    ]);
+    expect(lineDiff("", "a").filter((l) => l.op !== " ")).toEqual([
+      { op: "-", text: "" },
+      { op: "+", text: "a" },
+    ]);
+  });
+});
