@@ -16,12 +16,13 @@ DEB_PKGS := build-essential pkg-config curl file libssl-dev libxdo-dev librsvg2-
             webkit2gtk-driver xvfb xauth gnome-keyring dbus dbus-x11 libsecret-tools
 
 .PHONY: help deps deps-system deps-rust deps-node ui build demo run test test-rust test-ui test-keyring \
-        test-e2e lint fmt bindings bench clean
+        test-e2e lint fmt bindings bench bench-ui clean
 
 help:
 	@echo "make demo   - install missing packages, build, open the app on the sandbox with sample data"
 	@echo "make test   - the whole suite (lint, Rust unit + contract tests, UI tests, keychain, E2E)"
-	@echo "make bench  - benchmarks (merge engine vs handlebars/mustache)"
+	@echo "make bench  - benchmarks (merge engine vs handlebars/mustache; search over 50,000 attendees)"
+	@echo "make bench-ui - start-up, memory and scroll vs an empty Tauri window (Xvfb, release builds)"
 
 ## ---- set-up ---------------------------------------------------------------------------------
 deps: deps-system deps-rust deps-node
@@ -94,6 +95,11 @@ fmt:
 
 bench:
 	cargo bench -p qflow-core --bench merge -- --warm-up-time 1 --measurement-time 3
+	cargo bench -p qflow-core --bench search -- --warm-up-time 1 --measurement-time 3
+
+# Not part of `make test`: figures, not pass/fail (tests/bench/run.sh prints them with targets).
+bench-ui: deps-node deps-rust
+	tests/bench/run.sh
 
 clean:
 	cargo clean

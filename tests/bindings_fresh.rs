@@ -42,6 +42,74 @@ fn generated() -> BTreeMap<String, String> {
             GuestRow,
         );
     }
+    {
+        use qflow_console::app::desk::*;
+        types!(
+            GuestIdRequest,
+            ExtraField,
+            GuestDetail,
+            GuestEdit,
+            CheckInRequest,
+            HistoryItem,
+            TemplateOption,
+            ResendOptions,
+            ResendPreviewRequest,
+            RecentSend,
+            ResendPreview,
+            ResendRequest,
+            ResendResult,
+            EmailCheckRequest,
+            EmailCheck,
+            GuestAddRequest,
+            GuestAdded,
+            SendStatusesRequest,
+            GuestSendStatus,
+            EventIdRequest,
+        );
+    }
+    {
+        use qflow_console::app::domain::*;
+        types!(
+            DomainGlance,
+            DomainStatusInfo,
+            DomainView,
+            DomainInput,
+            DomainRequest,
+            RecordReason,
+            DomainActionResult,
+            DomainExport,
+        );
+    }
+    {
+        use qflow_console::app::webhooks::*;
+        types!(
+            RejectedDelivery,
+            ReceiverStatus,
+            WebhookOverview,
+            WebhookSetRequest,
+            UrlCheck,
+            RevealedSecret,
+            ReceiverStartRequest,
+            WebhookFeedRequest,
+            WebhookFeed,
+            DiagnoseRequest,
+            AttendeeTimelineRequest,
+        );
+    }
+    {
+        use qflow_console::app::studio::*;
+        types!(
+            TemplatesListRequest,
+            TemplateIdRequest,
+            StudioSetup,
+            PreviewRequest,
+            EditorIssue,
+            PreviewResult,
+            TemplateSaveRequest,
+            TemplateSaved,
+            DraftSaveRequest,
+        );
+    }
     cfg = &core_cfg;
     {
         use qflow_core::models::*;
@@ -74,6 +142,7 @@ fn generated() -> BTreeMap<String, String> {
             RecordCheck,
             DnsProvider,
             PrecheckReport,
+            qflow_core::dns_export::ChecklistRecord,
             Severity,
             LintIssue,
             TemplateField,
@@ -103,6 +172,10 @@ fn generated() -> BTreeMap<String, String> {
         use qflow_core::import::*;
         use qflow_core::ops::import_run::*;
         types!(RowError, Chunk, ImportPlan, ImportProgress, ImportSummary);
+    }
+    {
+        use qflow_core::ops::studio::*;
+        types!(TemplateEdit, EdgeCase, EdgeCaseInfo, TokenValue);
     }
     out
 }

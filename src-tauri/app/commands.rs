@@ -28,8 +28,18 @@ pub async fn resume_session(state: State<'_, AppState>) -> Reply<Option<SignedIn
 }
 
 #[tauri::command]
-pub async fn demo_sign_in(state: State<'_, AppState>) -> Reply<SignedIn> {
-    reply("demo_sign_in", handlers::demo_sign_in(&state).await)
+pub async fn demo_sign_in(
+    state: State<'_, AppState>,
+    wh: State<'_, super::webhooks::WebhookState>,
+) -> Reply<SignedIn> {
+    let signed_in = handlers::demo_sign_in(&state).await;
+    if signed_in.is_ok() {
+        // Wire the sandbox to the built-in receiver now, so the first send's events are kept.
+        if let Err(e) = super::webhooks::ensure_demo_wiring(&state, &wh).await {
+            tracing::warn!(code = e.code(), "demo webhook wiring failed");
+        }
+    }
+    reply("demo_sign_in", signed_in)
 }
 
 #[tauri::command]

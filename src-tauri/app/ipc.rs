@@ -127,6 +127,14 @@ pub struct GuestsPageRequest {
     /// Reload the list from Qflow instead of the cached copy.
     #[serde(default)]
     pub refresh: bool,
+    /// Only checked-in (true) or not checked-in (false) attendees.
+    #[serde(default)]
+    #[ts(optional)]
+    pub checked_in: Option<bool>,
+    /// Only attendees with this tag (whole tag, ignoring case).
+    #[serde(default)]
+    #[ts(optional)]
+    pub tag: Option<String>,
 }
 
 #[derive(Serialize, Clone, Debug, PartialEq, TS)]
@@ -140,6 +148,8 @@ pub struct GuestsPage {
     pub matched: u32,
     pub offset: u32,
     pub rows: Vec<GuestRow>,
+    /// Every tag used in the event (for the tag filter).
+    pub tags: Vec<String>,
 }
 
 /// What the attendee table shows of a guest.

@@ -7,8 +7,12 @@
 #![allow(clippy::result_large_err)]
 
 pub mod commands;
+pub mod desk;
+pub mod domain;
 pub mod handlers;
 pub mod ipc;
+pub mod studio;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -28,10 +32,13 @@ pub struct AppOptions {
 pub fn run(opts: AppOptions) -> i32 {
     init_logging();
     let store: SharedSecretStore = Arc::new(KeyringStore::new());
-    let state = AppState::new(&opts, store);
+    let state = AppState::new(&opts, store).with_sandbox_config(demo_sandbox_config());
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state)
+        .manage(webhooks::WebhookState::default())
+        .manage(desk::DeskState::default())
+        .manage(studio::StudioState::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::resume_session,
@@ -41,6 +48,50 @@ pub fn run(opts: AppOptions) -> i32 {
             commands::events_list,
             commands::attendee_counts,
             commands::guests_page,
+            domain::cmd::domain_get,
+            domain::cmd::domain_status,
+            domain::cmd::domain_validate,
+            domain::cmd::domain_create,
+            domain::cmd::domain_verify,
+            domain::cmd::domain_activate,
+            domain::cmd::domain_deactivate,
+            domain::cmd::domain_delete,
+            domain::cmd::domain_export,
+            domain::cmd::domain_precheck,
+            domain::cmd::demo_publish_dns,
+            webhooks::cmd::webhook_overview,
+            webhooks::cmd::webhook_url_check,
+            webhooks::cmd::webhook_set,
+            webhooks::cmd::webhook_rotate,
+            webhooks::cmd::webhook_test,
+            webhooks::cmd::webhook_delete,
+            webhooks::cmd::webhook_reveal_secret,
+            webhooks::cmd::receiver_start,
+            webhooks::cmd::receiver_stop,
+            webhooks::cmd::webhook_feed,
+            webhooks::cmd::webhook_diagnose,
+            webhooks::cmd::attendee_timeline,
+            studio::cmd::templates_list,
+            studio::cmd::template_get,
+            studio::cmd::studio_setup,
+            studio::cmd::template_preview,
+            studio::cmd::template_save,
+            studio::cmd::draft_save,
+            studio::cmd::drafts_list,
+            studio::cmd::draft_delete,
+            studio::cmd::template_versions,
+            desk::commands::guest_detail,
+            desk::commands::guest_save,
+            desk::commands::guest_check_in,
+            desk::commands::guest_delete,
+            desk::commands::guest_history,
+            desk::commands::resend_options,
+            desk::commands::resend_preview,
+            desk::commands::resend,
+            desk::commands::email_check,
+            desk::commands::guest_add,
+            desk::commands::send_statuses,
+            desk::commands::event_templates,
         ])
         .build(tauri::generate_context!());
     let app = match app {
@@ -58,6 +109,18 @@ pub fn run(opts: AppOptions) -> i32 {
         }
     });
     0
+}
+
+/// The embedded demo sandbox; `QFLOW_DEMO_ATTENDEES` seeds more attendees (tests/bench/run.sh).
+fn demo_sandbox_config() -> qflow_sandbox::SandboxConfig {
+    let mut cfg = qflow_sandbox::SandboxConfig::default();
+    if let Some(n) = std::env::var("QFLOW_DEMO_ATTENDEES")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+    {
+        cfg.attendees = n;
+    }
+    cfg
 }
 
 /// Warnings to stderr (`RUST_LOG` raises the level). Core never logs secrets.

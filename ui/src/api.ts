@@ -64,7 +64,7 @@ export function toErrorBody(e: unknown): ErrorBody {
   };
 }
 
-async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
+export async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (e) {

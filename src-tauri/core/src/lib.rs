@@ -11,6 +11,7 @@ pub mod api;
 pub mod auth;
 pub mod budget;
 pub mod dns;
+pub mod dns_export;
 pub mod errors;
 pub mod import;
 pub mod merge;

@@ -9,4 +9,8 @@ total: number,
 /**
  * Attendees matching the query.
  */
-matched: number, offset: number, rows: Array<GuestRow>, };
+matched: number, offset: number, rows: Array<GuestRow>, 
+/**
+ * Every tag used in the event (for the tag filter).
+ */
+tags: Array<string>, };

@@ -15,4 +15,12 @@ limit: number,
 /**
  * Reload the list from Qflow instead of the cached copy.
  */
-refresh: boolean, };
+refresh: boolean, 
+/**
+ * Only checked-in (true) or not checked-in (false) attendees.
+ */
+checkedIn?: boolean, 
+/**
+ * Only attendees with this tag (whole tag, ignoring case).
+ */
+tag?: string, };

@@ -2,14 +2,19 @@ import { useState } from "react";
 import type { Api, SignedIn } from "../api";
 import { EventsView } from "./EventsView";
 import { Logo } from "./Logo";
+import { StudioView } from "../features/studio/StudioView";
+import { DomainView } from "../features/domain/DomainView";
+import { domainApi } from "../features/domain/api";
+import { WebhooksView } from "../features/webhooks/WebhooksView";
+import { webhookApi } from "../features/webhooks/api";
 
 type Section = "events" | "templates" | "domain" | "webhooks";
 
 const SECTIONS: { id: Section; label: string; ready: boolean }[] = [
   { id: "events", label: "Events & attendees", ready: true },
-  { id: "templates", label: "Templates", ready: false },
-  { id: "domain", label: "Domain", ready: false },
-  { id: "webhooks", label: "Webhooks", ready: false },
+  { id: "templates", label: "Templates", ready: true },
+  { id: "domain", label: "Domain", ready: true },
+  { id: "webhooks", label: "Webhooks", ready: true },
 ];
 
 interface Props {
@@ -66,7 +71,21 @@ export function Home({ who, api, onSignOut, signingOut = false }: Props) {
         </ul>
       </nav>
       <main className="content">
-        {current?.ready ? (
+        {section === "templates" ? (
+          <StudioView
+            onOpenDomain={() => {
+              setSection("domain");
+            }}
+          />
+        ) : section === "domain" ? (
+          <div className="page-scroll">
+            <DomainView api={domainApi} />
+          </div>
+        ) : section === "webhooks" ? (
+          <div className="page-scroll">
+            <WebhooksView api={webhookApi} />
+          </div>
+        ) : current?.ready ? (
           <EventsView api={api} />
         ) : (
           <div className="placeholder" data-testid="placeholder">

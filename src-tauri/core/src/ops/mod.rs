@@ -2,8 +2,11 @@
 //! attendee search, event-time labels, reading user files with line/column errors, and the
 //! paced, resumable CSV import runner.
 
+pub mod desk;
 pub mod display;
 pub mod files;
 pub mod guests;
 pub mod import_run;
+pub mod qr;
 pub mod send;
+pub mod studio;
