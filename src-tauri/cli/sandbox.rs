@@ -49,6 +49,7 @@ pub async fn run(args: &SandboxArgs, ctx: &Ctx) -> Result<i32> {
             ),
         )
     })?;
+    let shutdown = shutdown_signal();
     let (api, identity) = (sb.api_base(), sb.identity_url());
     let vars = [
         ("QFLOW_API_BASE", api.as_str()),
@@ -92,31 +93,44 @@ pub async fn run(args: &SandboxArgs, ctx: &Ctx) -> Result<i32> {
             "Qflow sandbox running ({attendees} seeded attendees). Press Ctrl-C to stop."
         ));
     }
-    shutdown_signal().await;
+    shutdown.await;
     output::note("Stopping the sandbox.");
     sb.shutdown().await;
     Ok(0)
 }
 
-/// Resolves on Ctrl-C or (Unix) SIGTERM.
-pub async fn shutdown_signal() {
+/// Registers the Ctrl-C and (Unix) SIGTERM handlers now, so that a signal sent right after our
+/// output is not lost to the default action, and resolves on the first of them.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        async move {
+            match (term, int) {
+                (Some(mut t), Some(mut i)) => {
+                    tokio::select! {
+                        _ = t.recv() => {}
+                        _ = i.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                (Some(mut t), None) => {
+                    t.recv().await;
+                }
+                (None, Some(mut i)) => {
+                    i.recv().await;
+                }
+                (None, None) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

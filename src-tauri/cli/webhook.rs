@@ -214,6 +214,7 @@ async fn listen(port: u16, ctx: &Ctx) -> Result<i32> {
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let handle = webhook::serve_receiver(addr, secret, store, ReceiverOptions::default()).await?;
     let mut events = handle.subscribe();
+    let shutdown = super::sandbox::shutdown_signal();
     let url = format!("http://{}/", handle.local_addr());
     if ctx.json {
         output::print_stdout(&format!("{}\n", json!({ "listening": url })));
@@ -221,7 +222,6 @@ async fn listen(port: u16, ctx: &Ctx) -> Result<i32> {
         output::print_stdout(&format!("listening: {url}\n"));
         output::note("Events are verified, deduplicated and stored locally. Press Ctrl-C to stop.");
     }
-    let shutdown = super::sandbox::shutdown_signal();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
