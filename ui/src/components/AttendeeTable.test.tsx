@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-libra
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { EventRow, GuestRow, GuestsPage } from "../api";
 import type { GuestsPageRequest } from "../bindings/GuestsPageRequest";
-import { AttendeeTable, PAGE_SIZE } from "./AttendeeTable";
+import { AttendeeTable, PAGE_SIZE, ROW_HEIGHT } from "./AttendeeTable";
 
 const event: EventRow = {
   id: "e1",
@@ -31,25 +31,47 @@ function fakeApi() {
 describe("AttendeeTable", () => {
   afterEach(cleanup);
 
-  it("asks Rust for one page at a time and pages forward", async () => {
+  it("renders only the rows in view and fetches the window scrolled to", async () => {
     const api = fakeApi();
     render(<AttendeeTable event={event} api={api} />);
     await waitFor(() => {
-      expect(screen.getAllByTestId("attendee-row")).toHaveLength(PAGE_SIZE);
+      expect(screen.getByTestId("attendee-summary").textContent).toBe("1–20 of 120");
     });
+    // jsdom has no layout: a 720 px viewport of 36 px rows, plus the overscan below.
+    expect(screen.getAllByTestId("attendee-row")).toHaveLength(26);
+    expect(api.guestsPage).toHaveBeenCalledTimes(1);
     expect(api.guestsPage).toHaveBeenCalledWith({ eventId: "e1", query: "", offset: 0, limit: PAGE_SIZE, refresh: false });
-    expect(screen.getByTestId("attendee-summary").textContent).toBe("1–50 of 120");
     expect(document.querySelector("td .chip")?.textContent).toBe("VIP");
     expect(document.querySelectorAll(".status-in")).toHaveLength(1);
     // Markup in data stays text.
     expect(screen.getByText("<b>Bold</b> Last2", { exact: false })).toBeTruthy();
     expect(document.querySelector("td b")).toBeNull();
+    // The scroll container is as tall as the whole filtered list.
+    const spacers = [...document.querySelectorAll<HTMLElement>("tr.row-spacer")];
+    expect(spacers.map((r) => r.style.height)).toEqual([`${(120 - 26) * ROW_HEIGHT}px`]);
 
-    fireEvent.click(screen.getByTestId("page-next"));
+    const scroller = screen.getByTestId("attendee-scroll");
+    Object.defineProperty(scroller, "scrollTop", { configurable: true, value: 100 * ROW_HEIGHT });
+    fireEvent.scroll(scroller);
     await waitFor(() => {
-      expect(screen.getByTestId("attendee-summary").textContent).toBe("51–100 of 120");
+      expect(screen.getByTestId("attendee-summary").textContent).toBe("101–120 of 120");
     });
-    expect(api.guestsPage).toHaveBeenLastCalledWith(expect.objectContaining({ offset: 50 }));
+    expect(api.guestsPage).toHaveBeenLastCalledWith(expect.objectContaining({ offset: PAGE_SIZE, limit: PAGE_SIZE }));
+    await waitFor(() => {
+      expect(screen.getAllByTestId("attendee-row")[0]?.getAttribute("data-guest-id")).toBe("g94");
+    });
+    const ids = screen.getAllByTestId("attendee-row").map((r) => r.getAttribute("data-guest-id"));
+    expect(ids).toHaveLength(26);
+    expect(ids.at(-1)).toBe("g119");
+
+    // Back up: the first window is cached, no new request.
+    const calls = api.guestsPage.mock.calls.length;
+    Object.defineProperty(scroller, "scrollTop", { configurable: true, value: 0 });
+    fireEvent.scroll(scroller);
+    await waitFor(() => {
+      expect(screen.getByTestId("attendee-summary").textContent).toBe("1–20 of 120");
+    });
+    expect(api.guestsPage.mock.calls.length).toBe(calls);
   });
 
   it("searches after a pause and resets to the first page", async () => {
@@ -58,7 +80,7 @@ describe("AttendeeTable", () => {
       const api = fakeApi();
       render(<AttendeeTable event={event} api={api} />);
       await waitFor(() => {
-        expect(screen.getAllByTestId("attendee-row")).toHaveLength(PAGE_SIZE);
+        expect(screen.getAllByTestId("attendee-row")).toHaveLength(26);
       });
       fireEvent.change(screen.getByTestId("attendee-search"), { target: { value: "p11" } });
       await act(async () => {

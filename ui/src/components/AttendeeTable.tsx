@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { errorBody, type Api, type ErrorBody, type EventRow, type GuestsPage } from "../api";
+import { errorBody, type Api, type ErrorBody, type EventRow, type GuestRow } from "../api";
 import { AddAttendee } from "../features/desk/AddAttendee";
 import { AttendeePanel } from "../features/desk/AttendeePanel";
 import { deskApi as realDeskApi, type DeskApi, type GuestSendStatus } from "../features/desk/api";
@@ -8,7 +8,14 @@ import "../features/desk/desk.css";
 import { formatEventRange } from "../format";
 import { ErrorNotice } from "./ErrorNotice";
 
-export const PAGE_SIZE = 50;
+/** Rows per guests_page request: one cached window of the filtered list. */
+export const PAGE_SIZE = 100;
+/** Fixed row height (px; matches `.table-virtual tbody tr` in desk.css). */
+export const ROW_HEIGHT = 36;
+/** Rows rendered beyond each edge of the viewport. */
+const OVERSCAN = 6;
+/** Viewport height when the container has none yet (first render, jsdom). */
+const FALLBACK_VIEWPORT = 720;
 
 interface Props {
   event: EventRow;
@@ -18,77 +25,163 @@ interface Props {
 
 type CheckedFilter = "" | "in" | "out";
 
-/** One page at a time, filtered in Rust: the whole list never crosses IPC. */
+/** What one filter's windows share: counts and tags from the latest answer. */
+interface ListInfo {
+  total: number;
+  matched: number;
+  tags: string[];
+}
+
+/**
+ * One scroll container over the whole filtered list, filtered in Rust. Only the rows in view
+ * (plus a small overscan) are in the DOM, and only the windows of PAGE_SIZE rows they fall in
+ * are fetched (then cached): the whole list never crosses IPC.
+ */
 export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
   const [query, setQuery] = useState("");
   const [checked, setChecked] = useState<CheckedFilter>("");
   const [tag, setTag] = useState("");
-  // Bumped after an edit in the panel: re-read the page from Rust's (updated) cache.
+  // Bumped after an edit in the panel: re-read the windows from Rust's (updated) cache.
   const [version, setVersion] = useState(0);
   const [openId, setOpenId] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const [statuses, setStatuses] = useState<Map<string, GuestSendStatus>>(new Map());
   const searchRef = useRef<HTMLInputElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
   const lastRow = useRef<string | null>(null);
   const [debounced, setDebounced] = useState("");
-  const [offset, setOffset] = useState(0);
   const [refresh, setRefresh] = useState(0);
-  // Only the request right after "Reload" refetches from Qflow; paging uses Rust's cache.
+  // Only the request right after "Reload" refetches from Qflow; the others use Rust's cache.
   const refetch = useRef(false);
-  const [page, setPage] = useState<GuestsPage | null>(null);
+  // The filter the cached windows answer; a new one starts over at the top.
+  const filterKey = `${event.id}|${debounced}|${checked}|${tag}`;
+  const cacheKey = `${filterKey}|${refresh}|${version}`;
+  const [windows, setWindows] = useState<{ key: string; pages: Map<number, GuestRow[]>; info: ListInfo | null }>({
+    key: cacheKey,
+    pages: new Map(),
+    info: null,
+  });
+  const inFlight = useRef(new Set<string>());
   const [error, setError] = useState<ErrorBody | null>(null);
-  // Which request the shown page (or error) answers; loading = the current one has not answered.
-  const wanted = `${event.id}|${debounced}|${offset}|${refresh}|${checked}|${tag}|${version}`;
-  const [answered, setAnswered] = useState<string | null>(null);
-  const loading = answered !== wanted;
+  // The first row in view, for the filter it was scrolled under (a new filter starts at 0).
+  const [scrolled, setScrolled] = useState({ filter: filterKey, row: 0 });
+  const firstVisible = scrolled.filter === filterKey ? scrolled.row : 0;
+  const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
+
+  const latestKey = useRef(cacheKey);
+  useEffect(() => {
+    latestKey.current = cacheKey;
+  }, [cacheKey]);
+  const current = windows.key === cacheKey ? windows : null;
+  // After an edit or reload, the same filter's previous windows stay on screen until the new ones come.
+  const shown = current ?? (windows.key.startsWith(`${filterKey}|`) ? windows : null);
+  const info = shown?.info ?? null;
+  const matched = info?.matched ?? 0;
 
   useEffect(() => {
     const t = setTimeout(() => {
       setDebounced(query.trim());
-      setOffset(0);
     }, 200);
     return () => {
       clearTimeout(t);
     };
   }, [query]);
 
+  // A new filter: back to the top.
   useEffect(() => {
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [filterKey]);
+
+  // Track the viewport's height (window resizes, panel open).
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const measure = () => {
+      setViewport(el.clientHeight || FALLBACK_VIEWPORT);
+    };
+    measure();
+    if (typeof ResizeObserver === "undefined") return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+    };
+  }, []);
+
+  const visibleCount = Math.ceil(viewport / ROW_HEIGHT);
+  const rowCount = info ? matched : 0;
+  const start = Math.max(0, firstVisible - OVERSCAN);
+  const end = info ? Math.min(rowCount, firstVisible + visibleCount + OVERSCAN) : PAGE_SIZE;
+  const firstPage = Math.floor(start / PAGE_SIZE);
+  const lastPage = Math.max(firstPage, Math.floor(Math.max(end - 1, 0) / PAGE_SIZE));
+  const missing: number[] = [];
+  for (let p = firstPage; p <= lastPage; p++) if (!current?.pages.has(p)) missing.push(p);
+  const loading = missing.length > 0;
+  const missingKey = missing.join(",");
+
+  // Fetch the windows in view that are not cached yet.
+  useEffect(() => {
+    if (!missingKey) return;
     let live = true;
     const reload = refetch.current;
+    // After "Reload", one request refetches from Qflow; the rest wait for it (this effect reruns).
+    const wanted = missingKey.split(",").map(Number).slice(0, reload ? 1 : undefined);
     refetch.current = false;
-    const key = `${event.id}|${debounced}|${offset}|${refresh}|${checked}|${tag}|${version}`;
-    api
-      .guestsPage({
-        eventId: event.id,
-        query: debounced,
-        offset,
-        limit: PAGE_SIZE,
-        refresh: reload,
-        checkedIn: checked === "" ? undefined : checked === "in",
-        tag: tag || undefined,
-      })
-      .then((p) => {
-        if (!live) return;
-        setPage(p);
-        setError(null);
-        // The last send this app knows, from the local log (no request to Qflow).
-        desk
-          .sendStatuses(p.rows.map((r) => r.id))
-          .then((list) => {
-            if (live) setStatuses(new Map(list.map((s) => [s.guestId, s])));
-          })
-          .catch(() => {});
-      })
-      .catch((e: unknown) => {
-        if (live) setError(errorBody(e));
-      })
-      .finally(() => {
-        if (live) setAnswered(key);
-      });
+    for (const p of wanted) {
+      const flightKey = `${cacheKey}#${p}`;
+      if (inFlight.current.has(flightKey)) continue;
+      inFlight.current.add(flightKey);
+      api
+        .guestsPage({
+          eventId: event.id,
+          query: debounced,
+          offset: p * PAGE_SIZE,
+          limit: PAGE_SIZE,
+          refresh: reload,
+          checkedIn: checked === "" ? undefined : checked === "in",
+          tag: tag || undefined,
+        })
+        .then((page) => {
+          // An answer for a filter no longer shown.
+          if (latestKey.current !== cacheKey) return;
+          setWindows((w) => {
+            const pages = new Map(w.key === cacheKey ? w.pages : []);
+            pages.set(p, page.rows);
+            return { key: cacheKey, pages, info: { total: page.total, matched: page.matched, tags: page.tags } };
+          });
+          setError(null);
+          // The last send this app knows, from the local log (no request to Qflow).
+          if (page.rows.length > 0) {
+            desk
+              .sendStatuses(page.rows.map((r) => r.id))
+              .then((list) => {
+                setStatuses((old) => {
+                  const next = new Map(old);
+                  for (const s of list) next.set(s.guestId, s);
+                  return next;
+                });
+              })
+              .catch(() => {});
+          }
+        })
+        .catch((e: unknown) => {
+          if (live) setError(errorBody(e));
+        })
+        .finally(() => {
+          inFlight.current.delete(flightKey);
+        });
+    }
     return () => {
       live = false;
     };
-  }, [api, desk, event.id, debounced, offset, refresh, checked, tag, version]);
+  }, [api, desk, event.id, debounced, checked, tag, cacheKey, missingKey]);
+
+  const onScroll = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const row = Math.floor(el.scrollTop / ROW_HEIGHT);
+    setScrolled((old) => (old.filter === filterKey && old.row === row ? old : { filter: filterKey, row }));
+  }, [filterKey]);
 
   // `/` focuses the search (unless typing somewhere already).
   useEffect(() => {
@@ -123,8 +216,14 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
     setAdding(false);
   }, []);
 
-  const first = page && page.matched > 0 ? page.offset + 1 : 0;
-  const last = page ? page.offset + page.rows.length : 0;
+  const first = matched > 0 ? Math.min(firstVisible + 1, matched) : 0;
+  const last = Math.min(firstVisible + visibleCount, matched);
+  const rows: { index: number; row: GuestRow | undefined }[] = [];
+  for (let i = start; i < Math.min(end, rowCount); i++) {
+    rows.push({ index: i, row: shown?.pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE] });
+  }
+  const topSpace = start * ROW_HEIGHT;
+  const bottomSpace = Math.max(0, rowCount - Math.max(end, start)) * ROW_HEIGHT;
 
   return (
     <div className="attendees" data-testid="attendees">
@@ -172,7 +271,6 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
           value={checked}
           onChange={(e) => {
             setChecked(e.target.value as CheckedFilter);
-            setOffset(0);
           }}
         >
           <option value="">Everyone</option>
@@ -186,24 +284,25 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
           value={tag}
           onChange={(e) => {
             setTag(e.target.value);
-            setOffset(0);
           }}
         >
           <option value="">All tags</option>
-          {page?.tags.map((t) => (
+          {info?.tags.map((t) => (
             <option key={t} value={t}>
               {t}
             </option>
           ))}
         </select>
         <span className="muted small" data-testid="attendee-summary" aria-live="polite">
-          {page
-            ? page.matched === 0
+          {info
+            ? info.matched === 0
               ? debounced
-                ? `No attendees match “${debounced}” (of ${page.total.toLocaleString("en-GB")})`
-                : "No attendees yet"
-              : `${first.toLocaleString("en-GB")}–${last.toLocaleString("en-GB")} of ${page.matched.toLocaleString("en-GB")}${
-                  page.matched !== page.total ? ` matching (${page.total.toLocaleString("en-GB")} in total)` : ""
+                ? `No attendees match “${debounced}” (of ${info.total.toLocaleString("en-GB")})`
+                : info.total === 0
+                  ? "No attendees yet"
+                  : `No attendees match these filters (of ${info.total.toLocaleString("en-GB")})`
+              : `${first.toLocaleString("en-GB")}–${last.toLocaleString("en-GB")} of ${info.matched.toLocaleString("en-GB")}${
+                  info.matched !== info.total ? ` matching (${info.total.toLocaleString("en-GB")} in total)` : ""
                 }`
             : loading
               ? "Loading attendees…"
@@ -211,8 +310,13 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
         </span>
       </div>
       {error && <ErrorNotice error={error} />}
-      <div className={`table-wrap${loading ? " is-loading" : ""}`}>
-        <table className="table" data-testid="attendee-table">
+      <div
+        className={`table-wrap${loading && !info ? " is-loading" : ""}`}
+        ref={scrollRef}
+        onScroll={onScroll}
+        data-testid="attendee-scroll"
+      >
+        <table className="table table-virtual" data-testid="attendee-table">
           <colgroup>
             <col className="col-name" />
             <col className="col-email" />
@@ -232,7 +336,17 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
             </tr>
           </thead>
           <tbody>
-            {page?.rows.map((g) => (
+            {topSpace > 0 && (
+              <tr className="row-spacer" aria-hidden="true" style={{ height: topSpace }}>
+                <td colSpan={6} />
+              </tr>
+            )}
+            {rows.map(({ index, row: g }) =>
+              !g ? (
+                <tr key={`pending-${index}`} className="row-pending" aria-hidden="true">
+                  <td colSpan={6} />
+                </tr>
+              ) : (
               <tr
                 key={g.id}
                 data-testid="attendee-row"
@@ -280,33 +394,15 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
                   })()}
                 </td>
               </tr>
-            ))}
+              ),
+            )}
+            {bottomSpace > 0 && (
+              <tr className="row-spacer" aria-hidden="true" style={{ height: bottomSpace }}>
+                <td colSpan={6} />
+              </tr>
+            )}
           </tbody>
         </table>
-      </div>
-      <div className="pager">
-        <button
-          type="button"
-          className="btn btn-ghost btn-small"
-          data-testid="page-prev"
-          disabled={loading || offset === 0}
-          onClick={() => {
-            setOffset(Math.max(0, offset - PAGE_SIZE));
-          }}
-        >
-          Previous
-        </button>
-        <button
-          type="button"
-          className="btn btn-ghost btn-small"
-          data-testid="page-next"
-          disabled={loading || !page || last >= page.matched}
-          onClick={() => {
-            setOffset(offset + PAGE_SIZE);
-          }}
-        >
-          Next
-        </button>
       </div>
       {openId && <AttendeePanel key={openId} guestId={openId} eventTitle={event.title} api={desk} onClose={closePanel} onChanged={changed} />}
       {adding && (

@@ -195,6 +195,17 @@ impl Client {
     /// Run `req` and answer its JSON unchanged (`Value::Null` for an empty 2xx body).
     pub async fn execute(&self, req: ApiRequest) -> Result<Value> {
         let endpoint = req.endpoint();
+        match self.execute_raw(req).await? {
+            Success::Body(body) => parse_json(&body, &endpoint),
+            Success::Gone => Ok(Value::Null),
+        }
+    }
+
+    /// Run `req` with the retry policy and answer the 2xx body's bytes, unparsed, so typed
+    /// callers can deserialize straight into their type (no intermediate `Value` tree, which for
+    /// a 50,000-attendee list is tens of MB of short-lived allocations the allocator keeps).
+    async fn execute_raw(&self, req: ApiRequest) -> Result<Success> {
+        let endpoint = req.endpoint();
         if let Some((field, reason)) = req.rejected() {
             return Err(Error::invalid(field, reason));
         }
@@ -221,7 +232,7 @@ impl Client {
             let last = attempt >= MAX_ATTEMPTS;
             match outcome {
                 Attempt::Answer { status, body, .. } if (200..300).contains(&status) => {
-                    return parse_json(&body, &endpoint);
+                    return Ok(Success::Body(body));
                 }
                 Attempt::Answer {
                     status,
@@ -239,7 +250,7 @@ impl Client {
                             attempt -= 1;
                             self.inner.auth.reject(token.generation()).await;
                         }
-                        404 if req.gone_means_done && maybe_applied => return Ok(Value::Null),
+                        404 if req.gone_means_done && maybe_applied => return Ok(Success::Gone),
                         429 => {
                             let wait = if err.code == "rate_limit" {
                                 Duration::from_secs(retry_after.unwrap_or(60))
@@ -315,7 +326,8 @@ impl Client {
             Ok(b) => Ok(Attempt::Answer {
                 status,
                 retry_after,
-                body: b.to_vec(),
+                // Takes the buffer over without copying when reqwest holds the only reference.
+                body: b.into(),
             }),
             // The server answered, so it got the request; the body was lost on the way back.
             Err(e) if (200..300).contains(&status) => {
@@ -329,13 +341,15 @@ impl Client {
         }
     }
 
+    /// Deserialize the answer straight from its bytes into `T`.
     async fn call<T: DeserializeOwned>(&self, req: ApiRequest) -> Result<T> {
         let endpoint = req.endpoint();
-        let v = self.execute(req).await?;
-        serde_json::from_value(v).map_err(|e| Error::Malformed {
-            endpoint,
-            message: e.to_string(),
-        })
+        let body = match self.execute_raw(req).await? {
+            Success::Body(body) if !body.iter().all(u8::is_ascii_whitespace) => body,
+            // An empty answer reads as `null`, as `execute` answers it.
+            _ => Vec::from(*b"null"),
+        };
+        parse_typed(&body, &endpoint)
     }
 
     async fn call_unit(&self, req: ApiRequest) -> Result<()> {
@@ -467,6 +481,32 @@ impl Client {
     pub async fn domain_delete(&self) -> Result<()> {
         self.call_unit(ApiRequest::domain_delete()).await
     }
+}
+
+/// A 2xx answer: its body, or nothing because a retried delete found the object already gone.
+enum Success {
+    Body(Vec<u8>),
+    Gone,
+}
+
+/// Typed parse of a non-empty body; the error names the endpoint and what did not fit.
+fn parse_typed<T: DeserializeOwned>(body: &[u8], endpoint: &str) -> Result<T> {
+    serde_json::from_slice(body).map_err(|e| {
+        let message = if e.is_data() {
+            e.to_string()
+        } else {
+            format!(
+                "not valid JSON ({:?} error at line {}, column {})",
+                e.classify(),
+                e.line(),
+                e.column()
+            )
+        };
+        Error::Malformed {
+            endpoint: endpoint.to_owned(),
+            message,
+        }
+    })
 }
 
 /// An empty body is `Null`; anything else must be JSON.

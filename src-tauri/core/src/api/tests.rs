@@ -633,3 +633,50 @@ fn backoff_grows_with_jitter_and_honours_retry_after() {
     assert_eq!(backoff_delay(1, Some(5)), Duration::from_secs(5));
     assert_eq!(backoff_delay(1, Some(500)), Duration::from_secs(60));
 }
+
+#[tokio::test]
+async fn guest_lists_parse_straight_from_the_body_and_name_the_endpoint_when_they_do_not_fit() {
+    let event = Uuid::new_v4();
+    let guest = |i: usize| {
+        json!({
+            "id": Uuid::new_v4(), "eventId": event, "firstName": format!("Zoë{i}"),
+            "lastName": "Ng", "email": format!("z{i}@example.com"), "futureField": {"kept": i}
+        })
+    };
+    let list: Vec<Value> = (0..3).map(guest).collect();
+    let srv = Server::start(move |_, _| Reply::Json(200, Value::Array(list.clone()))).await;
+    let got = srv.client().guests_list(event).await.unwrap();
+    assert_eq!(got.len(), 3);
+    assert_eq!(got[1].first_name, "Zoë1");
+    assert_eq!(got[2].extra.get("futureField"), Some(&json!({"kept": 2})));
+
+    let endpoint = format!("GET /api/guests/{event}");
+    // Cut off mid-list: not JSON.
+    let srv = Server::start(|_, _| Reply::Raw(200, vec![], "[{\"id\": \"".into())).await;
+    match srv.client().guests_list(event).await.unwrap_err() {
+        Error::Malformed {
+            endpoint: e,
+            message,
+        } => {
+            assert_eq!(e, endpoint);
+            assert!(message.starts_with("not valid JSON"), "{message}");
+        }
+        e => panic!("{e:?}"),
+    }
+    // JSON of the wrong shape: serde's reason, still naming the endpoint.
+    let srv = Server::start(|_, _| Reply::Json(200, json!({"items": []}))).await;
+    match srv.client().guests_list(event).await.unwrap_err() {
+        Error::Malformed {
+            endpoint: e,
+            message,
+        } => {
+            assert_eq!(e, endpoint);
+            assert!(message.contains("expected a sequence"), "{message}");
+        }
+        e => panic!("{e:?}"),
+    }
+    // An empty 2xx body reads as null, which a list is not.
+    let srv = Server::start(|_, _| Reply::Raw(200, vec![], "  ".into())).await;
+    let e = srv.client().guests_list(event).await.unwrap_err();
+    assert_eq!(e.code(), "malformed_response");
+}
