@@ -27,6 +27,9 @@ async function step(name, fn) {
 
 const texts = (els) => Promise.all(els.map((e) => d.textContent(e)));
 const attrs = (els, name) => Promise.all(els.map((e) => d.attribute(e, name)));
+// The home nav's pill next to "Domain" follows the domain screen.
+const pillStatus = async (want) =>
+  d.waitFor(tid("domain-pill"), { until: async (els) => (await d.attribute(els[0], "data-status")) === want });
 
 before(async () => {
   await step("start", () => d.createSession(APP));
@@ -50,6 +53,7 @@ test("domain: checklist, DNS check, reasons per record, verified, then a fresh I
     assert.ok(hosts.every((h) => h.endsWith(".events.example.com")), JSON.stringify(hosts));
     const [status] = await d.waitFor(tid("domain-status"));
     assert.equal(await d.attribute(status, "data-status"), "waiting_for_dns");
+    await pillStatus("waiting_for_dns");
     // Relative names by default; the full form on request.
     assert.match((await texts(await d.findAll(tid("record-host"))))[0], /^em\d{4}$/);
     await d.click((await d.find(tid("host-form-full"))));
@@ -81,6 +85,8 @@ test("domain: checklist, DNS check, reasons per record, verified, then a fresh I
     await d.waitFor(tid("record-check"), { until: async (els) => (await attrs(els, "data-status")).every((s) => s === "ok") });
     await d.click(await d.find(tid("domain-verify")));
     await d.waitFor(tid("domain-status"), { until: async (els) => (await d.attribute(els[0], "data-status")) === "verified" });
+    const [pill] = await pillStatus("verified");
+    assert.equal(await d.textContent(pill), "verified");
     await d.click(await d.find(tid("domain-export")));
     await d.waitFor(tid("export-text"));
     await d.click(await d.find(tid("export-tab-bind")));
@@ -94,6 +100,7 @@ test("domain: checklist, DNS check, reasons per record, verified, then a fresh I
     assert.match(await d.textContent(confirm), /new DNS records/);
     await d.click(await d.find(tid("domain-confirm-yes")));
     const [input] = await d.waitFor(tid("domain-input"));
+    await pillStatus("not_set_up");
     await d.sendKeys(input, "https://x.com/y");
     const [problem] = await d.waitFor(tid("domain-input-problem"));
     assert.match(await d.textContent(problem), /without the scheme/);

@@ -202,7 +202,7 @@ fn timestamp_problem(timestamp: i64, now: i64, window: i64) -> Option<String> {
     } else if age < -window {
         Some(format!(
             "X-Qflow-Timestamp is {} s in the future, outside the {window} s replay window: this computer's clock is behind. Keep the clock NTP-synced.",
-            -age
+            age.unsigned_abs()
         ))
     } else {
         None
@@ -267,7 +267,16 @@ pub fn diagnose(
             "missing_header",
             "X-Qflow-Signature is missing: copy it from the request headers.",
         )),
-        Some(sig) => signature_findings(secret, raw_body, sig, &expected, &mut findings),
+        Some(sig) => {
+            // `signature_whitespace` (not in Finding's doc list, to keep the bindings as they are).
+            if signature.is_some_and(|raw| raw != sig) {
+                findings.push(finding(
+                    "signature_whitespace",
+                    "X-Qflow-Signature has leading or trailing whitespace (often a newline from copy-paste): trim it before comparing.",
+                ));
+            }
+            signature_findings(secret, raw_body, sig, &expected, &mut findings)
+        }
     }
 
     match timestamp.map(str::trim).filter(|s| !s.is_empty()) {
@@ -281,7 +290,7 @@ pub fn diagnose(
                 "X-Qflow-Timestamp must be whole unix seconds, e.g. 1767225600.",
             )),
             Ok(ts) => {
-                if ts.abs() >= 100_000_000_000
+                if ts.unsigned_abs() >= 100_000_000_000
                     && timestamp_problem(ts / 1000, now, REPLAY_WINDOW_SECS).is_none()
                 {
                     findings.push(finding(
