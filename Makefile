@@ -16,13 +16,14 @@ DEB_PKGS := build-essential pkg-config curl file libssl-dev libxdo-dev librsvg2-
             webkit2gtk-driver xvfb xauth gnome-keyring dbus dbus-x11 libsecret-tools
 
 .PHONY: help deps deps-system deps-rust deps-node ui build demo run test test-rust test-ui test-keyring \
-        test-e2e lint fmt bindings bench bench-ui clean
+        test-e2e lint fmt bindings bench bench-ui bench-studio clean
 
 help:
 	@echo "make demo   - install missing packages, build, open the app on the sandbox with sample data"
 	@echo "make test   - the whole suite (lint, Rust unit + contract tests, UI tests, keychain, E2E)"
-	@echo "make bench  - benchmarks (merge engine vs handlebars/mustache; search over 50,000 attendees)"
+	@echo "make bench  - benchmarks (merge engine vs handlebars/mustache; search over 50,000 attendees; webhook receiver events/s + restart)"
 	@echo "make bench-ui - start-up, memory and scroll vs an empty Tauri window (Xvfb, release builds)"
+	@echo "make bench-studio - studio keystroke-to-preview p50/p95 on a 100 KB template (Xvfb, debug build)"
 
 ## ---- set-up ---------------------------------------------------------------------------------
 deps: deps-system deps-rust deps-node
@@ -96,10 +97,15 @@ fmt:
 bench:
 	cargo bench -p qflow-core --bench merge -- --warm-up-time 1 --measurement-time 3
 	cargo bench -p qflow-core --bench search -- --warm-up-time 1 --measurement-time 3
+	cargo bench -p qflow-core --bench receiver
 
 # Not part of `make test`: figures, not pass/fail (tests/bench/run.sh prints them with targets).
 bench-ui: deps-node deps-rust
 	tests/bench/run.sh
+
+# Not a test: prints keystroke-to-preview figures for the template studio.
+bench-studio: build
+	E2E_SCRIPT=tests/bench/studio-bench.mjs QFLOW_APP_BIN=$(APP_BIN) tests/e2e/run.sh
 
 clean:
 	cargo clean

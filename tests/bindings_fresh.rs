@@ -108,6 +108,10 @@ fn generated() -> BTreeMap<String, String> {
             TemplateSaveRequest,
             TemplateSaved,
             DraftSaveRequest,
+            TestSendRequest,
+            TestSendResult,
+            TemplateImportRequest,
+            TemplateExportRequest,
         );
     }
     cfg = &core_cfg;
@@ -175,7 +179,14 @@ fn generated() -> BTreeMap<String, String> {
     }
     {
         use qflow_core::ops::studio::*;
-        types!(TemplateEdit, EdgeCase, EdgeCaseInfo, TokenValue);
+        types!(
+            TemplateEdit,
+            EdgeCase,
+            EdgeCaseInfo,
+            TokenValue,
+            ImportKind,
+            TemplateImport
+        );
     }
     out
 }

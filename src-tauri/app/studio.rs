@@ -9,13 +9,16 @@ use std::time::{Duration, Instant};
 use qflow_core::errors::ApiError;
 use qflow_core::merge::lint::{lint, rules, LintIssue, Severity};
 use qflow_core::merge::{render_template, tokens, MergeContext, TemplateField, TokenInfo};
-use qflow_core::models::{Event, Template};
+use qflow_core::models::{Event, Guest, GuestCreate, SendRequest, SendResponse, Template};
 use qflow_core::ops::qr::qr_svg_data_url;
+use qflow_core::ops::send::send_logged;
 use qflow_core::ops::studio::{
-    preheader, preview_document, remote_image_count, token_values, upsert_payload, utf16_offset,
-    EdgeCase, EdgeCaseInfo, TemplateEdit, TokenValue, EDGE_CASES,
+    export_json, import_template, preheader, preview_document, remote_image_count, token_values,
+    upsert_payload, utf16_offset, EdgeCase, EdgeCaseInfo, TemplateEdit, TemplateImport, TokenValue,
+    EDGE_CASES,
 };
 use qflow_core::store::{Draft, Store, TemplateVersion};
+use qflow_core::validate;
 use qflow_core::{Error, ErrorBody, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -218,6 +221,57 @@ pub struct DraftSaveRequest {
     pub event_id: String,
     #[ts(optional, type = "Record<string, unknown> | null")]
     pub original: Option<Value>,
+    #[ts(inline)]
+    pub fields: TemplateEdit,
+}
+
+/// "Send a test": to an attendee of the event (`guestId`), or to the user through a test
+/// attendee this app creates (`testGuestId`, client-generated, + `testEmail`), tagged
+/// `qflow-console-test` so it is easy to find and remove. The template must be saved.
+#[derive(Deserialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct TestSendRequest {
+    pub event_id: String,
+    pub template_id: String,
+    #[ts(optional)]
+    pub guest_id: Option<String>,
+    #[ts(optional)]
+    pub test_guest_id: Option<String>,
+    #[ts(optional)]
+    pub test_email: Option<String>,
+    /// Send to the address as typed even though it looks like a typo.
+    #[serde(default)]
+    pub keep_email: bool,
+}
+
+#[derive(Serialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct TestSendResult {
+    pub status: String,
+    pub attendee_invitation_id: String,
+    pub correlation_id: String,
+    /// "Name <email>" of the recipient.
+    pub to: String,
+    /// The test attendee used (created on first use), to find and remove later.
+    pub test_guest_id: Option<String>,
+}
+
+#[derive(Deserialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct TemplateImportRequest {
+    pub event_id: String,
+    pub text: String,
+}
+
+#[derive(Deserialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct TemplateExportRequest {
+    pub event_id: String,
+    pub template_id: String,
     #[ts(inline)]
     pub fields: TemplateEdit,
 }
@@ -496,6 +550,110 @@ pub async fn template_versions(
         .template_versions(parse_id("templateId", &req.template_id)?)
 }
 
+/// The tag on attendees created for test sends.
+pub const TEST_TAG: &str = "qflow-console-test";
+
+/// Sends the saved template once (`POST /api/comms/send`, logged, never retried: a lost answer
+/// is `outcome_unknown`). Input is checked before any request.
+pub async fn template_test_send(app: &AppState, req: TestSendRequest) -> Result<TestSendResult> {
+    let event_id = parse_id("eventId", &req.event_id)?;
+    let template_id = parse_id("templateId", &req.template_id)?;
+    let session = app.current().await?;
+    let (guest, test_guest_id) = match (
+        req.guest_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty()),
+        req.test_email
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty()),
+    ) {
+        (Some(gid), _) => (session.guest(parse_id("guestId", gid)?).await?, None),
+        (None, Some(email)) => {
+            validate::email("testEmail", email)?;
+            if !req.keep_email {
+                if let Some(s) = validate::email_typo(email) {
+                    return Err(Error::invalid(
+                        "testEmail",
+                        format!("did you mean {s}? Correct it, or keep the address as typed"),
+                    ));
+                }
+            }
+            let gid = parse_id(
+                "testGuestId",
+                req.test_guest_id.as_deref().unwrap_or_default(),
+            )?;
+            let guest = Guest {
+                id: gid,
+                event_id,
+                first_name: "Test".into(),
+                last_name: "(Qflow Console)".into(),
+                email: email.to_owned(),
+                tags: Some(TEST_TAG.into()),
+                ..Guest::default()
+            };
+            validate::guest(&guest)?;
+            // Client-generated id: creating is idempotent, so the same test attendee is reused.
+            let created = session
+                .client
+                .guest_create(&GuestCreate {
+                    guest,
+                    comms_template_id: None,
+                    correlation_id: None,
+                })
+                .await?;
+            session.put_cached_guest(&created).await;
+            (created, Some(gid.to_string()))
+        }
+        (None, None) => {
+            return Err(Error::invalid(
+                "guestId",
+                "choose an attendee, or type your own address for a test attendee",
+            ))
+        }
+    };
+    if guest.event_id != event_id {
+        return Err(Error::invalid(
+            "guestId",
+            "is not an attendee of this event",
+        ));
+    }
+    let correlation_id = format!("studio-test-{}", Uuid::new_v4());
+    let send = SendRequest {
+        attendee_id: guest.id,
+        template_id,
+        correlation_id: Some(correlation_id.clone()),
+    };
+    let store = session.local_store().await?;
+    let raw = send_logged(&session.client, &store, &session.info.profile, &send).await?;
+    let answer: SendResponse = serde_json::from_value(raw).map_err(|e| Error::Malformed {
+        endpoint: qflow_core::ops::send::ENDPOINT.into(),
+        message: e.to_string(),
+    })?;
+    Ok(TestSendResult {
+        status: answer.status,
+        attendee_invitation_id: answer.attendee_invitation_id.to_string(),
+        correlation_id,
+        to: format!("{} {} <{}>", guest.first_name, guest.last_name, guest.email),
+        test_guest_id,
+    })
+}
+
+/// Pasted `.html` or template JSON → editor fields (parsed in core, errors with line/column).
+pub fn template_import(req: TemplateImportRequest) -> Result<TemplateImport> {
+    import_template(&req.text, parse_id("eventId", &req.event_id)?)
+}
+
+/// The template as JSON for "Copy JSON" (the file format `template push` reads).
+pub fn template_export(req: TemplateExportRequest) -> Result<String> {
+    Ok(export_json(
+        &req.fields,
+        parse_id("templateId", &req.template_id)?,
+        parse_id("eventId", &req.event_id)?,
+    ))
+}
+
 // ---- commands ----
 
 /// Thin IPC wrappers (command name = function name).
@@ -602,6 +760,26 @@ pub mod cmd {
             "template_versions",
             super::template_versions(&state, &studio, req).await,
         )
+    }
+    #[tauri::command]
+    pub async fn template_test_send(
+        state: State<'_, AppState>,
+        req: TestSendRequest,
+    ) -> Reply<TestSendResult> {
+        reply(
+            "template_test_send",
+            super::template_test_send(&state, req).await,
+        )
+    }
+
+    #[tauri::command]
+    pub fn template_import(req: TemplateImportRequest) -> Reply<TemplateImport> {
+        reply("template_import", super::template_import(req))
+    }
+
+    #[tauri::command]
+    pub fn template_export(req: TemplateExportRequest) -> Reply<String> {
+        reply("template_export", super::template_export(req))
     }
 }
 
@@ -887,5 +1065,165 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+    async fn sends_seen(app: &AppState) -> (usize, usize) {
+        let sb = app.sandbox.lock().await;
+        let sb = sb.as_ref().expect("demo sandbox");
+        (
+            sb.requests("POST", "/api/comms/send"),
+            sb.requests("POST", "/api/guest"),
+        )
+    }
+
+    async fn saved_template(app: &AppState, st: &StudioState, event: &str) -> String {
+        let id = Uuid::new_v4().to_string();
+        template_save(
+            app,
+            st,
+            TemplateSaveRequest {
+                event_id: event.into(),
+                template_id: id.clone(),
+                original: None,
+                fields: edit("<p>Hi {{firstname}}</p>"),
+            },
+        )
+        .await
+        .unwrap();
+        id
+    }
+
+    fn test_req(event: &str, template: &str) -> TestSendRequest {
+        TestSendRequest {
+            event_id: event.into(),
+            template_id: template.into(),
+            guest_id: None,
+            test_guest_id: None,
+            test_email: None,
+            keep_email: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn test_send_to_a_chosen_attendee_sends_exactly_once_and_is_logged() {
+        let (app, st, event) = signed_in().await;
+        let template = saved_template(&app, &st, &event).await;
+        let page = guests_page(
+            &app,
+            GuestsPageRequest {
+                event_id: event.clone(),
+                query: String::new(),
+                offset: 0,
+                limit: 1,
+                refresh: false,
+                checked_in: None,
+                tag: None,
+            },
+        )
+        .await
+        .unwrap();
+        let g = &page.rows[0];
+        let mut req = test_req(&event, &template);
+        req.guest_id = Some(g.id.clone());
+        let r = template_test_send(&app, req).await.unwrap();
+        assert!(r.to.contains(&g.email), "{}", r.to);
+        assert!(r.test_guest_id.is_none());
+        assert_eq!(sends_seen(&app).await.0, 1, "sandbox saw exactly one send");
+        let store = app.current().await.unwrap().local_store().await.unwrap();
+        let logged = store
+            .sends_for_attendee(Uuid::parse_str(&g.id).unwrap())
+            .unwrap();
+        assert_eq!(logged.len(), 1);
+        assert_eq!(
+            logged[0].correlation_id.as_deref(),
+            Some(r.correlation_id.as_str())
+        );
+    }
+
+    #[tokio::test]
+    async fn test_send_to_me_checks_the_address_first_then_creates_a_tagged_test_attendee() {
+        let (app, st, event) = signed_in().await;
+        let template = saved_template(&app, &st, &event).await;
+        let before = sends_seen(&app).await;
+        let test_id = Uuid::new_v4().to_string();
+        for (email, needle) in [
+            ("not-an-address", "testEmail"),
+            ("me@gmial.com", "did you mean"),
+        ] {
+            let mut req = test_req(&event, &template);
+            req.test_guest_id = Some(test_id.clone());
+            req.test_email = Some(email.into());
+            let e = template_test_send(&app, req).await.unwrap_err();
+            assert!(e.is_bad_input(), "{e}");
+            assert!(e.to_string().contains(needle), "{e}");
+        }
+        assert_eq!(sends_seen(&app).await, before, "nothing sent for bad input");
+
+        let mut req = test_req(&event, &template);
+        req.test_guest_id = Some(test_id.clone());
+        req.test_email = Some("me@example.com".into());
+        let r = template_test_send(&app, req).await.unwrap();
+        assert_eq!(r.test_guest_id.as_deref(), Some(test_id.as_str()));
+        assert_eq!(sends_seen(&app).await.0, before.0 + 1, "exactly one send");
+        let g = app
+            .current()
+            .await
+            .unwrap()
+            .client
+            .guest_get(Uuid::parse_str(&test_id).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(g.tags.as_deref(), Some(TEST_TAG));
+        assert_eq!(g.email, "me@example.com");
+    }
+
+    #[tokio::test]
+    async fn a_lost_send_answer_is_outcome_unknown_and_not_retried() {
+        let (app, st, event) = signed_in().await;
+        let template = saved_template(&app, &st, &event).await;
+        let before = sends_seen(&app).await.0;
+        app.sandbox
+            .lock()
+            .await
+            .as_ref()
+            .unwrap()
+            .inject(qflow_sandbox::Fault {
+                method: "POST".into(),
+                path_prefix: "/api/comms/send".into(),
+                kind: qflow_sandbox::FaultKind::DropAfterRead,
+            });
+        let mut req = test_req(&event, &template);
+        req.test_guest_id = Some(Uuid::new_v4().to_string());
+        req.test_email = Some("me@example.com".into());
+        let e = template_test_send(&app, req).await.unwrap_err();
+        assert_eq!(e.code(), "outcome_unknown");
+        assert_eq!(
+            sends_seen(&app).await.0,
+            before + 1,
+            "sent once, not retried"
+        );
+    }
+
+    #[test]
+    fn import_and_export_commands_round_trip() {
+        let event = Uuid::new_v4().to_string();
+        let fields = edit("<p>{{firstname}}</p>");
+        let json = template_export(TemplateExportRequest {
+            event_id: event.clone(),
+            template_id: Uuid::new_v4().to_string(),
+            fields: fields.clone(),
+        })
+        .unwrap();
+        let back = template_import(TemplateImportRequest {
+            event_id: event.clone(),
+            text: json,
+        })
+        .unwrap();
+        assert_eq!(back.edit, fields);
+        let e = template_import(TemplateImportRequest {
+            event_id: event,
+            text: "{\"html\": }".into(),
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("line 1, column"), "{e}");
     }
 }

@@ -77,7 +77,12 @@ port_busy "$E2E_DRIVER_PORT" || { echo "e2e: tauri-driver did not listen on $E2E
 echo "e2e: app $APP_BIN on $DISPLAY, keyring service $QFLOW_KEYRING_SERVICE"
 cd "$ROOT"
 status=0
-node --test --test-concurrency=1 "$@" tests/e2e/*.test.mjs || status=$?
+if [ -n "${E2E_SCRIPT:-}" ]; then
+  # A plain script under the same harness (tests/bench/studio-bench.mjs).
+  node "$E2E_SCRIPT" "$@" || status=$?
+else
+  node --test --test-concurrency=1 "$@" tests/e2e/*.test.mjs || status=$?
+fi
 if [ "$status" -ne 0 ]; then
   echo "e2e: FAILED; tauri-driver/app log ($E2E_DRIVER_LOG), last 80 lines:" >&2
   tail -n 80 "$E2E_DRIVER_LOG" >&2 || true

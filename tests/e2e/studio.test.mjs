@@ -154,6 +154,49 @@ test("studio: a typed token shows the attendee's value; lint flags and fixes a t
     assert.equal(await d.textContent(status), "Saved");
   });
 
+  await step("test-send", async () => {
+    // Saved: the test goes to the preview attendee, then to "me" through a tagged test attendee.
+    const [send] = await d.waitFor(tid("test-send-btn"));
+    await d.click(send);
+    const [sent] = await d.waitFor(tid("test-sent"), { timeoutMs: 15_000 });
+    assert.match(await d.textContent(sent), /Test queued for .+</);
+    const [me] = await d.waitFor(tid("test-to-me"));
+    await d.click(me);
+    const [email] = await d.waitFor(tid("test-email"));
+    await d.click(email);
+    await d.sendKeys(email, "me@gmial.com");
+    await d.click(send);
+    // A likely typo is refused before anything is sent, with a way to keep it.
+    await d.waitFor(tid("test-keep-email"));
+    await d.sendKeys(email, `${CTRL}a${RELEASE}\uE003`);
+    await d.sendKeys(email, "me@example.com");
+    await d.click(send);
+    await d.waitFor(tid("test-sent"), { until: async ([el]) => el && /Test \(Qflow Console\) <me@example\.com>/.test(await d.textContent(el)), timeoutMs: 15_000 });
+    // Scroll the left pane only (scrollIntoView would scroll the whole window too).
+    await d.execute(
+      `const el = document.querySelector('[data-testid="test-sent"]'), pane = document.querySelector(".studio-left");
+       pane.scrollTop += el.getBoundingClientRect().top - pane.getBoundingClientRect().top - 300;`,
+    );
+    await d.screenshot("studio-test-send");
+  });
+
+  await step("import-export", async () => {
+    const [copy] = await d.waitFor(tid("copy-json"));
+    await d.click(copy);
+    await d.waitFor(tid("copy-json"), { until: async ([el]) => el && (await d.attribute(el, "data-state")) === "copied" });
+    const [open] = await d.waitFor(tid("import-open"));
+    await d.click(open);
+    const [box] = await d.waitFor(tid("import-text"));
+    await d.sendKeys(box, '{"name": "x", "html" 1}');
+    const [apply] = await d.waitFor(tid("import-apply"));
+    await d.click(apply);
+    await d.waitFor(".notice", { until: async (els) => (await Promise.all(els.map((e) => d.textContent(e)))).some((t) => /pasted\.json: line 1, column \d+: expected `:`/.test(t)) });
+    await d.screenshot("studio-import-error");
+    // Back to the top of the left pane for the next tests (they click into the editor).
+    await d.click(open);
+    await d.execute("document.querySelector('.studio-left').scrollTop = 0;");
+  });
+
   await step("mobile", async () => {
     const [mobile] = await d.waitFor(tid("preview-mobile"));
     await d.click(mobile);

@@ -5,6 +5,7 @@ import { Logo } from "./Logo";
 import { StudioView } from "../features/studio/StudioView";
 import { DomainView } from "../features/domain/DomainView";
 import { domainApi } from "../features/domain/api";
+import { DomainPill, useDomainGlance } from "../features/domain/DomainPill";
 import { WebhooksView } from "../features/webhooks/WebhooksView";
 import { webhookApi } from "../features/webhooks/api";
 
@@ -27,6 +28,7 @@ interface Props {
 export function Home({ who, api, onSignOut, signingOut = false }: Props) {
   const [section, setSection] = useState<Section>("events");
   const current = SECTIONS.find((s) => s.id === section) ?? SECTIONS[0];
+  const domain = useDomainGlance(domainApi);
 
   return (
     <div className="shell" data-testid="home">
@@ -65,6 +67,7 @@ export function Home({ who, api, onSignOut, signingOut = false }: Props) {
               >
                 <span>{s.label}</span>
                 {!s.ready && <span className="tag-soon">coming next</span>}
+                {s.id === "domain" && <DomainPill glance={domain.glance} />}
               </button>
             </li>
           ))}
@@ -79,7 +82,7 @@ export function Home({ who, api, onSignOut, signingOut = false }: Props) {
           />
         ) : section === "domain" ? (
           <div className="page-scroll">
-            <DomainView api={domainApi} />
+            <DomainView api={domain.api} />
           </div>
         ) : section === "webhooks" ? (
           <div className="page-scroll">

@@ -105,6 +105,115 @@ pub fn upsert_payload(
     Ok(upsert)
 }
 
+/// The name pasted template JSON is reported under in errors (`pasted.json: line L, column C`).
+pub const PASTED_JSON: &str = "pasted.json";
+
+/// What a pasted template is: the body alone (`.html`) or a whole template (`.json`).
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub enum ImportKind {
+    Html,
+    Json,
+}
+
+/// A pasted template read into editor fields. For `Html` only `edit.html` is meaningful.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct TemplateImport {
+    pub kind: ImportKind,
+    pub edit: TemplateEdit,
+    /// Keys of the JSON that were not taken (read-only or unknown), and the id that was dropped.
+    pub notes: Vec<String>,
+}
+
+/// Reads pasted text as the template-file formats the CLI reads (`ops::files`): text starting
+/// with `{` is template JSON (syntax errors with line and column, same field rules as
+/// `template push`), anything else is the HTML body. The JSON's `id`/`eventId` are not kept:
+/// the import fills the open editor, which saves into the current event.
+pub fn import_template(text: &str, event_id: Uuid) -> Result<TemplateImport> {
+    use crate::ops::files::{parse_json, template_push_from_json};
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(crate::Error::invalid(
+            "import",
+            "nothing to import: paste HTML or template JSON",
+        ));
+    }
+    if !text.trim_start().starts_with('{') {
+        return Ok(TemplateImport {
+            kind: ImportKind::Html,
+            edit: TemplateEdit {
+                html: text.to_owned(),
+                ..Default::default()
+            },
+            notes: Vec::new(),
+        });
+    }
+    let path = std::path::Path::new(PASTED_JSON);
+    let mut v = parse_json("import", path, text)?;
+    let mut notes = Vec::new();
+    if let Some(m) = v.as_object_mut() {
+        if let Some(id) = m.remove("id").filter(|i| !i.is_null()) {
+            notes.push(format!(
+                "id {id} not kept: saving creates or updates the template open here"
+            ));
+        }
+        m.insert(
+            "eventId".into(),
+            serde_json::Value::String(event_id.to_string()),
+        );
+    }
+    let push = template_push_from_json("import", path, &v)?;
+    notes.extend(
+        push.ignored_keys
+            .iter()
+            .map(|k| format!("\"{k}\" ignored (not a template field)")),
+    );
+    let u = push.upsert;
+    Ok(TemplateImport {
+        kind: ImportKind::Json,
+        edit: TemplateEdit {
+            name: u.name,
+            subject: u.subject,
+            html: u.html,
+            from_address: u.from_address.unwrap_or_default(),
+            from_name: u.from_name.unwrap_or_default(),
+            reply_to: u.reply_to.unwrap_or_default(),
+            attach_pdf: u.attach_pdf.unwrap_or(false),
+            email_body: u.email_body.unwrap_or_default(),
+        },
+        notes,
+    })
+}
+
+/// The template as the JSON file `template push` and the import read (pretty, stable key
+/// order); empty optional fields are left out.
+pub fn export_json(edit: &TemplateEdit, template_id: Uuid, event_id: Uuid) -> String {
+    let mut m = serde_json::Map::new();
+    let mut put = |k: &str, v: serde_json::Value| {
+        m.insert(k.to_owned(), v);
+    };
+    put("id", template_id.to_string().into());
+    put("eventId", event_id.to_string().into());
+    put("name", edit.name.clone().into());
+    put("subject", edit.subject.clone().into());
+    put("html", edit.html.clone().into());
+    for (k, v) in [
+        ("fromAddress", &edit.from_address),
+        ("fromName", &edit.from_name),
+        ("replyTo", &edit.reply_to),
+        ("emailBody", &edit.email_body),
+    ] {
+        if !v.is_empty() {
+            put(k, v.clone().into());
+        }
+    }
+    put("attachPdf", edit.attach_pdf.into());
+    serde_json::to_string_pretty(&serde_json::Value::Object(m)).unwrap_or_default()
+}
+
 /// Built-in preview attendees for the cases that break templates.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
@@ -356,6 +465,42 @@ mod tests {
     use crate::models::Event;
     use chrono::NaiveDate;
     use serde_json::json;
+
+    #[test]
+    fn import_reads_html_and_json_and_reports_json_errors_with_line_and_column() {
+        let ev = Uuid::parse_str("00000000-0000-0000-0000-0000000000e1").unwrap();
+        let h = import_template("\u{feff}<p>Hi {{firstname}}</p>", ev).unwrap();
+        assert_eq!(h.kind, ImportKind::Html);
+        assert_eq!(h.edit.html, "<p>Hi {{firstname}}</p>");
+
+        let edit = TemplateEdit {
+            name: "Ticket".into(),
+            subject: "Hi {{firstname}}".into(),
+            html: "<h1>x</h1>".into(),
+            reply_to: "help@example.com".into(),
+            attach_pdf: true,
+            ..Default::default()
+        };
+        let exported = export_json(&edit, Uuid::new_v4(), Uuid::new_v4());
+        let back = import_template(&exported, ev).unwrap();
+        assert_eq!(back.kind, ImportKind::Json);
+        assert_eq!(back.edit, edit, "export then import round-trips");
+        assert!(
+            back.notes.iter().any(|n| n.contains("not kept")),
+            "{:?}",
+            back.notes
+        );
+
+        let e = import_template("{\n  \"name\": \"x\",\n  \"html\" 1\n}", ev).unwrap_err();
+        assert!(e.is_bad_input());
+        assert!(
+            e.to_string().contains("pasted.json: line 3, column 10"),
+            "{e}"
+        );
+        let e = import_template("{\"name\": \"x\", \"subject\": \"\"}", ev).unwrap_err();
+        assert!(e.to_string().contains("\"html\" is required"), "{e}");
+        assert!(import_template("  ", ev).unwrap_err().is_bad_input());
+    }
 
     fn stored() -> Template {
         serde_json::from_value(json!({

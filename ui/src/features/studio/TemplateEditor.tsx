@@ -8,6 +8,7 @@ import { CodeEditor, type CodeEditorHandle, type TokenOption } from "./CodeEdito
 import { Preview, type Recipient } from "./Preview";
 import type { EditorIssue, PreviewResult, StudioApi, StudioSetup, Template, TemplateEdit, TemplateVersion } from "./api";
 import { lineDiff } from "./diff";
+import { ImportExport, TestSend } from "./StudioTools";
 import { VisualEditor } from "./VisualEditor";
 
 export function editFromTemplate(t: Template): TemplateEdit {
@@ -122,7 +123,8 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
         })
         .then((r) => {
           if (mine !== seq.current) return;
-          performance.mark(`preview-end-${mine}`);
+          // The merge share for tests/bench/studio-bench.mjs.
+          performance.mark(`preview-end-${mine}`, { detail: { mergeMicros: r.mergeMicros } });
           setPreview(r);
           setPreviewError(null);
           setPending(false);
@@ -217,6 +219,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
       setSavedNote(`Saved at ${new Date().toLocaleTimeString()} · local version #${r.version.id}`);
       setSavedCount((n) => n + 1);
       onSaved(r.template);
+      return true;
     } catch (e) {
       const body = errorBody(e);
       setSaveError(body);
@@ -225,6 +228,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
         editors.current.html?.flagUrls(urls, "Flagged as unsafe by Qflow's URL scan: remove this URL.");
         editors.current.emailBody?.flagUrls(urls, "Flagged as unsafe by Qflow's URL scan: remove this URL.");
       }
+      return false;
     } finally {
       setSaving(false);
     }
@@ -458,6 +462,19 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           )}
 
           <LintPanel issues={issues} onJump={jump} onFix={fix} highlight={confirmSave} />
+          <TestSend eventId={eventId} templateId={templateId} saved={original !== null && !dirty} onSave={doSave} recipient={recipient} api={api} />
+          <ImportExport
+            eventId={eventId}
+            templateId={templateId}
+            fields={fields}
+            api={api}
+            onImport={(r) => {
+              if (r.kind === "html") {
+                editors.current.html?.setValue(r.edit.html);
+                set("html", r.edit.html);
+              } else restoreVersion(r.edit);
+            }}
+          />
           {original && <VersionsPanel api={api} templateId={templateId} current={fields} savedCount={savedCount} onRestore={restoreVersion} />}
         </div>
 

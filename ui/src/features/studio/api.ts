@@ -12,7 +12,12 @@ import type { Template } from "../../bindings/Template";
 import type { TemplateSaved } from "../../bindings/TemplateSaved";
 import type { TemplateSaveRequest } from "../../bindings/TemplateSaveRequest";
 import type { TemplateVersion } from "../../bindings/TemplateVersion";
+import type { TestSendRequest } from "../../bindings/TestSendRequest";
+import type { TestSendResult } from "../../bindings/TestSendResult";
+import type { TemplateImport } from "../../bindings/TemplateImport";
+import type { TemplateExportRequest } from "../../bindings/TemplateExportRequest";
 
+export type { TestSendRequest, TestSendResult, TemplateImport };
 export type { Draft, EventRow, PreviewRequest, PreviewResult, StudioSetup, Template, TemplateSaved, TemplateVersion };
 export type { TemplateEdit } from "../../bindings/TemplateEdit";
 export type { EditorIssue } from "../../bindings/EditorIssue";
@@ -30,6 +35,9 @@ export const studioApi = {
   draftsList: (eventId: string) => call<Draft[]>("drafts_list", { req: { eventId } }),
   draftDelete: (templateId: string) => call<boolean>("draft_delete", { req: { templateId } }),
   versions: (templateId: string) => call<TemplateVersion[]>("template_versions", { req: { templateId } }),
+  testSend: (req: TestSendRequest) => call<TestSendResult>("template_test_send", { req }),
+  importText: (eventId: string, text: string) => call<TemplateImport>("template_import", { req: { eventId, text } }),
+  exportJson: (req: TemplateExportRequest) => call<string>("template_export", { req }),
 };
 
 export type StudioApi = typeof studioApi;

@@ -4,6 +4,8 @@ import { CompletionContext } from "@codemirror/autocomplete";
 import { EditorState } from "@codemirror/state";
 import { toDiagnostics, tokenCompletions, type TokenOption } from "./CodeEditor";
 import { StudioView } from "./StudioView";
+import { ImportExport, TestSend } from "./StudioTools";
+import { CommandError, type ErrorBody } from "../../api";
 import { editFromTemplate, sameEdit } from "./TemplateEditor";
 import type { EditorIssue, PreviewResult, StudioApi, Template } from "./api";
 
@@ -122,6 +124,9 @@ function fakeApi(): StudioApi {
     draftsList: vi.fn().mockResolvedValue([]),
     draftDelete: vi.fn().mockResolvedValue(true),
     versions: vi.fn().mockResolvedValue([]),
+    testSend: vi.fn().mockResolvedValue({ status: "queued", attendeeInvitationId: "i1", correlationId: "studio-test-1", to: "Test (Qflow Console) <me@example.com>", testGuestId: "t1" }),
+    importText: vi.fn(),
+    exportJson: vi.fn().mockResolvedValue("{}"),
   };
 }
 
@@ -154,6 +159,58 @@ describe("StudioView", () => {
     fireEvent.click(await screen.findByTestId("draft-restore"));
     await screen.findByTestId("studio-editor");
     expect(screen.getByTestId("studio-status").textContent).toMatch(/Unsaved changes/);
+  });
+});
+
+describe("StudioTools", () => {
+  const guest = { kind: "guest" as const, id: "g1", label: "Ana Souza" };
+
+  it("asks to save an unsaved template before a test send, then sends once", async () => {
+    const api = fakeApi();
+    const onSave = vi.fn().mockResolvedValue(true);
+    render(<TestSend eventId="e1" templateId="t1" saved={false} onSave={onSave} recipient={guest} api={api} />);
+    fireEvent.click(screen.getByTestId("test-send-btn"));
+    expect(api.testSend).not.toHaveBeenCalled();
+    fireEvent.click(await screen.findByTestId("test-save-and-send"));
+    await screen.findByTestId("test-sent");
+    expect(onSave).toHaveBeenCalledTimes(1);
+    expect(api.testSend).toHaveBeenCalledTimes(1);
+    expect((api.testSend as ReturnType<typeof vi.fn>).mock.calls[0]?.[0]).toMatchObject({ guestId: "g1", templateId: "t1" });
+  });
+
+  it("sends to me through a reused test attendee and explains a lost answer", async () => {
+    const api = fakeApi();
+    (api.testSend as ReturnType<typeof vi.fn>).mockRejectedValueOnce(
+      new CommandError("template_test_send", { code: "outcome_unknown", message: "lost", details: {} } as ErrorBody),
+    );
+    render(<TestSend eventId="e1" templateId="t1" saved onSave={vi.fn()} recipient={null} api={api} />);
+    fireEvent.change(screen.getByTestId("test-email"), { target: { value: "me@example.com" } });
+    fireEvent.click(screen.getByTestId("test-send-btn"));
+    await screen.findByTestId("outcome-unknown");
+    fireEvent.click(screen.getByTestId("test-send-btn"));
+    await screen.findByTestId("test-sent");
+    const calls = (api.testSend as ReturnType<typeof vi.fn>).mock.calls.map((c) => c[0] as { testGuestId: string; testEmail: string });
+    expect(calls[0]?.testEmail).toBe("me@example.com");
+    expect(calls[0]?.testGuestId).toBeTruthy();
+    expect(calls[1]?.testGuestId).toBe(calls[0]?.testGuestId);
+  });
+
+  it("imports pasted text through Rust and shows its line/column error", async () => {
+    const api = fakeApi();
+    (api.importText as ReturnType<typeof vi.fn>)
+      .mockRejectedValueOnce(new CommandError("template_import", { code: "invalid_input", message: "pasted.json: line 2, column 3: expected value", details: {} } as ErrorBody))
+      .mockResolvedValueOnce({ kind: "html", edit: { ...editFromTemplate(TEMPLATE), html: "<p>x</p>" }, notes: [] });
+    const onImport = vi.fn();
+    render(<ImportExport eventId="e1" templateId="t1" fields={editFromTemplate(TEMPLATE)} onImport={onImport} api={api} />);
+    fireEvent.click(screen.getByTestId("import-open"));
+    fireEvent.change(screen.getByTestId("import-text"), { target: { value: "{\n  x" } });
+    fireEvent.click(screen.getByTestId("import-apply"));
+    await screen.findByText(/line 2, column 3/);
+    expect(onImport).not.toHaveBeenCalled();
+    fireEvent.change(screen.getByTestId("import-text"), { target: { value: "<p>x</p>" } });
+    fireEvent.click(screen.getByTestId("import-apply"));
+    await screen.findByTestId("import-notes");
+    expect(onImport).toHaveBeenCalledTimes(1);
   });
 });
 
