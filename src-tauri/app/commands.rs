@@ -32,6 +32,8 @@ pub async fn demo_sign_in(
     state: State<'_, AppState>,
     wh: State<'_, super::webhooks::WebhookState>,
 ) -> Reply<SignedIn> {
+    // A new session gets its own store: the previous session's receiver must not outlive it.
+    wh.end_session().await;
     let signed_in = handlers::demo_sign_in(&state).await;
     if signed_in.is_ok() {
         // Wire the sandbox to the built-in receiver now, so the first send's events are kept.
@@ -43,12 +45,21 @@ pub async fn demo_sign_in(
 }
 
 #[tauri::command]
-pub async fn sign_in(state: State<'_, AppState>, req: SignInRequest) -> Reply<SignedIn> {
+pub async fn sign_in(
+    state: State<'_, AppState>,
+    wh: State<'_, super::webhooks::WebhookState>,
+    req: SignInRequest,
+) -> Reply<SignedIn> {
+    wh.end_session().await;
     reply("sign_in", handlers::sign_in(&state, req).await)
 }
 
 #[tauri::command]
-pub async fn sign_out(state: State<'_, AppState>) -> Reply<()> {
+pub async fn sign_out(
+    state: State<'_, AppState>,
+    wh: State<'_, super::webhooks::WebhookState>,
+) -> Reply<()> {
+    wh.end_session().await;
     reply("sign_out", handlers::sign_out(&state).await)
 }
 

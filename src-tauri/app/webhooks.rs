@@ -63,6 +63,16 @@ impl WebhookState {
             r.handle.shutdown().await;
         }
     }
+
+    /// The session ended: stop the receiver (it writes to that session's store) and forget its
+    /// secret, so the next session (e.g. the demo again) wires a fresh receiver to its own store.
+    pub async fn end_session(&self) {
+        self.shutdown().await;
+        *self.demo_wired.lock().await = false;
+        self.secret.set(None);
+        self.secret_loaded.store(false, Ordering::SeqCst);
+        self.revealed.store(false, Ordering::SeqCst);
+    }
 }
 
 /// A delivery the receiver answered 401.
@@ -942,6 +952,46 @@ mod tests {
         .await
         .unwrap();
         assert!(t.is_empty());
+        wh.shutdown().await;
+        app.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn a_new_demo_session_wires_a_fresh_receiver_to_its_own_store() {
+        let (_mem, app) = state();
+        let wh = WebhookState::default();
+        demo_sign_in(&app).await.unwrap();
+        ensure_demo_wiring(&app, &wh).await.unwrap();
+        let first = wh.store(&app).await.unwrap();
+
+        // Sign out, then "Try the demo" again, as the commands do.
+        wh.end_session().await;
+        crate::app::handlers::sign_out(&app).await.unwrap();
+        wh.end_session().await;
+        demo_sign_in(&app).await.unwrap();
+        ensure_demo_wiring(&app, &wh).await.unwrap();
+        let second = wh.store(&app).await.unwrap();
+        assert!(
+            !Arc::ptr_eq(&first, &second),
+            "each session has its own store"
+        );
+
+        app.current()
+            .await
+            .unwrap()
+            .client
+            .webhook_test()
+            .await
+            .unwrap();
+        wait_for(&app, &wh, |f| {
+            f.events.iter().any(|e| e.event_type == "comms.test")
+        })
+        .await;
+        assert_eq!(
+            first.webhook_event_count().unwrap(),
+            0,
+            "the old session's store gets nothing"
+        );
         wh.shutdown().await;
         app.shutdown().await;
     }
