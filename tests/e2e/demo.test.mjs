@@ -1,9 +1,8 @@
 // The first run of a new user: the sign-in screen, "Try the demo", and the signed-in home with
 // the sandbox's seeded events and a page of attendees. Runs under tests/e2e/run.sh.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { WebDriver } from "./webdriver.mjs";
+import { WebDriver, stepper } from "./webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
 const SEEDED = ["Spring Partner Summit London", "Qflow Customer Conference New York", "Tokyo Developer Day"];
@@ -11,21 +10,7 @@ const tid = (id) => `[data-testid="${id}"]`;
 
 const d = new WebDriver();
 
-/** The app's stderr reaches us only through tauri-driver's log. */
-function appLog() {
-  const f = process.env.E2E_DRIVER_LOG;
-  return f && existsSync(f) ? readFileSync(f, "utf8").split("\n").slice(-60).join("\n") : "(no driver log)";
-}
-
-async function step(name, fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    await d.screenshot(`failed-${name}`).catch(() => {});
-    console.error(`--- step '${name}' failed; app/driver log tail:\n${appLog()}`);
-    throw e;
-  }
-}
+const step = stepper(d, "failed-");
 
 before(async () => {
   await step("start", () => d.createSession(APP));

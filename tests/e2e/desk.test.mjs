@@ -2,28 +2,14 @@
 // open their panel, resend (→ "queued"), check in, the suppressed attendee's explainer, and
 // add an attendee with a template (→ exactly one send). Runs under tests/e2e/run.sh.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { WebDriver, sleep } from "./webdriver.mjs";
+import { WebDriver, sleep, stepper } from "./webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
 const tid = (id) => `[data-testid="${id}"]`;
 const d = new WebDriver();
 
-function appLog() {
-  const f = process.env.E2E_DRIVER_LOG;
-  return f && existsSync(f) ? readFileSync(f, "utf8").split("\n").slice(-60).join("\n") : "(no driver log)";
-}
-
-async function step(name, fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    await d.screenshot(`desk-failed-${name}`).catch(() => {});
-    console.error(`--- step '${name}' failed; app/driver log tail:\n${appLog()}`);
-    throw e;
-  }
-}
+const step = stepper(d, "desk-failed-");
 
 /** Wait until the element's textContent matches. */
 async function waitText(css, re, timeoutMs = 20_000) {

@@ -2,28 +2,14 @@
 // reasons next to each record, "publishing" the records, verified; then delete and the wizard
 // with an IDN. Runs under tests/e2e/run.sh (pattern: "domain:").
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { WebDriver, sleep } from "./webdriver.mjs";
+import { WebDriver, sleep, stepper } from "./webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
 const tid = (id) => `[data-testid="${id}"]`;
 const d = new WebDriver();
 
-function appLog() {
-  const f = process.env.E2E_DRIVER_LOG;
-  return f && existsSync(f) ? readFileSync(f, "utf8").split("\n").slice(-60).join("\n") : "(no driver log)";
-}
-
-async function step(name, fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    await d.screenshot(`domain-failed-${name}`).catch(() => {});
-    console.error(`--- step '${name}' failed; app/driver log tail:\n${appLog()}`);
-    throw e;
-  }
-}
+const step = stepper(d, "domain-failed-");
 
 const texts = (els) => Promise.all(els.map((e) => d.textContent(e)));
 const attrs = (els, name) => Promise.all(els.map((e) => d.attribute(e, name)));

@@ -3,11 +3,11 @@
 // signing out removes them. Qflow is the sandbox served by the CLI on 127.0.0.1.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, test } from "node:test";
-import { WebDriver } from "./webdriver.mjs";
+import { WebDriver, appLog, stepper } from "./webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
 const SERVICE = process.env.QFLOW_KEYRING_SERVICE;
@@ -16,20 +16,7 @@ const d = new WebDriver();
 let sandbox;
 let creds;
 
-function appLog() {
-  const f = process.env.E2E_DRIVER_LOG;
-  return f && existsSync(f) ? readFileSync(f, "utf8").split("\n").slice(-60).join("\n") : "(no driver log)";
-}
-
-async function step(name, fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    await d.screenshot(`failed-${name}`).catch(() => {});
-    console.error(`--- step '${name}' failed; app/driver log tail:\n${appLog()}`);
-    throw e;
-  }
-}
+const step = stepper(d, "failed-");
 
 /** The keychain entries of this run's service, as their `username` attributes (secret-tool
  * prints attributes on stderr; the secrets on stdout are never looked at). */

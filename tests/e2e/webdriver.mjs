@@ -7,7 +7,7 @@
 // WebKitWebDriver's native port, every call has a time limit, idempotent calls are retried
 // once, and screenshots force a repaint first.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -24,6 +24,26 @@ export class WebDriverError extends Error {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The app's stderr reaches us only through tauri-driver's log: its tail, for failure reports. */
+export function appLog() {
+  const f = process.env.E2E_DRIVER_LOG;
+  return f && existsSync(f) ? readFileSync(f, "utf8").split("\n").slice(-60).join("\n") : "(no driver log)";
+}
+
+/** `step(name, fn)` for driver `d`: a failing step leaves a screenshot `<prefix><name>` and the
+ * app/driver log tail before rethrowing. */
+export function stepper(d, prefix) {
+  return async function step(name, fn) {
+    try {
+      return await fn();
+    } catch (e) {
+      await d.screenshot(`${prefix}${name}`).catch(() => {});
+      console.error(`--- step '${name}' failed; app/driver log tail:\n${appLog()}`);
+      throw e;
+    }
+  };
+}
 
 export class WebDriver {
   constructor({

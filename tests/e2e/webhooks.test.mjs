@@ -2,28 +2,14 @@
 // the test event arrives in the live feed, reveal once, and the signature checker names a
 // mistake. Runs under tests/e2e/run.sh (pattern: "webhooks:").
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { WebDriver } from "./webdriver.mjs";
+import { WebDriver, stepper } from "./webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
 const tid = (id) => `[data-testid="${id}"]`;
 const d = new WebDriver();
 
-function appLog() {
-  const f = process.env.E2E_DRIVER_LOG;
-  return f && existsSync(f) ? readFileSync(f, "utf8").split("\n").slice(-60).join("\n") : "(no driver log)";
-}
-
-async function step(name, fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    await d.screenshot(`webhooks-failed-${name}`).catch(() => {});
-    console.error(`--- step '${name}' failed; app/driver log tail:\n${appLog()}`);
-    throw e;
-  }
-}
+const step = stepper(d, "webhooks-failed-");
 
 before(async () => {
   await step("start", () => d.createSession(APP));
