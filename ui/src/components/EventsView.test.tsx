@@ -27,7 +27,7 @@ describe("EventsView", () => {
     const api = {
       eventsList: vi.fn().mockResolvedValue(rows),
       attendeeCounts: vi.fn().mockResolvedValue([{ eventId: "a", count: 1 }]),
-      guestsPage: vi.fn().mockResolvedValue({ eventId: "a", total: 0, matched: 0, offset: 0, rows: [] }),
+      guestsPage: vi.fn().mockResolvedValue({ eventId: "a", total: 0, matched: 0, offset: 0, rows: [], tags: [] }),
     };
     render(<EventsView api={api} />);
     await waitFor(() => {
