@@ -43,6 +43,10 @@ fn generated() -> BTreeMap<String, String> {
         );
     }
     {
+        use qflow_console::app::feel::*;
+        types!(DemoOfflineRequest);
+    }
+    {
         use qflow_console::app::desk::*;
         types!(
             GuestIdRequest,
@@ -64,6 +68,7 @@ fn generated() -> BTreeMap<String, String> {
             GuestAdded,
             SendStatusesRequest,
             GuestSendStatus,
+            HistoryEvent,
             EventIdRequest,
         );
     }
@@ -156,6 +161,7 @@ fn generated() -> BTreeMap<String, String> {
             TokenInfo,
             BulkItemState,
             BulkItem,
+            BulkCounts,
             Draft,
             TemplateVersion,
             ImportRowState,
@@ -176,6 +182,11 @@ fn generated() -> BTreeMap<String, String> {
         use qflow_core::import::*;
         use qflow_core::ops::import_run::*;
         types!(RowError, Chunk, ImportPlan, ImportProgress, ImportSummary);
+    }
+    {
+        use qflow_core::ops::bulk_run::*;
+        use qflow_core::ops::events::*;
+        types!(BulkRunState, BulkProgress, ZoneInfo);
     }
     {
         use qflow_core::ops::studio::*;

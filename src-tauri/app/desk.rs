@@ -11,7 +11,7 @@ use qflow_core::merge::{render_template, MergeContext, TemplateFields};
 use qflow_core::models::{Event, Guest, GuestCreate, SendRequest, SendResponse, Template};
 use qflow_core::ops::desk as rules;
 use qflow_core::ops::send::send_logged;
-use qflow_core::store::{SendLogEntry, Store, TimelineKind};
+use qflow_core::store::{group_by_send, is_known_event_type, SendHistory, SendLogEntry, Store};
 use qflow_core::{validate, Error, ErrorBody, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -93,22 +93,43 @@ pub struct CheckInRequest {
     pub checked_in: bool,
 }
 
-/// One line of the attendee's send history (this app's sends and the webhook events that
-/// joined them).
+/// One send in the attendee's history: made from this app (`send`), or known only from Qflow's
+/// events (`webhook`: sent elsewhere), with what Qflow reported about it.
 #[derive(Serialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export, export_to = "../ui/src/bindings/")]
 pub struct HistoryItem {
-    /// UTC, RFC 3339.
+    /// UTC, RFC 3339: when requested (or the first event, for `webhook`).
     pub at: String,
-    /// `send` (made from this app) or `webhook` (reported by Qflow).
+    /// `send` (made from this app) or `webhook` (reported by Qflow only).
     pub kind: String,
-    /// `queued`, `error`, `outcome_unknown`, `pending`, or the webhook status (`delivered`…).
+    /// `send`: the request's result (`queued`, `error`, `outcome_unknown`, `pending`).
+    /// `webhook`: the latest event's (`sent`, `delivered`…).
     pub status: String,
+    /// The latest delivery event (`sent`, `delivered`, `opened`, `bounced`…); none yet = null.
+    pub delivery: Option<String>,
     pub template_name: Option<String>,
     pub correlation_id: Option<String>,
     pub error_code: Option<String>,
     pub message: Option<String>,
+    /// Qflow's events about this send, oldest first.
+    pub events: Vec<HistoryEvent>,
+}
+
+/// A webhook event about one send.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct HistoryEvent {
+    /// UTC, RFC 3339 (`X-Qflow-Timestamp`, else when received).
+    pub at: String,
+    /// The event type without `comms.`: `sent`, `delivered`, `opened`, `bounced`, `dropped`,
+    /// `spam_reported`, `unsubscribed`, `failed`, or a type this version does not know.
+    pub event: String,
+    /// Qflow's `error` (e.g. the bounce reason).
+    pub reason: Option<String>,
+    /// Which id tied it to this attendee: `attendeeId`, `attendeeInvitationId`, `correlationId`.
+    pub matched_by: Option<String>,
 }
 
 #[derive(Serialize, Clone, Debug, PartialEq, TS)]
@@ -260,14 +281,20 @@ pub struct SendStatusesRequest {
     pub guest_ids: Vec<String>,
 }
 
-/// The last send this app knows for an attendee (table column).
+/// An attendee's current state for the table column: their latest send's latest delivery
+/// event, else that send's result.
 #[derive(Serialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export, export_to = "../ui/src/bindings/")]
 pub struct GuestSendStatus {
     pub guest_id: String,
+    /// `queued`, `error`, `outcome_unknown`, `pending`, or `sent`, `delivered`, `opened`,
+    /// `bounced`, `dropped`, `spam_reported`, `unsubscribed`, `failed`.
     pub status: String,
+    /// UTC, RFC 3339.
     pub at: String,
+    /// A bounce reason or send error, when there is one.
+    pub detail: Option<String>,
 }
 
 // ---------------------------------------------------------------- state
@@ -412,7 +439,8 @@ pub async fn guest_delete(state: &AppState, req: GuestIdRequest) -> Result<()> {
     Ok(())
 }
 
-/// The attendee's send history from the local log (no request).
+/// The attendee's sends, newest first, each with Qflow's delivery events joined from the local
+/// store (no request: the panel polls this).
 pub async fn guest_history(
     state: &AppState,
     desk: &DeskState,
@@ -428,30 +456,68 @@ pub async fn guest_history(
         .values()
         .map(|t| (t.id, t.name.clone()))
         .collect();
-    let mut items: Vec<HistoryItem> = store
-        .timeline(gid)?
+    let timeline = tokio::task::spawn_blocking(move || store.timeline(gid))
+        .await
+        .map_err(|e| Error::Storage(e.to_string()))??;
+    let mut items: Vec<HistoryItem> = group_by_send(timeline)
         .into_iter()
-        .map(|e| HistoryItem {
-            at: e.at.to_rfc3339(),
-            kind: match e.kind {
-                TimelineKind::Send => "send",
-                TimelineKind::Webhook => "webhook",
-            }
-            .to_owned(),
-            status: e.status.unwrap_or_else(|| e.event.clone()),
-            template_name: e
-                .template_id
-                .as_deref()
-                .and_then(|t| Uuid::parse_str(t).ok())
-                .and_then(|t| names.get(&t).cloned()),
-            correlation_id: e.correlation_id,
-            error_code: e.error_code,
-            message: e.message,
-        })
+        .map(|g| history_item(g, &names))
         .collect();
     // Newest first: the desk asks "what happened last?".
     items.reverse();
     Ok(items)
+}
+
+fn history_item(g: SendHistory, names: &HashMap<Uuid, String>) -> HistoryItem {
+    let delivery = g
+        .events
+        .iter()
+        .rev()
+        .find(|e| is_known_event_type(&e.event))
+        .map(|e| e.state().to_owned());
+    let at = g.at().to_rfc3339();
+    let events: Vec<HistoryEvent> = g
+        .events
+        .iter()
+        .map(|e| HistoryEvent {
+            at: e.at.to_rfc3339(),
+            event: e.state().to_owned(),
+            reason: e.message.clone(),
+            matched_by: e.matched_by.clone(),
+        })
+        .collect();
+    let head = g.send.as_ref().or(g.events.first());
+    let template_name = head
+        .and_then(|e| e.template_id.as_deref())
+        .and_then(|t| Uuid::parse_str(t).ok())
+        .and_then(|t| names.get(&t).cloned());
+    match g.send {
+        Some(s) => HistoryItem {
+            at,
+            kind: "send".into(),
+            status: s.state().to_owned(),
+            delivery,
+            template_name,
+            correlation_id: s.correlation_id,
+            error_code: s.error_code,
+            message: s.message,
+            events,
+        },
+        None => HistoryItem {
+            at,
+            kind: "webhook".into(),
+            status: g
+                .state()
+                .map(|st| st.status)
+                .unwrap_or_else(|| "unknown".into()),
+            delivery,
+            template_name,
+            correlation_id: g.events.iter().find_map(|e| e.correlation_id.clone()),
+            error_code: None,
+            message: None,
+            events,
+        },
+    }
 }
 
 pub async fn resend_options(
@@ -689,7 +755,8 @@ pub async fn guest_add(
     })
 }
 
-/// The last send this app logged per attendee (no request).
+/// Each attendee's current state from the local store, one query for the whole page (no
+/// request to Qflow).
 pub async fn send_statuses(
     state: &AppState,
     desk: &DeskState,
@@ -708,21 +775,23 @@ pub async fn send_statuses(
         .collect::<Result<Vec<_>>>()?;
     let session = state.current().await?;
     let store = desk.store(&session).await?;
-    let mut out = Vec::new();
-    for gid in ids {
-        if let Some(last) = store
-            .sends_for_attendee(gid)?
-            .into_iter()
-            .max_by_key(|s| (s.requested_at, s.id))
-        {
-            out.push(GuestSendStatus {
+    let wanted = ids.clone();
+    let mut states = tokio::task::spawn_blocking(move || store.delivery_states(&wanted))
+        .await
+        .map_err(|e| Error::Storage(e.to_string()))??;
+    // In the order asked.
+    Ok(ids
+        .into_iter()
+        .filter_map(|gid| {
+            let st = states.remove(&gid)?;
+            Some(GuestSendStatus {
                 guest_id: gid.to_string(),
-                status: last.result.as_str().to_owned(),
-                at: last.requested_at.to_rfc3339(),
-            });
-        }
-    }
-    Ok(out)
+                status: st.status,
+                at: st.at.to_rfc3339(),
+                detail: st.detail,
+            })
+        })
+        .collect())
 }
 
 // ---------------------------------------------------------------- commands

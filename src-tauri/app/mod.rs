@@ -9,6 +9,7 @@
 pub mod commands;
 pub mod desk;
 pub mod domain;
+pub mod feel;
 pub mod handlers;
 pub mod ipc;
 pub mod studio;
@@ -95,6 +96,8 @@ pub fn run(opts: AppOptions) -> i32 {
             desk::commands::guest_add,
             desk::commands::send_statuses,
             desk::commands::event_templates,
+            feel::cmd::connection_probe,
+            feel::cmd::demo_set_offline,
         ])
         .build(tauri::generate_context!());
     let app = match app {

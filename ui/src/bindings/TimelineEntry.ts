@@ -9,7 +9,11 @@ at: string, kind: TimelineKind,
 /**
  * `send.pending|send.queued|send.error|send.outcome_unknown`, or the webhook event type.
  */
-event: string, status: string | null, templateId: string | null, attendeeInvitationId: string | null, correlationId: string | null, errorCode: string | null, message: string | null, sendLogId: number | null, webhookId: string | null, 
+event: string, status: string | null, templateId: string | null, attendeeInvitationId: string | null, correlationId: string | null, errorCode: string | null, message: string | null, 
+/**
+ * Send: its send-log row. Webhook: the send it reports on, when it is one of ours.
+ */
+sendLogId: number | null, webhookId: string | null, 
 /**
  * For webhook entries: which id tied it to this attendee
  * (`attendeeId`, `attendeeInvitationId` or `correlationId`).

@@ -9,6 +9,7 @@
 
 pub mod request;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -86,6 +87,8 @@ struct Inner {
     client_key: HeaderValue,
     auth: Auth,
     budget: Arc<Budget>,
+    /// [`Client::simulate_offline`]: every attempt fails as if the network were down.
+    offline: AtomicBool,
 }
 
 impl std::fmt::Debug for Client {
@@ -153,6 +156,7 @@ impl Client {
                 client_key,
                 auth,
                 budget: cfg.budget.unwrap_or_else(Budget::global),
+                offline: AtomicBool::new(false),
             }),
             priority: Priority::Interactive,
         })
@@ -180,6 +184,16 @@ impl Client {
 
     pub fn api_base(&self) -> &str {
         &self.inner.api_base
+    }
+
+    /// The demo and tests: every attempt (this client and its clones) fails like a connection
+    /// that cannot be made, so nothing leaves the machine and errors are `network_unreachable`.
+    pub fn simulate_offline(&self, on: bool) {
+        self.inner.offline.store(on, Ordering::Relaxed);
+    }
+
+    pub fn is_simulating_offline(&self) -> bool {
+        self.inner.offline.load(Ordering::Relaxed)
     }
 
     /// A password grant now: proves the credentials (and caches the token).
@@ -300,6 +314,11 @@ impl Client {
         body: Option<&[u8]>,
         token: &crate::auth::AccessToken,
     ) -> Result<Attempt> {
+        if self.is_simulating_offline() {
+            return Ok(Attempt::NotSent(
+                "could not connect: the network is unreachable (simulated offline)".into(),
+            ));
+        }
         let mut rb = self
             .inner
             .http

@@ -2,11 +2,14 @@
 //! attendee search, event-time labels, reading user files with line/column errors, and the
 //! paced, resumable CSV import runner.
 
+pub mod bulk_run;
 pub mod desk;
 pub mod display;
+pub mod events;
 pub mod files;
 pub mod guests;
 pub mod import_run;
 pub mod qr;
+pub mod recheck;
 pub mod send;
 pub mod studio;

@@ -26,8 +26,20 @@ pub async fn send_logged(
         template_id: req.template_id,
         correlation_id: req.correlation_id.clone(),
     })?;
+    let (outcome, result) = send_once(client, req).await;
+    // The API's answer matters more than a failed log write; report the write on stderr-level
+    // logging and still return the answer.
+    if let Err(e) = store.finish_send(log_id, &outcome) {
+        tracing::warn!(code = e.code(), "could not finish send-log row {log_id}");
+    }
+    result
+}
+
+/// One send request and how it ended, without logging (for callers that write their own log
+/// row first, e.g. the bulk queue). Never retried once it may have reached Qflow.
+pub async fn send_once(client: &Client, req: &SendRequest) -> (SendOutcome, Result<Value>) {
     let answer = client.execute(ApiRequest::send(req)).await;
-    let (outcome, result) = match answer {
+    match answer {
         Ok(raw) => match serde_json::from_value::<SendResponse>(raw.clone()) {
             Ok(r) => (
                 SendOutcome::Queued {
@@ -62,11 +74,5 @@ pub async fn send_logged(
             },
             Err(e),
         ),
-    };
-    // The API's answer matters more than a failed log write; report the write on stderr-level
-    // logging and still return the answer.
-    if let Err(e) = store.finish_send(log_id, &outcome) {
-        tracing::warn!(code = e.code(), "could not finish send-log row {log_id}");
     }
-    result
 }

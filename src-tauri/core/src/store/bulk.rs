@@ -227,6 +227,150 @@ impl Store {
     }
 }
 
+/// How many items of a job are in each state.
+#[derive(Serialize, Clone, Copy, Debug, Default, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct BulkCounts {
+    pub total: u32,
+    pub queued: u32,
+    pub sending: u32,
+    pub done: u32,
+    pub failed: u32,
+    pub outcome_unknown: u32,
+    pub cancelled: u32,
+}
+
+impl BulkCounts {
+    /// Items still to send (queued, or left `sending` by a run that stopped).
+    pub fn remaining(&self) -> u32 {
+        self.queued + self.sending
+    }
+}
+
+/// A job of a profile with items left to send (found at sign-in, offered, never resumed silently).
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnfinishedBulkJob {
+    pub job_id: String,
+    pub template_id: Uuid,
+    pub counts: BulkCounts,
+    /// When its first item was written.
+    pub started_at: DateTime<Utc>,
+}
+
+impl Store {
+    pub fn bulk_counts(&self, job_id: &str) -> Result<BulkCounts> {
+        let c = self.conn();
+        let mut st = c
+            .prepare("SELECT state, COUNT(*) FROM bulk_queue WHERE job_id = ?1 GROUP BY state")
+            .map_err(db)?;
+        let rows = st
+            .query_map([job_id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+            })
+            .map_err(db)?;
+        let mut out = BulkCounts::default();
+        for row in rows {
+            let (state, n) = row.map_err(db)?;
+            out.total += n;
+            match BulkItemState::parse(&state) {
+                BulkItemState::Queued => out.queued += n,
+                BulkItemState::Sending => out.sending += n,
+                BulkItemState::Done => out.done += n,
+                BulkItemState::Failed => out.failed += n,
+                BulkItemState::OutcomeUnknown => out.outcome_unknown += n,
+                BulkItemState::Cancelled => out.cancelled += n,
+            }
+        }
+        Ok(out)
+    }
+
+    /// Mark a `queued` item failed without sending (e.g. the attendee has no email address).
+    pub fn bulk_skip(&self, item_id: i64, reason: &str) -> Result<()> {
+        let n = self
+            .conn()
+            .execute(
+                "UPDATE bulk_queue SET state = 'failed', error = ?2, updated_at = ?3 WHERE id = ?1 AND state = 'queued'",
+                params![item_id, reason, ts(Utc::now())],
+            )
+            .map_err(db)?;
+        if n == 0 {
+            return Err(Error::Storage(format!("Bulk item {item_id} is not queued")));
+        }
+        Ok(())
+    }
+
+    /// After a request Qflow refused without processing it (429, 401, 403, or one that never
+    /// left this machine): finish its send-log row as an error and put the item back in the
+    /// queue, in one transaction. Nothing was sent, so sending it later cannot send twice.
+    pub fn bulk_requeue(
+        &self,
+        item_id: i64,
+        send_log_id: i64,
+        code: &str,
+        message: &str,
+    ) -> Result<()> {
+        let mut c = self.conn();
+        let tx = c.transaction().map_err(db)?;
+        let now = ts(Utc::now());
+        tx.execute(
+            "UPDATE send_log SET result = 'error', error_code = ?2, error_message = ?3, finished_at = ?4 WHERE id = ?1",
+            params![send_log_id, code, message, now],
+        )
+        .map_err(db)?;
+        let n = tx
+            .execute(
+                "UPDATE bulk_queue SET state = 'queued', error = ?2, updated_at = ?3 WHERE id = ?1 AND state = 'sending'",
+                params![item_id, format!("{code}: {message}"), now],
+            )
+            .map_err(db)?;
+        if n == 0 {
+            return Err(Error::Storage(format!(
+                "Bulk item {item_id} is not sending"
+            )));
+        }
+        tx.commit().map_err(db)
+    }
+
+    /// The person checked (e.g. in Qflow's webhook feed) that the `outcome_unknown` items did
+    /// not arrive and asked to send them again: they go back to `queued`. Returns how many.
+    pub fn bulk_requeue_unknown(&self, job_id: &str) -> Result<usize> {
+        self.conn()
+            .execute(
+                "UPDATE bulk_queue SET state = 'queued', error = NULL, updated_at = ?2 WHERE job_id = ?1 AND state = 'outcome_unknown'",
+                params![job_id, ts(Utc::now())],
+            )
+            .map_err(db)
+    }
+
+    /// The profile's jobs with items still queued or left `sending`, newest first.
+    pub fn bulk_unfinished(&self, profile: &str) -> Result<Vec<UnfinishedBulkJob>> {
+        let ids: Vec<(String, String, String)> = {
+            let c = self.conn();
+            let mut st = c
+                .prepare(
+                    "SELECT job_id, MIN(template_id), MIN(updated_at) FROM bulk_queue WHERE profile = ?1
+                     GROUP BY job_id HAVING SUM(state IN ('queued', 'sending')) > 0 ORDER BY MAX(id) DESC",
+                )
+                .map_err(db)?;
+            let rows = st
+                .query_map([profile], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .map_err(db)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(db)?
+        };
+        ids.into_iter()
+            .map(|(job_id, template, started)| {
+                Ok(UnfinishedBulkJob {
+                    counts: self.bulk_counts(&job_id)?,
+                    job_id,
+                    template_id: parse_uuid(Some(template)).unwrap_or_default(),
+                    started_at: parse_ts(&started),
+                })
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::SendResult;
@@ -289,5 +433,61 @@ mod tests {
             ]
         );
         assert!(s.bulk_next("job").unwrap().is_none());
+    }
+
+    #[test]
+    fn counts_skip_requeue_and_unfinished_jobs() {
+        let s = Store::open_in_memory().unwrap();
+        let template = Uuid::new_v4();
+        let items: Vec<NewBulkItem> = (0..4)
+            .map(|_| NewBulkItem {
+                attendee_id: Uuid::new_v4(),
+                template_id: template,
+                correlation_id: None,
+            })
+            .collect();
+        s.bulk_enqueue("j1", "prod", &items).unwrap();
+        s.bulk_enqueue("j2", "other", &items[..1]).unwrap();
+        let all = s.bulk_items("j1").unwrap();
+        s.bulk_skip(all[0].id, "no email address").unwrap();
+        assert!(s.bulk_skip(all[0].id, "again").is_err());
+        let send = s.bulk_begin_send(all[1].id).unwrap();
+        s.bulk_requeue(all[1].id, send, "rate_limit", "wait 1 s")
+            .unwrap();
+        assert_eq!(
+            s.send_log_entry(send).unwrap().unwrap().result,
+            SendResult::Error
+        );
+        // Requeued: it is the next one again, and can be begun again.
+        assert_eq!(s.bulk_next("j1").unwrap().unwrap().id, all[1].id);
+        let send = s.bulk_begin_send(all[1].id).unwrap();
+        s.bulk_finish_send(
+            all[1].id,
+            send,
+            &SendOutcome::OutcomeUnknown {
+                message: "lost".into(),
+            },
+        )
+        .unwrap();
+        let c = s.bulk_counts("j1").unwrap();
+        assert_eq!(
+            (
+                c.total,
+                c.queued,
+                c.failed,
+                c.outcome_unknown,
+                c.remaining()
+            ),
+            (4, 2, 1, 1, 2)
+        );
+        let open = s.bulk_unfinished("prod").unwrap();
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].job_id, "j1");
+        assert_eq!(open[0].template_id, template);
+        assert_eq!(open[0].counts.remaining(), 2);
+        assert_eq!(s.bulk_requeue_unknown("j1").unwrap(), 1);
+        assert_eq!(s.bulk_counts("j1").unwrap().queued, 3);
+        s.bulk_cancel("j1").unwrap();
+        assert!(s.bulk_unfinished("prod").unwrap().is_empty());
     }
 }

@@ -19,11 +19,11 @@ mod send_log;
 mod timeline;
 mod webhook_events;
 
-pub use bulk::{BulkItem, BulkItemState, NewBulkItem};
+pub use bulk::{BulkCounts, BulkItem, BulkItemState, NewBulkItem, UnfinishedBulkJob};
 pub use drafts::{Draft, TemplateVersion};
 pub use imports::{ImportRow, ImportRowState};
 pub use send_log::{NewSend, SendLogEntry, SendOutcome, SendResult};
-pub use timeline::{TimelineEntry, TimelineKind};
+pub use timeline::{group_by_send, DeliveryState, SendHistory, TimelineEntry, TimelineKind};
 pub use webhook_events::{
     is_known_event_type, NewWebhookEvent, WebhookEventRecord, KNOWN_EVENT_TYPES,
 };

@@ -1,13 +1,22 @@
 //! One attendee's delivery timeline: our send log joined with the webhook events that belong to
-//! it, by attendeeId, attendeeInvitationId or correlationId, in time order.
+//! it, in time order, and the same grouped per send (each send with Qflow's events about it).
+//!
+//! An event belongs to an attendee by, in order: its `attendeeId`; else its
+//! `attendeeInvitationId` (one of our sends); else its `correlationId`, only when our send log
+//! gives that correlation id to that attendee alone (a batch may share one). Within the
+//! attendee, an event reports on the send with its invitation id, else on the send with its
+//! correlation id.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::Row;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::webhook_events::{record, COLUMNS};
-use super::{db, Store};
+use super::{db, parse_ts, Store};
 use crate::Result;
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
@@ -35,6 +44,7 @@ pub struct TimelineEntry {
     pub correlation_id: Option<String>,
     pub error_code: Option<String>,
     pub message: Option<String>,
+    /// Send: its send-log row. Webhook: the send it reports on, when it is one of ours.
     #[ts(type = "number | null")]
     pub send_log_id: Option<i64>,
     pub webhook_id: Option<String>,
@@ -43,85 +53,307 @@ pub struct TimelineEntry {
     pub matched_by: Option<String>,
 }
 
+impl TimelineEntry {
+    /// The word for what this entry says happened: the send-log result (`queued`, `error`, …)
+    /// or the event type without `comms.` (`sent`, `delivered`, `opened`, `bounced`, …).
+    pub fn state(&self) -> &str {
+        match self.kind {
+            TimelineKind::Send => self.event.strip_prefix("send.").unwrap_or(&self.event),
+            TimelineKind::Webhook => self.event.strip_prefix("comms.").unwrap_or(&self.event),
+        }
+    }
+}
+
+/// Order of a send's events within one second (timestamps are whole seconds).
+fn lifecycle_rank(e: &TimelineEntry) -> u8 {
+    match e.kind {
+        TimelineKind::Send => 0,
+        TimelineKind::Webhook => match e.event.as_str() {
+            "comms.sent" => 1,
+            "comms.delivered" | "comms.bounced" | "comms.dropped" | "comms.failed" => 2,
+            "comms.opened" => 3,
+            "comms.spam_reported" | "comms.unsubscribed" => 4,
+            _ => 5,
+        },
+    }
+}
+
+/// Time order. A send's request (milliseconds) comes before Qflow's events stamped in the same
+/// second (whole seconds), then the lifecycle order; the sort is stable (arrival order last).
+fn sort_entries(v: &mut [TimelineEntry]) {
+    v.sort_by_key(|e| (e.at.timestamp(), lifecycle_rank(e), e.at));
+}
+
+/// What the desk shows as an attendee's state: a send-log result or a delivery event.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryState {
+    /// `pending|queued|error|outcome_unknown`, or `sent|delivered|opened|bounced|dropped|
+    /// spam_reported|unsubscribed|failed` (or a newer event type without `comms.`).
+    pub status: String,
+    pub at: DateTime<Utc>,
+    /// Qflow's `error` (a bounce reason) or our send error message.
+    pub detail: Option<String>,
+}
+
+/// One send and what Qflow reported about it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SendHistory {
+    /// Our send-log row; `None` for a send made elsewhere, known only from Qflow's events.
+    pub send: Option<TimelineEntry>,
+    /// Qflow's events about this send, oldest first.
+    pub events: Vec<TimelineEntry>,
+}
+
+impl SendHistory {
+    /// When it started: the request, else the first event.
+    pub fn at(&self) -> DateTime<Utc> {
+        self.send
+            .as_ref()
+            .or(self.events.first())
+            .map(|e| e.at)
+            .unwrap_or_default()
+    }
+
+    /// The latest delivery event of a type the guide lists, else the send's own result.
+    pub fn state(&self) -> Option<DeliveryState> {
+        let latest = self
+            .events
+            .iter()
+            .rev()
+            .find(|e| super::is_known_event_type(&e.event))
+            .or(self.send.as_ref())
+            .or(self.events.last())?;
+        Some(DeliveryState {
+            status: latest.state().to_owned(),
+            at: latest.at,
+            detail: latest.message.clone(),
+        })
+    }
+}
+
+/// A timeline (as [`Store::timeline`] returns it) grouped per send, oldest first. Events that
+/// report on none of our sends are grouped by their invitation id (one send made elsewhere),
+/// else each stands alone.
+pub fn group_by_send(entries: Vec<TimelineEntry>) -> Vec<SendHistory> {
+    let mut groups: Vec<SendHistory> = Vec::new();
+    let mut by_send: HashMap<i64, usize> = HashMap::new();
+    let mut by_invitation: HashMap<String, usize> = HashMap::new();
+    for e in entries
+        .iter()
+        .filter(|e| e.kind == TimelineKind::Send)
+        .cloned()
+    {
+        if let Some(id) = e.send_log_id {
+            by_send.insert(id, groups.len());
+        }
+        groups.push(SendHistory {
+            send: Some(e),
+            events: Vec::new(),
+        });
+    }
+    for e in entries
+        .into_iter()
+        .filter(|e| e.kind == TimelineKind::Webhook)
+    {
+        let slot = match (
+            e.send_log_id.and_then(|id| by_send.get(&id)),
+            &e.attendee_invitation_id,
+        ) {
+            (Some(&i), _) => Some(i),
+            (None, Some(inv)) => by_invitation.get(inv).copied(),
+            (None, None) => None,
+        };
+        match slot {
+            Some(i) => groups[i].events.push(e),
+            None => {
+                if let Some(inv) = &e.attendee_invitation_id {
+                    by_invitation.insert(inv.clone(), groups.len());
+                }
+                groups.push(SendHistory {
+                    send: None,
+                    events: vec![e],
+                });
+            }
+        }
+    }
+    for g in &mut groups {
+        sort_entries(&mut g.events);
+    }
+    groups.sort_by_key(|g| g.at());
+    groups
+}
+
+/// Sends and events of the attendees in `?1..?n` (`ids` CTE), one row shape for both.
+const TIMELINE_SQL: &str = "
+mine AS (SELECT * FROM send_log WHERE attendee_id IN (SELECT aid FROM ids)),
+cand AS (
+  SELECT w.* FROM webhook_events w
+  WHERE w.attendee_id IN (SELECT aid FROM ids)
+     OR (w.attendee_id IS NULL AND (
+          w.attendee_invitation_id IN (SELECT attendee_invitation_id FROM mine)
+          OR w.correlation_id IN (SELECT correlation_id FROM mine)))
+),
+owned AS (
+  SELECT c.*,
+    COALESCE(c.attendee_id, c.inv_owner, c.corr_owner) AS owner,
+    CASE WHEN c.attendee_id IS NOT NULL THEN 'attendeeId'
+         WHEN c.inv_owner IS NOT NULL THEN 'attendeeInvitationId'
+         ELSE 'correlationId' END AS matched_by
+  FROM (SELECT cand.*,
+          (SELECT x.attendee_id FROM send_log x
+             WHERE x.attendee_invitation_id = cand.attendee_invitation_id ORDER BY x.id LIMIT 1) AS inv_owner,
+          (SELECT CASE WHEN COUNT(DISTINCT x.attendee_id) = 1 THEN MIN(x.attendee_id) END
+             FROM send_log x WHERE x.correlation_id = cand.correlation_id) AS corr_owner
+        FROM cand) c
+)
+SELECT 0, attendee_id, id, requested_at, NULL, result, result, template_id, attendee_invitation_id,
+       correlation_id, error_code, error_message, NULL, NULL
+  FROM mine
+UNION ALL
+SELECT 1, owner, id, received_at, timestamp, event_type, status, template_id, attendee_invitation_id,
+       correlation_id, NULL, error, webhook_id, matched_by
+  FROM owned WHERE owner IN (SELECT aid FROM ids)
+ORDER BY 1, 3";
+
+/// A row of `TIMELINE_SQL`: the owner and the entry (webhook entries not yet tied to a send).
+fn timeline_row(r: &Row<'_>) -> rusqlite::Result<(String, TimelineEntry)> {
+    let is_send = r.get::<_, i64>(0)? == 0;
+    let owner: String = r.get(1)?;
+    let id: i64 = r.get(2)?;
+    let received = parse_ts(&r.get::<_, String>(3)?);
+    let what: String = r.get(5)?;
+    let entry = if is_send {
+        TimelineEntry {
+            at: received,
+            kind: TimelineKind::Send,
+            event: format!("send.{what}"),
+            status: r.get(6)?,
+            template_id: r.get(7)?,
+            attendee_invitation_id: r.get(8)?,
+            correlation_id: r.get(9)?,
+            error_code: r.get(10)?,
+            message: r.get(11)?,
+            send_log_id: Some(id),
+            webhook_id: None,
+            matched_by: None,
+        }
+    } else {
+        let at = r
+            .get::<_, Option<i64>>(4)?
+            .and_then(|t| DateTime::from_timestamp(t, 0))
+            .unwrap_or(received);
+        TimelineEntry {
+            at,
+            kind: TimelineKind::Webhook,
+            event: what,
+            status: r.get(6)?,
+            template_id: r.get(7)?,
+            attendee_invitation_id: r.get(8)?,
+            correlation_id: r.get(9)?,
+            error_code: None,
+            message: r.get(11)?,
+            send_log_id: None,
+            webhook_id: r.get(12)?,
+            matched_by: r.get(13)?,
+        }
+    };
+    Ok((owner, entry))
+}
+
+/// Tie each event to the send it reports on: same invitation id, else the latest send with
+/// its correlation id requested before it (1 s of slack: event times are whole seconds).
+/// A send's log id, time, invitation id and correlation id.
+type SendKey = (i64, DateTime<Utc>, Option<String>, Option<String>);
+
+fn link_events(entries: &mut [TimelineEntry]) {
+    let sends: Vec<SendKey> = entries
+        .iter()
+        .filter(|e| e.kind == TimelineKind::Send)
+        .filter_map(|e| {
+            Some((
+                e.send_log_id?,
+                e.at,
+                e.attendee_invitation_id.clone(),
+                e.correlation_id.clone(),
+            ))
+        })
+        .collect();
+    for e in entries
+        .iter_mut()
+        .filter(|e| e.kind == TimelineKind::Webhook)
+    {
+        let by_invitation = e.attendee_invitation_id.as_ref().and_then(|inv| {
+            sends
+                .iter()
+                .find(|s| s.2.as_ref() == Some(inv))
+                .map(|s| s.0)
+        });
+        let by_correlation = || {
+            let cid = e.correlation_id.as_ref()?;
+            let same: Vec<_> = sends.iter().filter(|s| s.3.as_ref() == Some(cid)).collect();
+            same.iter()
+                .rev()
+                .find(|s| s.1 <= e.at + chrono::Duration::seconds(1))
+                .or(same.first())
+                .map(|s| s.0)
+        };
+        e.send_log_id = by_invitation.or_else(by_correlation);
+    }
+}
+
 impl Store {
-    /// Everything known about sends to `attendee_id`, oldest first. A correlation id only links
-    /// events that carry no attendee id (correlation ids may be shared by a whole batch).
+    /// Everything known about sends to `attendee_id`, oldest first.
     pub fn timeline(&self, attendee_id: Uuid) -> Result<Vec<TimelineEntry>> {
-        let sends = self.sends_for_attendee(attendee_id)?;
-        let aid = attendee_id.to_string();
-        let events = {
+        Ok(self
+            .timelines(&[attendee_id])?
+            .remove(&attendee_id)
+            .unwrap_or_default())
+    }
+
+    /// [`Store::timeline`] for many attendees in one query. Attendees with nothing are absent.
+    pub fn timelines(&self, attendee_ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<TimelineEntry>>> {
+        if attendee_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let values = vec!["(?)"; attendee_ids.len()].join(",");
+        let sql = format!("WITH ids(aid) AS (VALUES {values}),{TIMELINE_SQL}");
+        let params: Vec<SqlValue> = attendee_ids
+            .iter()
+            .map(|u| SqlValue::Text(u.to_string()))
+            .collect();
+        let rows = {
             let c = self.conn();
-            let mut st = c
-                .prepare(&format!(
-                    "SELECT {COLUMNS} FROM webhook_events w
-                     WHERE w.attendee_id = ?1
-                        OR w.attendee_invitation_id IN (SELECT attendee_invitation_id FROM send_log
-                               WHERE attendee_id = ?1 AND attendee_invitation_id IS NOT NULL)
-                        OR (w.attendee_id IS NULL AND w.correlation_id IN (SELECT correlation_id FROM send_log
-                               WHERE attendee_id = ?1 AND correlation_id IS NOT NULL))"
-                ))
+            let mut st = c.prepare(&sql).map_err(db)?;
+            let rows = st
+                .query_map(rusqlite::params_from_iter(params), timeline_row)
                 .map_err(db)?;
-            let rows = st.query_map([&aid], record).map_err(db)?;
             rows.collect::<rusqlite::Result<Vec<_>>>().map_err(db)?
         };
-
-        let invitations: Vec<String> = sends
-            .iter()
-            .filter_map(|s| s.attendee_invitation_id.map(|u| u.to_string()))
-            .collect();
-        let mut out: Vec<TimelineEntry> = sends
-            .into_iter()
-            .map(|s| TimelineEntry {
-                at: s.requested_at,
-                kind: TimelineKind::Send,
-                event: format!("send.{}", s.result.as_str()),
-                status: Some(s.result.as_str().to_owned()),
-                template_id: Some(s.template_id.to_string()),
-                attendee_invitation_id: s.attendee_invitation_id.map(|u| u.to_string()),
-                correlation_id: s.correlation_id,
-                error_code: s.error_code,
-                message: s.error_message,
-                send_log_id: Some(s.id),
-                webhook_id: None,
-                matched_by: None,
-            })
-            .collect();
-        out.extend(events.into_iter().map(|e| {
-            let matched_by = if e.attendee_id.as_deref() == Some(aid.as_str()) {
-                "attendeeId"
-            } else if e
-                .attendee_invitation_id
-                .as_ref()
-                .is_some_and(|i| invitations.contains(i))
-            {
-                "attendeeInvitationId"
-            } else {
-                "correlationId"
-            };
-            TimelineEntry {
-                at: e.occurred_at(),
-                kind: TimelineKind::Webhook,
-                event: e.event_type,
-                status: e.status,
-                template_id: e.template_id,
-                attendee_invitation_id: e.attendee_invitation_id,
-                correlation_id: e.correlation_id,
-                error_code: None,
-                message: e.error,
-                send_log_id: None,
-                webhook_id: Some(e.webhook_id),
-                matched_by: Some(matched_by.to_owned()),
+        let mut out: HashMap<Uuid, Vec<TimelineEntry>> = HashMap::new();
+        for (owner, entry) in rows {
+            if let Ok(id) = Uuid::parse_str(&owner) {
+                out.entry(id).or_default().push(entry);
             }
-        }));
-        // Same second: our request comes before Qflow's events about it.
-        out.sort_by(|a, b| {
-            (a.at, a.kind == TimelineKind::Webhook, a.send_log_id).cmp(&(
-                b.at,
-                b.kind == TimelineKind::Webhook,
-                b.send_log_id,
-            ))
-        });
+        }
+        for entries in out.values_mut() {
+            link_events(entries);
+            sort_entries(entries);
+        }
         Ok(out)
+    }
+
+    /// Each attendee's current state (see [`SendHistory::state`]) from their most recent send,
+    /// in one query. Attendees with no send and no event are absent.
+    pub fn delivery_states(&self, attendee_ids: &[Uuid]) -> Result<HashMap<Uuid, DeliveryState>> {
+        Ok(self
+            .timelines(attendee_ids)?
+            .into_iter()
+            .filter_map(|(id, entries)| {
+                let state = group_by_send(entries).last()?.state()?;
+                Some((id, state))
+            })
+            .collect())
     }
 }
 
@@ -217,5 +449,246 @@ mod tests {
         let theirs = s.timeline(other).unwrap();
         assert_eq!(theirs.len(), 1);
         assert_eq!(theirs[0].webhook_id.as_deref(), Some("w4"));
+    }
+}
+
+#[cfg(test)]
+mod grouping_tests {
+    use super::super::{NewSend, NewWebhookEvent, SendOutcome};
+    use super::*;
+    use serde_json::json;
+
+    fn event(s: &Store, id: &str, kind: &str, at: i64, body: serde_json::Value) {
+        s.record_webhook_event(&NewWebhookEvent::new(
+            id,
+            kind,
+            Some(at),
+            body.to_string().as_bytes(),
+        ))
+        .unwrap()
+        .unwrap();
+    }
+
+    /// A queued send; returns (row id, invitation id).
+    fn send(s: &Store, a: Uuid, corr: &str, at: DateTime<Utc>) -> (i64, Uuid) {
+        let id = s
+            .begin_send_at(
+                &NewSend {
+                    profile: "p".into(),
+                    attendee_id: a,
+                    template_id: Uuid::new_v4(),
+                    correlation_id: Some(corr.into()),
+                },
+                at,
+            )
+            .unwrap();
+        let inv = Uuid::new_v4();
+        s.finish_send(
+            id,
+            &SendOutcome::Queued {
+                attendee_invitation_id: inv,
+            },
+        )
+        .unwrap();
+        (id, inv)
+    }
+
+    fn events(tl: &[TimelineEntry]) -> Vec<&str> {
+        tl.iter().map(|e| e.event.as_str()).collect()
+    }
+
+    #[test]
+    fn a_shared_correlation_id_alone_ties_an_event_to_nobody() {
+        let s = Store::open_in_memory().unwrap();
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let t0 = Utc::now() - chrono::Duration::minutes(5);
+        let (_, inv_a) = send(&s, a, "batch-7", t0);
+        let (_, inv_b) = send(&s, b, "batch-7", t0);
+        let base = t0.timestamp() + 1;
+        // No attendee id: the invitation id decides, whatever the correlation id says.
+        event(
+            &s,
+            "e1",
+            "comms.sent",
+            base,
+            json!({"attendeeInvitationId": inv_b.to_string().to_uppercase(), "correlationId": "batch-7"}),
+        );
+        // Only the shared correlation id: it could be either attendee's, so it is neither's.
+        event(
+            &s,
+            "e2",
+            "comms.sent",
+            base,
+            json!({"correlationId": "batch-7"}),
+        );
+        // attendeeId wins over an invitation id of someone else's send.
+        event(
+            &s,
+            "e3",
+            "comms.opened",
+            base + 5,
+            json!({"attendeeId": a, "attendeeInvitationId": inv_b}),
+        );
+
+        let tl_a = s.timeline(a).unwrap();
+        assert_eq!(events(&tl_a), ["send.queued", "comms.opened"]);
+        assert_eq!(tl_a[1].matched_by.as_deref(), Some("attendeeId"));
+        let tl_b = s.timeline(b).unwrap();
+        assert_eq!(events(&tl_b), ["send.queued", "comms.sent"]);
+        assert_eq!(tl_b[1].matched_by.as_deref(), Some("attendeeInvitationId"));
+        assert_eq!(
+            tl_b[1].send_log_id, tl_b[0].send_log_id,
+            "reports on b's send"
+        );
+        assert_ne!(inv_a, inv_b);
+
+        let both = s.timelines(&[a, b, Uuid::new_v4()]).unwrap();
+        assert_eq!(both.len(), 2);
+        assert_eq!(both[&a], tl_a);
+        assert_eq!(both[&b], tl_b);
+    }
+
+    #[test]
+    fn correlation_only_events_land_on_the_one_attendee_and_send() {
+        let s = Store::open_in_memory().unwrap();
+        let (a, other) = (Uuid::new_v4(), Uuid::new_v4());
+        let t0 = Utc::now() - chrono::Duration::minutes(5);
+        let (first, _) = send(&s, a, "desk-resend-1", t0);
+        let (second, _) = send(&s, a, "desk-resend-2", t0 + chrono::Duration::seconds(30));
+        send(&s, other, "desk-resend-3", t0);
+        let base = t0.timestamp();
+        event(
+            &s,
+            "o1",
+            "comms.opened",
+            base + 40,
+            json!({"correlationId": "desk-resend-2", "status": "opened"}),
+        );
+        event(
+            &s,
+            "d1",
+            "comms.delivered",
+            base + 35,
+            json!({"correlationId": "desk-resend-2"}),
+        );
+        event(
+            &s,
+            "x1",
+            "comms.bounced",
+            base + 3,
+            json!({"correlationId": "desk-resend-1", "error": "550 no such user"}),
+        );
+
+        let tl = s.timeline(a).unwrap();
+        assert_eq!(
+            events(&tl),
+            [
+                "send.queued",
+                "comms.bounced",
+                "send.queued",
+                "comms.delivered",
+                "comms.opened"
+            ]
+        );
+        assert!(tl[1..]
+            .iter()
+            .filter(|e| e.kind == TimelineKind::Webhook)
+            .all(|e| e.matched_by.as_deref() == Some("correlationId")));
+        let groups = group_by_send(tl);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].send.as_ref().unwrap().send_log_id, Some(first));
+        assert_eq!(events(&groups[0].events), ["comms.bounced"]);
+        let bounced = groups[0].state().unwrap();
+        assert_eq!(
+            (bounced.status.as_str(), bounced.detail.as_deref()),
+            ("bounced", Some("550 no such user"))
+        );
+        assert_eq!(groups[1].send.as_ref().unwrap().send_log_id, Some(second));
+        assert_eq!(
+            events(&groups[1].events),
+            ["comms.delivered", "comms.opened"]
+        );
+        assert_eq!(groups[1].state().unwrap().status, "opened");
+
+        assert!(s
+            .timeline(other)
+            .unwrap()
+            .iter()
+            .all(|e| e.kind == TimelineKind::Send));
+        let states = s.delivery_states(&[a, other, Uuid::new_v4()]).unwrap();
+        assert_eq!(states.len(), 2);
+        assert_eq!(
+            states[&a].status, "opened",
+            "the latest send's latest event"
+        );
+        assert_eq!(states[&other].status, "queued");
+    }
+
+    #[test]
+    fn same_second_events_follow_the_send_and_the_lifecycle() {
+        let s = Store::open_in_memory().unwrap();
+        let a = Uuid::new_v4();
+        // Requested at .900 of a second; Qflow stamps its events with that whole second.
+        let t0 = DateTime::from_timestamp(1_780_000_000, 900_000_000).unwrap();
+        let (_, inv) = send(&s, a, "c", t0);
+        let body = json!({"attendeeId": a, "attendeeInvitationId": inv});
+        // Arrival order scrambled (a retried delivery), all stamped in the same second.
+        event(&s, "3", "comms.opened", t0.timestamp(), body.clone());
+        event(&s, "1", "comms.sent", t0.timestamp(), body.clone());
+        event(&s, "2", "comms.delivered", t0.timestamp(), body.clone());
+        event(&s, "4", "comms.clicked", t0.timestamp(), body);
+        let tl = s.timeline(a).unwrap();
+        assert_eq!(
+            events(&tl),
+            [
+                "send.queued",
+                "comms.sent",
+                "comms.delivered",
+                "comms.opened",
+                "comms.clicked"
+            ]
+        );
+        let g = group_by_send(tl);
+        assert_eq!(g.len(), 1);
+        assert_eq!(
+            g[0].state().unwrap().status,
+            "opened",
+            "unknown types do not set the state"
+        );
+    }
+
+    #[test]
+    fn events_of_sends_made_elsewhere_group_by_invitation() {
+        let s = Store::open_in_memory().unwrap();
+        let a = Uuid::new_v4();
+        let base = Utc::now().timestamp() - 100;
+        let (i1, i2) = (Uuid::new_v4(), Uuid::new_v4());
+        event(
+            &s,
+            "1",
+            "comms.sent",
+            base,
+            json!({"attendeeId": a, "attendeeInvitationId": i1}),
+        );
+        event(
+            &s,
+            "2",
+            "comms.sent",
+            base + 10,
+            json!({"attendeeId": a, "attendeeInvitationId": i2}),
+        );
+        event(
+            &s,
+            "3",
+            "comms.bounced",
+            base + 12,
+            json!({"attendeeId": a, "attendeeInvitationId": i1}),
+        );
+        let g = group_by_send(s.timeline(a).unwrap());
+        assert_eq!(g.len(), 2);
+        assert!(g.iter().all(|g| g.send.is_none()));
+        assert_eq!(events(&g[0].events), ["comms.sent", "comms.bounced"]);
+        assert_eq!(events(&g[1].events), ["comms.sent"]);
+        assert_eq!(s.delivery_states(&[a]).unwrap()[&a].status, "sent");
     }
 }
