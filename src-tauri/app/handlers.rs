@@ -42,6 +42,9 @@ pub struct Session {
     pub info: SignedIn,
     pub(crate) client: Client,
     guests: Mutex<HashMap<Uuid, Arc<Vec<Guest>>>>,
+    /// One list load per event at a time: the attendee counts and the table asking for the same
+    /// event share one request instead of downloading the list twice.
+    loading: Mutex<HashMap<Uuid, Arc<Mutex<()>>>>,
     local: tokio::sync::OnceCell<Arc<Store>>,
 }
 
@@ -51,6 +54,7 @@ impl Session {
             info,
             client,
             guests: Mutex::new(HashMap::new()),
+            loading: Mutex::new(HashMap::new()),
             local: tokio::sync::OnceCell::new(),
         })
     }
@@ -84,6 +88,14 @@ impl Session {
         refresh: bool,
         background: bool,
     ) -> Result<Arc<Vec<Guest>>> {
+        if !refresh {
+            if let Some(list) = self.guests.lock().await.get(&event_id) {
+                return Ok(Arc::clone(list));
+            }
+        }
+        let gate = Arc::clone(self.loading.lock().await.entry(event_id).or_default());
+        let _loading = gate.lock().await;
+        // Loaded by whoever held the gate before us: use theirs (a refresh still asks again).
         if !refresh {
             if let Some(list) = self.guests.lock().await.get(&event_id) {
                 return Ok(Arc::clone(list));
@@ -584,6 +596,40 @@ mod tests {
 
         sign_out(&st).await.unwrap();
         assert!(app_info(&st).await.unwrap().signed_in.is_none());
+        st.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn the_counts_and_the_table_share_one_list_download() {
+        let (_, st) = state();
+        demo_sign_in(&st).await.unwrap();
+        let events = events_list(&st, EventsListRequest::default())
+            .await
+            .unwrap();
+        let ev = events[0].id.clone();
+        async fn lists(st: &AppState) -> usize {
+            let sb = st.sandbox.lock().await;
+            sb.as_ref().unwrap().requests("GET", "/api/guests/")
+        }
+        let before = lists(&st).await;
+        let counts = attendee_counts(
+            &st,
+            AttendeeCountsRequest {
+                event_ids: vec![ev.clone()],
+            },
+        );
+        let (counts, p) = tokio::join!(counts, guests_page(&st, page(&ev, "", 0, 10)));
+        assert_eq!(counts.unwrap()[0].count, p.unwrap().total);
+        assert_eq!(
+            lists(&st).await - before,
+            1,
+            "the same list was downloaded twice"
+        );
+        // A refresh still asks Qflow again.
+        let mut again = page(&ev, "", 0, 10);
+        again.refresh = true;
+        guests_page(&st, again).await.unwrap();
+        assert_eq!(lists(&st).await - before, 2);
         st.shutdown().await;
     }
 
