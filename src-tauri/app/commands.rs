@@ -31,7 +31,9 @@ pub async fn resume_session(state: State<'_, AppState>) -> Reply<Option<SignedIn
 pub async fn demo_sign_in(
     state: State<'_, AppState>,
     wh: State<'_, super::webhooks::WebhookState>,
+    rc: State<'_, super::recheck::RecheckState>,
 ) -> Reply<SignedIn> {
+    rc.end_session();
     // A new session gets its own store: the previous session's receiver must not outlive it.
     wh.end_session().await;
     let signed_in = handlers::demo_sign_in(&state).await;
@@ -48,8 +50,10 @@ pub async fn demo_sign_in(
 pub async fn sign_in(
     state: State<'_, AppState>,
     wh: State<'_, super::webhooks::WebhookState>,
+    rc: State<'_, super::recheck::RecheckState>,
     req: SignInRequest,
 ) -> Reply<SignedIn> {
+    rc.end_session();
     wh.end_session().await;
     reply("sign_in", handlers::sign_in(&state, req).await)
 }
@@ -58,7 +62,9 @@ pub async fn sign_in(
 pub async fn sign_out(
     state: State<'_, AppState>,
     wh: State<'_, super::webhooks::WebhookState>,
+    rc: State<'_, super::recheck::RecheckState>,
 ) -> Reply<()> {
+    rc.end_session();
     wh.end_session().await;
     reply("sign_out", handlers::sign_out(&state).await)
 }

@@ -11,7 +11,7 @@ use qflow_core::merge::{render_template, MergeContext, TemplateFields};
 use qflow_core::models::{Event, Guest, GuestCreate, SendRequest, SendResponse, Template};
 use qflow_core::ops::desk as rules;
 use qflow_core::ops::send::send_logged;
-use qflow_core::store::{group_by_send, is_known_event_type, SendHistory, SendLogEntry, Store};
+use qflow_core::store::{group_by_send, SendHistory, SendLogEntry, Store};
 use qflow_core::{validate, Error, ErrorBody, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -106,7 +106,8 @@ pub struct HistoryItem {
     /// `send`: the request's result (`queued`, `error`, `outcome_unknown`, `pending`).
     /// `webhook`: the latest event's (`sent`, `delivered`…).
     pub status: String,
-    /// The latest delivery event (`sent`, `delivered`, `opened`, `bounced`…); none yet = null.
+    /// The furthest delivery event (`sent`, `delivered`, `opened`, `bounced`…; an `opened`
+    /// outranks a later-stamped `delivered`); none yet = null.
     pub delivery: Option<String>,
     pub template_name: Option<String>,
     pub correlation_id: Option<String>,
@@ -469,12 +470,7 @@ pub async fn guest_history(
 }
 
 fn history_item(g: SendHistory, names: &HashMap<Uuid, String>) -> HistoryItem {
-    let delivery = g
-        .events
-        .iter()
-        .rev()
-        .find(|e| is_known_event_type(&e.event))
-        .map(|e| e.state().to_owned());
+    let delivery = g.delivery().map(|e| e.state().to_owned());
     let at = g.at().to_rfc3339();
     let events: Vec<HistoryEvent> = g
         .events

@@ -41,7 +41,7 @@ impl DomainGlance {
             _ => DomainGlance::WaitingForDns,
         }
     }
-    fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             DomainGlance::NotSetUp => "Not set up: emails come from the default sender",
             DomainGlance::WaitingForDns => "Waiting for DNS",
@@ -227,7 +227,7 @@ pub async fn domain_create(state: &AppState, req: DomainRequest) -> Result<Domai
     }
 }
 
-fn reasons_for(view: &DomainView, reasons: &[VerifyReason]) -> Vec<RecordReason> {
+pub(crate) fn reasons_for(view: &DomainView, reasons: &[VerifyReason]) -> Vec<RecordReason> {
     dns_export::reasons_by_record(&view.records, reasons)
         .into_iter()
         .map(|(i, r)| RecordReason {
@@ -398,6 +398,8 @@ pub async fn demo_publish_dns(state: &AppState) -> Result<DomainView> {
 /// The IPC surface (thin wrappers).
 pub mod cmd {
     use super::*;
+    use crate::app::recheck::RecheckState;
+    use qflow_core::ops::recheck::Control;
 
     type Reply<T> = std::result::Result<T, ErrorBody>;
 
@@ -431,23 +433,49 @@ pub mod cmd {
         reply("domain_create", super::domain_create(&state, req).await)
     }
 
+    // The user acting starts the recheck cadence over, or ends it when nothing is left to wait
+    // for (verified by hand, deactivated: a verify would re-activate, deleted).
+
     #[tauri::command]
-    pub async fn domain_verify(state: State<'_, AppState>) -> Reply<DomainActionResult> {
-        reply("domain_verify", super::domain_verify(&state).await)
+    pub async fn domain_verify(
+        state: State<'_, AppState>,
+        rc: State<'_, RecheckState>,
+    ) -> Reply<DomainActionResult> {
+        let r = super::domain_verify(&state).await;
+        match &r {
+            Ok(r) if r.view.verified => rc.control(Control::Stop),
+            _ => rc.control(Control::Reset),
+        }
+        reply("domain_verify", r)
     }
 
     #[tauri::command]
-    pub async fn domain_activate(state: State<'_, AppState>) -> Reply<DomainActionResult> {
-        reply("domain_activate", super::domain_activate(&state).await)
+    pub async fn domain_activate(
+        state: State<'_, AppState>,
+        rc: State<'_, RecheckState>,
+    ) -> Reply<DomainActionResult> {
+        let r = super::domain_activate(&state).await;
+        if r.is_ok() {
+            rc.control(Control::Stop);
+        }
+        reply("domain_activate", r)
     }
 
     #[tauri::command]
-    pub async fn domain_deactivate(state: State<'_, AppState>) -> Reply<DomainActionResult> {
+    pub async fn domain_deactivate(
+        state: State<'_, AppState>,
+        rc: State<'_, RecheckState>,
+    ) -> Reply<DomainActionResult> {
+        rc.control(Control::Stop);
         reply("domain_deactivate", super::domain_deactivate(&state).await)
     }
 
     #[tauri::command]
-    pub async fn domain_delete(state: State<'_, AppState>) -> Reply<DomainView> {
+    pub async fn domain_delete(
+        state: State<'_, AppState>,
+        rc: State<'_, RecheckState>,
+    ) -> Reply<DomainView> {
+        rc.control(Control::Stop);
         reply("domain_delete", super::domain_delete(&state).await)
     }
 
@@ -462,8 +490,13 @@ pub mod cmd {
     }
 
     #[tauri::command]
-    pub async fn demo_publish_dns(state: State<'_, AppState>) -> Reply<DomainView> {
-        reply("demo_publish_dns", super::demo_publish_dns(&state).await)
+    pub async fn demo_publish_dns(
+        state: State<'_, AppState>,
+        rc: State<'_, RecheckState>,
+    ) -> Reply<DomainView> {
+        let r = super::demo_publish_dns(&state).await;
+        rc.control(Control::Reset);
+        reply("demo_publish_dns", r)
     }
 }
 

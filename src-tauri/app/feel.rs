@@ -18,14 +18,14 @@ pub struct DemoOfflineRequest {
 }
 
 /// One small request (today's events) at background priority, so it never delays a click and
-/// counts against the shared budget. Any answer from Qflow, even an error, means the network is
-/// back: only `network_unreachable` is passed on.
+/// counts against the shared budget. Any answer, even an error (an API error, a refused sign-in,
+/// an unreadable body), means the network is back: only `network_unreachable` is passed on.
 pub async fn connection_probe(state: &AppState) -> Result<()> {
     let session = state.current().await?;
     let now = Utc::now().naive_utc();
     match session.client.background().events_list(now, now).await {
-        Ok(_) | Err(Error::Api(_)) => Ok(()),
-        Err(e) => Err(e),
+        Err(e @ Error::Network { .. }) => Err(e),
+        Ok(_) | Err(_) => Ok(()),
     }
 }
 
@@ -77,7 +77,7 @@ mod tests {
     use std::sync::Arc;
 
     use qflow_core::secrets::{MemoryStore, SharedSecretStore};
-    use qflow_sandbox::SandboxConfig;
+    use qflow_sandbox::{Fault, FaultKind, SandboxConfig};
 
     use super::*;
     use crate::app::handlers;
@@ -148,6 +148,37 @@ mod tests {
             .await
             .unwrap();
         connection_probe(&st).await.expect("back online");
+        st.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn any_answer_from_qflow_means_online_even_an_unreadable_or_refused_one() {
+        let st = state();
+        handlers::demo_sign_in(&st).await.unwrap();
+        let inject = |kind: FaultKind| {
+            let st = &st;
+            async move {
+                let guard = st.sandbox.lock().await;
+                guard.as_ref().expect("demo sandbox").inject(Fault {
+                    method: "GET".into(),
+                    path_prefix: "/api/events".into(),
+                    kind,
+                });
+            }
+        };
+        inject(FaultKind::MalformedJson).await;
+        connection_probe(&st)
+            .await
+            .expect("a truncated answer is still an answer");
+        inject(FaultKind::Status {
+            status: 403,
+            body: r#"{"error":"forbidden","message":"no"}"#.into(),
+            retry_after: None,
+        })
+        .await;
+        connection_probe(&st)
+            .await
+            .expect("a refusal is still an answer");
         st.shutdown().await;
     }
 

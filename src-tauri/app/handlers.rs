@@ -49,7 +49,7 @@ pub struct Session {
 }
 
 impl Session {
-    fn new(info: SignedIn, client: Client) -> Arc<Session> {
+    pub(crate) fn new(info: SignedIn, client: Client) -> Arc<Session> {
         Arc::new(Session {
             info,
             client,
@@ -210,7 +210,7 @@ impl AppState {
             .ok_or_else(|| Error::NotSignedIn("You are not signed in".into()))
     }
 
-    async fn set_session(&self, s: Arc<Session>) -> SignedIn {
+    pub(crate) async fn set_session(&self, s: Arc<Session>) -> SignedIn {
         let info = s.info.clone();
         *self.session.write().await = Some(s);
         info
@@ -368,6 +368,7 @@ pub async fn events_list(state: &AppState, req: EventsListRequest) -> Result<Vec
     for e in events {
         // An event without an id cannot be opened; the API always sends one on reads.
         let Some(id) = e.id else { continue };
+        let when = qflow_core::ops::events::when_label(e.start_time, e.end_time, &e.time_zone_id);
         rows.push(EventRow {
             id: id.to_string(),
             title: e.title,
@@ -375,6 +376,7 @@ pub async fn events_list(state: &AppState, req: EventsListRequest) -> Result<Vec
             end_time: e.end_time.format("%Y-%m-%dT%H:%M:%S").to_string(),
             time_zone_id: e.time_zone_id,
             attendee_count: session.cached_count(id).await,
+            when: Some(when),
         });
     }
     Ok(rows)

@@ -93,6 +93,10 @@ pub struct EventRow {
     pub time_zone_id: String,
     /// Known once the attendee list was loaded (`attendee_counts` or `guests_page`).
     pub attendee_count: Option<u32>,
+    /// The times in the event's zone with its offset: `Mon 1 Jun 2026, 10:00–22:00 Asia/Tokyo (UTC+09:00)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub when: Option<String>,
 }
 
 /// `attendee_counts`: at most `MAX_COUNT_EVENTS` ids per call.

@@ -6,12 +6,16 @@
 // design; they are returned once per command, not in hot loops.
 #![allow(clippy::result_large_err)]
 
+pub mod bulk;
 pub mod commands;
 pub mod desk;
 pub mod domain;
+pub mod events;
 pub mod feel;
 pub mod handlers;
 pub mod ipc;
+pub mod profiles;
+pub mod recheck;
 pub mod studio;
 pub mod webhooks;
 
@@ -36,10 +40,18 @@ pub fn run(opts: AppOptions) -> i32 {
     let state = AppState::new(&opts, store).with_sandbox_config(demo_sandbox_config());
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .manage(webhooks::WebhookState::default())
         .manage(desk::DeskState::default())
+        .manage(bulk::BulkState::default())
         .manage(studio::StudioState::default())
+        .manage(recheck::RecheckState::default())
+        .setup(|app| {
+            webhooks::wire_feed_events(app.handle());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::resume_session,
@@ -60,6 +72,10 @@ pub fn run(opts: AppOptions) -> i32 {
             domain::cmd::domain_export,
             domain::cmd::domain_precheck,
             domain::cmd::demo_publish_dns,
+            recheck::cmd::domain_recheck_start,
+            recheck::cmd::domain_recheck_leave,
+            recheck::cmd::domain_recheck_now,
+            recheck::cmd::domain_recheck_set_background,
             webhooks::cmd::webhook_overview,
             webhooks::cmd::webhook_url_check,
             webhooks::cmd::webhook_set,
@@ -84,6 +100,10 @@ pub fn run(opts: AppOptions) -> i32 {
             studio::cmd::template_test_send,
             studio::cmd::template_import,
             studio::cmd::template_export,
+            studio::cmd::template_export_file,
+            studio::cmd::template_import_file,
+            studio::cmd::test_attendees_find,
+            studio::cmd::test_attendees_remove,
             desk::commands::guest_detail,
             desk::commands::guest_save,
             desk::commands::guest_check_in,
@@ -95,9 +115,26 @@ pub fn run(opts: AppOptions) -> i32 {
             desk::commands::email_check,
             desk::commands::guest_add,
             desk::commands::send_statuses,
+            bulk::cmd::bulk_preview,
+            bulk::cmd::bulk_start,
+            bulk::cmd::bulk_continue,
+            bulk::cmd::bulk_pause,
+            bulk::cmd::bulk_resume,
+            bulk::cmd::bulk_cancel,
+            bulk::cmd::bulk_status,
+            bulk::cmd::bulk_unfinished,
+            bulk::cmd::bulk_discard,
+            bulk::cmd::bulk_select_filtered,
             desk::commands::event_templates,
             feel::cmd::connection_probe,
             feel::cmd::demo_set_offline,
+            events::cmd::event_create,
+            events::cmd::event_update,
+            events::cmd::event_delete,
+            events::cmd::zones_search,
+            profiles::cmd::profiles_list,
+            profiles::cmd::profile_sign_in,
+            profiles::cmd::profile_forget,
         ])
         .build(tauri::generate_context!());
     let app = match app {

@@ -13,8 +13,9 @@ use qflow_core::models::{Event, Guest, GuestCreate, SendRequest, SendResponse, T
 use qflow_core::ops::qr::qr_svg_data_url;
 use qflow_core::ops::send::send_logged;
 use qflow_core::ops::studio::{
-    export_json, import_template, preheader, preview_document, remote_image_count, token_values,
-    upsert_payload, utf16_offset, EdgeCase, EdgeCaseInfo, TemplateEdit, TemplateImport, TokenValue,
+    export_json, import_template, preheader, preview_document, remote_image_count,
+    remove_test_attendees, test_attendees, token_values, upsert_payload, utf16_offset, EdgeCase,
+    EdgeCaseInfo, TemplateEdit, TemplateImport, TestAttendee, TestAttendeesRemoved, TokenValue,
     EDGE_CASES,
 };
 use qflow_core::store::{Draft, Store, TemplateVersion};
@@ -41,7 +42,21 @@ pub struct StudioState {
     /// (fetched at, verified sending domain or None).
     domain: Mutex<Option<(Instant, Option<String>)>>,
     qr: Mutex<Option<(String, String)>>,
+    /// Open editors' preview sessions (see `PreviewRequest::session`).
+    sessions: Mutex<HashMap<String, PreviewSession>>,
 }
+
+/// What Rust and the editor both hold for one open editor: the template html and the last
+/// preview output, so each side sends only what changed.
+#[derive(Default)]
+struct PreviewSession {
+    html: String,
+    document: String,
+    mirror: String,
+}
+
+/// Open editors kept at most (an editor that was closed is dropped first, by age).
+const MAX_SESSIONS: usize = 8;
 
 impl StudioState {
     /// Drafts and versions live in the signed-in session's local store (the demo's is private).
@@ -138,6 +153,26 @@ pub struct PreviewRequest {
     pub allow_remote_images: bool,
     #[serde(default)]
     pub dark: bool,
+    /// The editor session (one per open editor). With it, Rust keeps the last html and output,
+    /// so a keystroke sends and receives only the changed range (`htmlPatch`, patches back).
+    #[ts(optional)]
+    pub session: Option<String>,
+    /// Applied to the session's html instead of sending all of `fields.html` (then empty).
+    #[ts(optional)]
+    pub html_patch: Option<TextPatch>,
+    /// false = skip the lint (the keystroke path; the editor lints when typing pauses). Default true.
+    #[ts(optional)]
+    pub lint: Option<bool>,
+}
+
+/// Replace UTF-16 range `from..to` of a string with `insert` (JS string offsets).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct TextPatch {
+    pub from: u32,
+    pub to: u32,
+    pub insert: String,
 }
 
 /// A lint finding placed for the editor: `from`/`to` are UTF-16 offsets into `field`.
@@ -184,6 +219,16 @@ pub struct PreviewResult {
     pub recipient: String,
     /// Merge time in microseconds (the benchmark's merge share).
     pub merge_micros: u32,
+    /// Lint time, and the whole command's time in Rust (the benchmark's stages).
+    pub lint_micros: u32,
+    pub server_micros: u32,
+    /// false: lint was skipped (`lint: false`), `issues` is empty and the previous ones stand.
+    pub linted: bool,
+    /// With a session: `document` / `html` are empty and these patch the previous reply's.
+    #[ts(optional)]
+    pub document_patch: Option<TextPatch>,
+    #[ts(optional)]
+    pub html_patch: Option<TextPatch>,
 }
 
 #[derive(Deserialize, Clone, Debug, TS)]
@@ -276,6 +321,46 @@ pub struct TemplateExportRequest {
     pub fields: TemplateEdit,
 }
 
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub enum ExportFormat {
+    Html,
+    Json,
+}
+
+#[derive(Deserialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct TemplateExportFileRequest {
+    pub event_id: String,
+    pub template_id: String,
+    #[ts(inline)]
+    pub fields: TemplateEdit,
+    pub format: ExportFormat,
+}
+
+/// Where an export or import went (None from the command = the user cancelled the dialog).
+#[derive(Serialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct TemplateFileWritten {
+    pub path: String,
+    pub bytes: u32,
+}
+
+// In core: app types that embed core types get broken ts-rs import paths.
+pub use qflow_core::ops::studio::TemplateFileRead;
+
+#[derive(Deserialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct TestAttendeesRemoveRequest {
+    pub event_id: String,
+    /// The ids the user confirmed (as listed by `test_attendees_find`).
+    pub ids: Vec<String>,
+}
+
 // ---- handlers ----
 
 fn parse_id(field: &str, v: &str) -> Result<Uuid> {
@@ -316,6 +401,18 @@ pub async fn template_preview(
     st: &StudioState,
     req: PreviewRequest,
 ) -> Result<PreviewResult> {
+    let command_started = Instant::now();
+    let mut req = req;
+    // The session is taken out while in use: a concurrent request for it starts over in full.
+    let mut session = match req.session.as_deref() {
+        Some(id) => st.sessions.lock().await.remove(id),
+        None => None,
+    };
+    let patched = req.html_patch.is_some();
+    if let Some(patch) = req.html_patch.take() {
+        let s = session.as_ref().ok_or_else(session_lost)?;
+        req.fields.html = apply_patch(&s.html, &patch).ok_or_else(session_lost)?;
+    }
     let event_id = parse_id("eventId", &req.event_id)?;
     let event = st.event(app, event_id).await?;
     let (guest, recipient) = match (req.guest_id.as_deref(), req.edge_case) {
@@ -352,10 +449,17 @@ pub async fn template_preview(
     if domain.is_none() {
         lint_fields.from_address = None;
     }
-    let issues = lint(&lint_fields, domain.flatten().as_deref())
-        .into_iter()
-        .map(|i| editor_issue(&req.fields, i))
-        .collect();
+    let lint_started = Instant::now();
+    let linted = req.lint.unwrap_or(true);
+    let issues = if linted {
+        lint(&lint_fields, domain.flatten().as_deref())
+            .into_iter()
+            .map(|i| editor_issue(&req.fields, i))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let lint_micros = micros(lint_started);
     let no_data = rendered
         .unknown_tokens
         .iter()
@@ -368,6 +472,7 @@ pub async fn template_preview(
             v
         });
     let body = rendered.sent_body();
+    let values = token_values(&ctx);
     let pdf_document = rendered.pdf_html.as_deref().map(|h| {
         preview_document(
             &format!("<style>body{{background:#888;margin:0;padding:16px}}.qf-a4{{background:#fff;width:210mm;min-height:297mm;margin:0 auto;padding:15mm;box-sizing:border-box;box-shadow:0 2px 8px rgba(0,0,0,.4)}}</style><div class=\"qf-a4\">{h}</div>"),
@@ -375,7 +480,7 @@ pub async fn template_preview(
             false,
         )
     });
-    Ok(PreviewResult {
+    let mut out = PreviewResult {
         document: preview_document(body, req.allow_remote_images, req.dark),
         pdf_document,
         preheader: preheader(body, PREHEADER_CHARS),
@@ -385,17 +490,176 @@ pub async fn template_preview(
         from_address: non_empty(req.fields.from_address.trim())
             .unwrap_or("support@qflow.email")
             .to_owned(),
-        remote_images: remote_image_count(&rendered.html)
-            + rendered.email_body.as_deref().map_or(0, remote_image_count),
+        remote_images: remote_images(&req.fields, &rendered, &values),
         subject: rendered.subject,
         email_body: rendered.email_body,
         html: rendered.html,
         issues,
         no_data,
-        token_values: token_values(&ctx),
+        token_values: values,
         recipient,
         merge_micros,
-    })
+        lint_micros,
+        server_micros: 0,
+        linted,
+        document_patch: None,
+        html_patch: None,
+    };
+    if let Some(id) = req.session {
+        let prev = session.take().unwrap_or_default();
+        let mirror = out.email_body.clone().unwrap_or_else(|| out.html.clone());
+        let document = std::mem::take(&mut out.document);
+        // Patches only answer patches: a request with the full html gets full output back.
+        if !patched || prev.document.is_empty() {
+            out.document = document.clone();
+        } else {
+            out.document_patch = Some(diff_patch(&prev.document, &document));
+            out.html_patch = Some(diff_patch(&prev.mirror, &mirror));
+            out.html = String::new();
+        }
+        let mut sessions = st.sessions.lock().await;
+        if sessions.len() >= MAX_SESSIONS {
+            sessions.clear();
+        }
+        sessions.insert(
+            id,
+            PreviewSession {
+                html: req.fields.html,
+                document,
+                mirror,
+            },
+        );
+    }
+    out.server_micros = micros(command_started);
+    Ok(out)
+}
+
+/// Remote images in the rendered output. Counted on the template (~15x smaller than a preview
+/// full of inline QR codes) when no token value could form a URL (no "//", no "http"), since
+/// then the rendered URLs are exactly the template's; otherwise on the rendered output.
+fn remote_images(
+    edit: &TemplateEdit,
+    rendered: &qflow_core::merge::Rendered,
+    values: &[TokenValue],
+) -> u32 {
+    let urlish = values.iter().filter_map(|t| t.value.as_deref()).any(|v| {
+        !v.starts_with("data:") && (v.contains("//") || v.to_ascii_lowercase().contains("http"))
+    });
+    if urlish {
+        remote_image_count(&rendered.html)
+            + rendered.email_body.as_deref().map_or(0, remote_image_count)
+    } else {
+        remote_image_count(&edit.html)
+            + if rendered.email_body.is_some() {
+                remote_image_count(&edit.email_body)
+            } else {
+                0
+            }
+    }
+}
+
+fn session_lost() -> Error {
+    Error::invalid(
+        "htmlPatch",
+        "the preview session is gone or out of step: send the full html",
+    )
+}
+
+/// Byte offset of UTF-16 offset `units` in `s` (None when it is past the end or splits a char).
+fn utf16_to_byte(s: &str, units: usize) -> Option<usize> {
+    // Fast path: ASCII (std's check is optimized even in debug builds).
+    if s.is_ascii() {
+        return (units <= s.len()).then_some(units);
+    }
+    let mut seen = 0;
+    for (b, c) in s.char_indices() {
+        if seen == units {
+            return Some(b);
+        }
+        if seen > units {
+            return None;
+        }
+        seen += c.len_utf16();
+    }
+    (seen == units).then_some(s.len())
+}
+
+/// UTF-16 length of a 1.5 MB preview per keystroke: `chars().count()` is std's optimized
+/// counter (fast in debug builds too, unlike `encode_utf16`); characters outside the BMP
+/// (lead bytes F0-F4) count twice.
+fn utf16_len(s: &str) -> usize {
+    let chars = s.chars().count();
+    let astral = (0xF0u8..=0xF4).any(|b| s.as_bytes().contains(&b));
+    if astral {
+        chars + s.chars().filter(|c| c.len_utf16() == 2).count()
+    } else {
+        chars
+    }
+}
+
+/// `patch` applied to `s`, or None when its range does not fit.
+fn apply_patch(s: &str, patch: &TextPatch) -> Option<String> {
+    let from = utf16_to_byte(s, patch.from as usize)?;
+    let to = utf16_to_byte(s, patch.to as usize)?;
+    if from > to {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len() - (to - from) + patch.insert.len());
+    out.push_str(&s[..from]);
+    out.push_str(&patch.insert);
+    out.push_str(&s[to..]);
+    Some(out)
+}
+
+/// The one replaced range turning `old` into `new` (common prefix and suffix kept).
+fn diff_patch(old: &str, new: &str) -> TextPatch {
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let mut pre = common_prefix(a, b);
+    while !old.is_char_boundary(pre) || !new.is_char_boundary(pre) {
+        pre -= 1;
+    }
+    let mut suf = common_suffix(&a[pre..], &b[pre..]);
+    while !old.is_char_boundary(old.len() - suf) || !new.is_char_boundary(new.len() - suf) {
+        suf -= 1;
+    }
+    let from = utf16_len(&old[..pre]);
+    TextPatch {
+        from: count(from),
+        to: count(from + utf16_len(&old[pre..old.len() - suf])),
+        insert: new[pre..new.len() - suf].to_owned(),
+    }
+}
+
+/// Compared in 4 KB blocks (slice equality is a memcmp, fast even in debug builds).
+const BLOCK: usize = 4096;
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let max = a.len().min(b.len());
+    let mut n = 0;
+    while n + BLOCK <= max && a[n..n + BLOCK] == b[n..n + BLOCK] {
+        n += BLOCK;
+    }
+    while n < max && a[n] == b[n] {
+        n += 1;
+    }
+    n
+}
+
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let max = a.len().min(b.len());
+    let (ea, eb) = (a.len(), b.len());
+    let mut n = 0;
+    while n + BLOCK <= max && a[ea - n - BLOCK..ea - n] == b[eb - n - BLOCK..eb - n] {
+        n += BLOCK;
+    }
+    while n < max && a[ea - n - 1] == b[eb - n - 1] {
+        n += 1;
+    }
+    n
+}
+
+fn micros(since: Instant) -> u32 {
+    u32::try_from(since.elapsed().as_micros()).unwrap_or(u32::MAX)
 }
 
 fn non_empty(s: &str) -> Option<&str> {
@@ -550,8 +814,7 @@ pub async fn template_versions(
         .template_versions(parse_id("templateId", &req.template_id)?)
 }
 
-/// The tag on attendees created for test sends.
-pub const TEST_TAG: &str = "qflow-console-test";
+pub use qflow_core::ops::studio::TEST_TAG;
 
 /// Sends the saved template once (`POST /api/comms/send`, logged, never retried: a lost answer
 /// is `outcome_unknown`). Input is checked before any request.
@@ -652,6 +915,132 @@ pub fn template_export(req: TemplateExportRequest) -> Result<String> {
         parse_id("templateId", &req.template_id)?,
         parse_id("eventId", &req.event_id)?,
     ))
+}
+
+/// The body of an exported file: the HTML as typed, or the template JSON `template push` reads.
+pub fn export_content(req: &TemplateExportFileRequest) -> Result<String> {
+    let template_id = parse_id("templateId", &req.template_id)?;
+    let event_id = parse_id("eventId", &req.event_id)?;
+    Ok(match req.format {
+        ExportFormat::Html => req.fields.html.clone(),
+        ExportFormat::Json => export_json(&req.fields, template_id, event_id),
+    })
+}
+
+/// A file name from the template name: letters, digits, '-' and '_' only.
+pub fn export_file_name(name: &str, format: ExportFormat) -> String {
+    let stem: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem.trim_matches('-');
+    let stem = if stem.is_empty() { "template" } else { stem };
+    let ext = match format {
+        ExportFormat::Html => "html",
+        ExportFormat::Json => "json",
+    };
+    format!("{stem}.{ext}")
+}
+
+/// Writes next to the target then renames, so a failed write never leaves half a file.
+pub fn write_file(path: &std::path::Path, content: &str) -> Result<TemplateFileWritten> {
+    let shown = path.display().to_string();
+    let fail = |e: std::io::Error| Error::Storage(format!("could not write {shown}: {e}"));
+    let tmp = path.with_extension("qflow-partial");
+    std::fs::write(&tmp, content).map_err(fail)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        fail(e)
+    })?;
+    Ok(TemplateFileWritten {
+        path: shown,
+        bytes: count(content.len()),
+    })
+}
+
+/// Larger files are not templates (Qflow's own limit is far below).
+const IMPORT_MAX_BYTES: u64 = 5 * 1024 * 1024;
+
+/// Reads a picked file and parses it in core (.html, or template JSON with line/column errors).
+pub fn read_template_file(path: &std::path::Path, event_id: &str) -> Result<TemplateFileRead> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::invalid("file", format!("could not read {shown}: {e}")))?;
+    if meta.len() > IMPORT_MAX_BYTES {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "{shown} is {} KB; a template file is at most 5 MB",
+                meta.len() / 1024
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::invalid("file", format!("could not read {shown}: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::invalid("file", format!("{shown} is not UTF-8 text")))?;
+    // Errors name the file, not the paste box.
+    let import = import_template(&text, parse_id("eventId", event_id)?).map_err(|e| match e {
+        Error::Invalid { field, reason } => Error::Invalid {
+            field,
+            reason: reason.replace(qflow_core::ops::studio::PASTED_JSON, &shown),
+        },
+        other => other,
+    })?;
+    Ok(TemplateFileRead {
+        path: shown,
+        import,
+    })
+}
+
+/// Test-only override of the native dialogs, which WebKitWebDriver cannot drive: in debug
+/// builds, `QFLOW_E2E_SAVE_PATH` / `QFLOW_E2E_OPEN_PATH` name the file instead of asking.
+/// Release builds never read them.
+pub fn e2e_dialog_path(var: &str) -> Option<std::path::PathBuf> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+}
+
+/// The event's attendees tagged `qflow-console-test`, read fresh (the confirmation counts them).
+pub async fn test_attendees_find(
+    app: &AppState,
+    req: TemplatesListRequest,
+) -> Result<Vec<TestAttendee>> {
+    let event_id = parse_id("eventId", &req.event_id)?;
+    let list = app.current().await?.guests(event_id, true, false).await?;
+    Ok(test_attendees(&list, event_id))
+}
+
+/// Deletes the confirmed test attendees (only those still tagged) and reports each result.
+pub async fn test_attendees_remove(
+    app: &AppState,
+    req: TestAttendeesRemoveRequest,
+) -> Result<TestAttendeesRemoved> {
+    let event_id = parse_id("eventId", &req.event_id)?;
+    let ids = req
+        .ids
+        .iter()
+        .map(|i| parse_id("ids", i))
+        .collect::<Result<Vec<_>>>()?;
+    let session = app.current().await?;
+    let done = remove_test_attendees(&session.client, event_id, &ids).await?;
+    for a in &done.removed {
+        if let Ok(id) = Uuid::parse_str(&a.id) {
+            session.remove_cached_guest(id).await;
+        }
+    }
+    Ok(done)
 }
 
 // ---- commands ----
@@ -781,6 +1170,93 @@ pub mod cmd {
     pub fn template_export(req: TemplateExportRequest) -> Reply<String> {
         reply("template_export", super::template_export(req))
     }
+
+    /// Export through a native save dialog; Rust writes the file (the webview has no fs access).
+    #[tauri::command]
+    pub async fn template_export_file(
+        app: tauri::AppHandle,
+        req: TemplateExportFileRequest,
+    ) -> Reply<Option<TemplateFileWritten>> {
+        use tauri_plugin_dialog::DialogExt;
+        let r = async {
+            let content = super::export_content(&req)?;
+            let path = match super::e2e_dialog_path("QFLOW_E2E_SAVE_PATH") {
+                Some(p) => Some(p),
+                None => {
+                    let (tx, rx) = tokio::sync::oneshot::channel();
+                    let (label, ext) = match req.format {
+                        ExportFormat::Html => ("HTML", "html"),
+                        ExportFormat::Json => ("Template JSON", "json"),
+                    };
+                    app.dialog()
+                        .file()
+                        .set_title("Export template")
+                        .set_file_name(super::export_file_name(&req.fields.name, req.format))
+                        .add_filter(label, &[ext])
+                        .save_file(move |p| {
+                            let _ = tx.send(p.and_then(|p| p.into_path().ok()));
+                        });
+                    rx.await.ok().flatten()
+                }
+            };
+            match path {
+                Some(p) => super::write_file(&p, &content).map(Some),
+                None => Ok(None),
+            }
+        }
+        .await;
+        reply("template_export_file", r)
+    }
+
+    /// Import through a native open dialog; Rust reads the file and core parses it.
+    #[tauri::command]
+    pub async fn template_import_file(
+        app: tauri::AppHandle,
+        req: TemplatesListRequest,
+    ) -> Reply<Option<TemplateFileRead>> {
+        use tauri_plugin_dialog::DialogExt;
+        let path = match super::e2e_dialog_path("QFLOW_E2E_OPEN_PATH") {
+            Some(p) => Some(p),
+            None => {
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                app.dialog()
+                    .file()
+                    .set_title("Import a template")
+                    .add_filter("Template (.html, .json)", &["html", "htm", "json"])
+                    .pick_file(move |p| {
+                        let _ = tx.send(p.and_then(|p| p.into_path().ok()));
+                    });
+                rx.await.ok().flatten()
+            }
+        };
+        let r = match path {
+            Some(p) => super::read_template_file(&p, &req.event_id).map(Some),
+            None => Ok(None),
+        };
+        reply("template_import_file", r)
+    }
+
+    #[tauri::command]
+    pub async fn test_attendees_find(
+        state: State<'_, AppState>,
+        req: TemplatesListRequest,
+    ) -> Reply<Vec<TestAttendee>> {
+        reply(
+            "test_attendees_find",
+            super::test_attendees_find(&state, req).await,
+        )
+    }
+
+    #[tauri::command]
+    pub async fn test_attendees_remove(
+        state: State<'_, AppState>,
+        req: TestAttendeesRemoveRequest,
+    ) -> Reply<TestAttendeesRemoved> {
+        reply(
+            "test_attendees_remove",
+            super::test_attendees_remove(&state, req).await,
+        )
+    }
 }
 
 #[cfg(test)]
@@ -831,6 +1307,9 @@ mod tests {
             edge_case: None,
             allow_remote_images: false,
             dark: false,
+            session: None,
+            html_patch: None,
+            lint: None,
         }
     }
 
@@ -1225,5 +1704,185 @@ mod tests {
         })
         .unwrap_err();
         assert!(e.to_string().contains("line 1, column"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn remove_test_attendees_finds_the_tagged_ones_and_deletes_only_those() {
+        let (app, st, event) = signed_in().await;
+        let template = saved_template(&app, &st, &event).await;
+        let list_req = || TemplatesListRequest {
+            event_id: event.clone(),
+        };
+        assert!(test_attendees_find(&app, list_req())
+            .await
+            .unwrap()
+            .is_empty());
+        for email in ["one@example.com", "two@example.com"] {
+            let mut req = test_req(&event, &template);
+            req.test_guest_id = Some(Uuid::new_v4().to_string());
+            req.test_email = Some(email.into());
+            template_test_send(&app, req).await.unwrap();
+        }
+        let found = test_attendees_find(&app, list_req()).await.unwrap();
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|a| a.name == "Test (Qflow Console)"));
+        let others = {
+            let s = app.current().await.unwrap();
+            s.guests(Uuid::parse_str(&event).unwrap(), true, false)
+                .await
+                .unwrap()
+                .len()
+                - 2
+        };
+
+        let bad = test_attendees_remove(
+            &app,
+            TestAttendeesRemoveRequest {
+                event_id: event.clone(),
+                ids: vec!["nope".into()],
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(bad.is_bad_input());
+
+        let done = test_attendees_remove(
+            &app,
+            TestAttendeesRemoveRequest {
+                event_id: event.clone(),
+                ids: found.iter().map(|a| a.id.clone()).collect(),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(done.removed, found);
+        assert!(done.failed.is_empty());
+        assert!(test_attendees_find(&app, list_req())
+            .await
+            .unwrap()
+            .is_empty());
+        let s = app.current().await.unwrap();
+        let left = s
+            .guests(Uuid::parse_str(&event).unwrap(), true, false)
+            .await
+            .unwrap();
+        assert_eq!(left.len(), others, "real attendees are untouched");
+    }
+
+    #[test]
+    fn export_writes_html_or_json_and_import_reads_it_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let event = Uuid::new_v4().to_string();
+        let mut req = TemplateExportFileRequest {
+            event_id: event.clone(),
+            template_id: Uuid::new_v4().to_string(),
+            fields: edit("<p>Hi {{firstname}}</p>"),
+            format: ExportFormat::Html,
+        };
+        let html_path = dir.path().join("t.html");
+        let w = write_file(&html_path, &export_content(&req).unwrap()).unwrap();
+        assert_eq!(w.bytes, 23);
+        assert_eq!(
+            std::fs::read_to_string(&html_path).unwrap(),
+            "<p>Hi {{firstname}}</p>"
+        );
+        req.format = ExportFormat::Json;
+        let json_path = dir.path().join("t.json");
+        write_file(&json_path, &export_content(&req).unwrap()).unwrap();
+        let back = read_template_file(&json_path, &event).unwrap();
+        assert_eq!(back.import.edit, req.fields);
+        let html = read_template_file(&html_path, &event).unwrap();
+        assert_eq!(html.import.edit.html, "<p>Hi {{firstname}}</p>");
+
+        std::fs::write(dir.path().join("bad.json"), "{\n  \"name\": 1,\n").unwrap();
+        let e = read_template_file(&dir.path().join("bad.json"), &event).unwrap_err();
+        assert!(e.to_string().contains("bad.json: line 3"), "{e}");
+        let e = read_template_file(&dir.path().join("missing.html"), &event).unwrap_err();
+        assert!(
+            e.is_bad_input() && e.to_string().contains("missing.html"),
+            "{e}"
+        );
+        assert_eq!(
+            export_file_name("Ticket / VIP", ExportFormat::Json),
+            "Ticket---VIP.json"
+        );
+        assert_eq!(export_file_name("  ", ExportFormat::Html), "template.html");
+    }
+
+    #[tokio::test]
+    async fn a_preview_session_sends_and_returns_only_the_changed_range() {
+        let (app, st, event) = signed_in().await;
+        let html = "<p>Zoë 😀 {{firstname}}</p><p>Typed: </p>".to_owned();
+        let full = |h: &str| {
+            let mut r = preview_req(&event, edit(h));
+            r.edge_case = Some(EdgeCase::NonAscii);
+            r
+        };
+        let session = Some("editor-1".to_owned());
+        let mut open = full(&html);
+        open.session = session.clone();
+        let first = template_preview(&app, &st, open).await.unwrap();
+        assert!(first.document_patch.is_none() && !first.document.is_empty());
+        let (mut doc, mut mirror) = (first.document.clone(), first.html.clone());
+
+        // Two keystrokes after the emoji (UTF-16 offsets, as CodeMirror and JS count).
+        let mut now = html.clone();
+        for ch in ["T", "é"] {
+            let at = now.rfind("</p>").unwrap();
+            let from = count(utf16_offset(&now, at));
+            let mut r = full("");
+            r.session = session.clone();
+            r.lint = Some(false);
+            r.html_patch = Some(TextPatch {
+                from,
+                to: from,
+                insert: ch.into(),
+            });
+            now.insert_str(at, ch);
+            let p = template_preview(&app, &st, r).await.unwrap();
+            assert!(!p.linted && p.issues.is_empty());
+            assert!(
+                p.document.is_empty() && p.html.is_empty(),
+                "only patches come back"
+            );
+            let dp = p.document_patch.unwrap();
+            assert_eq!(dp.insert, ch, "the reply carries just the change");
+            doc = apply_patch(&doc, &dp).unwrap();
+            mirror = apply_patch(&mirror, &p.html_patch.unwrap()).unwrap();
+            let whole = template_preview(&app, &st, full(&now)).await.unwrap();
+            assert_eq!(doc, whole.document);
+            assert_eq!(mirror, whole.html);
+        }
+
+        // A patch that does not fit (or an unknown session) asks for the full html.
+        let mut bad = full("");
+        bad.session = Some("editor-unknown".into());
+        bad.html_patch = Some(TextPatch {
+            from: 0,
+            to: 0,
+            insert: "x".into(),
+        });
+        let e = template_preview(&app, &st, bad).await.unwrap_err();
+        assert_eq!(e.body().field.as_deref(), Some("htmlPatch"));
+    }
+
+    #[test]
+    fn diff_patch_keeps_prefix_and_suffix_on_whole_characters() {
+        let cases = [
+            ("", ""),
+            ("abc", "abc"),
+            ("aaaa", "aa"),
+            ("x😀y", "x😁y"),
+            ("Zoë", "Zoé"),
+        ];
+        for (a, b) in cases {
+            let p = diff_patch(a, b);
+            assert_eq!(apply_patch(a, &p).as_deref(), Some(b), "{a} → {b}");
+        }
+        let big_a = "<td>x</td>".repeat(2000);
+        let mut big_b = big_a.clone();
+        big_b.insert(10_001, 'Q');
+        let p = diff_patch(&big_a, &big_b);
+        assert_eq!((p.from, p.to, p.insert.as_str()), (10_001, 10_001, "Q"));
     }
 }

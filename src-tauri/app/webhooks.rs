@@ -44,6 +44,55 @@ pub struct WebhookState {
     receiver: Mutex<Option<Running>>,
     rejected: Arc<std::sync::Mutex<VecDeque<RejectedDelivery>>>,
     demo_wired: Mutex<bool>,
+    /// Told about every delivery the receiver handles (the window's live feed).
+    listener: std::sync::Mutex<Option<FeedListener>>,
+}
+
+/// Called with each delivery the receiver handled.
+pub type FeedListener = Arc<dyn Fn(&ReceiverEvent) + Send + Sync>;
+
+/// The Tauri event telling the feed to reload (its filters live on the Rust side).
+pub const FEED_EVENT: &str = "webhook-feed";
+
+/// `webhook-feed` payload: what just arrived. No body, no headers, no secret.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/bindings/")]
+pub struct FeedPing {
+    /// `accepted`, `duplicate` or `rejected`.
+    pub kind: String,
+    pub event_type: Option<String>,
+}
+
+impl FeedPing {
+    pub fn of(e: &ReceiverEvent) -> FeedPing {
+        match e {
+            ReceiverEvent::Accepted { event } => FeedPing {
+                kind: "accepted".into(),
+                event_type: Some(event.event_type.clone()),
+            },
+            ReceiverEvent::Duplicate { event_type, .. } => FeedPing {
+                kind: "duplicate".into(),
+                event_type: Some(event_type.clone()),
+            },
+            ReceiverEvent::Rejected { event_type, .. } => FeedPing {
+                kind: "rejected".into(),
+                event_type: event_type.clone(),
+            },
+        }
+    }
+}
+
+/// Push each delivery to the window as `webhook-feed` (instead of the feed polling for it).
+pub fn wire_feed_events(app: &tauri::AppHandle) {
+    use tauri::{Emitter, Manager};
+    let handle = app.clone();
+    app.state::<WebhookState>()
+        .set_listener(Arc::new(move |e: &ReceiverEvent| {
+            if let Err(err) = handle.emit(FEED_EVENT, FeedPing::of(e)) {
+                tracing::warn!(error = %err, "could not push a webhook event to the window");
+            }
+        }));
 }
 
 struct Running {
@@ -52,6 +101,11 @@ struct Running {
 }
 
 impl WebhookState {
+    /// Receivers started from now on report to `f`.
+    pub fn set_listener(&self, f: FeedListener) {
+        *self.listener.lock().unwrap_or_else(|p| p.into_inner()) = Some(f);
+    }
+
     /// The local store the receiver writes and the timeline reads: the signed-in session's.
     pub async fn store(&self, app: &AppState) -> Result<Arc<Store>> {
         app.current().await?.local_store().await
@@ -352,9 +406,18 @@ async fn start_receiver(app: &AppState, wh: &WebhookState, addr: SocketAddr) -> 
     let handle = webhook::serve_receiver(addr, source, store, ReceiverOptions::default()).await?;
     let mut events = handle.subscribe();
     let rejected = Arc::clone(&wh.rejected);
+    let listener = wh
+        .listener
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     let feed = tokio::spawn(async move {
         loop {
-            match events.recv().await {
+            let got = events.recv().await;
+            if let (Some(f), Ok(e)) = (&listener, &got) {
+                f(e);
+            }
+            match got {
                 Ok(ReceiverEvent::Rejected {
                     reason,
                     detail,
@@ -952,6 +1015,38 @@ mod tests {
         .await
         .unwrap();
         assert!(t.is_empty());
+        wh.shutdown().await;
+        app.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn each_delivery_is_pushed_to_the_listener_without_polling() {
+        let (_mem, app) = state();
+        let wh = WebhookState::default();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        wh.set_listener(Arc::new(move |e: &ReceiverEvent| {
+            let _ = tx.send(FeedPing::of(e));
+        }));
+        demo_sign_in(&app).await.unwrap();
+        ensure_demo_wiring(&app, &wh).await.unwrap();
+        let client = app.current().await.unwrap().client.clone();
+        client.webhook_test().await.unwrap();
+        let ping = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("pushed within 10 s")
+            .unwrap();
+        assert_eq!(
+            ping,
+            FeedPing {
+                kind: "accepted".into(),
+                event_type: Some("comms.test".into()),
+            }
+        );
+        // Pushed after the store write: the feed already has it.
+        let f = feed(&app, &wh, WebhookFeedRequest::default())
+            .await
+            .unwrap();
+        assert!(f.events.iter().any(|e| e.event_type == "comms.test"));
         wh.shutdown().await;
         app.shutdown().await;
     }

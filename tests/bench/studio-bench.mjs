@@ -3,14 +3,19 @@
 // its preview; timings come from performance marks and a MutationObserver in the webview:
 //   key   keydown (capture listener)          start  `preview-start-N` (debounce fired, request sent)
 //   end   `preview-end-N` (reply, mergeMicros) dom    the preview DOM changed (MutationObserver)
-// Printed: dom−key with the 90 ms debounce, and without it (dom−key−90 ms: the timer's own
-// lateness counts as latency), request→DOM, and the merge share (mergeMicros / no-debounce time).
+// Printed: dom−key with the build's debounce, and without it (dom−key−debounce: the timer's own
+// lateness counts as latency; builds since wave 4 have none), request→DOM, the merge share
+// (mergeMicros / no-debounce time), and the stages (Rust, lint, IPC, React, frame load).
 // Run: make bench-studio (or E2E_SCRIPT=tests/bench/studio-bench.mjs tests/e2e/run.sh).
 import { sleep, WebDriver } from "../e2e/webdriver.mjs";
 
+// STUDIO_BENCH_BEFORE=<binary> runs that build first, then QFLOW_APP_BIN, in one run (side by side).
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
+const BEFORE = process.env.STUDIO_BENCH_BEFORE ?? "";
 const CHARS = Number(process.env.BENCH_CHARS ?? 200);
-const DEBOUNCE_MS = 90; // PREVIEW_DEBOUNCE_MS in ui/src/features/studio/TemplateEditor.tsx
+// The debounce a build uses comes with its `preview-start-N` mark (detail.debounceMs); older
+// builds without it used 90 ms.
+const DEBOUNCE_MS = 90;
 const tid = (id) => `[data-testid="${id}"]`;
 const CTRL = "\uE009";
 const END = "\uE010";
@@ -39,8 +44,8 @@ function pct(sorted, p) {
 }
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
 
-async function main() {
-  await d.createSession(APP);
+async function bench(app) {
+  await d.createSession(app);
   try {
     const [demo] = await d.waitFor(tid("try-demo"), { timeoutMs: 30_000 });
     await d.click(demo);
@@ -66,11 +71,13 @@ async function main() {
     const size = await d.execute("return new Blob([arguments[0]]).size;", [html]);
 
     await d.execute(
-      `window.__qfBench = { keys: [], dom: [] };
+      `window.__qfBench = { keys: [], dom: [], frame: [] };
        document.addEventListener("keydown", () => { window.__qfBench.keys.push(performance.now()); }, true);
        new MutationObserver(() => { window.__qfBench.dom.push(performance.now()); })
-         .observe(arguments[0], { childList: true, characterData: true, subtree: true });`,
-      [{ "element-6066-11e4-a52e-4f735466cecf": pre }],
+         .observe(arguments[0], { childList: true, characterData: true, subtree: true });
+       // The frame's own document is parsed and laid out after the commit: its load event.
+       arguments[1].addEventListener("load", () => { window.__qfBench.frame.push(performance.now()); });`,
+      [{ "element-6066-11e4-a52e-4f735466cecf": pre }, { "element-6066-11e4-a52e-4f735466cecf": (await d.waitFor(tid("preview-frame")))[0] }],
     );
     const [content] = await d.waitFor(tid("editor-html-content"));
     // A 100 KB editor's centre is off screen (not "interactable"): focus it and type through
@@ -95,7 +102,12 @@ async function main() {
            const end = marks.find((m) => m.name.startsWith("preview-end-") && start && m.startTime >= start.startTime);
            const dom = end && b.dom.find((t) => t >= end.startTime);
            if (dom === undefined || !end) return null;
-           return { key, start: start.startTime, end: end.startTime, dom, mergeMicros: end.detail ? end.detail.mergeMicros : null };`,
+           const frame = b.frame.find((t) => t >= end.startTime);
+           if (frame === undefined && performance.now() - dom < 1000) return null;
+           const det = end.detail || {};
+           const debounce = start.detail && typeof start.detail.debounceMs === "number" ? start.detail.debounceMs : ${DEBOUNCE_MS};
+           return { key, start: start.startTime, end: end.startTime, dom, frame: frame ?? null, debounce,
+             mergeMicros: det.mergeMicros ?? null, lintMicros: det.lintMicros ?? null, serverMicros: det.serverMicros ?? null };`,
           [baseKeys + i],
         );
         if (!row) await sleep(5);
@@ -106,22 +118,44 @@ async function main() {
       await sleep(10);
     }
 
+    return { rows, size };
+  } finally {
+    await d.deleteSession().catch(() => {});
+  }
+}
+
+function report(label, app, { rows, size }) {
+    const sorted = (f) => rows.map(f).filter((x) => x !== null && !Number.isNaN(x)).sort((a, b) => a - b);
     const withDebounce = rows.map((r) => r.dom - r.key).sort((a, b) => a - b);
-    const noDebounce = rows.map((r) => r.dom - r.key - DEBOUNCE_MS).sort((a, b) => a - b);
+    const noDebounce = rows.map((r) => r.dom - r.key - r.debounce).sort((a, b) => a - b);
     const requestToDom = rows.map((r) => r.dom - r.start).sort((a, b) => a - b);
     const merge = rows.map((r) => (r.mergeMicros ?? 0) / 1000).sort((a, b) => a - b);
-    const share = rows.map((r) => (r.mergeMicros ?? 0) / 1000 / Math.max(0.001, r.dom - r.key - DEBOUNCE_MS)).sort((a, b) => a - b);
-    const line = (label, xs) => `  ${label.padEnd(46)} p50 ${fmt(pct(xs, 50)).padStart(9)}   p95 ${fmt(pct(xs, 95)).padStart(9)}`;
-    console.log(`studio bench: ${rows.length} keystrokes on a ${(size / 1024).toFixed(1)} KB template (${APP})`);
-    console.log(line("keystroke → preview DOM, with 90 ms debounce", withDebounce));
+    const share = rows.map((r) => (r.mergeMicros ?? 0) / 1000 / Math.max(0.001, r.dom - r.key - r.debounce)).sort((a, b) => a - b);
+    const line = (label, xs) =>
+      xs.length ? `  ${label.padEnd(46)} p50 ${fmt(pct(xs, 50)).padStart(9)}   p95 ${fmt(pct(xs, 95)).padStart(9)}` : `  ${label.padEnd(46)} (not measured by this build)`;
+    console.log(`studio bench [${label}]: ${rows.length} keystrokes on a ${(size / 1024).toFixed(1)} KB template (${app})`);
+    console.log(line("keystroke → preview DOM, with the debounce", withDebounce));
     console.log(line("keystroke → preview DOM, excluding debounce", noDebounce));
     console.log(line("request sent → preview DOM (IPC+merge+render)", requestToDom));
     console.log(line("merge (core render_template, mergeMicros)", merge));
     console.log(`  merge share of the no-debounce time: p50 ${(pct(share, 50) * 100).toFixed(1)} %, p95 ${(pct(share, 95) * 100).toFixed(1)} %`);
+    console.log("  stages:");
+    console.log(line("  key → request sent, minus debounce (timer lateness: keystroke handling)", sorted((r) => r.start - r.key - r.debounce)));
+    console.log(line("  request → reply (IPC both ways + Rust)", sorted((r) => r.end - r.start)));
+    console.log(line("    of which Rust (serverMicros)", sorted((r) => (r.serverMicros === null ? null : r.serverMicros / 1000))));
+    console.log(line("    of which lint (lintMicros)", sorted((r) => (r.lintMicros === null ? null : r.lintMicros / 1000))));
+    console.log(line("  reply → preview DOM (React render + srcdoc set)", sorted((r) => r.dom - r.end)));
+    console.log(line("  preview DOM → frame load (frame parse + layout)", sorted((r) => (r.frame === null ? null : r.frame - r.dom))));
+    console.log(line("keystroke → frame loaded, excluding debounce", sorted((r) => (r.frame === null ? null : r.frame - r.key - r.debounce))));
     console.log(`  target (issue 5): p95 < 16 ms excluding the debounce → ${pct(noDebounce, 95) < 16 ? "met" : "NOT met"}`);
-  } finally {
-    await d.deleteSession().catch(() => {});
-  }
+    return pct(noDebounce, 95);
+}
+
+async function main() {
+  const runs = BEFORE ? [["before", BEFORE], ["after", APP]] : [["this build", APP]];
+  const p95 = [];
+  for (const [label, app] of runs) p95.push([label, report(label, app, await bench(app))]);
+  if (p95.length > 1) console.log(`side by side, keystroke → preview DOM p95 excluding debounce: ${p95.map(([l, v]) => `${l} ${fmt(v)}`).join(" · ")}`);
 }
 
 main().catch((e) => {

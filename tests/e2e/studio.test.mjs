@@ -3,6 +3,7 @@
 // it), save and read the template back from the sandbox, and an injected script in a template
 // and in an attendee's name never runs. Runs under tests/e2e/run.sh.
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import { after, before, test } from "node:test";
 import { sleep, WebDriver, stepper } from "./webdriver.mjs";
 
@@ -190,6 +191,57 @@ test("studio: a typed token shows the attendee's value; lint flags and fixes a t
     await d.screenshot("studio-mobile");
     const [desktop] = await d.waitFor(tid("preview-desktop"));
     await d.click(desktop);
+  });
+
+  await step("remove-test-attendees", async () => {
+    const [btn] = await d.waitFor(tid("remove-tests-btn"));
+    await d.click(btn);
+    const [confirm] = await d.waitFor(tid("remove-tests-confirm"), { timeoutMs: 15_000 });
+    // The test send above created exactly one test attendee (me@example.com).
+    assert.match(await d.textContent(confirm), /Delete 1 test attendee tagged qflow-console-test/);
+    assert.match(await d.textContent(confirm), /me@example\.com/);
+    await d.execute(
+      `const el = document.querySelector('[data-testid="remove-tests-confirm"]'), pane = document.querySelector(".studio-left");
+       pane.scrollTop += el.getBoundingClientRect().top - pane.getBoundingClientRect().top - 300;`,
+    );
+    await d.screenshot("studio-remove-tests-confirm");
+    await d.click((await d.waitFor(tid("remove-tests-yes")))[0]);
+    const [done] = await d.waitFor(tid("remove-tests-result"), { timeoutMs: 15_000 });
+    assert.match(await d.textContent(done), /^Deleted 1 test attendee\./);
+    await d.screenshot("studio-remove-tests-done");
+    // Gone from the sandbox: asking again finds none.
+    await d.click((await d.waitFor(tid("remove-tests-btn")))[0]);
+    await d.waitFor(tid("remove-tests-none"), { timeoutMs: 15_000 });
+  });
+
+  await step("export-import-file", async () => {
+    // QFLOW_E2E_SAVE_PATH / QFLOW_E2E_OPEN_PATH (set by run.sh) stand in for the native
+    // dialogs, which WebKitWebDriver cannot drive; Rust still writes and reads the files.
+    const savePath = process.env.QFLOW_E2E_SAVE_PATH;
+    const openPath = process.env.QFLOW_E2E_OPEN_PATH;
+    assert.ok(savePath && openPath, "run.sh sets QFLOW_E2E_SAVE_PATH and QFLOW_E2E_OPEN_PATH");
+    fs.rmSync(savePath, { force: true });
+    await d.click((await d.waitFor(tid("export-json")))[0]);
+    const [written] = await d.waitFor(tid("export-written"), { timeoutMs: 15_000 });
+    assert.match(await d.textContent(written), /^Saved .+ \(\d+\.\d KB\)\.$/);
+    const json = JSON.parse(fs.readFileSync(savePath, "utf8"));
+    assert.match(json.html, /\{\{firstname\}\}/);
+    assert.equal(typeof json.name, "string");
+    await d.click((await d.waitFor(tid("export-html")))[0]);
+    await d.waitFor(tid("export-written"), { until: async ([el]) => el && /Saved/.test(await d.textContent(el)) });
+    assert.equal(fs.readFileSync(savePath, "utf8"), json.html, ".html export is the HTML as typed");
+    await d.screenshot("studio-export-file");
+
+    // Import: a broken JSON file is refused with line and column; an .html file replaces the body.
+    fs.writeFileSync(openPath, '{\n  "name": "x",\n  "html" 1\n}');
+    await d.click((await d.waitFor(tid("import-file")))[0]);
+    await d.waitFor(".notice", { until: async (els) => (await Promise.all(els.map((e) => d.textContent(e)))).some((t) => /line 3, column \d+/.test(t)) });
+    fs.writeFileSync(openPath, "<p>From a file for {{firstname}}</p>");
+    await d.click((await d.waitFor(tid("import-file")))[0]);
+    await d.waitFor(tid("import-notes"), { until: async ([el]) => el && /HTML imported into the body from /.test(await d.textContent(el)) });
+    await waitPreview((h) => h.startsWith("<p>From a file for ") && !h.includes("{{firstname}}"), "the imported file's HTML merged");
+    // Back to the top of the left pane for the next tests (they click into the editor).
+    await d.execute("document.querySelector('.studio-left').scrollTop = 0;");
   });
 });
 

@@ -90,8 +90,24 @@ export function App({ api = realApi }: { api?: Api }) {
     case "home":
       return (
         <Home
+          // Another profile is another account: every screen starts afresh.
+          key={`${phase.who.profile}@${phase.who.apiBase}`}
           who={phase.who}
           api={api}
+          onSwitched={(who) => {
+            if (who) {
+              setPhase({ kind: "home", info: phase.info, who });
+              return;
+            }
+            void api.appInfo().then(
+              (info) => { setPhase({ kind: "signin", info, error: null }); },
+              (e: unknown) => { setPhase({ kind: "signin", info: phase.info, error: errorBody(e) }); },
+            );
+          }}
+          onAddProfile={() => {
+            // The session and every saved secret stay until another sign-in replaces it.
+            setPhase({ kind: "signin", info: { ...phase.info, saved: null, profile: "" }, error: null });
+          }}
           signingOut={signingOut}
           onSignOut={() => {
             void signOut(phase.info);

@@ -64,11 +64,23 @@ export function toErrorBody(e: unknown): ErrorBody {
   };
 }
 
+const failureListeners = new Set<(e: CommandError) => void>();
+
+/** Hear of every failed command (the offline banner listens for `network_unreachable`). */
+export function onCommandFailure(fn: (e: CommandError) => void): () => void {
+  failureListeners.add(fn);
+  return () => {
+    failureListeners.delete(fn);
+  };
+}
+
 export async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (e) {
-    throw new CommandError(command, toErrorBody(e));
+    const err = new CommandError(command, toErrorBody(e));
+    for (const fn of failureListeners) fn(err);
+    throw err;
   }
 }
 

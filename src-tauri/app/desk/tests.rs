@@ -389,3 +389,121 @@ async fn add_with_template_is_atomic_and_retry_safe() {
     assert_eq!(p.rows.len(), 1, "the new attendee is in the table at once");
     st.shutdown().await;
 }
+
+/// Poll the attendee's history until `done` (the sandbox delivers on its own schedule).
+async fn history_until(
+    st: &AppState,
+    desk: &DeskState,
+    guest: &str,
+    done: impl Fn(&[HistoryItem]) -> bool,
+) -> Vec<HistoryItem> {
+    let mut last = Vec::new();
+    for _ in 0..400 {
+        last = guest_history(st, desk, gid(guest)).await.unwrap();
+        if done(&last) {
+            return last;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the history never got there: {last:?}");
+}
+
+#[tokio::test]
+async fn sandbox_webhooks_build_the_timeline_and_the_status_column() {
+    use crate::app::webhooks::{ensure_demo_wiring, WebhookState};
+    let store: SharedSecretStore = Arc::new(MemoryStore::new());
+    let opts = AppOptions {
+        demo: true,
+        profile: "default".into(),
+        api_base: None,
+        identity_url: None,
+    };
+    let cfg = SandboxConfig {
+        attendees: 60,
+        delivery_scale: 0.05,
+        ..SandboxConfig::default()
+    };
+    let st = AppState::new(&opts, store).with_sandbox_config(cfg);
+    handlers::demo_sign_in(&st).await.unwrap();
+    let (desk, wh) = (DeskState::default(), WebhookState::default());
+    ensure_demo_wiring(&st, &wh).await.unwrap();
+
+    // A resend: sent → delivered → opened, all under the one send, by the receiver's store.
+    let ev = event_id(&st, "London").await;
+    let guest = find(&st, &ev, "").await;
+    let template = resend_options(&st, &desk, gid(&guest))
+        .await
+        .unwrap()
+        .default_template_id
+        .unwrap();
+    resend(
+        &st,
+        &desk,
+        ResendRequest {
+            guest_id: guest.clone(),
+            template_id: template.clone(),
+            new_email: None,
+            confirm_duplicate: false,
+        },
+    )
+    .await
+    .unwrap();
+    let h = history_until(&st, &desk, &guest, |h| {
+        h.first().is_some_and(|i| i.events.len() >= 3)
+    })
+    .await;
+    assert_eq!(h.len(), 1, "{h:?}");
+    assert_eq!(
+        (h[0].kind.as_str(), h[0].status.as_str()),
+        ("send", "queued")
+    );
+    let events: Vec<&str> = h[0].events.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(events, ["sent", "delivered", "opened"]);
+    assert_eq!(h[0].delivery.as_deref(), Some("opened"));
+    assert!(h[0].events.iter().all(|e| e.matched_by.is_some()));
+
+    // An attendee on the bounce domain, added with the template (atomic: no invitation id back).
+    let bounced = Uuid::new_v4().to_string();
+    guest_add(
+        &st,
+        &desk,
+        GuestAddRequest {
+            id: bounced.clone(),
+            event_id: ev.clone(),
+            first_name: "Bruno".into(),
+            last_name: "Bounce".into(),
+            email: format!("nobody@{}", qflow_sandbox::BOUNCE_DOMAIN),
+            tags: String::new(),
+            template_id: Some(template),
+            keep_email: true,
+        },
+    )
+    .await
+    .unwrap();
+    let h = history_until(&st, &desk, &bounced, |h| {
+        h.first()
+            .is_some_and(|i| i.delivery.as_deref() == Some("bounced"))
+    })
+    .await;
+    assert_eq!(h.len(), 1, "the events join the app's atomic send: {h:?}");
+    assert_eq!(h[0].kind, "send");
+    let reason = h[0].events.last().unwrap().reason.clone().unwrap();
+    assert!(reason.starts_with("550 5.1.1"), "{reason}");
+
+    let statuses = send_statuses(
+        &st,
+        &desk,
+        SendStatusesRequest {
+            guest_ids: vec![guest.clone(), bounced.clone()],
+        },
+    )
+    .await
+    .unwrap();
+    let got: Vec<(&str, Option<&str>)> = statuses
+        .iter()
+        .map(|s| (s.status.as_str(), s.detail.as_deref()))
+        .collect();
+    assert_eq!(got, [("opened", None), ("bounced", Some(reason.as_str()))]);
+    wh.shutdown().await;
+    st.shutdown().await;
+}

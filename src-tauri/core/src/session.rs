@@ -170,13 +170,25 @@ pub async fn login(
         username: credentials.username.clone(),
     };
     profile.validate()?;
-    client_for(&api_base, &identity_url, credentials.clone())?
-        .sign_in()
-        .await?;
+    let client = client_for(&api_base, &identity_url, credentials.clone())?;
+    client.sign_in().await?;
+    prove_client_key(&client).await?;
     secrets::save_credentials(store, &target.profile, &credentials).await?;
     profiles.upsert(profile.clone())?;
     profiles.set_last_used(&profile.name)?;
     Ok(profile)
+}
+
+/// The token proves the password, not the client key (only the API checks it): one small read
+/// does. Any answer but a 401 means both checks passed (the guide: "a 2xx from any endpoint
+/// confirms both"; a 403 gate is about the account, not the key); no answer is an error.
+async fn prove_client_key(client: &Client) -> Result<()> {
+    let now = chrono::Utc::now().naive_utc();
+    match client.events_list(now, now).await {
+        Ok(_) => Ok(()),
+        Err(Error::Api(a)) if a.status != 401 => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// Remove the profile's secrets from the keychain (settings stay, so the next sign-in is

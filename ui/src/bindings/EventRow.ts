@@ -11,4 +11,8 @@ startTime: string, endTime: string, timeZoneId: string,
 /**
  * Known once the attendee list was loaded (`attendee_counts` or `guests_page`).
  */
-attendeeCount: number | null, };
+attendeeCount: number | null, 
+/**
+ * The times in the event's zone with its offset: `Mon 1 Jun 2026, 10:00–22:00 Asia/Tokyo (UTC+09:00)`.
+ */
+when?: string, };

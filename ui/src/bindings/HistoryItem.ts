@@ -20,7 +20,8 @@ kind: string,
  */
 status: string, 
 /**
- * The latest delivery event (`sent`, `delivered`, `opened`, `bounced`…); none yet = null.
+ * The furthest delivery event (`sent`, `delivered`, `opened`, `bounced`…; an `opened`
+ * outranks a later-stamped `delivered`); none yet = null.
  */
 delivery: string | null, templateName: string | null, correlationId: string | null, errorCode: string | null, message: string | null, 
 /**

@@ -4,9 +4,14 @@ import { AddAttendee } from "../features/desk/AddAttendee";
 import { AttendeePanel } from "../features/desk/AttendeePanel";
 import { deskApi as realDeskApi, type DeskApi, type GuestSendStatus } from "../features/desk/api";
 import { STATUS_LABEL, statusClass } from "../features/desk/format";
+import { statusTitle, useUnsettledStatusPoll } from "../features/desk/statusPoll";
 import "../features/desk/desk.css";
+import { useDeskTable } from "../features/palette/bus";
 import { formatEventRange } from "../format";
 import { ErrorNotice } from "./ErrorNotice";
+import { BulkResend } from "../features/bulk/BulkResend";
+import { bulkApi } from "../features/bulk/api";
+import { useSelection } from "../features/bulk/useSelection";
 
 /** Rows per guests_page request: one cached window of the filtered list. */
 export const PAGE_SIZE = 100;
@@ -45,7 +50,9 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
   const [version, setVersion] = useState(0);
   const [openId, setOpenId] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
+  const selection = useSelection();
   const [statuses, setStatuses] = useState<Map<string, GuestSendStatus>>(new Map());
+  useUnsettledStatusPoll(desk, statuses, setStatuses);
   const searchRef = useRef<HTMLInputElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   const lastRow = useRef<string | null>(null);
@@ -215,6 +222,15 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
   const closeAdd = useCallback(() => {
     setAdding(false);
   }, []);
+  // The command palette: it searches this event and can open an attendee or fill the search.
+  useDeskTable(event, (r) => {
+    if (r.kind === "open") {
+      open(r.guestId);
+    } else {
+      setQuery(r.query);
+      searchRef.current?.focus();
+    }
+  });
 
   const first = matched > 0 ? Math.min(firstVisible + 1, matched) : 0;
   const last = Math.min(firstVisible + visibleCount, matched);
@@ -231,7 +247,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
         <div>
           <h2 data-testid="attendees-title">{event.title}</h2>
           <p className="muted small">
-            {formatEventRange(event.startTime, event.endTime)} · {event.timeZoneId}
+            {event.when ?? `${formatEventRange(event.startTime, event.endTime)} · ${event.timeZoneId}`}
           </p>
         </div>
         <div className="pane-actions">
@@ -309,6 +325,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
               : ""}
         </span>
       </div>
+      <BulkResend eventId={event.id} selected={selection.selected} onClear={selection.clear} onDone={changed} />
       {error && <ErrorNotice error={error} />}
       <div
         className={`table-wrap${loading && !info ? " is-loading" : ""}`}
@@ -318,6 +335,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
       >
         <table className="table table-virtual" data-testid="attendee-table">
           <colgroup>
+            <col className="col-select" />
             <col className="col-name" />
             <col className="col-email" />
             <col className="col-barcode" />
@@ -327,6 +345,26 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
           </colgroup>
           <thead>
             <tr>
+              <th scope="col" className="cell-select">
+                <input
+                  type="checkbox"
+                  aria-label="Select every attendee matching the filters"
+                  data-testid="select-all"
+                  checked={matched > 0 && selection.selected.size >= matched}
+                  onChange={(e) => {
+                    if (!e.target.checked) {
+                      selection.clear();
+                      return;
+                    }
+                    bulkApi
+                      .selectFiltered({ eventId: event.id, query: debounced, checkedIn: checked === "" ? undefined : checked === "in", tag: tag || undefined })
+                      .then(selection.setAll)
+                      .catch((err: unknown) => {
+                        setError(errorBody(err));
+                      });
+                  }}
+                />
+              </th>
               <th scope="col">Name</th>
               <th scope="col">Email</th>
               <th scope="col">Barcode</th>
@@ -338,13 +376,13 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
           <tbody>
             {topSpace > 0 && (
               <tr className="row-spacer" aria-hidden="true" style={{ height: topSpace }}>
-                <td colSpan={6} />
+                <td colSpan={7} />
               </tr>
             )}
             {rows.map(({ index, row: g }) =>
               !g ? (
                 <tr key={`pending-${index}`} className="row-pending" aria-hidden="true">
-                  <td colSpan={6} />
+                  <td colSpan={7} />
                 </tr>
               ) : (
               <tr
@@ -364,6 +402,25 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
                   }
                 }}
               >
+                <td
+                  className="cell-select"
+                  onClick={(e) => {
+                    // Selecting is not opening the row.
+                    e.stopPropagation();
+                    selection.toggle(g.id, index, e.shiftKey, (i) => shown?.pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE]?.id);
+                  }}
+                >
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${g.firstName} ${g.lastName}`}
+                    data-testid="row-select"
+                    checked={selection.selected.has(g.id)}
+                    onChange={() => {}}
+                    onKeyDown={(e) => {
+                      e.stopPropagation();
+                    }}
+                  />
+                </td>
                 <td className="cell-name" title={`${g.firstName} ${g.lastName}`}>
                   {g.firstName} {g.lastName}
                 </td>
@@ -385,7 +442,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
                   {(() => {
                     const s = statuses.get(g.id);
                     return s ? (
-                      <span className={`send-status ${statusClass(s.status)}`} title={s.at}>
+                      <span className={`send-status ${statusClass(s.status)}`} title={statusTitle(s)} data-status={s.status}>
                         {STATUS_LABEL[s.status] ?? s.status}
                       </span>
                     ) : (
@@ -398,7 +455,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
             )}
             {bottomSpace > 0 && (
               <tr className="row-spacer" aria-hidden="true" style={{ height: bottomSpace }}>
-                <td colSpan={6} />
+                <td colSpan={7} />
               </tr>
             )}
           </tbody>

@@ -3,10 +3,18 @@ import { errorBody, type Api, type ErrorBody, type EventRow } from "../api";
 import { formatEventRange, plural } from "../format";
 import { AttendeeTable } from "./AttendeeTable";
 import { ErrorNotice } from "./ErrorNotice";
+import { preferredDeskEvent } from "../features/palette/bus";
+import { eventsApi as realEventsApi, type EventsApi } from "../features/events/api";
+import { EventFormDialog } from "../features/events/EventFormDialog";
+import { DeleteEventDialog } from "../features/events/DeleteEventDialog";
+import { RangeBar, defaultRange, type Range } from "../features/events/RangeBar";
 
 interface Props {
   api: Pick<Api, "eventsList" | "attendeeCounts" | "guestsPage">;
+  eventsApi?: EventsApi;
 }
+
+type Dialog = { kind: "new" } | { kind: "edit" | "delete"; event: EventRow } | null;
 
 /** The next event still to finish (by its local end time against today's date), else the first. */
 export function defaultEvent(rows: EventRow[], today = new Date()): string | null {
@@ -16,22 +24,25 @@ export function defaultEvent(rows: EventRow[], today = new Date()): string | nul
 }
 
 /** Events from 30 days back to 6 months ahead, and the selected event's attendees. */
-export function EventsView({ api }: Props) {
+export function EventsView({ api, eventsApi = realEventsApi }: Props) {
   const [events, setEvents] = useState<EventRow[] | null>(null);
   const [error, setError] = useState<ErrorBody | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  const [range, setRange] = useState<Range>(() => defaultRange());
+  const [dialog, setDialog] = useState<Dialog>(null);
 
   useEffect(() => {
     let live = true;
     const alive = () => live;
     api
-      .eventsList()
+      .eventsList({ from: range.from, to: range.to })
       .then(async (rows) => {
         if (!alive()) return;
         setError(null);
         setEvents(rows);
-        setSelected((s) => (s && rows.some((r) => r.id === s) ? s : defaultEvent(rows)));
+        // Back from another section (or sent by the palette): the event shown before, if listed.
+        setSelected((s) => (s && rows.some((r) => r.id === s) ? s : (preferredDeskEvent(rows.map((r) => r.id)) ?? defaultEvent(rows))));
         // Counts need one request per event: ask for them at background priority, after the list shows.
         const ids = rows.filter((r) => r.attendeeCount === null).slice(0, 25).map((r) => r.id);
         if (ids.length === 0) return;
@@ -46,7 +57,7 @@ export function EventsView({ api }: Props) {
     return () => {
       live = false;
     };
-  }, [api, reload]);
+  }, [api, reload, range]);
 
   const event = events?.find((e) => e.id === selected) ?? null;
 
@@ -55,11 +66,16 @@ export function EventsView({ api }: Props) {
       <section className="events-pane" aria-label="Events">
         <div className="pane-header">
           <h1>Events</h1>
-          <button type="button" className="btn btn-ghost btn-small" data-testid="events-refresh" onClick={() => { setReload((n) => n + 1); }}>
-            Refresh
-          </button>
+          <div className="ev-toolbar">
+            <button type="button" className="btn btn-ghost btn-small" data-testid="events-refresh" onClick={() => { setReload((n) => n + 1); }}>
+              Refresh
+            </button>
+            <button type="button" className="btn btn-primary btn-small" data-testid="event-new" onClick={() => { setDialog({ kind: "new" }); }}>
+              New event
+            </button>
+          </div>
         </div>
-        <p className="muted small pane-subtitle">From 30 days ago to 6 months ahead</p>
+        <RangeBar range={range} onApply={setRange} />
         {error && <ErrorNotice error={error} />}
         {events === null && !error && <p className="muted pad" data-testid="events-loading">Loading events…</p>}
         {events?.length === 0 && (
@@ -82,14 +98,24 @@ export function EventsView({ api }: Props) {
                   }}
                 >
                   <span className="event-title">{e.title}</span>
-                  <span className="event-when muted small">{formatEventRange(e.startTime, e.endTime)}</span>
+                  <span className="event-when muted small" data-testid="event-when">{e.when ?? formatEventRange(e.startTime, e.endTime)}</span>
                   <span className="event-meta small">
-                    <span className="muted">{e.timeZoneId}</span>
+                    <span className="muted">{e.when ? "" : e.timeZoneId}</span>
                     <span className="event-count" data-testid="event-count">
                       {e.attendeeCount === null ? "…" : plural(e.attendeeCount, "attendee")}
                     </span>
                   </span>
                 </button>
+                {e.id === selected && (
+                  <div className="ev-selected-actions">
+                    <button type="button" className="btn btn-ghost btn-small" data-testid="event-edit" onClick={() => { setDialog({ kind: "edit", event: e }); }}>
+                      Edit
+                    </button>
+                    <button type="button" className="btn btn-ghost btn-small" data-testid="event-delete" onClick={() => { setDialog({ kind: "delete", event: e }); }}>
+                      Delete…
+                    </button>
+                  </div>
+                )}
               </li>
             ))}
           </ul>
@@ -102,6 +128,30 @@ export function EventsView({ api }: Props) {
           events && events.length > 0 && <p className="muted pad">Select an event.</p>
         )}
       </section>
+      {dialog && dialog.kind !== "delete" && (
+        <EventFormDialog
+          event={dialog.kind === "edit" ? dialog.event : null}
+          api={eventsApi}
+          onClose={() => { setDialog(null); }}
+          onSaved={(row) => {
+            setDialog(null);
+            setSelected(row.id);
+            setReload((n) => n + 1);
+          }}
+        />
+      )}
+      {dialog?.kind === "delete" && (
+        <DeleteEventDialog
+          event={dialog.event}
+          api={eventsApi}
+          onClose={() => { setDialog(null); }}
+          onDeleted={() => {
+            setDialog(null);
+            setSelected(null);
+            setReload((n) => n + 1);
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -1,13 +1,21 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import type { Api, SignedIn } from "../api";
 import { EventsView } from "./EventsView";
 import { Logo } from "./Logo";
 import { StudioView } from "../features/studio/StudioView";
 import { DomainView } from "../features/domain/DomainView";
 import { domainApi } from "../features/domain/api";
+import { recheckApi } from "../features/domain/recheck";
 import { DomainPill, useDomainGlance } from "../features/domain/DomainPill";
 import { WebhooksView } from "../features/webhooks/WebhooksView";
 import { webhookApi } from "../features/webhooks/api";
+import { ProfileSwitcher } from "../features/profiles/ProfileSwitcher";
+import { profilesApi } from "../features/profiles/api";
+import { CommandPalette } from "../features/palette/Palette";
+import { OfflineBanner } from "../features/offline/OfflineBanner";
+import { BulkResumeOffer } from "../features/bulk/BulkResumeOffer";
+import { appOfflineMonitor } from "../features/offline/api";
+import { demoOfflineActions } from "../features/offline/demo";
 
 type Section = "events" | "templates" | "domain" | "webhooks";
 
@@ -23,15 +31,22 @@ interface Props {
   api: Pick<Api, "eventsList" | "attendeeCounts" | "guestsPage">;
   onSignOut: () => void;
   signingOut?: boolean;
+  /** Switched to another saved profile, or (null) signed out and forgot this one. */
+  onSwitched?: (who: SignedIn | null) => void;
+  onAddProfile?: () => void;
 }
 
-export function Home({ who, api, onSignOut, signingOut = false }: Props) {
+export function Home({ who, api, onSignOut, signingOut = false, onSwitched, onAddProfile }: Props) {
   const [section, setSection] = useState<Section>("events");
   const current = SECTIONS.find((s) => s.id === section) ?? SECTIONS[0];
-  const domain = useDomainGlance(domainApi);
+  const domain = useDomainGlance(domainApi, recheckApi);
+  const paletteExtra = useMemo(() => (who.demo ? demoOfflineActions(appOfflineMonitor()) : []), [who.demo]);
 
   return (
     <div className="shell" data-testid="home">
+      <CommandPalette api={api} onNavigate={setSection} onSignOut={onSignOut} extra={paletteExtra} />
+      <OfflineBanner />
+      <BulkResumeOffer />
       <header className="topbar">
         <div className="brand">
           <Logo size={24} />
@@ -47,6 +62,7 @@ export function Home({ who, api, onSignOut, signingOut = false }: Props) {
             <span className="who-profile" data-testid="who-profile">{who.profile}</span>
             <span className="who-user muted">{who.username}</span>
           </div>
+          {onSwitched && <ProfileSwitcher who={who} api={profilesApi} onSwitched={onSwitched} onAddProfile={onAddProfile} />}
           <button type="button" className="btn btn-ghost" data-testid="sign-out" disabled={signingOut} onClick={onSignOut}>
             {signingOut ? "Signing out…" : "Sign out"}
           </button>
@@ -82,7 +98,7 @@ export function Home({ who, api, onSignOut, signingOut = false }: Props) {
           />
         ) : section === "domain" ? (
           <div className="page-scroll">
-            <DomainView api={domain.api} />
+            <DomainView api={domain.api} recheck={recheckApi} />
           </div>
         ) : section === "webhooks" ? (
           <div className="page-scroll">

@@ -2,6 +2,8 @@ import { useId, useState, type SyntheticEvent } from "react";
 import { errorBody, type Api, type AppInfo, type ErrorBody, type SignedIn } from "../api";
 import { ErrorNotice } from "./ErrorNotice";
 import { Logo } from "./Logo";
+import { profilesApi as realProfilesApi, type ProfilesApi } from "../features/profiles/api";
+import { SavedProfiles } from "../features/profiles/SavedProfiles";
 
 type Field = "profile" | "username" | "clientId" | "password" | "clientSecret" | "clientKey" | "apiBase" | "identityUrl";
 
@@ -19,9 +21,10 @@ interface Props {
   api: Pick<Api, "signIn" | "demoSignIn">;
   onSignedIn: (who: SignedIn) => void;
   initialError?: ErrorBody | null;
+  profilesApi?: ProfilesApi;
 }
 
-export function SignIn({ info, api, onSignedIn, initialError = null }: Props) {
+export function SignIn({ info, api, onSignedIn, initialError = null, profilesApi = realProfilesApi }: Props) {
   const saved = info.saved;
   const [profile, setProfile] = useState(saved?.name ?? info.profile);
   const [username, setUsername] = useState(saved?.username ?? "");
@@ -112,6 +115,20 @@ export function SignIn({ info, api, onSignedIn, initialError = null }: Props) {
             {busy === "demo" ? "Starting the demo…" : "Try the demo"}
           </button>
         </section>
+
+        <SavedProfiles
+          api={profilesApi}
+          disabled={busy !== null}
+          onSignedIn={onSignedIn}
+          onPrefill={(p) => {
+            setProfile(p.name);
+            setUsername(p.username);
+            setClientId(p.clientId);
+            setApiBase(p.apiBase);
+            setIdentityUrl(p.identityUrl);
+            setError(null);
+          }}
+        />
 
         {error && <ErrorNotice error={error} onDismiss={() => { setError(null); }} />}
 

@@ -240,6 +240,21 @@ impl Client {
         let mut maybe_applied = false;
         loop {
             attempt += 1;
+            // Simulated offline fails before the budget and the token: a network that is down
+            // lets no token request out either, and nothing that never left counts against it.
+            // Otherwise the same as a connection that cannot be made (retries, back-off).
+            if self.is_simulating_offline() {
+                if attempt >= MAX_ATTEMPTS {
+                    return Err(Error::Network {
+                        endpoint,
+                        message:
+                            "could not connect: the network is unreachable (simulated offline)"
+                                .into(),
+                    });
+                }
+                backoff(attempt, None).await;
+                continue;
+            }
             self.inner.budget.acquire(self.priority).await;
             let token = self.inner.auth.token().await?;
             let outcome = self.attempt(&req, &url, body.as_deref(), &token).await?;
@@ -314,11 +329,6 @@ impl Client {
         body: Option<&[u8]>,
         token: &crate::auth::AccessToken,
     ) -> Result<Attempt> {
-        if self.is_simulating_offline() {
-            return Ok(Attempt::NotSent(
-                "could not connect: the network is unreachable (simulated offline)".into(),
-            ));
-        }
         let mut rb = self
             .inner
             .http

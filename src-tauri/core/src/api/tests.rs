@@ -680,3 +680,23 @@ async fn guest_lists_parse_straight_from_the_body_and_name_the_endpoint_when_the
     let e = srv.client().guests_list(event).await.unwrap_err();
     assert_eq!(e.code(), "malformed_response");
 }
+
+#[tokio::test]
+async fn simulated_offline_sends_nothing_spends_no_budget_and_recovers() {
+    let srv = Server::start(|_, _| send_ok()).await;
+    let c = srv.client();
+    c.simulate_offline(true);
+    // A clone (another priority) shares the switch.
+    assert!(c.background().is_simulating_offline());
+    let e = c.send(&send_req()).await.unwrap_err();
+    // Nothing left the machine: a send is network_unreachable, never outcome_unknown.
+    assert_eq!(e.code(), "network_unreachable", "{e:?}");
+    assert!(e.body().next_step.contains("Nothing was sent"));
+    assert!(srv.seen().is_empty());
+    assert_eq!(srv.tokens.load(Ordering::SeqCst), 0, "no token request");
+    assert_eq!(c.budget().in_window(), 0, "no budget spent");
+
+    c.simulate_offline(false);
+    c.send(&send_req()).await.unwrap();
+    assert_eq!(srv.seen().len(), 1);
+}

@@ -22,7 +22,7 @@ use crate::api::{Budget, Client};
 use crate::budget::WINDOW;
 use crate::models::SendRequest;
 use crate::ops::send::send_once;
-use crate::store::{BulkCounts, Store};
+use crate::store::{BulkCounts, SendOutcome, Store};
 use crate::{Error, Result};
 
 /// Where a job stands.
@@ -56,7 +56,10 @@ impl BulkRunState {
 #[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct BulkProgress {
     pub job_id: String,
+    // Inline: app types embed this one, and ts-rs cannot import across the two crates' folders.
+    #[ts(inline)]
     pub state: BulkRunState,
+    #[ts(inline)]
     pub counts: BulkCounts,
     /// Seconds left at the budget's pace (plus any rate-limit wait), not the average so far.
     pub eta_seconds: u32,
@@ -289,6 +292,16 @@ pub async fn run_bulk(
                     control.pause_because(format!("{} {}", body.message, body.next_step));
                 }
             }
+            // A 5xx may come after Qflow queued the send: not provably failed, never resent.
+            Err(Error::Api(a)) if a.status >= 500 => {
+                let unknown = SendOutcome::OutcomeUnknown {
+                    message: format!(
+                        "Qflow answered {} ({}) and may have queued this send; check the attendee's delivery events before sending again",
+                        a.status, a.code
+                    ),
+                };
+                store.bulk_finish_send(item.id, log_id, &unknown)?;
+            }
             _ => store.bulk_finish_send(item.id, log_id, &outcome)?,
         }
         emit(BulkRunState::Running)?;
@@ -327,3 +340,6 @@ mod tests {
         assert_eq!(c.command(), BulkCommand::Stop);
     }
 }
+
+#[cfg(test)]
+mod sandbox_tests;

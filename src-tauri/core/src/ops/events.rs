@@ -10,6 +10,9 @@ use chrono_tz::{Tz, TZ_VARIANTS};
 use serde::Serialize;
 use ts_rs::TS;
 
+use uuid::Uuid;
+
+use crate::api::Client;
 use crate::models::Event;
 use crate::{Error, Result};
 
@@ -122,6 +125,34 @@ pub fn apply_edit(mut existing: Event, v: &ValidEvent) -> Event {
     existing
 }
 
+/// Create the event under a client-generated `id`. `POST /api/event` is never retried once it
+/// may have reached Qflow (the guide does not promise that an id makes it idempotent); when its
+/// answer is lost, a read by that id tells whether it was created. Still unknown: the same
+/// form (same id) can be saved again.
+pub async fn create(client: &Client, id: Uuid, v: &ValidEvent) -> Result<Event> {
+    if id.is_nil() {
+        return Err(Error::invalid("id", "must not be the nil GUID"));
+    }
+    let body = Event {
+        id: Some(id),
+        ..new_event(v)
+    };
+    match client.event_create(&body).await {
+        Err(Error::OutcomeUnknown { endpoint, message }) => match client.event_get(id).await {
+            Ok(created) => Ok(created),
+            Err(_) => Err(Error::OutcomeUnknown { endpoint, message }),
+        },
+        other => other,
+    }
+}
+
+/// Edit an event: read it as Qflow has it, replace the form's fields, `PUT` it whole (fields
+/// this version does not know go back unchanged).
+pub async fn update(client: &Client, id: Uuid, v: &ValidEvent) -> Result<Event> {
+    let existing = client.event_get(id).await?;
+    client.event_update(&apply_edit(existing, v)).await
+}
+
 /// `+09:00`, `-03:30`, `+00:00`.
 pub fn format_offset(off: FixedOffset) -> String {
     let secs = off.local_minus_utc();
@@ -175,6 +206,15 @@ pub fn when_label(start: NaiveDateTime, end: NaiveDateTime, zone: &str) -> Strin
         )
     };
     format!("{range} {zone} ({})", offset_label(start, end, zone))
+}
+
+/// The picker's list: best matches first, and how many matched in all.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct ZoneSearchResult {
+    pub zones: Vec<ZoneInfo>,
+    pub matched: u32,
 }
 
 /// One IANA zone for the picker.
@@ -467,5 +507,112 @@ mod tests {
             .iter()
             .all(|z| COMMON_ZONES.contains(&z.id.as_str())));
         assert_eq!(all[n].id, "Africa/Abidjan");
+    }
+
+    mod against_the_sandbox {
+        use super::*;
+        use crate::api::ClientConfig;
+        use crate::secrets::Credentials;
+        use crate::Secret;
+        use qflow_sandbox::{Fault, FaultKind, Sandbox, SandboxConfig};
+        use std::time::Duration;
+
+        async fn setup() -> (Sandbox, Client) {
+            let sb = Sandbox::start(SandboxConfig {
+                seed_data: false,
+                ..SandboxConfig::default()
+            })
+            .await
+            .unwrap();
+            let c = Client::new(ClientConfig {
+                api_base: sb.api_base(),
+                identity_url: sb.identity_url(),
+                credentials: Credentials {
+                    client_id: qflow_sandbox::DEMO_CLIENT_ID.into(),
+                    username: qflow_sandbox::DEMO_USERNAME.into(),
+                    client_secret: Secret::new(qflow_sandbox::DEMO_CLIENT_SECRET),
+                    password: Secret::new(qflow_sandbox::DEMO_PASSWORD),
+                    client_key: Secret::new(qflow_sandbox::CLIENT_KEY),
+                },
+                budget: None,
+                connect_timeout: Duration::from_secs(5),
+                total_timeout: Duration::from_secs(10),
+            })
+            .unwrap();
+            (sb, c)
+        }
+
+        fn form(title: &str) -> ValidEvent {
+            validate(title, "2026-06-01 10:00", "2026-06-01 22:00", "Asia/Tokyo").unwrap()
+        }
+
+        fn drop(kind: FaultKind) -> Fault {
+            Fault {
+                method: "POST".into(),
+                path_prefix: "/api/event".into(),
+                kind,
+            }
+        }
+
+        #[tokio::test]
+        async fn create_uses_the_client_id_and_a_repost_makes_no_duplicate() {
+            let (sb, c) = setup().await;
+            let id = Uuid::new_v4();
+            let e = create(&c, id, &form("Tokyo launch")).await.unwrap();
+            assert_eq!(e.id, Some(id));
+            assert_eq!(e.time_zone_id, "Asia/Tokyo");
+            create(&c, id, &form("Tokyo launch")).await.unwrap();
+            let all = c
+                .events_list(t("2026-01-01 00:00"), t("2026-12-31 00:00"))
+                .await
+                .unwrap();
+            assert_eq!(all.len(), 1);
+            assert!(create(&c, Uuid::nil(), &form("x")).await.is_err());
+            assert_eq!(sb.requests("POST", "/api/event"), 2);
+            sb.shutdown().await;
+        }
+
+        #[tokio::test]
+        async fn a_lost_answer_is_resolved_by_reading_the_id_and_never_reposted() {
+            let (sb, c) = setup().await;
+            // Created, answer lost: the read finds it.
+            sb.inject(drop(FaultKind::DropAfterRead));
+            let id = Uuid::new_v4();
+            let e = create(&c, id, &form("Lost answer")).await.unwrap();
+            assert_eq!((e.id, e.title.as_str()), (Some(id), "Lost answer"));
+            assert_eq!(sb.requests("POST", "/api/event"), 1);
+            // Not created: still unknown (not a silent retry), and saying so.
+            sb.inject(drop(FaultKind::DropBeforeRead));
+            let err = create(&c, Uuid::new_v4(), &form("Never arrived"))
+                .await
+                .unwrap_err();
+            assert_eq!(err.code(), "outcome_unknown");
+            assert_eq!(sb.requests("POST", "/api/event"), 2);
+            sb.shutdown().await;
+        }
+
+        #[tokio::test]
+        async fn update_replaces_the_form_fields_and_a_missing_event_is_not_found() {
+            let (sb, c) = setup().await;
+            let id = Uuid::new_v4();
+            create(&c, id, &form("Old title")).await.unwrap();
+            let v = validate(
+                "New title",
+                "2026-07-01 09:00",
+                "2026-07-02 17:00",
+                "Europe/London",
+            )
+            .unwrap();
+            let e = update(&c, id, &v).await.unwrap();
+            assert_eq!(e.title, "New title");
+            assert_eq!(e.time_zone_id, "Europe/London");
+            assert_eq!(
+                c.event_get(id).await.unwrap().end_time,
+                t("2026-07-02 17:00")
+            );
+            let err = update(&c, Uuid::new_v4(), &v).await.unwrap_err();
+            assert_eq!(err.body().status, Some(404));
+            sb.shutdown().await;
+        }
     }
 }

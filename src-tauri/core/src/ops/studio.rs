@@ -128,6 +128,15 @@ pub struct TemplateImport {
     pub notes: Vec<String>,
 }
 
+/// A template file read from disk (the import dialog): where from, and what it holds.
+#[derive(Serialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct TemplateFileRead {
+    pub path: String,
+    pub import: TemplateImport,
+}
+
 /// Reads pasted text as the template-file formats the CLI reads (`ops::files`): text starting
 /// with `{` is template JSON (syntax errors with line and column, same field rules as
 /// `template push`), anything else is the HTML body. The JSON's `id`/`eventId` are not kept:
@@ -402,11 +411,29 @@ pub fn remote_image_count(html: &str) -> u32 {
 
 /// The inbox preview text: the first `max` characters of the visible text (no tags, no
 /// `<style>`/`<script>`/`<head>`/`<title>` content, common entities decoded, whitespace collapsed).
+/// Characters of `text` after entity decoding and whitespace collapsing (as `preheader` shows).
+fn visible_chars(text: &str) -> usize {
+    decode_entities(text)
+        .split_whitespace()
+        .map(|w| w.chars().count() + 1)
+        .sum()
+}
+
+fn decode_entities(text: &str) -> String {
+    text.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 pub fn preheader(html: &str, max: usize) -> String {
     let lower = html.to_ascii_lowercase();
     let bytes = html.as_bytes();
     let mut text = String::new();
     let mut i = 0;
+    let mut check_at = max.max(16) * 4;
     while i < bytes.len() {
         if bytes[i] == b'<' {
             let mut skipped = false;
@@ -433,14 +460,15 @@ pub fn preheader(html: &str, max: usize) -> String {
         let next = lower[i..].find('<').map_or(bytes.len(), |j| i + j);
         text.push_str(&html[i..next]);
         i = next;
+        // Enough visible text already: the rest of a 100 KB body cannot change the result.
+        if text.len() >= check_at {
+            if visible_chars(&text) > max {
+                break;
+            }
+            check_at = text.len() * 2;
+        }
     }
-    let text = text
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
+    let text = decode_entities(&text);
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
     match collapsed.char_indices().nth(max) {
         Some((cut, _)) => format!("{}…", &collapsed[..cut]),
@@ -456,6 +484,87 @@ pub fn utf16_offset(src: &str, byte: usize) -> usize {
         b -= 1;
     }
     src[..b].encode_utf16().count()
+}
+
+/// The tag on attendees this app creates for test sends ("send a test to me").
+pub const TEST_TAG: &str = "qflow-console-test";
+
+/// One test attendee, as listed before removing (the confirmation names them).
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct TestAttendee {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// The event's attendees tagged [`TEST_TAG`] (whole tag, any case), in list order.
+pub fn test_attendees(list: &[Guest], event_id: Uuid) -> Vec<TestAttendee> {
+    list.iter()
+        .filter(|g| g.event_id == event_id && crate::ops::guests::has_tag(g, TEST_TAG))
+        .map(|g| TestAttendee {
+            id: g.id.to_string(),
+            name: format!("{} {}", g.first_name, g.last_name)
+                .trim()
+                .to_owned(),
+            email: g.email.clone(),
+        })
+        .collect()
+}
+
+/// One attendee that could not be removed, and why.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct RemoveFailure {
+    #[ts(inline)]
+    pub attendee: TestAttendee,
+    pub error: crate::ErrorBody,
+}
+
+/// What "remove test attendees" did.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct TestAttendeesRemoved {
+    #[ts(inline)]
+    pub removed: Vec<TestAttendee>,
+    #[ts(inline)]
+    pub failed: Vec<RemoveFailure>,
+    /// Confirmed ids that are no longer tagged test attendees of the event (left alone).
+    pub skipped: u32,
+}
+
+/// Deletes the confirmed test attendees (`DELETE /api/guest` with `{"id"}`, one each). The list
+/// is re-read first and only attendees that still carry [`TEST_TAG`] are deleted, so an id the
+/// user confirmed that was re-tagged meanwhile is skipped, never deleted. A failure is reported
+/// per attendee and the rest continue; an already-deleted attendee counts as removed.
+pub async fn remove_test_attendees(
+    client: &crate::api::Client,
+    event_id: Uuid,
+    confirmed: &[Uuid],
+) -> Result<TestAttendeesRemoved> {
+    let current = test_attendees(&client.guests_list(event_id).await?, event_id);
+    let mut out = TestAttendeesRemoved {
+        removed: Vec::new(),
+        failed: Vec::new(),
+        skipped: 0,
+    };
+    for id in confirmed {
+        let Some(a) = current.iter().find(|a| a.id == id.to_string()) else {
+            out.skipped += 1;
+            continue;
+        };
+        match client.guest_delete(*id).await {
+            Ok(()) => out.removed.push(a.clone()),
+            Err(e) => out.failed.push(RemoveFailure {
+                attendee: a.clone(),
+                error: e.body(),
+            }),
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -695,6 +804,11 @@ mod tests {
         let h = "<html><head><title>T</title><style>p{color:red}</style></head><body><h1>Hi Ana &amp; Bo</h1>\n<p>Your   ticket</p><script>x()</script></body></html>";
         assert_eq!(preheader(h, 100), "Hi Ana & Bo Your ticket");
         assert_eq!(preheader("<p>abcdef</p>", 3), "abc…");
+        // A long body stops early with the same result as reading it all.
+        let long = "<p>Tom &amp; Ana  </p>\n".repeat(5000);
+        let want = "Tom & Ana ".repeat(12);
+        assert_eq!(preheader(&long, 110), format!("{}…", &want[..110]));
+        assert_eq!(preheader("<p>a &amp;</p>", 3), "a &");
     }
 
     #[test]
@@ -703,5 +817,103 @@ mod tests {
         let byte = s.find("{{").unwrap();
         assert_eq!(utf16_offset(s, byte), "Zoë 😀 ".encode_utf16().count());
         assert_eq!(utf16_offset(s, 3), 2, "inside ë → its start");
+    }
+
+    mod against_the_sandbox {
+        use super::*;
+        use crate::api::{Client, ClientConfig};
+        use crate::models::GuestCreate;
+        use crate::secrets::Credentials;
+        use crate::Secret;
+        use qflow_sandbox::{Sandbox, SandboxConfig};
+        use std::time::Duration;
+
+        async fn setup() -> (Sandbox, Client) {
+            let sb = Sandbox::start(SandboxConfig {
+                attendees: 4,
+                rate_limits: false,
+                ..SandboxConfig::default()
+            })
+            .await
+            .unwrap();
+            let c = Client::new(ClientConfig {
+                api_base: sb.api_base(),
+                identity_url: sb.identity_url(),
+                credentials: Credentials {
+                    client_id: qflow_sandbox::DEMO_CLIENT_ID.into(),
+                    username: qflow_sandbox::DEMO_USERNAME.into(),
+                    client_secret: Secret::new(qflow_sandbox::DEMO_CLIENT_SECRET),
+                    password: Secret::new(qflow_sandbox::DEMO_PASSWORD),
+                    client_key: Secret::new(qflow_sandbox::CLIENT_KEY),
+                },
+                budget: None,
+                connect_timeout: Duration::from_secs(5),
+                total_timeout: Duration::from_secs(10),
+            })
+            .unwrap();
+            (sb, c)
+        }
+
+        async fn add(c: &Client, event_id: Uuid, email: &str, tags: &str) -> Guest {
+            c.guest_create(&GuestCreate {
+                guest: Guest {
+                    id: Uuid::new_v4(),
+                    event_id,
+                    first_name: "Test".into(),
+                    last_name: "(Qflow Console)".into(),
+                    email: email.into(),
+                    tags: Some(tags.into()),
+                    ..Guest::default()
+                },
+                comms_template_id: None,
+                correlation_id: None,
+            })
+            .await
+            .unwrap()
+        }
+
+        #[tokio::test]
+        async fn removes_only_tagged_test_attendees_and_reports_each() {
+            let (sb, c) = setup().await;
+            let event = c
+                .events_list(
+                    chrono::Utc::now().naive_utc() - chrono::Duration::days(30),
+                    chrono::Utc::now().naive_utc() + chrono::Duration::days(183),
+                )
+                .await
+                .unwrap()[0]
+                .id
+                .unwrap();
+            let before = c.guests_list(event).await.unwrap().len();
+            let a = add(&c, event, "a@example.com", TEST_TAG).await;
+            let b = add(&c, event, "b@example.com", "VIP, QFLOW-CONSOLE-TEST").await;
+            let keep = add(&c, event, "keep@example.com", "qflow-console-tests").await;
+
+            let found = test_attendees(&c.guests_list(event).await.unwrap(), event);
+            let mut ids: Vec<String> = found.iter().map(|t| t.id.clone()).collect();
+            ids.sort();
+            let mut want = vec![a.id.to_string(), b.id.to_string()];
+            want.sort();
+            assert_eq!(ids, want);
+
+            // `keep` is confirmed by mistake: it is not tagged, so it is skipped, not deleted.
+            let done = remove_test_attendees(&c, event, &[a.id, b.id, keep.id])
+                .await
+                .unwrap();
+            assert_eq!(done.removed.len(), 2);
+            assert!(done.failed.is_empty());
+            assert_eq!(done.skipped, 1);
+            let after = c.guests_list(event).await.unwrap();
+            assert_eq!(after.len(), before + 1);
+            assert!(after.iter().any(|g| g.id == keep.id));
+            assert!(test_attendees(&after, event).is_empty());
+            assert_eq!(sb.requests("DELETE", "/api/guest"), 2);
+
+            // A second run finds nothing left to delete and sends no DELETE.
+            let again = remove_test_attendees(&c, event, &[a.id]).await.unwrap();
+            assert!(again.removed.is_empty());
+            assert_eq!(again.skipped, 1);
+            assert_eq!(sb.requests("DELETE", "/api/guest"), 2);
+        }
     }
 }

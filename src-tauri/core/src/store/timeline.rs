@@ -78,6 +78,13 @@ fn lifecycle_rank(e: &TimelineEntry) -> u8 {
     }
 }
 
+/// A delivery event the guide lists (the synthetic `comms.test` is not about a send).
+fn is_delivery_event(e: &TimelineEntry) -> bool {
+    e.kind == TimelineKind::Webhook
+        && e.event != "comms.test"
+        && super::is_known_event_type(&e.event)
+}
+
 /// Time order. A send's request (milliseconds) comes before Qflow's events stamped in the same
 /// second (whole seconds), then the lifecycle order; the sort is stable (arrival order last).
 fn sort_entries(v: &mut [TimelineEntry]) {
@@ -115,15 +122,22 @@ impl SendHistory {
             .unwrap_or_default()
     }
 
-    /// The latest delivery event of a type the guide lists, else the send's own result.
-    pub fn state(&self) -> Option<DeliveryState> {
-        let latest = self
-            .events
+    /// The furthest delivery event of a type the guide lists (`comms.test` aside): the latest
+    /// of the furthest lifecycle step, so an `opened` stamped before its `delivered` (clocks
+    /// differ between mail servers and trackers) still reads as opened. Unknown types are kept
+    /// in `events` but never set the state.
+    pub fn delivery(&self) -> Option<&TimelineEntry> {
+        self.events
             .iter()
-            .rev()
-            .find(|e| super::is_known_event_type(&e.event))
-            .or(self.send.as_ref())
-            .or(self.events.last())?;
+            .enumerate()
+            .filter(|(_, e)| is_delivery_event(e))
+            .max_by_key(|(i, e)| (lifecycle_rank(e), e.at, *i))
+            .map(|(_, e)| e)
+    }
+
+    /// [`SendHistory::delivery`], else the send's own result; `None` when neither is known.
+    pub fn state(&self) -> Option<DeliveryState> {
+        let latest = self.delivery().or(self.send.as_ref())?;
         Some(DeliveryState {
             status: latest.state().to_owned(),
             at: latest.at,
@@ -261,24 +275,37 @@ fn timeline_row(r: &Row<'_>) -> rusqlite::Result<(String, TimelineEntry)> {
     Ok((owner, entry))
 }
 
-/// Tie each event to the send it reports on: same invitation id, else the latest send with
-/// its correlation id requested before it (1 s of slack: event times are whole seconds).
-/// A send's log id, time, invitation id and correlation id.
-type SendKey = (i64, DateTime<Utc>, Option<String>, Option<String>);
+/// A send's log id, time, invitation id, correlation id, and whether it may have reached Qflow
+/// without our learning its invitation id (pending, outcome unknown, or an atomic send).
+struct SendKey {
+    id: i64,
+    at: DateTime<Utc>,
+    invitation: Option<String>,
+    correlation: Option<String>,
+    adoptable: bool,
+}
 
+/// Tie each event to the send it reports on: same invitation id, else the latest send with its
+/// correlation id requested before it (1 s of slack: event times are whole seconds). An event
+/// whose invitation id none of our sends has is adopted by the latest send before it that has
+/// no invitation id yet and did not fail (its row not finished yet, its outcome unknown, or an
+/// atomic send), unless their correlation ids differ; the send then keeps that invitation id,
+/// so one send never adopts two.
 fn link_events(entries: &mut [TimelineEntry]) {
-    let sends: Vec<SendKey> = entries
+    let mut sends: Vec<SendKey> = entries
         .iter()
         .filter(|e| e.kind == TimelineKind::Send)
         .filter_map(|e| {
-            Some((
-                e.send_log_id?,
-                e.at,
-                e.attendee_invitation_id.clone(),
-                e.correlation_id.clone(),
-            ))
+            Some(SendKey {
+                id: e.send_log_id?,
+                at: e.at,
+                invitation: e.attendee_invitation_id.clone(),
+                correlation: e.correlation_id.clone(),
+                adoptable: e.attendee_invitation_id.is_none() && e.event != "send.error",
+            })
         })
         .collect();
+    let slack = chrono::Duration::seconds(1);
     for e in entries
         .iter_mut()
         .filter(|e| e.kind == TimelineKind::Webhook)
@@ -286,19 +313,37 @@ fn link_events(entries: &mut [TimelineEntry]) {
         let by_invitation = e.attendee_invitation_id.as_ref().and_then(|inv| {
             sends
                 .iter()
-                .find(|s| s.2.as_ref() == Some(inv))
-                .map(|s| s.0)
+                .find(|s| s.invitation.as_ref() == Some(inv))
+                .map(|s| s.id)
         });
         let by_correlation = || {
             let cid = e.correlation_id.as_ref()?;
-            let same: Vec<_> = sends.iter().filter(|s| s.3.as_ref() == Some(cid)).collect();
+            let same: Vec<_> = sends
+                .iter()
+                .filter(|s| s.correlation.as_ref() == Some(cid))
+                .collect();
             same.iter()
                 .rev()
-                .find(|s| s.1 <= e.at + chrono::Duration::seconds(1))
+                .find(|s| s.at <= e.at + slack)
                 .or(same.first())
-                .map(|s| s.0)
+                .map(|s| s.id)
         };
-        e.send_log_id = by_invitation.or_else(by_correlation);
+        let mut linked = by_invitation.or_else(by_correlation);
+        if let (None, Some(inv)) = (linked, &e.attendee_invitation_id) {
+            let adopter = sends.iter_mut().rev().find(|s| {
+                s.adoptable
+                    && s.at <= e.at + slack
+                    && (s.correlation.is_none()
+                        || e.correlation_id.is_none()
+                        || s.correlation == e.correlation_id)
+            });
+            if let Some(s) = adopter {
+                s.invitation = Some(inv.clone());
+                s.adoptable = false;
+                linked = Some(s.id);
+            }
+        }
+        e.send_log_id = linked;
     }
 }
 
@@ -350,7 +395,11 @@ impl Store {
             .timelines(attendee_ids)?
             .into_iter()
             .filter_map(|(id, entries)| {
-                let state = group_by_send(entries).last()?.state()?;
+                // The most recent send that says something (events of unknown types alone don't).
+                let state = group_by_send(entries)
+                    .iter()
+                    .rev()
+                    .find_map(SendHistory::state)?;
                 Some((id, state))
             })
             .collect())
@@ -690,5 +739,263 @@ mod grouping_tests {
         assert_eq!(events(&g[0].events), ["comms.sent", "comms.bounced"]);
         assert_eq!(events(&g[1].events), ["comms.sent"]);
         assert_eq!(s.delivery_states(&[a]).unwrap()[&a].status, "sent");
+    }
+}
+
+#[cfg(test)]
+mod linking_tests {
+    use super::super::{NewSend, NewWebhookEvent, SendOutcome};
+    use super::*;
+    use serde_json::json;
+
+    fn event(s: &Store, id: &str, kind: &str, at: i64, body: serde_json::Value) {
+        s.record_webhook_event(&NewWebhookEvent::new(
+            id,
+            kind,
+            Some(at),
+            body.to_string().as_bytes(),
+        ))
+        .unwrap()
+        .unwrap();
+    }
+
+    /// A send row left `pending` (no correlation id).
+    fn begin(s: &Store, a: Uuid, at: DateTime<Utc>) -> i64 {
+        s.begin_send_at(
+            &NewSend {
+                profile: "p".into(),
+                attendee_id: a,
+                template_id: Uuid::new_v4(),
+                correlation_id: None,
+            },
+            at,
+        )
+        .unwrap()
+    }
+
+    fn states(g: &[SendHistory]) -> Vec<String> {
+        g.iter().map(|g| g.state().unwrap().status).collect()
+    }
+
+    #[test]
+    fn an_event_before_the_send_row_is_finished_belongs_to_that_send() {
+        let s = Store::open_in_memory().unwrap();
+        let a = Uuid::new_v4();
+        let t0 = Utc::now() - chrono::Duration::minutes(2);
+        let row = begin(&s, a, t0);
+        let inv = Uuid::new_v4();
+        // Qflow's comms.sent lands while our request is still being answered.
+        event(
+            &s,
+            "s1",
+            "comms.sent",
+            t0.timestamp() + 1,
+            json!({"attendeeId": a, "attendeeInvitationId": inv, "status": "sent"}),
+        );
+        let g = group_by_send(s.timeline(a).unwrap());
+        assert_eq!(g.len(), 1, "not a second send made elsewhere");
+        assert_eq!(g[0].send.as_ref().unwrap().event, "send.pending");
+        assert_eq!(g[0].events[0].send_log_id, Some(row));
+        assert_eq!(states(&g), ["sent"]);
+
+        s.finish_send(
+            row,
+            &SendOutcome::Queued {
+                attendee_invitation_id: inv,
+            },
+        )
+        .unwrap();
+        event(
+            &s,
+            "d1",
+            "comms.delivered",
+            t0.timestamp() + 3,
+            json!({"attendeeId": a, "attendeeInvitationId": inv}),
+        );
+        let g = group_by_send(s.timeline(a).unwrap());
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].send.as_ref().unwrap().event, "send.queued");
+        assert_eq!(g[0].events.len(), 2);
+        assert_eq!(states(&g), ["delivered"]);
+    }
+
+    #[test]
+    fn an_unknown_outcome_adopts_one_invitation_and_a_failed_send_none() {
+        let s = Store::open_in_memory().unwrap();
+        let a = Uuid::new_v4();
+        let t0 = Utc::now() - chrono::Duration::minutes(2);
+        let failed = begin(&s, a, t0);
+        s.finish_send(
+            failed,
+            &SendOutcome::Failed {
+                code: "validation_failed".into(),
+                message: "bad".into(),
+            },
+        )
+        .unwrap();
+        let unknown = begin(&s, a, t0 + chrono::Duration::seconds(10));
+        s.finish_send(
+            unknown,
+            &SendOutcome::OutcomeUnknown {
+                message: "timed out".into(),
+            },
+        )
+        .unwrap();
+        let (mine, elsewhere) = (Uuid::new_v4(), Uuid::new_v4());
+        let base = t0.timestamp() + 11;
+        event(
+            &s,
+            "1",
+            "comms.sent",
+            base,
+            json!({"attendeeId": a, "attendeeInvitationId": mine}),
+        );
+        // A second invitation: another send (made elsewhere), not this one again.
+        event(
+            &s,
+            "2",
+            "comms.sent",
+            base + 20,
+            json!({"attendeeId": a, "attendeeInvitationId": elsewhere}),
+        );
+        event(
+            &s,
+            "3",
+            "comms.delivered",
+            base + 2,
+            json!({"attendeeId": a, "attendeeInvitationId": mine}),
+        );
+        let g = group_by_send(s.timeline(a).unwrap());
+        assert_eq!(g.len(), 3);
+        assert_eq!(g[0].send.as_ref().unwrap().send_log_id, Some(failed));
+        assert!(g[0].events.is_empty(), "a failed send never reached Qflow");
+        assert_eq!(g[1].send.as_ref().unwrap().send_log_id, Some(unknown));
+        let evs: Vec<&str> = g[1].events.iter().map(|e| e.event.as_str()).collect();
+        assert_eq!(evs, ["comms.sent", "comms.delivered"]);
+        assert!(g[2].send.is_none());
+        assert_eq!(states(&g), ["error", "delivered", "sent"]);
+    }
+
+    #[test]
+    fn an_event_for_a_send_made_elsewhere_stands_apart_and_is_the_latest_state() {
+        let s = Store::open_in_memory().unwrap();
+        let a = Uuid::new_v4();
+        let t0 = Utc::now() - chrono::Duration::minutes(10);
+        let row = begin(&s, a, t0);
+        let inv = Uuid::new_v4();
+        s.finish_send(
+            row,
+            &SendOutcome::Queued {
+                attendee_invitation_id: inv,
+            },
+        )
+        .unwrap();
+        let base = t0.timestamp();
+        event(
+            &s,
+            "o",
+            "comms.opened",
+            base + 5,
+            json!({"attendeeId": a, "attendeeInvitationId": inv}),
+        );
+        // Sent later from another system: same attendee, an invitation id we never had.
+        let other = Uuid::new_v4();
+        event(
+            &s,
+            "b",
+            "comms.bounced",
+            base + 300,
+            json!({"attendeeId": a, "attendeeInvitationId": other,
+                   "error": "550 5.1.1 mailbox unavailable"}),
+        );
+        let g = group_by_send(s.timeline(a).unwrap());
+        assert_eq!(g.len(), 2);
+        assert!(g[1].send.is_none());
+        assert_eq!(
+            g[1].events[0].attendee_invitation_id,
+            Some(other.to_string())
+        );
+        let st = &s.delivery_states(&[a]).unwrap()[&a];
+        assert_eq!(st.status, "bounced");
+        assert_eq!(st.detail.as_deref(), Some("550 5.1.1 mailbox unavailable"));
+    }
+
+    #[test]
+    fn an_open_stamped_before_its_delivery_still_reads_as_opened() {
+        let s = Store::open_in_memory().unwrap();
+        let a = Uuid::new_v4();
+        let t0 = Utc::now() - chrono::Duration::minutes(10);
+        let row = begin(&s, a, t0);
+        let inv = Uuid::new_v4();
+        s.finish_send(
+            row,
+            &SendOutcome::Queued {
+                attendee_invitation_id: inv,
+            },
+        )
+        .unwrap();
+        let body = json!({"attendeeId": a, "attendeeInvitationId": inv});
+        let base = t0.timestamp();
+        event(&s, "1", "comms.sent", base + 1, body.clone());
+        // The tracker's clock runs behind the mail server's.
+        event(&s, "3", "comms.opened", base + 40, body.clone());
+        event(&s, "2", "comms.delivered", base + 45, body.clone());
+        let tl = s.timeline(a).unwrap();
+        let evs: Vec<&str> = tl.iter().map(|e| e.event.as_str()).collect();
+        assert_eq!(
+            evs,
+            [
+                "send.queued",
+                "comms.sent",
+                "comms.opened",
+                "comms.delivered"
+            ],
+            "shown as stamped"
+        );
+        let g = group_by_send(tl);
+        assert_eq!(states(&g), ["opened"]);
+        // A later complaint outranks the open.
+        event(&s, "4", "comms.spam_reported", base + 30, body);
+        assert_eq!(s.delivery_states(&[a]).unwrap()[&a].status, "spam_reported");
+    }
+
+    #[test]
+    fn unknown_and_test_events_are_kept_but_never_the_state() {
+        let s = Store::open_in_memory().unwrap();
+        let a = Uuid::new_v4();
+        let t0 = Utc::now() - chrono::Duration::minutes(10);
+        let row = begin(&s, a, t0);
+        let inv = Uuid::new_v4();
+        s.finish_send(
+            row,
+            &SendOutcome::Queued {
+                attendee_invitation_id: inv,
+            },
+        )
+        .unwrap();
+        let base = t0.timestamp();
+        event(
+            &s,
+            "1",
+            "comms.clicked",
+            base + 9,
+            json!({"attendeeId": a, "attendeeInvitationId": inv}),
+        );
+        event(&s, "2", "comms.test", base + 10, json!({"attendeeId": a}));
+        // Only an unknown type about a send made elsewhere: it says nothing about state.
+        event(
+            &s,
+            "3",
+            "comms.deferred",
+            base + 20,
+            json!({"attendeeId": a, "attendeeInvitationId": Uuid::new_v4()}),
+        );
+        let tl = s.timeline(a).unwrap();
+        assert_eq!(tl.len(), 4, "every event is kept");
+        let g = group_by_send(tl);
+        assert_eq!(g[0].events[0].event, "comms.clicked");
+        assert_eq!(g[0].state().unwrap().status, "queued");
+        assert!(g.last().unwrap().state().is_none());
+        assert_eq!(s.delivery_states(&[a]).unwrap()[&a].status, "queued");
     }
 }

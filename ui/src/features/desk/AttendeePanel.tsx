@@ -2,8 +2,12 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import type { DeskApi, GuestDetail, GuestEdit, HistoryItem } from "./api";
-import { formatInstant, STATUS_LABEL, statusClass } from "./format";
+import { DeliveryTimeline } from "./DeliveryTimeline";
+import { formatInstant } from "./format";
 import { ResendTicket } from "./ResendTicket";
+import { DoorMode } from "../door/DoorMode";
+import { appOfflineMonitor } from "../offline/api";
+import { OFFLINE_TITLE, useOfflineState } from "../offline/offline";
 
 interface Props {
   guestId: string;
@@ -27,6 +31,9 @@ function editOf(g: GuestDetail): GuestEdit {
   };
 }
 
+/** How often the open panel re-reads the attendee's delivery timeline from the local store. */
+export const HISTORY_POLL_MS = 1500;
+
 const EDIT_FIELDS: { key: keyof GuestEdit; label: string; type?: string }[] = [
   { key: "firstName", label: "First name" },
   { key: "lastName", label: "Last name" },
@@ -46,12 +53,21 @@ export function AttendeePanel({ guestId, eventTitle, api, onClose, onChanged }: 
   const [edit, setEdit] = useState<GuestEdit | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [door, setDoor] = useState(false);
+  // Offline: what is shown stays, read-only; typed edits stay in the form until it is back.
+  const offline = useOfflineState(appOfflineMonitor()).offline;
+  const closeDoor = useCallback(() => {
+    setDoor(false);
+  }, []);
   const panelRef = useRef<HTMLElement>(null);
 
   const loadHistory = useCallback(() => {
     api
       .guestHistory(guestId)
-      .then(setHistory)
+      // Polled: keep the same array when nothing changed, so nothing re-renders.
+      .then((h) => {
+        setHistory((old) => (JSON.stringify(old) === JSON.stringify(h) ? old : h));
+      })
       .catch(() => {});
   }, [api, guestId]);
 
@@ -70,6 +86,15 @@ export function AttendeePanel({ guestId, eventTitle, api, onClose, onChanged }: 
       live = false;
     };
   }, [api, guestId, loadHistory]);
+
+  // Delivery events arrive by webhook into the local store: re-read it while the panel is open
+  // (no request to Qflow); closing the panel unmounts it and stops this.
+  useEffect(() => {
+    const timer = window.setInterval(loadHistory, HISTORY_POLL_MS);
+    return () => {
+      window.clearInterval(timer);
+    };
+  }, [loadHistory]);
 
   useEffect(() => {
     panelRef.current?.focus();
@@ -105,6 +130,7 @@ export function AttendeePanel({ guestId, eventTitle, api, onClose, onChanged }: 
 
   return (
     <aside className="panel" aria-label="Attendee" data-testid="attendee-panel" tabIndex={-1} ref={panelRef}>
+      {door && guest && <DoorMode ticket={guest} eventTitle={eventTitle} onClose={closeDoor} />}
       <div className="panel-head">
         <div>
           <h2 data-testid="panel-name">{guest ? name : "Attendee"}</h2>
@@ -140,7 +166,8 @@ export function AttendeePanel({ guestId, eventTitle, api, onClose, onChanged }: 
                   type="button"
                   className={`btn ${guest.checkedIn ? "btn-secondary" : "btn-primary"}`}
                   data-testid="checkin-toggle"
-                  disabled={busy !== null}
+                  disabled={busy !== null || offline}
+                  title={offline ? OFFLINE_TITLE : undefined}
                   onClick={() => void run("checkin", () => api.guestCheckIn({ guestId: guest.id, checkedIn: !guest.checkedIn }))}
                 >
                   {busy === "checkin" ? "Saving…" : guest.checkedIn ? "Check out" : "Check in"}
@@ -150,6 +177,9 @@ export function AttendeePanel({ guestId, eventTitle, api, onClose, onChanged }: 
                     Edit
                   </button>
                 )}
+                <button type="button" className="btn btn-secondary" data-testid="door-open" title="The ticket QR full-screen, for scanning at the door" onClick={() => { setDoor(true); }}>
+                  Door mode
+                </button>
                 <button type="button" className="btn btn-ghost btn-danger" data-testid="delete-start" disabled={busy !== null} onClick={() => { setConfirmDelete(true); }}>
                   Delete…
                 </button>
@@ -170,7 +200,8 @@ export function AttendeePanel({ guestId, eventTitle, api, onClose, onChanged }: 
                   type="button"
                   className="btn btn-danger-solid"
                   data-testid="delete-confirm-button"
-                  disabled={busy !== null}
+                  disabled={busy !== null || offline}
+                  title={offline ? OFFLINE_TITLE : undefined}
                   onClick={() =>
                     void run("delete", async () => {
                       await api.guestDelete(guest.id);
@@ -216,7 +247,7 @@ export function AttendeePanel({ guestId, eventTitle, api, onClose, onChanged }: 
                 <button type="button" className="btn btn-secondary" onClick={() => { setEdit(null); }}>
                   Cancel
                 </button>
-                <button type="submit" className="btn btn-primary" data-testid="edit-save" disabled={busy !== null}>
+                <button type="submit" className="btn btn-primary" data-testid="edit-save" disabled={busy !== null || offline} title={offline ? OFFLINE_TITLE : undefined}>
                   {busy === "save" ? "Saving…" : "Save"}
                 </button>
               </div>
@@ -263,28 +294,8 @@ export function AttendeePanel({ guestId, eventTitle, api, onClose, onChanged }: 
           </section>
 
           <section className="panel-section">
-            <h3 className="panel-h3">Sent from this app</h3>
-            {history.length === 0 ? (
-              <p className="muted small" data-testid="history-empty">
-                Nothing sent to this attendee from this app yet.
-              </p>
-            ) : (
-              <ol className="timeline" data-testid="history">
-                {history.map((h, i) => (
-                  <li key={`${h.at}-${String(i)}`} className="timeline-item" data-testid="history-item" data-status={h.status}>
-                    <span className={`send-status ${statusClass(h.status)}`}>{STATUS_LABEL[h.status] ?? h.status}</span>
-                    <span className="timeline-main">
-                      <span>{h.kind === "send" ? `${h.templateName ?? "Template"} — sent from this app` : `Qflow reported: ${h.status}`}</span>
-                      <span className="muted small">
-                        {formatInstant(h.at)}
-                        {h.correlationId ? ` · ${h.correlationId}` : ""}
-                      </span>
-                      {h.message && <span className="small">{h.message}</span>}
-                    </span>
-                  </li>
-                ))}
-              </ol>
-            )}
+            <h3 className="panel-h3">Delivery timeline</h3>
+            <DeliveryTimeline history={history} />
           </section>
         </div>
       )}

@@ -1,6 +1,7 @@
 // The sending domain's state at a glance (home screen nav), kept current by the domain screen.
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { DomainApi, DomainGlance, DomainStatusInfo, DomainView } from "./api";
+import type { RecheckApi } from "./recheck";
 import "./pill.css";
 
 const SHORT: Record<DomainGlance, string> = {
@@ -38,8 +39,10 @@ export function reportingDomainApi(api: DomainApi, onView: (g: DomainStatusInfo)
   };
 }
 
-/** The glance (null until known or if it cannot be read) and the api to hand to DomainView. */
-export function useDomainGlance(api: DomainApi): { glance: DomainStatusInfo | null; api: DomainApi } {
+/** The glance (null until known or if it cannot be read) and the api to hand to DomainView.
+ * With `recheck`, the background recheck's answers update it too, and a recheck left on in the
+ * background resumes at sign-in. */
+export function useDomainGlance(api: DomainApi, recheck?: RecheckApi): { glance: DomainStatusInfo | null; api: DomainApi } {
   const [state, setState] = useState<{ glance: DomainStatusInfo; fromScreen: boolean } | null>(null);
   const onView = useCallback((glance: DomainStatusInfo) => {
     setState({ glance, fromScreen: true });
@@ -59,6 +62,28 @@ export function useDomainGlance(api: DomainApi): { glance: DomainStatusInfo | nu
       live = false;
     };
   }, [api]);
+  useEffect(() => {
+    if (!recheck) return;
+    let live = true;
+    let unlisten: (() => void) | null = null;
+    recheck
+      .onUpdate((u) => {
+        if (live && u.view && u.phase !== "off") onView(glanceOf(u.view));
+      })
+      .then(
+        (f) => {
+          if (live) unlisten = f;
+          else f();
+        },
+        () => undefined,
+      );
+    // Only starts when "keep checking in the background" is on and the domain waits for DNS.
+    recheck.start(false).catch(() => undefined);
+    return () => {
+      live = false;
+      unlisten?.();
+    };
+  }, [recheck, onView]);
   const reporting = useMemo(() => reportingDomainApi(api, onView), [api, onView]);
   return { glance: state?.glance ?? null, api: reporting };
 }

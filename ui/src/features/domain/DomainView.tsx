@@ -14,6 +14,8 @@ import type {
   RecordCheck,
   RecordReason,
 } from "./api";
+import { RecheckPanel, type RecheckShown } from "./Recheck";
+import type { RecheckApi, RecheckUpdate } from "./recheck";
 import "./domain.css";
 
 const GLANCE: Record<DomainGlance, { text: string; cls: string }> = {
@@ -50,9 +52,11 @@ type Confirm = "deactivate" | "delete" | null;
 interface Props {
   api: DomainApi;
   copy?: CopyFn;
+  /** The background recheck (absent: the screen only checks when asked). */
+  recheck?: RecheckApi;
 }
 
-export function DomainView({ api, copy }: Props) {
+export function DomainView({ api, copy, recheck }: Props) {
   const [view, setView] = useState<View | null>(null);
   const [error, setError] = useState<ErrorBody | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -62,6 +66,60 @@ export function DomainView({ api, copy }: Props) {
   const [form, setForm] = useState<HostForm>("relative");
   const [confirm, setConfirm] = useState<Confirm>(null);
   const [exported, setExported] = useState<DomainExport | null>(null);
+  const [rechecking, setRechecking] = useState<RecheckShown | null>(null);
+  const [banner, setBanner] = useState<string | null>(null);
+
+  // Newest update wins (the answer to start can land after the first event).
+  const applyRecheck = useCallback((u: RecheckUpdate) => {
+    setRechecking((prev) => (prev && prev.u.seq > u.seq ? prev : { u, at: Date.now() }));
+    const next = u.view;
+    if (next) {
+      setView((prev) => (prev && prev.domain === next.domain && u.phase !== "off" ? { ...next, notice: prev.notice } : prev));
+    }
+    if (u.reasons && u.phase !== "off") setReasons(u.reasons);
+    if (u.verifiedBanner) {
+      setBanner(u.verifiedBanner);
+      setMessage(null); // the banner says what matters now
+    }
+  }, []);
+
+  useEffect(() => {
+    if (!recheck) return;
+    let live = true;
+    let unlisten: (() => void) | null = null;
+    recheck.onUpdate(applyRecheck).then(
+      (f) => {
+        if (live) unlisten = f;
+        else f();
+      },
+      () => {
+        // Without the event the screen still works; Verify answers directly.
+      },
+    );
+    return () => {
+      live = false;
+      unlisten?.();
+      recheck.leave().catch(() => undefined);
+    };
+  }, [recheck, applyRecheck]);
+
+  const waitingForDns = view?.status === "waiting_for_dns";
+  const domainName = view?.domain;
+  useEffect(() => {
+    if (!recheck || !waitingForDns || !domainName) return;
+    let live = true;
+    recheck.start(true).then(
+      (u) => {
+        if (live) applyRecheck(u);
+      },
+      (e: unknown) => {
+        if (live) setError(errorBody(e));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [recheck, waitingForDns, domainName, applyRecheck]);
 
   const run = useCallback(async <T,>(what: string, f: () => Promise<T>): Promise<T | undefined> => {
     setBusy(what);
@@ -144,6 +202,12 @@ export function DomainView({ api, copy }: Props) {
           {view.notice}
         </p>
       )}
+      {banner && view.status === "verified" && (
+        <div className="verified-banner" role="status" data-testid="domain-verified-banner">
+          <strong>✓ {banner}</strong>
+          <span> — Qflow confirmed the three records; emails can now come from your domain.</span>
+        </div>
+      )}
       {message && (
         <p className="info-box" data-testid="domain-message">
           {message}
@@ -221,7 +285,11 @@ export function DomainView({ api, copy }: Props) {
                 onClick={() => {
                   void run("publish", async () => {
                     setView(await api.demoPublishDns());
-                    setMessage("Demo: the sandbox now sees the three records as published. Check DNS or verify.");
+                    setMessage(
+                      recheck
+                        ? "Demo: the sandbox now sees the three records as published. Check DNS or verify, or just wait: the app asks Qflow again on its own."
+                        : "Demo: the sandbox now sees the three records as published. Check DNS or verify.",
+                    );
                   });
                 }}
               >
@@ -229,6 +297,22 @@ export function DomainView({ api, copy }: Props) {
               </button>
             )}
           </div>
+          {recheck && rechecking && (waitingForDns || rechecking.u.phase !== "off") && (
+            <RecheckPanel
+              shown={rechecking}
+              busy={busy !== null}
+              onCheckNow={() => {
+                void run("recheck", async () => {
+                  applyRecheck(await recheck.now());
+                });
+              }}
+              onToggle={(on) => {
+                void run("background", async () => {
+                  applyRecheck(await recheck.setBackground(on));
+                });
+              }}
+            />
+          )}
           <Lifecycle
             view={view}
             busy={busy}

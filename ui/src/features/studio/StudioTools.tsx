@@ -6,7 +6,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { CopyButton } from "../CopyButton";
 import { copyText } from "../copy";
 import { SendError } from "../desk/SendOutcome";
-import type { StudioApi, TemplateEdit, TemplateImport, TestSendResult } from "./api";
+import type { StudioApi, TemplateEdit, TemplateImport, TestAttendee, TestAttendeesRemoved, TestSendResult } from "./api";
 import type { Recipient } from "./Preview";
 
 /** The tag on test attendees (same as TEST_TAG in src-tauri/app/studio.rs). */
@@ -98,8 +98,8 @@ export function TestSend({ eventId, templateId, saved, onSave, recipient, api }:
             }}
           />
           <span className="hint">
-            The app adds an attendee “Test (Qflow Console)” tagged <span className="mono">{TEST_TAG}</span> to this event — filter by that tag to find and
-            remove it.
+            The app adds an attendee “Test (Qflow Console)” tagged <span className="mono">{TEST_TAG}</span> to this event; “Remove test attendees”
+            below deletes them.
           </span>
         </div>
       )}
@@ -142,7 +142,87 @@ export function TestSend({ eventId, templateId, saved, onSave, recipient, api }:
           Test {done.status} for {done.to}. Sent once (not retried); reference <span className="mono">{done.correlationId}</span>.
         </p>
       )}
+      <RemoveTestAttendees eventId={eventId} api={api} />
     </section>
+  );
+}
+
+/** One click: list the event's attendees tagged qflow-console-test, confirm with the count, delete, report. */
+export function RemoveTestAttendees({ eventId, api }: { eventId: string; api: Pick<StudioApi, "testAttendees" | "removeTestAttendees"> }) {
+  const [found, setFound] = useState<TestAttendee[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorBody | null>(null);
+  const [result, setResult] = useState<TestAttendeesRemoved | null>(null);
+  const find = async () => {
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      setFound(await api.testAttendees(eventId));
+    } catch (e) {
+      setError(errorBody(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async (list: TestAttendee[]) => {
+    setBusy(true);
+    setError(null);
+    try {
+      setResult(await api.removeTestAttendees(eventId, list.map((a) => a.id)));
+      setFound(null);
+    } catch (e) {
+      setError(errorBody(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const n = found?.length ?? 0;
+  return (
+    <div className="remove-tests" data-testid="remove-tests">
+      <button type="button" className="btn btn-ghost btn-small" data-testid="remove-tests-btn" disabled={busy} onClick={() => void find()}>
+        {busy && !found ? "Looking…" : "Remove test attendees…"}
+      </button>
+      {found && n === 0 && (
+        <p className="small muted" role="status" data-testid="remove-tests-none">
+          No attendees tagged <span className="mono">{TEST_TAG}</span> in this event.
+        </p>
+      )}
+      {found && n > 0 && (
+        <div className="notice notice-warn" role="alertdialog" data-testid="remove-tests-confirm">
+          <div className="notice-body">
+            <p className="notice-message">
+              Delete {n} test attendee{n === 1 ? "" : "s"} tagged <span className="mono">{TEST_TAG}</span> from this event?
+            </p>
+            <ul className="small">
+              {found.slice(0, 5).map((a) => (
+                <li key={a.id}>
+                  {a.name} <span className="muted">{a.email}</span>
+                </li>
+              ))}
+              {n > 5 && <li className="muted">and {n - 5} more</li>}
+            </ul>
+            <p className="small muted">Attendees without the tag are never touched. Sends already logged on this computer stay in the log.</p>
+            <div className="rewrite-actions">
+              <button type="button" className="btn btn-secondary btn-small" onClick={() => { setFound(null); }}>
+                Cancel
+              </button>
+              <button type="button" className="btn btn-danger btn-small" data-testid="remove-tests-yes" disabled={busy} onClick={() => void remove(found)}>
+                {busy ? "Deleting…" : `Delete ${n}`}
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
+      {result && (
+        <p className={result.failed.length ? "small danger" : "tools-ok"} role="status" data-testid="remove-tests-result">
+          Deleted {result.removed.length} test attendee{result.removed.length === 1 ? "" : "s"}.
+          {result.skipped > 0 ? ` ${result.skipped} no longer tagged, left alone.` : ""}
+          {result.failed.map((f) => ` ${f.attendee.email}: ${f.error.message} ${f.error.nextStep}`).join("")}
+        </p>
+      )}
+      {error && <ErrorNotice error={error} />}
+    </div>
   );
 }
 
@@ -154,12 +234,35 @@ interface ImportExportProps {
   api: StudioApi;
 }
 
-/** Export through the clipboard (no file-dialog plugin); import by pasting .html or JSON. */
+/** Export to a file (save dialog; Rust writes it) or the clipboard; import from a file (open dialog; Rust reads it) or by pasting. */
 export function ImportExport({ eventId, templateId, fields, onImport, api }: ImportExportProps) {
   const [open, setOpen] = useState(false);
   const [text, setText] = useState("");
   const [error, setError] = useState<ErrorBody | null>(null);
   const [notes, setNotes] = useState<string[]>([]);
+  const [written, setWritten] = useState<string | null>(null);
+  const exportFile = async (format: "html" | "json") => {
+    setError(null);
+    setWritten(null);
+    try {
+      const w = await api.exportFile({ eventId, templateId, fields, format });
+      if (w) setWritten(`Saved ${w.path} (${(w.bytes / 1024).toFixed(1)} KB).`);
+    } catch (e) {
+      setError(errorBody(e));
+    }
+  };
+  const importFile = async () => {
+    setError(null);
+    setNotes([]);
+    try {
+      const r = await api.importFile(eventId);
+      if (!r) return;
+      onImport(r.import);
+      setNotes([`${r.import.kind === "html" ? "HTML imported into the body" : "Template JSON imported into all fields"} from ${r.path}.`, ...r.import.notes]);
+    } catch (e) {
+      setError(errorBody(e));
+    }
+  };
   const doImport = async () => {
     setError(null);
     setNotes([]);
@@ -176,6 +279,17 @@ export function ImportExport({ eventId, templateId, fields, onImport, api }: Imp
     <section className="studio-tools" data-testid="import-export">
       <h3>Import / export</h3>
       <div className="tools-row">
+        <button type="button" className="btn btn-secondary btn-small" data-testid="export-html" onClick={() => void exportFile("html")}>
+          Export .html…
+        </button>
+        <button type="button" className="btn btn-secondary btn-small" data-testid="export-json" onClick={() => void exportFile("json")}>
+          Export .json…
+        </button>
+        <button type="button" className="btn btn-secondary btn-small" data-testid="import-file" onClick={() => void importFile()}>
+          Import file…
+        </button>
+      </div>
+      <div className="tools-row">
         <CopyButton text={fields.html} label="Copy HTML" what="the template HTML" testId="copy-html" />
         <CopyButton
           text=""
@@ -187,7 +301,7 @@ export function ImportExport({ eventId, templateId, fields, onImport, api }: Imp
           }}
         />
         <button type="button" className="btn btn-ghost btn-small" data-testid="import-open" aria-expanded={open} onClick={() => { setOpen(!open); }}>
-          Import…
+          Paste to import…
         </button>
       </div>
       {open && (
@@ -208,6 +322,11 @@ export function ImportExport({ eventId, templateId, fields, onImport, api }: Imp
             </button>
           </div>
         </div>
+      )}
+      {written && (
+        <p className="tools-ok" role="status" data-testid="export-written">
+          {written}
+        </p>
       )}
       {error && <ErrorNotice error={error} />}
       {notes.length > 0 && (

@@ -7,6 +7,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { CodeEditor, type CodeEditorHandle, type TokenOption } from "./CodeEditor";
 import { Preview, type Recipient } from "./Preview";
 import type { EditorIssue, PreviewResult, StudioApi, StudioSetup, Template, TemplateEdit, TemplateVersion } from "./api";
+import type { TextPatch } from "../../bindings/TextPatch";
 import { lineDiff } from "./diff";
 import { ImportExport, TestSend } from "./StudioTools";
 import { VisualEditor } from "./VisualEditor";
@@ -41,7 +42,28 @@ export const NEW_TEMPLATE_HTML = `<h1>Hi {{firstname}}!</h1>
 `;
 
 const DRAFT_EVERY_MS = 3000;
-const PREVIEW_DEBOUNCE_MS = 90;
+/** Lint when typing pauses this long (the preview itself is not debounced). */
+const LINT_IDLE_MS = 250;
+
+/** The one replaced range turning `a` into `b` (UTF-16 offsets, as Rust's `TextPatch`). */
+export function textPatch(a: string, b: string): TextPatch {
+  const max = Math.min(a.length, b.length);
+  let pre = 0;
+  while (pre < max && a.charCodeAt(pre) === b.charCodeAt(pre)) pre++;
+  let suf = 0;
+  // Not inside a surrogate pair (Rust places offsets on whole characters).
+  if (pre > 0 && isHigh(a.charCodeAt(pre - 1))) pre--;
+  while (suf < max - pre && a.charCodeAt(a.length - 1 - suf) === b.charCodeAt(b.length - 1 - suf)) suf++;
+  if (suf > 0 && isLow(a.charCodeAt(a.length - suf))) suf--;
+  return { from: pre, to: a.length - suf, insert: b.slice(pre, b.length - suf) };
+}
+
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+export function applyPatch(s: string, p: TextPatch): string {
+  return s.slice(0, p.from) + p.insert + s.slice(p.to);
+}
 
 interface Props {
   eventId: string;
@@ -63,7 +85,6 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   const [fields, setFields] = useState<TemplateEdit>(initial);
   const [preview, setPreview] = useState<PreviewResult | null>(null);
   const [previewError, setPreviewError] = useState<ErrorBody | null>(null);
-  const [pending, setPending] = useState(false);
   const [recipient, setRecipient] = useState<Recipient | null>(null);
   const [dark, setDark] = useState(false);
   const [remoteAllowed, setRemoteAllowed] = useState(() => localStorage.getItem(`qflow.studio.remote.${templateId}`) === "1");
@@ -104,46 +125,85 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
     };
   }, [api, eventId]);
 
-  // Live preview: the same Rust merge engine as the send path, lightly debounced.
+  // Live preview: the same Rust merge engine as the send path. No debounce: one request in
+  // flight, and the newest edit goes out when it returns (fast typing coalesces). Rust keeps
+  // this editor's html and last output (the session), so a keystroke sends the changed range
+  // and gets patches back. Lint runs when typing pauses, off the keystroke path.
+  const session = useRef(crypto.randomUUID());
+  const held = useRef<{ html: string; document: string; mirror: string } | null>(null);
+  const inflight = useRef(false);
+  const again = useRef<{ lint: boolean } | null>(null);
+  const inputs = useRef({ fields, recipient, dark, remoteAllowed });
   useEffect(() => {
-    if (!recipient) return;
-    const mine = ++seq.current;
-    const sent = fields;
-    const t = setTimeout(() => {
-      setPending(true);
-      performance.mark(`preview-start-${mine}`);
+    inputs.current = { fields, recipient, dark, remoteAllowed };
+  });
+  const runPreview = useRef<(lint: boolean) => void>(() => undefined);
+  useEffect(() => {
+    runPreview.current = (lint: boolean) => {
+      if (inflight.current) {
+        again.current = { lint: lint || (again.current?.lint ?? false) };
+        return;
+      }
+      const { fields: sent, recipient: rc, dark: dk, remoteAllowed: ra } = inputs.current;
+      if (!rc) return;
+      inflight.current = true;
+      again.current = null;
+      const mine = ++seq.current;
+      // The PDF tab needs the full html: no session while attachPdf is on.
+      const base = sent.attachPdf ? null : held.current;
+      const patch = base ? textPatch(base.html, sent.html) : undefined;
+      performance.mark(`preview-start-${mine}`, { detail: { debounceMs: 0 } });
       api
         .preview({
           eventId,
-          fields: sent,
-          guestId: recipient.kind === "guest" ? recipient.id : undefined,
-          edgeCase: recipient.kind === "edge" ? recipient.edge : undefined,
-          allowRemoteImages: remoteAllowed,
-          dark,
+          fields: patch ? { ...sent, html: "" } : sent,
+          guestId: rc.kind === "guest" ? rc.id : undefined,
+          edgeCase: rc.kind === "edge" ? rc.edge : undefined,
+          allowRemoteImages: ra,
+          dark: dk,
+          session: sent.attachPdf ? undefined : session.current,
+          htmlPatch: patch,
+          lint,
         })
         .then((r) => {
-          if (mine !== seq.current) return;
-          // The merge share for tests/bench/studio-bench.mjs.
-          performance.mark(`preview-end-${mine}`, { detail: { mergeMicros: r.mergeMicros } });
-          setPreview(r);
-          setPreviewError(null);
-          setPending(false);
+          const document = base && r.documentPatch ? applyPatch(base.document, r.documentPatch) : r.document;
+          const mirror = base && r.htmlPatch ? applyPatch(base.mirror, r.htmlPatch) : (r.emailBody ?? r.html);
+          held.current = sent.attachPdf ? null : { html: sent.html, document, mirror };
+          // The stages and merge share for tests/bench/studio-bench.mjs.
+          performance.mark(`preview-end-${mine}`, { detail: { mergeMicros: r.mergeMicros, lintMicros: r.lintMicros, serverMicros: r.serverMicros } });
           tokens.current = r.tokenValues;
-          const by = (f: EditorIssue["field"]) => r.issues.filter((i) => i.field === f);
-          editors.current.html?.setIssues(by("html"), sent.html);
-          editors.current.subject?.setIssues(by("subject"), sent.subject);
-          editors.current.emailBody?.setIssues(by("emailBody"), sent.emailBody);
+          setPreview((prev) => ({ ...r, document, html: sent.attachPdf ? r.html : mirror, issues: r.linted ? r.issues : (prev?.issues ?? []) }));
+          setPreviewError(null);
+          if (r.linted) {
+            const by = (f: EditorIssue["field"]) => r.issues.filter((i) => i.field === f);
+            editors.current.html?.setIssues(by("html"), sent.html);
+            editors.current.subject?.setIssues(by("subject"), sent.subject);
+            editors.current.emailBody?.setIssues(by("emailBody"), sent.emailBody);
+          }
         })
         .catch((e: unknown) => {
-          if (mine !== seq.current) return;
-          setPreviewError(errorBody(e));
-          setPending(false);
+          const body = errorBody(e);
+          held.current = null;
+          // Rust lost the session (e.g. a concurrent request): start over with the full html.
+          if (body.field === "htmlPatch") again.current = { lint: lint || (again.current?.lint ?? false) };
+          else setPreviewError(body);
+        })
+        .finally(() => {
+          inflight.current = false;
+          const next = again.current;
+          if (next) runPreview.current(next.lint);
         });
-    }, PREVIEW_DEBOUNCE_MS);
-    return () => {
-      clearTimeout(t);
     };
-  }, [api, eventId, fields, recipient, dark, remoteAllowed]);
+  }, [api, eventId]);
+  useEffect(() => {
+    runPreview.current(false);
+    const idle = setTimeout(() => {
+      runPreview.current(true);
+    }, LINT_IDLE_MS);
+    return () => {
+      clearTimeout(idle);
+    };
+  }, [fields, recipient, dark, remoteAllowed]);
 
   // Drafts: saved locally every few seconds while there are unsaved changes.
   const lastDraft = useRef<TemplateEdit | null>(null);
@@ -483,7 +543,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           <Preview
             eventId={eventId}
             preview={preview}
-            pending={pending}
+            pending={preview === null}
             attachPdf={fields.attachPdf}
             recipient={recipient}
             onRecipient={setRecipient}

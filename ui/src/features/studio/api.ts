@@ -16,8 +16,13 @@ import type { TestSendRequest } from "../../bindings/TestSendRequest";
 import type { TestSendResult } from "../../bindings/TestSendResult";
 import type { TemplateImport } from "../../bindings/TemplateImport";
 import type { TemplateExportRequest } from "../../bindings/TemplateExportRequest";
+import type { TemplateExportFileRequest } from "../../bindings/TemplateExportFileRequest";
+import type { TemplateFileWritten } from "../../bindings/TemplateFileWritten";
+import type { TemplateFileRead } from "../../bindings/TemplateFileRead";
+import type { TestAttendee } from "../../bindings/TestAttendee";
+import type { TestAttendeesRemoved } from "../../bindings/TestAttendeesRemoved";
 
-export type { TestSendRequest, TestSendResult, TemplateImport };
+export type { TestSendRequest, TestSendResult, TemplateImport, TemplateFileWritten, TemplateFileRead, TestAttendee, TestAttendeesRemoved };
 export type { Draft, EventRow, PreviewRequest, PreviewResult, StudioSetup, Template, TemplateSaved, TemplateVersion };
 export type { TemplateEdit } from "../../bindings/TemplateEdit";
 export type { EditorIssue } from "../../bindings/EditorIssue";
@@ -38,6 +43,12 @@ export const studioApi = {
   testSend: (req: TestSendRequest) => call<TestSendResult>("template_test_send", { req }),
   importText: (eventId: string, text: string) => call<TemplateImport>("template_import", { req: { eventId, text } }),
   exportJson: (req: TemplateExportRequest) => call<string>("template_export", { req }),
+  /** Native save dialog, Rust writes the file; null = cancelled. */
+  exportFile: (req: TemplateExportFileRequest) => call<TemplateFileWritten | null>("template_export_file", { req }),
+  /** Native open dialog, Rust reads and parses the file; null = cancelled. */
+  importFile: (eventId: string) => call<TemplateFileRead | null>("template_import_file", { req: { eventId } }),
+  testAttendees: (eventId: string) => call<TestAttendee[]>("test_attendees_find", { req: { eventId } }),
+  removeTestAttendees: (eventId: string, ids: string[]) => call<TestAttendeesRemoved>("test_attendees_remove", { req: { eventId, ids } }),
 };
 
 export type StudioApi = typeof studioApi;

@@ -4,9 +4,9 @@ import { CompletionContext } from "@codemirror/autocomplete";
 import { EditorState } from "@codemirror/state";
 import { toDiagnostics, tokenCompletions, type TokenOption } from "./CodeEditor";
 import { StudioView } from "./StudioView";
-import { ImportExport, TestSend } from "./StudioTools";
+import { ImportExport, RemoveTestAttendees, TestSend } from "./StudioTools";
 import { CommandError, type ErrorBody } from "../../api";
-import { editFromTemplate, sameEdit } from "./TemplateEditor";
+import { applyPatch, editFromTemplate, sameEdit, textPatch } from "./TemplateEditor";
 import type { EditorIssue, PreviewResult, StudioApi, Template } from "./api";
 
 // jsdom has no layout: CodeMirror measures text ranges.
@@ -108,6 +108,9 @@ function preview(html: string): PreviewResult {
     remoteImages: 0,
     recipient: "Ana Souza <ana@example.com>",
     mergeMicros: 12,
+    lintMicros: 3,
+    serverMicros: 20,
+    linted: true,
   };
 }
 
@@ -127,6 +130,10 @@ function fakeApi(): StudioApi {
     testSend: vi.fn().mockResolvedValue({ status: "queued", attendeeInvitationId: "i1", correlationId: "studio-test-1", to: "Test (Qflow Console) <me@example.com>", testGuestId: "t1" }),
     importText: vi.fn(),
     exportJson: vi.fn().mockResolvedValue("{}"),
+    exportFile: vi.fn().mockResolvedValue({ path: "/tmp/t.html", bytes: 10 }),
+    importFile: vi.fn().mockResolvedValue(null),
+    testAttendees: vi.fn().mockResolvedValue([]),
+    removeTestAttendees: vi.fn(),
   };
 }
 
@@ -143,7 +150,8 @@ describe("StudioView", () => {
     await waitFor(() => {
       expect(screen.getByTestId("preview-html").textContent).toBe("<h1>Hi Ana!</h1>");
     });
-    const req = (api.preview as ReturnType<typeof vi.fn>).mock.calls.at(-1)?.[0] as { guestId?: string; fields: { html: string } };
+    // The first request carries the whole html; later ones only the changed range.
+    const req = (api.preview as ReturnType<typeof vi.fn>).mock.calls[0]?.[0] as { guestId?: string; fields: { html: string } };
     expect(req.guestId).toBe("g1");
     expect(req.fields.html).toBe(TEMPLATE.html);
     expect(screen.getByTestId("preview-frame").getAttribute("sandbox")).toBe("");
@@ -236,5 +244,57 @@ describe("lineDiff", () => {
       { op: "-", text: "" },
       { op: "+", text: "a" },
     ]);
+  });
+});
+
+describe("preview patches", () => {
+  it("sends and applies only the changed range (UTF-16, like Rust's TextPatch)", () => {
+    const cases: [string, string][] = [
+      ["<p>Typed: </p>", "<p>Typed: T</p>"],
+      ["abc", "abc"],
+      ["", "x"],
+      ["aaaa", "aa"],
+      ["Zoë 😀 end", "Zoë 😀😀 end"],
+      ["x😀y", "xy"],
+      ["a😀b", "a😁b"],
+    ];
+    for (const [a, b] of cases) {
+      const p = textPatch(a, b);
+      expect(applyPatch(a, p)).toBe(b);
+      // Never splits a surrogate pair (Rust could not place such an offset).
+      expect(p.insert.length === 0 || !/^[\udc00-\udfff]/.test(p.insert)).toBe(true);
+    }
+    expect(textPatch("<p>Typed: </p>", "<p>Typed: T</p>")).toEqual({ from: 10, to: 10, insert: "T" });
+  });
+});
+
+describe("RemoveTestAttendees", () => {
+  it("confirms with the count and names, deletes the listed ids and reports", async () => {
+    const list = [
+      { id: "t1", name: "Test (Qflow Console)", email: "one@example.com" },
+      { id: "t2", name: "Test (Qflow Console)", email: "two@example.com" },
+    ];
+    const api = {
+      testAttendees: vi.fn().mockResolvedValue(list),
+      removeTestAttendees: vi.fn().mockResolvedValue({ removed: list, failed: [], skipped: 0 }),
+    };
+    render(<RemoveTestAttendees eventId="e1" api={api} />);
+    fireEvent.click(screen.getByTestId("remove-tests-btn"));
+    const confirm = await screen.findByTestId("remove-tests-confirm");
+    expect(confirm.textContent).toContain("Delete 2 test attendees tagged qflow-console-test");
+    expect(confirm.textContent).toContain("two@example.com");
+    expect(api.removeTestAttendees).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId("remove-tests-yes"));
+    const done = await screen.findByTestId("remove-tests-result");
+    expect(done.textContent).toContain("Deleted 2 test attendees.");
+    expect(api.removeTestAttendees).toHaveBeenCalledWith("e1", ["t1", "t2"]);
+  });
+
+  it("says so when there are none, and deletes nothing", async () => {
+    const api = { testAttendees: vi.fn().mockResolvedValue([]), removeTestAttendees: vi.fn() };
+    render(<RemoveTestAttendees eventId="e1" api={api} />);
+    fireEvent.click(screen.getByTestId("remove-tests-btn"));
+    await screen.findByTestId("remove-tests-none");
+    expect(api.removeTestAttendees).not.toHaveBeenCalled();
   });
 });

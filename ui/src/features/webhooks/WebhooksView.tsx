@@ -10,11 +10,11 @@ import "./webhooks.css";
 interface Props {
   api: WebhookApi;
   copy?: CopyFn;
-  /** Feed refresh interval (tests use a short one). */
+  /** Fallback feed refresh; deliveries are pushed as `webhook-feed` events (tests use a short one). */
   pollMs?: number;
 }
 
-export function WebhooksView({ api, copy, pollMs = 1500 }: Props) {
+export function WebhooksView({ api, copy, pollMs = 15_000 }: Props) {
   const [o, setO] = useState<WebhookOverview | null>(null);
   const [error, setError] = useState<ErrorBody | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -303,9 +303,28 @@ function Feed({ api, pollMs }: { api: WebhookApi; pollMs: number }) {
       );
     };
     load();
+    // Each delivery is pushed from Rust; the slow poll only catches what a push may have missed.
+    // A burst of deliveries costs one reload per 250 ms, not one per event.
+    let unlisten: (() => void) | null = null;
+    let soon: number | null = null;
+    const onPush = () => {
+      soon ??= window.setTimeout(() => {
+        soon = null;
+        load();
+      }, 250);
+    };
+    api.onFeed(onPush).then(
+      (f) => {
+        if (live) unlisten = f;
+        else f();
+      },
+      () => undefined,
+    );
     const t = window.setInterval(load, pollMs);
     return () => {
       live = false;
+      unlisten?.();
+      if (soon !== null) window.clearTimeout(soon);
       window.clearInterval(t);
     };
   }, [api, type, pollMs]);

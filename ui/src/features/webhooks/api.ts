@@ -1,5 +1,7 @@
 // Typed wrappers for the webhook commands (src-tauri/app/webhooks.rs).
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { call } from "../../api";
+import type { FeedPing } from "../../bindings/FeedPing";
 import type { Diagnosis } from "../../bindings/Diagnosis";
 import type { DiagnoseRequest } from "../../bindings/DiagnoseRequest";
 import type { RevealedSecret } from "../../bindings/RevealedSecret";
@@ -8,6 +10,7 @@ import type { UrlCheck } from "../../bindings/UrlCheck";
 import type { WebhookFeed } from "../../bindings/WebhookFeed";
 import type { WebhookOverview } from "../../bindings/WebhookOverview";
 
+export type { FeedPing };
 export type { Diagnosis, DiagnoseRequest, RevealedSecret, TimelineEntry, UrlCheck, WebhookFeed, WebhookOverview };
 export type { WebhookEventRecord } from "../../bindings/WebhookEventRecord";
 
@@ -25,6 +28,11 @@ export const webhookApi = {
   diagnose: (req: DiagnoseRequest) => call<Diagnosis>("webhook_diagnose", { req }),
   /** One attendee's sends and delivery events (oldest first); for the attendee panel too. */
   attendeeTimeline: (attendeeId: string) => call<TimelineEntry[]>("attendee_timeline", { req: { attendeeId } }),
+  /** Pushed by the receiver for every delivery it handles (accepted, duplicate, rejected). */
+  onFeed: (f: (p: FeedPing) => void): Promise<UnlistenFn> =>
+    listen<FeedPing>("webhook-feed", (e) => {
+      f(e.payload);
+    }),
 };
 
 export type WebhookApi = typeof webhookApi;

@@ -1,0 +1,161 @@
+// The running job: progress bar with ETA, pause / resume / cancel, then the summary.
+import { useEffect, useState } from "react";
+import { errorBody, type ErrorBody } from "../../api";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { etaText, settled, type BulkApi, type BulkStatus } from "./api";
+
+const STATE_LABEL: Record<BulkStatus["progress"]["state"], string> = {
+  running: "Sending",
+  waiting: "Waiting for Qflow",
+  paused: "Paused",
+  interrupted: "Stopped",
+  cancelled: "Cancelled",
+  finished: "Finished",
+};
+
+interface Props {
+  api: BulkApi;
+  /** The status `bulk_start` / `bulk_continue` answered (first paint). */
+  initial: BulkStatus;
+  onClose: (last: BulkStatus) => void;
+}
+
+export function BulkProgressDialog({ api, initial, onClose }: Props) {
+  const [status, setStatus] = useState(initial);
+  const [error, setError] = useState<ErrorBody | null>(null);
+  const [busy, setBusy] = useState(false);
+  const jobId = initial.progress.jobId;
+
+  useEffect(() => {
+    let live = true;
+    const un = api.onProgress((s) => {
+      if (live && s.progress.jobId === jobId) setStatus(s);
+    });
+    // An event may have come before the listener: read the latest once.
+    api
+      .status()
+      .then((s) => {
+        if (live && s && s.progress.jobId === jobId) setStatus(s);
+      })
+      .catch(() => {});
+    return () => {
+      live = false;
+      void un.then((f) => {
+        f();
+      });
+    };
+  }, [api, jobId]);
+
+  const act = (f: () => Promise<BulkStatus>) => {
+    setBusy(true);
+    f()
+      .then(() => {
+        setError(null);
+      })
+      .catch((e: unknown) => {
+        setError(errorBody(e));
+      })
+      .finally(() => {
+        setBusy(false);
+      });
+  };
+
+  const p = status.progress;
+  const c = p.counts;
+  const over = p.state === "finished" || p.state === "cancelled" || p.state === "interrupted";
+  const done = settled(status);
+  const percent = c.total > 0 ? Math.round((done / c.total) * 100) : 0;
+  const failed = status.problems.filter((x) => x.state === "failed");
+  const unknown = status.problems.filter((x) => x.state === "outcome_unknown");
+
+  return (
+    <div className="modal-backdrop">
+      <div className="modal bulk-dialog" role="dialog" aria-modal="true" aria-labelledby="bulk-title" data-testid="bulk-progress">
+        <h2 id="bulk-title">
+          Resend {status.templateName ? `“${status.templateName}”` : "ticket"} to {c.total} attendee{c.total === 1 ? "" : "s"}
+        </h2>
+        <div className="bulk-state" data-testid="bulk-state" data-state={p.state}>
+          {STATE_LABEL[p.state]}
+        </div>
+        <div
+          className="bulk-bar"
+          role="progressbar"
+          aria-valuemin={0}
+          aria-valuemax={c.total}
+          aria-valuenow={done}
+          aria-label="Sends done"
+        >
+          <div className={`bulk-bar-fill${over ? " is-over" : ""}`} style={{ width: `${percent}%` }} />
+        </div>
+        <p className="muted small bulk-line" data-testid="bulk-count" aria-live="polite">
+          {done} of {c.total} done
+          {!over && c.queued + c.sending > 0 ? ` · ${etaText(p.etaSeconds)} left` : ""}
+          {p.state === "waiting" && p.waitSeconds ? ` · Qflow asked to wait ${p.waitSeconds} s` : ""}
+        </p>
+        {p.note && (
+          <p className="bulk-note" data-testid="bulk-note">
+            {p.note}
+          </p>
+        )}
+        {error && <ErrorNotice error={error} />}
+        {over && (
+          <div className="bulk-summary" data-testid="bulk-summary">
+            <p>
+              <strong data-testid="bulk-queued">{c.done} queued</strong>
+              {c.failed > 0 && <> · <span className="bulk-failed">{c.failed} failed</span></>}
+              {c.outcomeUnknown > 0 && <> · <span className="bulk-unknown">{c.outcomeUnknown} outcome unknown</span></>}
+              {c.cancelled > 0 && <> · {c.cancelled} not sent (cancelled)</>}
+              {status.skippedRecent > 0 && <> · {status.skippedRecent} skipped (sent in the last 10 minutes)</>}
+            </p>
+            {failed.length > 0 && (
+              <ul className="bulk-problems" data-testid="bulk-failed">
+                {failed.map((f) => (
+                  <li key={f.guestId}>
+                    <strong>{f.name}</strong>: {f.reason}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {unknown.length > 0 && (
+              <>
+                <p className="small">
+                  Qflow may or may not have queued these; they were not sent again. Check each attendee’s delivery events before
+                  resending.
+                </p>
+                <ul className="bulk-problems" data-testid="bulk-unknown">
+                  {unknown.map((f) => (
+                    <li key={f.guestId}>
+                      <strong>{f.name}</strong>: {f.reason}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </div>
+        )}
+        <div className="actions">
+          {!over && p.state !== "paused" && (
+            <button type="button" className="btn btn-secondary" data-testid="bulk-pause" disabled={busy} onClick={() => { act(api.pause); }}>
+              Pause
+            </button>
+          )}
+          {!over && p.state === "paused" && (
+            <button type="button" className="btn btn-primary" data-testid="bulk-resume" disabled={busy} onClick={() => { act(api.resume); }}>
+              Resume
+            </button>
+          )}
+          {!over && (
+            <button type="button" className="btn btn-ghost" data-testid="bulk-cancel" disabled={busy} onClick={() => { act(api.cancel); }}>
+              Cancel the rest
+            </button>
+          )}
+          {over && (
+            <button type="button" className="btn btn-primary" data-testid="bulk-close" onClick={() => { onClose(status); }}>
+              Done
+            </button>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

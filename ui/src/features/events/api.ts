@@ -1,0 +1,16 @@
+// Typed wrappers for the event commands (src-tauri/app/events.rs).
+import { call, type EventRow } from "../../api";
+import type { EventForm } from "../../bindings/EventForm";
+import type { ZoneInfo } from "../../bindings/ZoneInfo";
+import type { ZoneSearchResult } from "../../bindings/ZoneSearchResult";
+
+export type { EventForm, EventRow, ZoneInfo, ZoneSearchResult };
+
+export const eventsApi = {
+  create: (req: EventForm) => call<EventRow>("event_create", { req }),
+  update: (req: EventForm) => call<EventRow>("event_update", { req }),
+  remove: (id: string) => call<null>("event_delete", { req: { id } }),
+  zones: (query: string, limit?: number) => call<ZoneSearchResult>("zones_search", { req: { query, limit } }),
+};
+
+export type EventsApi = typeof eventsApi;
