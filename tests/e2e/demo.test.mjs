@@ -81,7 +81,7 @@ test("search and scrolling ask Rust for matching windows", async () => {
     });
 
     // Search by the first attendee's email: the summary says how many match out of the total.
-    const [firstEmail] = await d.waitFor(`${tid("attendee-row")} td:nth-child(2)`);
+    const [firstEmail] = await d.waitFor(`${tid("attendee-row")} td:nth-child(3)`);
     const email = await d.textContent(firstEmail);
     assert.match(email, /@/, `first row email cell: ${JSON.stringify(email)}`);
     const [search] = await d.waitFor(tid("attendee-search"));

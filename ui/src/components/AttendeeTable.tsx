@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useRef, useState, type RefObject } from "react";
 import { errorBody, type Api, type ErrorBody, type EventRow, type GuestRow } from "../api";
 import { AddAttendee } from "../features/desk/AddAttendee";
 import { AttendeePanel } from "../features/desk/AttendeePanel";
@@ -26,9 +26,94 @@ interface Props {
   event: EventRow;
   api: Pick<Api, "guestsPage">;
   desk?: DeskApi;
+  /** Called when the first answer (rows or an error) is in: start-up work can wait for it. */
+  onSettled?: () => void;
 }
 
 type CheckedFilter = "" | "in" | "out";
+
+/** What a row can ask of the table; kept in a ref so rows stay memoized while scrolling. */
+interface RowActions {
+  open: (id: string) => void;
+  toggle: (id: string, index: number, shift: boolean) => void;
+}
+
+interface RowProps {
+  g: GuestRow;
+  index: number;
+  isOpen: boolean;
+  selected: boolean;
+  status: GuestSendStatus | undefined;
+  actions: RefObject<RowActions>;
+}
+
+/** One attendee row. Memoized: a scroll frame renders only the rows that came into view. */
+const AttendeeRow = memo(function AttendeeRow({ g, index, isOpen, selected, status, actions }: RowProps) {
+  return (
+    <tr
+      data-testid="attendee-row"
+      data-guest-id={g.id}
+      tabIndex={0}
+      className={`row-open${isOpen ? " row-selected" : ""}`}
+      aria-selected={isOpen}
+      onClick={() => {
+        actions.current.open(g.id);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === "Enter") {
+          e.preventDefault();
+          actions.current.open(g.id);
+        }
+      }}
+    >
+      <td
+        className="cell-select"
+        onClick={(e) => {
+          // Selecting is not opening the row.
+          e.stopPropagation();
+          actions.current.toggle(g.id, index, e.shiftKey);
+        }}
+      >
+        <input
+          type="checkbox"
+          aria-label={`Select ${g.firstName} ${g.lastName}`}
+          data-testid="row-select"
+          checked={selected}
+          onChange={() => {}}
+          onKeyDown={(e) => {
+            e.stopPropagation();
+          }}
+        />
+      </td>
+      <td className="cell-name" title={`${g.firstName} ${g.lastName}`}>
+        {g.firstName} {g.lastName}
+      </td>
+      <td title={g.email}>{g.email}</td>
+      <td className="mono">{g.barcode ?? ""}</td>
+      <td title={g.tags ?? undefined}>
+        {(g.tags ?? "")
+          .split(",")
+          .map((t) => t.trim())
+          .filter(Boolean)
+          .map((t) => (
+            <span key={t} className="chip">
+              {t}
+            </span>
+          ))}
+      </td>
+      <td>{g.checkedIn ? <span className="status-in">Checked in</span> : <span className="muted">—</span>}</td>
+      <td data-testid="send-status">
+        {status ? (
+          <span className={`send-status ${statusClass(status.status)}`} title={statusTitle(status)} data-status={status.status}>
+            {STATUS_LABEL[status.status] ?? status.status}
+          </span>
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </td>
+    </tr>
+  );
+});
 
 /** What one filter's windows share: counts and tags from the latest answer. */
 interface ListInfo {
@@ -42,7 +127,7 @@ interface ListInfo {
  * (plus a small overscan) are in the DOM, and only the windows of PAGE_SIZE rows they fall in
  * are fetched (then cached): the whole list never crosses IPC.
  */
-export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
+export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Props) {
   const [query, setQuery] = useState("");
   const [checked, setChecked] = useState<CheckedFilter>("");
   const [tag, setTag] = useState("");
@@ -75,6 +160,10 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
   const firstVisible = scrolled.filter === filterKey ? scrolled.row : 0;
   const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
 
+  const onSettledRef = useRef(onSettled);
+  useEffect(() => {
+    onSettledRef.current = onSettled;
+  }, [onSettled]);
   const latestKey = useRef(cacheKey);
   useEffect(() => {
     latestKey.current = cacheKey;
@@ -124,6 +213,10 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
   const missing: number[] = [];
   for (let p = firstPage; p <= lastPage; p++) if (!current?.pages.has(p)) missing.push(p);
   const loading = missing.length > 0;
+  // Within half a window of the next (or previous) one: fetch it before it scrolls into view.
+  const ahead = info ? Math.floor(Math.min(rowCount - 1, end + PAGE_SIZE / 2) / PAGE_SIZE) : lastPage;
+  const behind = Math.floor(Math.max(0, start - PAGE_SIZE / 2) / PAGE_SIZE);
+  for (const p of [ahead, behind]) if (p >= 0 && !missing.includes(p) && !current?.pages.has(p)) missing.push(p);
   const missingKey = missing.join(",");
 
   // Fetch the windows in view that are not cached yet.
@@ -157,6 +250,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
             return { key: cacheKey, pages, info: { total: page.total, matched: page.matched, tags: page.tags } };
           });
           setError(null);
+          onSettledRef.current?.();
           // The last send this app knows, from the local log (no request to Qflow).
           if (page.rows.length > 0) {
             desk
@@ -172,6 +266,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
           }
         })
         .catch((e: unknown) => {
+          onSettledRef.current?.();
           if (live) setError(errorBody(e));
         })
         .finally(() => {
@@ -222,6 +317,15 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
   const closeAdd = useCallback(() => {
     setAdding(false);
   }, []);
+  const rowActions = useRef<RowActions>({ open: () => {}, toggle: () => {} });
+  useEffect(() => {
+    rowActions.current = {
+      open,
+      toggle: (id, index, shift) => {
+        selection.toggle(id, index, shift, (i) => shown?.pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE]?.id);
+      },
+    };
+  });
   // The command palette: it searches this event and can open an attendee or fill the search.
   useDeskTable(event, (r) => {
     if (r.kind === "open") {
@@ -385,72 +489,15 @@ export function AttendeeTable({ event, api, desk = realDeskApi }: Props) {
                   <td colSpan={7} />
                 </tr>
               ) : (
-              <tr
+              <AttendeeRow
                 key={g.id}
-                data-testid="attendee-row"
-                data-guest-id={g.id}
-                tabIndex={0}
-                className={`row-open${g.id === openId ? " row-selected" : ""}`}
-                aria-selected={g.id === openId}
-                onClick={() => {
-                  open(g.id);
-                }}
-                onKeyDown={(e) => {
-                  if (e.key === "Enter") {
-                    e.preventDefault();
-                    open(g.id);
-                  }
-                }}
-              >
-                <td
-                  className="cell-select"
-                  onClick={(e) => {
-                    // Selecting is not opening the row.
-                    e.stopPropagation();
-                    selection.toggle(g.id, index, e.shiftKey, (i) => shown?.pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE]?.id);
-                  }}
-                >
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${g.firstName} ${g.lastName}`}
-                    data-testid="row-select"
-                    checked={selection.selected.has(g.id)}
-                    onChange={() => {}}
-                    onKeyDown={(e) => {
-                      e.stopPropagation();
-                    }}
-                  />
-                </td>
-                <td className="cell-name" title={`${g.firstName} ${g.lastName}`}>
-                  {g.firstName} {g.lastName}
-                </td>
-                <td title={g.email}>{g.email}</td>
-                <td className="mono">{g.barcode ?? ""}</td>
-                <td title={g.tags ?? undefined}>
-                  {(g.tags ?? "")
-                    .split(",")
-                    .map((t) => t.trim())
-                    .filter(Boolean)
-                    .map((t) => (
-                      <span key={t} className="chip">
-                        {t}
-                      </span>
-                    ))}
-                </td>
-                <td>{g.checkedIn ? <span className="status-in">Checked in</span> : <span className="muted">—</span>}</td>
-                <td data-testid="send-status">
-                  {(() => {
-                    const s = statuses.get(g.id);
-                    return s ? (
-                      <span className={`send-status ${statusClass(s.status)}`} title={statusTitle(s)} data-status={s.status}>
-                        {STATUS_LABEL[s.status] ?? s.status}
-                      </span>
-                    ) : (
-                      <span className="muted">—</span>
-                    );
-                  })()}
-                </td>
-              </tr>
+                g={g}
+                index={index}
+                isOpen={g.id === openId}
+                selected={selection.selected.has(g.id)}
+                status={statuses.get(g.id)}
+                actions={rowActions}
+              />
               ),
             )}
             {bottomSpace > 0 && (

@@ -37,6 +37,31 @@ describe("EventsView", () => {
     expect(screen.getByTestId("attendees-title").textContent).toBe("Event a");
   });
 
+  it("asks for the counts only after the shown event's first rows are in", async () => {
+    const rows = [ev("a", "2030-01-01T09:00:00", "2030-01-01T17:00:00"), ev("b", "2030-02-01T09:00:00", "2030-02-02T17:00:00")];
+    let answer: (page: unknown) => void = () => {};
+    const api = {
+      eventsList: vi.fn().mockResolvedValue(rows),
+      attendeeCounts: vi.fn().mockResolvedValue([{ eventId: "b", count: 3 }]),
+      guestsPage: vi.fn().mockImplementation(
+        () =>
+          new Promise((r) => {
+            answer = r;
+          }),
+      ),
+    };
+    render(<EventsView api={api} />);
+    await waitFor(() => {
+      expect(api.guestsPage).toHaveBeenCalled();
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(api.attendeeCounts).not.toHaveBeenCalled();
+    answer({ eventId: "a", total: 2, matched: 2, offset: 0, rows: [], tags: [] });
+    await waitFor(() => {
+      expect(api.attendeeCounts).toHaveBeenCalledWith({ eventIds: ["a", "b"] });
+    });
+  });
+
   it("shows why the list failed", async () => {
     const api = {
       eventsList: vi.fn().mockRejectedValue({ code: "network_unreachable", message: "Could not reach Qflow", nextStep: "Check the network." }),

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { errorBody, type Api, type ErrorBody, type EventRow } from "../api";
 import { formatEventRange, plural } from "../format";
 import { AttendeeTable } from "./AttendeeTable";
@@ -23,6 +23,14 @@ export function defaultEvent(rows: EventRow[], today = new Date()): string | nul
   return (rows.find((r) => r.endTime.slice(0, 10) >= day) ?? rows[0])?.id ?? null;
 }
 
+function settledSignal(): { done: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const done = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { done, resolve };
+}
+
 /** Events from 30 days back to 6 months ahead, and the selected event's attendees. */
 export function EventsView({ api, eventsApi = realEventsApi }: Props) {
   const [events, setEvents] = useState<EventRow[] | null>(null);
@@ -31,6 +39,13 @@ export function EventsView({ api, eventsApi = realEventsApi }: Props) {
   const [reload, setReload] = useState(0);
   const [range, setRange] = useState<Range>(() => defaultRange());
   const [dialog, setDialog] = useState<Dialog>(null);
+  // The attendee counts download every event's list: at start-up they wait for the shown
+  // event's first rows (or 5 s), so they never compete with them.
+  const tableSettled = useRef<{ done: Promise<void>; resolve: () => void } | null>(null);
+  tableSettled.current ??= settledSignal();
+  const onTableSettled = useCallback(() => {
+    tableSettled.current?.resolve();
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -46,6 +61,8 @@ export function EventsView({ api, eventsApi = realEventsApi }: Props) {
         // Counts need one request per event: ask for them at background priority, after the list shows.
         const ids = rows.filter((r) => r.attendeeCount === null).slice(0, 25).map((r) => r.id);
         if (ids.length === 0) return;
+        await Promise.race([tableSettled.current?.done, new Promise((r) => setTimeout(r, 5000))]);
+        if (!alive()) return;
         const counts = await api.attendeeCounts({ eventIds: ids });
         if (!alive()) return;
         const byId = new Map(counts.map((c) => [c.eventId, c.count]));
@@ -123,7 +140,7 @@ export function EventsView({ api, eventsApi = realEventsApi }: Props) {
       </section>
       <section className="attendees-pane" aria-label="Attendees">
         {event ? (
-          <AttendeeTable key={event.id} event={event} api={api} />
+          <AttendeeTable key={event.id} event={event} api={api} onSettled={onTableSettled} />
         ) : (
           events && events.length > 0 && <p className="muted pad">Select an event.</p>
         )}

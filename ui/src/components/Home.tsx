@@ -1,13 +1,11 @@
-import { useMemo, useState } from "react";
+import { lazy, Suspense, useMemo, useState } from "react";
 import type { Api, SignedIn } from "../api";
 import { EventsView } from "./EventsView";
 import { Logo } from "./Logo";
-import { StudioView } from "../features/studio/StudioView";
 import { DomainView } from "../features/domain/DomainView";
 import { domainApi } from "../features/domain/api";
 import { recheckApi } from "../features/domain/recheck";
 import { DomainPill, useDomainGlance } from "../features/domain/DomainPill";
-import { WebhooksView } from "../features/webhooks/WebhooksView";
 import { webhookApi } from "../features/webhooks/api";
 import { ProfileSwitcher } from "../features/profiles/ProfileSwitcher";
 import { profilesApi } from "../features/profiles/api";
@@ -16,6 +14,11 @@ import { OfflineBanner } from "../features/offline/OfflineBanner";
 import { BulkResumeOffer } from "../features/bulk/BulkResumeOffer";
 import { appOfflineMonitor } from "../features/offline/api";
 import { demoOfflineActions } from "../features/offline/demo";
+
+// Loaded when first opened: the desk (the start screen) doesn't wait for CodeMirror.
+const StudioView = lazy(() => import("../features/studio/StudioView").then((m) => ({ default: m.StudioView })));
+const WebhooksView = lazy(() => import("../features/webhooks/WebhooksView").then((m) => ({ default: m.WebhooksView })));
+const loadingSection = <p className="muted pad">Loading…</p>;
 
 type Section = "events" | "templates" | "domain" | "webhooks";
 
@@ -91,18 +94,22 @@ export function Home({ who, api, onSignOut, signingOut = false, onSwitched, onAd
       </nav>
       <main className="content">
         {section === "templates" ? (
-          <StudioView
-            onOpenDomain={() => {
-              setSection("domain");
-            }}
-          />
+          <Suspense fallback={loadingSection}>
+            <StudioView
+              onOpenDomain={() => {
+                setSection("domain");
+              }}
+            />
+          </Suspense>
         ) : section === "domain" ? (
           <div className="page-scroll">
             <DomainView api={domain.api} recheck={recheckApi} />
           </div>
         ) : section === "webhooks" ? (
           <div className="page-scroll">
-            <WebhooksView api={webhookApi} />
+            <Suspense fallback={loadingSection}>
+              <WebhooksView api={webhookApi} />
+            </Suspense>
           </div>
         ) : current?.ready ? (
           <EventsView api={api} />
