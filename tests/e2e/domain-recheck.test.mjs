@@ -42,9 +42,7 @@ after(async () => {
 
 test("domain-recheck: the app rechecks on its own and shows the verified banner without a Verify click", async () => {
   await step("signin", async () => {
-    const [demo] = await d.waitFor(tid("try-demo"), { timeoutMs: 30_000 });
-    await d.click(demo);
-    await d.waitFor(tid("home"), { timeoutMs: 30_000 });
+    await d.signInDemo();
     await d.click((await d.waitFor(tid("nav-domain")))[0]);
   });
 

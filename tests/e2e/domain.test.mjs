@@ -27,9 +27,7 @@ after(async () => {
 
 test("domain: checklist, DNS check, reasons per record, verified, then a fresh IDN domain", async () => {
   await step("signin", async () => {
-    const [demo] = await d.waitFor(tid("try-demo"), { timeoutMs: 30_000 });
-    await d.click(demo);
-    await d.waitFor(tid("home"), { timeoutMs: 30_000 });
+    await d.signInDemo();
     await d.click((await d.waitFor(tid("nav-domain")))[0]);
   });
 

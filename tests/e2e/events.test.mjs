@@ -48,9 +48,7 @@ async function waitRow(pred, what) {
 before(async () => {
   await step("start", () => d.createSession(APP));
   await step("demo", async () => {
-    const [demo] = await d.waitFor(tid("try-demo"), { timeoutMs: 30_000 });
-    await d.click(demo);
-    await d.waitFor(tid("home"), { timeoutMs: 30_000 });
+    await d.signInDemo();
     await d.waitFor(tid("event-row"), { timeoutMs: 30_000 });
   });
 });

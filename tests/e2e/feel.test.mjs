@@ -67,9 +67,7 @@ async function runCommand(text, re) {
 before(async () => {
   await step("start", () => d.createSession(APP));
   await step("demo", async () => {
-    const [demo] = await d.waitFor(tid("try-demo"), { timeoutMs: 30_000 });
-    await d.click(demo);
-    await d.waitFor(tid("home"), { timeoutMs: 30_000 });
+    await d.signInDemo();
     await d.waitFor(tid("attendee-row"), { timeoutMs: 30_000 });
   });
 });

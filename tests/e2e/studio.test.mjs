@@ -49,9 +49,7 @@ let title = "";
 before(async () => {
   await step("start", () => d.createSession(APP));
   await step("signin", async () => {
-    const [demo] = await d.waitFor(tid("try-demo"), { timeoutMs: 30_000 });
-    await d.click(demo);
-    await d.waitFor(tid("home"), { timeoutMs: 30_000 });
+    await d.signInDemo();
     title = await d.execute("return document.title;");
     const [nav] = await d.waitFor(tid("nav-templates"));
     await d.click(nav);

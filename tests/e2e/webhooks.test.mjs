@@ -21,9 +21,7 @@ after(async () => {
 
 test("webhooks: demo receiver, rotate, test event in the feed, reveal once, checker", async () => {
   await step("signin", async () => {
-    const [demo] = await d.waitFor(tid("try-demo"), { timeoutMs: 30_000 });
-    await d.click(demo);
-    await d.waitFor(tid("home"), { timeoutMs: 30_000 });
+    await d.signInDemo();
     await d.click((await d.waitFor(tid("nav-webhooks")))[0]);
   });
 
