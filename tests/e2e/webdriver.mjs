@@ -135,8 +135,14 @@ export class WebDriver {
     const deadline = Date.now() + timeoutMs;
     let last = [];
     while (Date.now() < deadline) {
-      last = await this.findAll(css);
-      if (await until(last)) return last;
+      try {
+        last = await this.findAll(css);
+        if (await until(last)) return last;
+      } catch (e) {
+        // WebKitWebDriver can answer a search (or a read in `until`) with "stale element" while
+        // React replaces the nodes it was walking: that is "not yet", not a failure.
+        if (!/stale element/i.test(String(e?.message ?? e))) throw e;
+      }
       await sleep(250);
     }
     throw new WebDriverError(`wait for ${css}`, "timeout", `not there within ${timeoutMs} ms (last match count ${last.length})`);
