@@ -13,7 +13,7 @@ use qflow_core::ops::bulk_run::{self, run_bulk, BulkControl, BulkProgress, BulkR
 use qflow_core::ops::desk as rules;
 use qflow_core::ops::guests;
 use qflow_core::store::{BulkItemState, NewBulkItem, Store};
-use qflow_core::{validate, Error, ErrorBody, Result};
+use qflow_core::{validate, Error, Result};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
@@ -589,14 +589,7 @@ pub mod cmd {
 
     use super::*;
 
-    type Reply<T> = std::result::Result<T, ErrorBody>;
-
-    fn reply<T>(command: &str, r: Result<T>) -> Reply<T> {
-        r.map_err(|e| {
-            tracing::warn!(command, code = e.code(), "command failed");
-            e.body()
-        })
-    }
+    use crate::app::commands::{reply, Reply};
 
     fn sink(app: &AppHandle) -> Sink {
         let app = app.clone();

@@ -7,10 +7,11 @@ use tauri::State;
 use super::handlers::{self, AppState};
 use super::ipc::*;
 
-type Reply<T> = Result<T, ErrorBody>;
+/// What every command returns: the value, or the one error shape.
+pub(crate) type Reply<T> = Result<T, ErrorBody>;
 
 /// Log the code (never the message: it may quote user input) and hand the body to the UI.
-fn reply<T>(command: &str, r: qflow_core::Result<T>) -> Reply<T> {
+pub(crate) fn reply<T>(command: &str, r: qflow_core::Result<T>) -> Reply<T> {
     r.map_err(|e| {
         tracing::warn!(command, code = e.code(), "command failed");
         e.body()

@@ -12,7 +12,7 @@ use qflow_core::models::{Event, Guest, GuestCreate, SendRequest, SendResponse, T
 use qflow_core::ops::desk as rules;
 use qflow_core::ops::send::send_logged;
 use qflow_core::store::{group_by_send, SendHistory, SendLogEntry, Store};
-use qflow_core::{validate, Error, ErrorBody, Result};
+use qflow_core::{validate, Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tauri::State;
@@ -796,14 +796,7 @@ pub async fn send_statuses(
 pub mod commands {
     use super::*;
 
-    type Reply<T> = std::result::Result<T, ErrorBody>;
-
-    fn reply<T>(command: &str, r: Result<T>) -> Reply<T> {
-        r.map_err(|e| {
-            tracing::warn!(command, code = e.code(), "command failed");
-            e.body()
-        })
-    }
+    use crate::app::commands::{reply, Reply};
 
     #[tauri::command]
     pub async fn guest_detail(

@@ -13,7 +13,7 @@ use qflow_core::dns::{self, BoxFuture, DnsAnswer, HickoryResolver, PrecheckRepor
 use qflow_core::dns_export::{self, ChecklistRecord};
 use qflow_core::models::{Domain, DomainStatus, VerifyReason};
 use qflow_core::validate;
-use qflow_core::{Error, ErrorBody, Result};
+use qflow_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
@@ -401,14 +401,7 @@ pub mod cmd {
     use crate::app::recheck::RecheckState;
     use qflow_core::ops::recheck::Control;
 
-    type Reply<T> = std::result::Result<T, ErrorBody>;
-
-    fn reply<T>(command: &str, r: Result<T>) -> Reply<T> {
-        r.map_err(|e| {
-            tracing::warn!(command, code = e.code(), "command failed");
-            e.body()
-        })
-    }
+    use crate::app::commands::{reply, Reply};
 
     #[tauri::command]
     pub async fn domain_get(state: State<'_, AppState>) -> Reply<DomainView> {

@@ -5,7 +5,7 @@ use qflow_core::models::Event;
 // In core: app types that embed core types get broken ts-rs import paths.
 use qflow_core::ops::events;
 pub use qflow_core::ops::events::ZoneSearchResult;
-use qflow_core::{Error, ErrorBody, Result};
+use qflow_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
@@ -121,14 +121,7 @@ pub fn zones_search(req: &ZoneSearchRequest) -> ZoneSearchResult {
 pub mod cmd {
     use super::*;
 
-    type Reply<T> = std::result::Result<T, ErrorBody>;
-
-    fn reply<T>(command: &str, r: Result<T>) -> Reply<T> {
-        r.map_err(|e| {
-            tracing::warn!(command, code = e.code(), "command failed");
-            e.body()
-        })
-    }
+    use crate::app::commands::{reply, Reply};
 
     #[tauri::command]
     pub async fn event_create(state: State<'_, AppState>, req: EventForm) -> Reply<EventRow> {

@@ -2,7 +2,7 @@
 //! a demo-only switch that makes the demo's client behave as if the network were down.
 
 use chrono::Utc;
-use qflow_core::{Error, ErrorBody, Result};
+use qflow_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
@@ -46,14 +46,7 @@ pub async fn demo_set_offline(state: &AppState, req: DemoOfflineRequest) -> Resu
 pub mod cmd {
     use super::*;
 
-    type Reply<T> = std::result::Result<T, ErrorBody>;
-
-    fn reply<T>(command: &str, r: Result<T>) -> Reply<T> {
-        r.map_err(|e| {
-            tracing::warn!(command, code = e.code(), "command failed");
-            e.body()
-        })
-    }
+    use crate::app::commands::{reply, Reply};
 
     #[tauri::command]
     pub async fn connection_probe(state: State<'_, AppState>) -> Reply<()> {

@@ -5,7 +5,7 @@
 use qflow_core::profiles::Profiles;
 use qflow_core::secrets;
 use qflow_core::session::{self, Target};
-use qflow_core::{Error, ErrorBody, Result};
+use qflow_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
@@ -113,14 +113,7 @@ pub async fn profile_forget(state: &AppState, req: ProfileNameRequest) -> Result
 pub mod cmd {
     use super::*;
 
-    type Reply<T> = std::result::Result<T, ErrorBody>;
-
-    fn reply<T>(command: &str, r: Result<T>) -> Reply<T> {
-        r.map_err(|e| {
-            tracing::warn!(command, code = e.code(), "command failed");
-            e.body()
-        })
-    }
+    use crate::app::commands::{reply, Reply};
 
     #[tauri::command]
     pub async fn profiles_list(state: State<'_, AppState>) -> Reply<Vec<ProfileEntry>> {

@@ -547,14 +547,7 @@ pub mod cmd {
     use super::*;
     use tauri::State;
 
-    type Reply<T> = std::result::Result<T, ErrorBody>;
-
-    fn reply<T>(command: &str, r: Result<T>) -> Reply<T> {
-        r.map_err(|e| {
-            tracing::warn!(command, code = e.code(), "command failed");
-            e.body()
-        })
-    }
+    use crate::app::commands::{reply, Reply};
 
     #[tauri::command]
     pub async fn domain_recheck_start(

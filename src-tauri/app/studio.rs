@@ -20,7 +20,7 @@ use qflow_core::ops::studio::{
 };
 use qflow_core::store::{Draft, Store, TemplateVersion};
 use qflow_core::validate;
-use qflow_core::{Error, ErrorBody, Result};
+use qflow_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tauri::State;
@@ -1049,14 +1049,7 @@ pub async fn test_attendees_remove(
 pub mod cmd {
     use super::*;
 
-    type Reply<T> = std::result::Result<T, ErrorBody>;
-
-    fn reply<T>(command: &str, r: Result<T>) -> Reply<T> {
-        r.map_err(|e| {
-            tracing::warn!(command, code = e.code(), "command failed");
-            e.body()
-        })
-    }
+    use crate::app::commands::{reply, Reply};
 
     #[tauri::command]
     pub async fn templates_list(

@@ -19,7 +19,7 @@ use qflow_core::webhook::{
     self, Diagnosis, ReceiverEvent, ReceiverHandle, ReceiverOptions, SecretCell,
     WebhookSecretSource,
 };
-use qflow_core::{Error, ErrorBody, Result, Secret};
+use qflow_core::{Error, Result, Secret};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use tokio::sync::Mutex;
@@ -712,14 +712,7 @@ pub async fn attendee_timeline(
 pub mod cmd {
     use super::*;
 
-    type Reply<T> = std::result::Result<T, ErrorBody>;
-
-    fn reply<T>(command: &str, r: Result<T>) -> Reply<T> {
-        r.map_err(|e| {
-            tracing::warn!(command, code = e.code(), "command failed");
-            e.body()
-        })
-    }
+    use crate::app::commands::{reply, Reply};
 
     type App<'a> = State<'a, AppState>;
     type Wh<'a> = State<'a, WebhookState>;
