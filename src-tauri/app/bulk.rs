@@ -12,7 +12,7 @@ use qflow_core::models::Guest;
 use qflow_core::ops::bulk_run::{self, run_bulk, BulkControl, BulkProgress, BulkRunState};
 use qflow_core::ops::desk as rules;
 use qflow_core::ops::guests;
-use qflow_core::store::{BulkItemState, NewBulkItem, Store};
+use qflow_core::store::{BulkItemState, NewBulkItem, Store, UnfinishedBulkJob};
 use qflow_core::{validate, Error, Result};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -104,6 +104,7 @@ pub struct BulkJobRequest {
 pub struct BulkUnfinished {
     pub job_id: String,
     pub template_id: String,
+    pub template_name: Option<String>,
     pub remaining: u32,
     pub total: u32,
     /// UTC, RFC 3339.
@@ -302,6 +303,8 @@ pub async fn bulk_start(
             attendee_id: g.id,
             template_id,
             correlation_id: Some(format!("{job_id}-{}", g.id)),
+            attendee_name: Some(full_name(g)),
+            template_name: Some(p.template_name.clone()),
         })
         .collect();
     let no_email: Vec<Uuid> = p
@@ -487,6 +490,7 @@ pub async fn bulk_unfinished(state: &AppState, bulk: &BulkState) -> Result<Vec<B
         .map(|j| BulkUnfinished {
             job_id: j.job_id,
             template_id: j.template_id.to_string(),
+            template_name: j.template_name,
             remaining: j.counts.remaining(),
             total: j.counts.total,
             started_at: j.started_at.to_rfc3339(),
@@ -494,25 +498,22 @@ pub async fn bulk_unfinished(state: &AppState, bulk: &BulkState) -> Result<Vec<B
         .collect())
 }
 
-async fn unfinished_job(session: &Session, store: &Arc<Store>, job_id: &str) -> Result<()> {
+async fn unfinished_job(
+    session: &Session,
+    store: &Arc<Store>,
+    job_id: &str,
+) -> Result<UnfinishedBulkJob> {
     let (st, profile, jid) = (
         store.clone(),
         session.info.profile.clone(),
         job_id.to_owned(),
     );
-    let found = tokio::task::spawn_blocking(move || st.bulk_unfinished(&profile))
+    tokio::task::spawn_blocking(move || st.bulk_unfinished(&profile))
         .await
         .map_err(blocking_err)??
         .into_iter()
-        .any(|j| j.job_id == jid);
-    if found {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            "jobId",
-            "is not an unfinished job of this profile",
-        ))
-    }
+        .find(|j| j.job_id == jid)
+        .ok_or_else(|| Error::invalid("jobId", "is not an unfinished job of this profile"))
 }
 
 /// Resume a job offered at sign-in. Items a previous run left in flight become
@@ -527,15 +528,23 @@ pub async fn bulk_continue(
     let session = state.current().await?;
     refuse_if_running(bulk, &session)?;
     let store = session.local_store().await?;
-    unfinished_job(&session, &store, &req.job_id).await?;
+    let job = unfinished_job(&session, &store, &req.job_id).await?;
+    let (st, jid) = (store.clone(), req.job_id.clone());
+    let items = tokio::task::spawn_blocking(move || st.bulk_items(&jid))
+        .await
+        .map_err(blocking_err)??;
+    let names = items
+        .into_iter()
+        .filter_map(|i| Some((i.attendee_id, i.attendee_name?)))
+        .collect();
     launch(
         bulk,
         &session,
         store,
         req.job_id,
-        None,
+        job.template_name,
         0,
-        HashMap::new(),
+        names,
         sink,
         session_ended,
     )

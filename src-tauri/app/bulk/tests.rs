@@ -260,10 +260,13 @@ async fn an_unfinished_job_is_offered_not_started_and_never_resends_in_flight_it
     let items: Vec<NewBulkItem> = sel
         .guest_ids
         .iter()
-        .map(|g| NewBulkItem {
+        .enumerate()
+        .map(|(i, g)| NewBulkItem {
             attendee_id: Uuid::parse_str(g).unwrap(),
             template_id: template,
             correlation_id: None,
+            attendee_name: Some(format!("Zoë Person {i}")),
+            template_name: Some("Door ticket".into()),
         })
         .collect();
     // A previous run: the first item's state was written, then the app died mid-request.
@@ -277,6 +280,7 @@ async fn an_unfinished_job_is_offered_not_started_and_never_resends_in_flight_it
     let offered = bulk_unfinished(&st, &bulk).await.unwrap();
     assert_eq!(offered.len(), 1);
     assert_eq!((offered[0].remaining, offered[0].total), (3, 3));
+    assert_eq!(offered[0].template_name.as_deref(), Some("Door ticket"));
     assert!(
         bulk_status(&st, &bulk).await.unwrap().is_none(),
         "not started by itself"
@@ -296,6 +300,9 @@ async fn an_unfinished_job_is_offered_not_started_and_never_resends_in_flight_it
     assert_eq!((c.done, c.outcome_unknown), (2, 1));
     assert_eq!(end.problems.len(), 1);
     assert_eq!(end.problems[0].state, "outcome_unknown");
+    // After a restart the summary still names the person and the template, not ids.
+    assert_eq!(end.problems[0].name, "Zoë Person 0");
+    assert_eq!(end.template_name.as_deref(), Some("Door ticket"));
     assert_eq!(
         sends(&st).await - before,
         2,

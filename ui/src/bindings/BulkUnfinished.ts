@@ -3,7 +3,7 @@
 /**
  * A job of this profile with items left (offered at sign-in).
  */
-export type BulkUnfinished = { jobId: string, templateId: string, remaining: number, total: number, 
+export type BulkUnfinished = { jobId: string, templateId: string, templateName: string | null, remaining: number, total: number, 
 /**
  * UTC, RFC 3339.
  */

@@ -46,11 +46,14 @@ impl BulkItemState {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct NewBulkItem {
     pub attendee_id: Uuid,
     pub template_id: Uuid,
     pub correlation_id: Option<String>,
+    /// Kept so a job resumed after a restart names people and the template in its summary.
+    pub attendee_name: Option<String>,
+    pub template_name: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
@@ -69,9 +72,10 @@ pub struct BulkItem {
     pub send_log_id: Option<i64>,
     pub error: Option<String>,
     pub updated_at: DateTime<Utc>,
+    pub attendee_name: Option<String>,
 }
 
-const COLUMNS: &str = "id, job_id, profile, attendee_id, template_id, correlation_id, state, send_log_id, error, updated_at";
+const COLUMNS: &str = "id, job_id, profile, attendee_id, template_id, correlation_id, state, send_log_id, error, updated_at, attendee_name";
 
 fn item(r: &Row<'_>) -> rusqlite::Result<BulkItem> {
     Ok(BulkItem {
@@ -85,6 +89,7 @@ fn item(r: &Row<'_>) -> rusqlite::Result<BulkItem> {
         send_log_id: r.get(7)?,
         error: r.get(8)?,
         updated_at: parse_ts(&r.get::<_, String>(9)?),
+        attendee_name: r.get(10)?,
     })
 }
 
@@ -100,7 +105,7 @@ impl Store {
         {
             let now = ts(Utc::now());
             let mut st = tx
-                .prepare("INSERT INTO bulk_queue (job_id, profile, attendee_id, template_id, correlation_id, state, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6)")
+                .prepare("INSERT INTO bulk_queue (job_id, profile, attendee_id, template_id, correlation_id, state, updated_at, attendee_name, template_name) VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?7, ?8)")
                 .map_err(db)?;
             for it in items {
                 st.execute(params![
@@ -109,7 +114,9 @@ impl Store {
                     it.attendee_id.to_string(),
                     it.template_id.to_string(),
                     it.correlation_id,
-                    now
+                    now,
+                    it.attendee_name,
+                    it.template_name
                 ])
                 .map_err(db)?;
             }
@@ -253,6 +260,7 @@ impl BulkCounts {
 pub struct UnfinishedBulkJob {
     pub job_id: String,
     pub template_id: Uuid,
+    pub template_name: Option<String>,
     pub counts: BulkCounts,
     /// When its first item was written.
     pub started_at: DateTime<Utc>,
@@ -345,25 +353,28 @@ impl Store {
 
     /// The profile's jobs with items still queued or left `sending`, newest first.
     pub fn bulk_unfinished(&self, profile: &str) -> Result<Vec<UnfinishedBulkJob>> {
-        let ids: Vec<(String, String, String)> = {
+        let ids: Vec<(String, String, String, Option<String>)> = {
             let c = self.conn();
             let mut st = c
                 .prepare(
-                    "SELECT job_id, MIN(template_id), MIN(updated_at) FROM bulk_queue WHERE profile = ?1
+                    "SELECT job_id, MIN(template_id), MIN(updated_at), MIN(template_name) FROM bulk_queue WHERE profile = ?1
                      GROUP BY job_id HAVING SUM(state IN ('queued', 'sending')) > 0 ORDER BY MAX(id) DESC",
                 )
                 .map_err(db)?;
             let rows = st
-                .query_map([profile], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .query_map([profile], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
                 .map_err(db)?;
             rows.collect::<rusqlite::Result<_>>().map_err(db)?
         };
         ids.into_iter()
-            .map(|(job_id, template, started)| {
+            .map(|(job_id, template, started, template_name)| {
                 Ok(UnfinishedBulkJob {
                     counts: self.bulk_counts(&job_id)?,
                     job_id,
                     template_id: parse_uuid(Some(template)).unwrap_or_default(),
+                    template_name,
                     started_at: parse_ts(&started),
                 })
             })
@@ -384,6 +395,7 @@ mod tests {
                 attendee_id: Uuid::new_v4(),
                 template_id: Uuid::new_v4(),
                 correlation_id: Some("resend-1".into()),
+                ..Default::default()
             })
             .collect();
         assert_eq!(s.bulk_enqueue("job", "p", &items).unwrap(), 3);
@@ -444,6 +456,7 @@ mod tests {
                 attendee_id: Uuid::new_v4(),
                 template_id: template,
                 correlation_id: None,
+                ..Default::default()
             })
             .collect();
         s.bulk_enqueue("j1", "prod", &items).unwrap();

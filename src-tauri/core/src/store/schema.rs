@@ -87,6 +87,11 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX template_versions_template ON template_versions(template_id, id);
     "#,
+    // What a resumed job's summary names (the queue outlives the attendee list it came from).
+    r#"
+    ALTER TABLE bulk_queue ADD COLUMN attendee_name TEXT;
+    ALTER TABLE bulk_queue ADD COLUMN template_name TEXT;
+    "#,
 ];
 
 pub(super) const LATEST: i64 = MIGRATIONS.len() as i64;

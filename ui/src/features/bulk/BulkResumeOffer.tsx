@@ -44,7 +44,7 @@ export function BulkResumeOffer({ api = realApi }: { api?: BulkApi }) {
   return (
     <div className="bulk-offer" role="status" data-testid="bulk-offer">
       <span>
-        A resend to selected attendees stopped before it finished: {job.remaining} of {job.total} not sent yet (started{" "}
+        A resend{job.templateName ? ` of “${job.templateName}”` : ""} to selected attendees stopped before it finished: {job.remaining} of {job.total} not sent yet (started{" "}
         {new Date(job.startedAt).toLocaleString("en-GB")}).
       </span>
       <button

@@ -162,11 +162,12 @@ describe("resume offer", () => {
     const first = status({ jobId: "old" });
     const { api } = fakes(first);
     api.unfinished = vi.fn().mockResolvedValue([
-      { jobId: "old", templateId: "t1", remaining: 2, total: 5, startedAt: "2026-11-24T10:00:00Z" },
+      { jobId: "old", templateId: "t1", templateName: "Door ticket", remaining: 2, total: 5, startedAt: "2026-11-24T10:00:00Z" },
     ]);
     api.continueJob = vi.fn().mockResolvedValue(first);
     render(<BulkResumeOffer api={api} />);
     const offer = await screen.findByTestId("bulk-offer");
+    expect(offer.textContent).toContain("A resend of “Door ticket” to selected attendees");
     expect(offer.textContent).toContain("2 of 5 not sent yet");
     expect(api.continueJob).not.toHaveBeenCalled();
     fireEvent.click(screen.getByTestId("bulk-offer-resume"));

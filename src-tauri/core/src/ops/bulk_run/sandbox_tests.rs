@@ -72,6 +72,7 @@ fn enqueue(store: &Store, job: &str, guests: &[Guest], template: Uuid) {
             attendee_id: g.id,
             template_id: template,
             correlation_id: Some(format!("bulk-{job}-{}", g.id)),
+            ..Default::default()
         })
         .collect();
     store.bulk_enqueue(job, "test", &items).unwrap();
