@@ -172,6 +172,8 @@ pub struct ResendPreviewRequest {
 #[ts(export, export_to = "../ui/src/bindings/")]
 pub struct RecentSend {
     pub at: String,
+    /// Qflow's latest delivery event for that send (`delivered`, `bounced`…), else the
+    /// send's result (`queued`, `outcome_unknown`…).
     pub status: String,
     pub minutes_ago: u32,
 }
@@ -576,12 +578,28 @@ pub async fn event_templates(
     Ok(templates.iter().rev().map(option).collect())
 }
 
-fn recent(sends: &[SendLogEntry], template: Uuid, now: DateTime<Utc>) -> Option<RecentSend> {
-    rules::recent_duplicate(sends, template, now).map(|s| RecentSend {
+/// The same template sent to this attendee in the last 10 minutes, with what is known of it
+/// now: Qflow's latest delivery event for that send (`delivered`, `bounced`…) once one has
+/// arrived, else the send's own result (`queued`).
+fn recent(
+    store: &Store,
+    attendee: Uuid,
+    sends: &[SendLogEntry],
+    template: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<RecentSend>> {
+    let Some(s) = rules::recent_duplicate(sends, template, now) else {
+        return Ok(None);
+    };
+    let delivered = group_by_send(store.timeline(attendee)?)
+        .into_iter()
+        .find(|h| h.send.as_ref().and_then(|e| e.send_log_id) == Some(s.id))
+        .and_then(|h| h.delivery().map(|e| e.state().to_owned()));
+    Ok(Some(RecentSend {
         at: s.requested_at.to_rfc3339(),
-        status: s.result.as_str().to_owned(),
+        status: delivered.unwrap_or_else(|| s.result.as_str().to_owned()),
         minutes_ago: u32::try_from((now - s.requested_at).num_minutes().max(0)).unwrap_or(0),
-    })
+    }))
 }
 
 /// Render the template with this attendee's and event's data by the core merge engine: the
@@ -628,7 +646,7 @@ pub async fn resend_preview(
             .map(|u| u.token.clone())
             .collect(),
         attach_pdf: template.attach_pdf,
-        recent_duplicate: recent(&sends, tid, Utc::now()),
+        recent_duplicate: recent(&store, gid, &sends, tid, Utc::now())?,
     })
 }
 
@@ -649,7 +667,7 @@ pub async fn resend(
     let store = desk.store(&session).await?;
     if !req.confirm_duplicate {
         let sends = store.sends_for_attendee(gid)?;
-        if let Some(r) = recent(&sends, tid, Utc::now()) {
+        if let Some(r) = recent(&store, gid, &sends, tid, Utc::now())? {
             return Err(Error::invalid(
                 "confirmDuplicate",
                 format!(

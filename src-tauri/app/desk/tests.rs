@@ -461,6 +461,19 @@ async fn sandbox_webhooks_build_the_timeline_and_the_status_column() {
     assert_eq!(events, ["sent", "delivered", "opened"]);
     assert_eq!(h[0].delivery.as_deref(), Some("opened"));
     assert!(h[0].events.iter().all(|e| e.matched_by.is_some()));
+    // The "sent N min ago" warning says what became of that send, not just "queued".
+    let p = resend_preview(
+        &st,
+        &desk,
+        ResendPreviewRequest {
+            guest_id: guest.clone(),
+            template_id: template.clone(),
+            email: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(p.recent_duplicate.unwrap().status, "opened");
 
     // An attendee on the bounce domain, added with the template (atomic: no invitation id back).
     let bounced = Uuid::new_v4().to_string();

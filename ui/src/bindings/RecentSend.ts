@@ -3,4 +3,9 @@
 /**
  * A send of the same template to the same attendee in the last 10 minutes.
  */
-export type RecentSend = { at: string, status: string, minutesAgo: number, };
+export type RecentSend = { at: string, 
+/**
+ * Qflow's latest delivery event for that send (`delivered`, `bounced`…), else the
+ * send's result (`queued`, `outcome_unknown`…).
+ */
+status: string, minutesAgo: number, };
