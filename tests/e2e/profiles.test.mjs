@@ -46,12 +46,20 @@ async function signInWithForm(profile, username) {
   await signedInAs(profile);
 }
 
+/** Open the top bar's profile menu and wait until its items are in place. */
+async function openProfileMenu() {
+  await d.click(await d.find(tid("profile-switch")));
+  await d.waitFor(tid("profile-menu"), {
+    until: async ([menu]) => menu && !(await d.textContent(menu)).includes("Loading profiles"),
+  });
+}
+
 async function signedInAs(profile) {
   await d.waitFor(tid("who-profile"), {
     timeoutMs: 30_000,
     until: async ([el]) => el && (await d.textContent(el)) === profile,
   });
-  await d.waitFor(tid("event-list"), { timeoutMs: 30_000 }).catch(() => d.waitFor(tid("events-empty")));
+  await d.waitFor(`${tid("event-list")}, ${tid("events-empty")}`, { timeoutMs: 30_000 });
 }
 
 const secretsOf = (profile) => [`${profile}/client_key`, `${profile}/client_secret`, `${profile}/password`];
@@ -81,7 +89,7 @@ test("profiles: two saved accounts, switch without typing, sign out and forget",
   });
 
   await step("add staging", async () => {
-    await d.click(await d.find(tid("profile-switch")));
+    await openProfileMenu();
     await d.click((await d.waitFor(tid("profile-add")))[0]);
     // Production stays saved, one click away.
     await d.waitFor(`${tid("saved-profile")}[data-profile="Production"] ${tid("profile-sign-in")}`);
@@ -91,7 +99,7 @@ test("profiles: two saved accounts, switch without typing, sign out and forget",
   });
 
   await step("switch", async () => {
-    await d.click(await d.find(tid("profile-switch")));
+    await openProfileMenu();
     const [item] = await d.waitFor(`${tid("profile-menu-item")}[data-profile="Production"]`);
     await d.screenshot("profiles-switch-menu");
     await d.click(item);
@@ -114,10 +122,12 @@ test("profiles: two saved accounts, switch without typing, sign out and forget",
   });
 
   await step("forget", async () => {
-    await d.click(await d.find(tid("profile-switch")));
+    await openProfileMenu();
     await d.click((await d.waitFor(tid("profile-forget-current")))[0]);
     await d.waitFor(tid("signin-form"), { timeoutMs: 20_000 });
     assert.deepEqual(keychainUsers(), [], "nothing left in the keychain");
+    // The saved list loads after the form shows.
+    await d.waitFor(tid("saved-profile"));
     const names = await d.execute(`return [...document.querySelectorAll('[data-testid="saved-profile"]')].map((e) => e.dataset.profile);`, [], { retry: true });
     assert.deepEqual(names, ["Production"]);
     await d.screenshot("profiles-forgotten");

@@ -71,20 +71,54 @@ for p in "$E2E_DRIVER_PORT" "$E2E_NATIVE_PORT"; do
   if port_busy "$p"; then echo "e2e: port $p is in use (another tauri-driver?); set E2E_DRIVER_PORT/E2E_NATIVE_PORT" >&2; exit 1; fi
 done
 
-setsid "$TAURI_DRIVER" --port "$E2E_DRIVER_PORT" --native-port "$E2E_NATIVE_PORT" --native-driver "$WEBKIT_WEBDRIVER" \
-  >"$E2E_DRIVER_LOG" 2>&1 &
-DRIVER_PID=$!
-for _ in $(seq 100); do port_busy "$E2E_DRIVER_PORT" && break; sleep 0.1; done
-port_busy "$E2E_DRIVER_PORT" || { echo "e2e: tauri-driver did not listen on $E2E_DRIVER_PORT" >&2; cat "$E2E_DRIVER_LOG" >&2; exit 1; }
+start_driver() {
+  setsid "$TAURI_DRIVER" --port "$E2E_DRIVER_PORT" --native-port "$E2E_NATIVE_PORT" --native-driver "$WEBKIT_WEBDRIVER" \
+    >>"$E2E_DRIVER_LOG" 2>&1 &
+  DRIVER_PID=$!
+  for _ in $(seq 100); do port_busy "$E2E_DRIVER_PORT" && break; sleep 0.1; done
+  port_busy "$E2E_DRIVER_PORT" || { echo "e2e: tauri-driver did not listen on $E2E_DRIVER_PORT" >&2; cat "$E2E_DRIVER_LOG" >&2; exit 1; }
+}
+stop_driver() {
+  kill -- "-$DRIVER_PID" 2>/dev/null || kill "$DRIVER_PID" 2>/dev/null || true
+  wait "$DRIVER_PID" 2>/dev/null || true
+  DRIVER_PID=""
+  for _ in $(seq 50); do port_busy "$E2E_DRIVER_PORT" || break; sleep 0.1; done
+}
+: >"$E2E_DRIVER_LOG"
 
-echo "e2e: app $APP_BIN on $DISPLAY, keyring service $QFLOW_KEYRING_SERVICE"
 cd "$ROOT"
 status=0
+files=() other=()
+for a in "$@"; do if [ -f "$a" ]; then files+=("$a"); else other+=("$a"); fi; done
 if [ -n "${E2E_SCRIPT:-}" ]; then
   # A plain script under the same harness (tests/bench/studio-bench.mjs).
+  start_driver
+  echo "e2e: app $APP_BIN on $DISPLAY, keyring service $QFLOW_KEYRING_SERVICE"
   node "$E2E_SCRIPT" "$@" || status=$?
-else
+elif [ "${#other[@]}" -gt 0 ]; then
+  start_driver
+  echo "e2e: app $APP_BIN on $DISPLAY, keyring service $QFLOW_KEYRING_SERVICE"
   node --test --test-concurrency=1 "$@" tests/e2e/*.test.mjs || status=$?
+else
+  # One suite at a time, each with its own data dir, keychain service and driver (the app
+  # inherits the driver's environment): state one suite leaves behind cannot fail the next.
+  [ "${#files[@]}" -gt 0 ] || files=(tests/e2e/*.test.mjs)
+  failed=()
+  for f in "${files[@]}"; do
+    name="$(basename "$f" .test.mjs)"
+    export QFLOW_DATA_DIR="$WORK/data-$name" QFLOW_KEYRING_SERVICE="qflow-e2e-$$-$name"
+    mkdir -p "$QFLOW_DATA_DIR"
+    start_driver
+    echo "e2e: $name: app $APP_BIN on $DISPLAY, keyring service $QFLOW_KEYRING_SERVICE"
+    node --test "$f" || failed+=("$name")
+    stop_driver
+  done
+  if [ "${#failed[@]}" -gt 0 ]; then
+    status=1
+    echo "e2e: ${#failed[@]} of ${#files[@]} suites failed: ${failed[*]}" >&2
+  else
+    echo "e2e: all ${#files[@]} suites passed"
+  fi
 fi
 if [ "$status" -ne 0 ]; then
   echo "e2e: FAILED; tauri-driver/app log ($E2E_DRIVER_LOG), last 80 lines:" >&2

@@ -22,8 +22,9 @@ export function ProfileSwitcher({ who, api, onSwitched, onAddProfile }: Props) {
   const [error, setError] = useState<ErrorBody | null>(null);
   const root = useRef<HTMLDivElement>(null);
 
+  // Loaded on mount and refreshed on every open, so the menu opens with its items in place:
+  // a list arriving after the menu is shown would push "Sign out and forget" under the pointer.
   useEffect(() => {
-    if (!open) return;
     let live = true;
     api
       .list()
@@ -33,6 +34,13 @@ export function ProfileSwitcher({ who, api, onSwitched, onAddProfile }: Props) {
       .catch((e: unknown) => {
         if (live) setError(errorBody(e));
       });
+    return () => {
+      live = false;
+    };
+  }, [api, open]);
+
+  useEffect(() => {
+    if (!open) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") setOpen(false);
     };
@@ -42,11 +50,10 @@ export function ProfileSwitcher({ who, api, onSwitched, onAddProfile }: Props) {
     document.addEventListener("keydown", onKey);
     document.addEventListener("mousedown", onClick);
     return () => {
-      live = false;
       document.removeEventListener("keydown", onKey);
       document.removeEventListener("mousedown", onClick);
     };
-  }, [api, open]);
+  }, [open]);
 
   async function run(name: string, f: () => Promise<SignedIn | null>) {
     setBusy(name);

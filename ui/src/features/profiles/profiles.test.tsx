@@ -100,6 +100,21 @@ describe("ProfileSwitcher", () => {
     expect(screen.queryByTestId("profile-menu")).toBeNull();
   });
 
+  it("has the list before the menu opens, so no item moves under the pointer", async () => {
+    const api = mockApi([entry("Production", { current: true }), entry("Staging")]);
+    render(<ProfileSwitcher who={who("Production")} api={api} onSwitched={vi.fn()} onAddProfile={vi.fn()} />);
+    await waitFor(() => {
+      expect(api.list).toHaveBeenCalledTimes(1);
+    });
+    await Promise.resolve();
+    // The refresh on open never resolves: what shows is what was loaded at mount.
+    api.list.mockReturnValue(new Promise<ProfileEntry[]>(() => undefined));
+    fireEvent.click(screen.getByTestId("profile-switch"));
+    const menu = screen.getByTestId("profile-menu");
+    expect(screen.queryByText(/Loading profiles/)).toBeNull();
+    expect([...menu.querySelectorAll("button")].map((b) => b.dataset.testid)).toEqual(["profile-menu-item", "profile-add", "profile-forget-current"]);
+  });
+
   it("signs out and forgets the current profile", async () => {
     const api = mockApi([entry("Production", { current: true })]);
     const onSwitched = vi.fn();
