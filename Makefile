@@ -13,7 +13,8 @@ export CARGO_TERM_COLOR ?= never
 # Debian packages: Tauri's WebKitGTK stack, and for tests Xvfb, WebKitWebDriver and a real Secret Service.
 DEB_PKGS := build-essential pkg-config curl file libssl-dev libxdo-dev librsvg2-dev \
             libwebkit2gtk-4.1-dev libayatana-appindicator3-dev \
-            webkit2gtk-driver xvfb xauth gnome-keyring dbus dbus-x11 libsecret-tools
+            webkit2gtk-driver xvfb xauth gnome-keyring dbus dbus-x11 libsecret-tools \
+            fonts-nanum
 
 .PHONY: help deps deps-system deps-rust deps-node ui build demo run test test-rust test-ui test-keyring \
         test-e2e lint fmt bindings bench bench-ui bench-studio clean

@@ -66,6 +66,21 @@ test("bulk: select 3 attendees, resend to selected, see progress and 3 queued", 
       until: async ([s]) => s && (await d.execute("return arguments[0].value;", [{ "element-6066-11e4-a52e-4f735466cecf": s }])) !== "",
     });
     await d.screenshot("bulk-selected");
+    // Scrolled to the end, the last row clears the floating bar (nothing hides under it).
+    const gap = await d.cmd("POST", "/execute/async", { args: [], script: `
+      const done = arguments[arguments.length - 1];
+      const wrap = document.querySelector('[data-testid="attendee-scroll"]');
+      wrap.scrollTop = wrap.scrollHeight;
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        const rows = document.querySelectorAll('[data-testid="attendee-row"]');
+        const last = rows[rows.length - 1].getBoundingClientRect();
+        const bar = document.querySelector('[data-testid="bulk-bar"]').getBoundingClientRect();
+        done(bar.top - last.bottom);
+      }));
+    ` });
+    assert.ok(gap >= 0, `the last row ends ${-gap}px under the selection bar`);
+    await d.screenshot("bulk-selected-end");
+    await d.execute(`document.querySelector('[data-testid="attendee-scroll"]').scrollTop = 0;`);
   });
   await step("confirm", async () => {
     const [review] = await d.waitFor(tid("bulk-review"));
