@@ -35,8 +35,11 @@ export function appLog() {
  * app/driver log tail before rethrowing. */
 export function stepper(d, prefix) {
   return async function step(name, fn) {
+    const t0 = Date.now();
     try {
-      return await fn();
+      const r = await fn();
+      console.log(`step '${name}' ${Date.now() - t0} ms`);
+      return r;
     } catch (e) {
       await d.screenshot(`${prefix}${name}`).catch(() => {});
       console.error(`--- step '${name}' failed; app/driver log tail:\n${appLog()}`);
@@ -208,16 +211,25 @@ export class WebDriver {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const file = join(SCREENSHOT_DIR, `${name}.png`);
     try {
+      // The driver waits for a repaint (pitfalls.md): keep one pending until the shot is taken.
       await this.execute(
-        "const b = document.body; b.style.opacity = '0.999'; requestAnimationFrame(() => { b.style.opacity = ''; });",
+        `const b = document.body; window.__e2eRepaint = true;
+         const tick = () => { b.style.opacity = b.style.opacity === "0.999" ? "0.998" : "0.999";
+           if (window.__e2eRepaint) requestAnimationFrame(tick); else b.style.opacity = ""; };
+         requestAnimationFrame(tick);`,
         [],
         { retry: true },
       );
-      await sleep(150);
-      const b64 = await this.cmd("GET", "/screenshot", undefined, { timeoutMs: 20_000 });
-      writeFileSync(file, Buffer.from(b64, "base64"));
+      await sleep(50);
+      try {
+        const b64 = await this.cmd("GET", "/screenshot", undefined, { timeoutMs: 20_000 });
+        writeFileSync(file, Buffer.from(b64, "base64"));
+      } finally {
+        await this.execute("window.__e2eRepaint = false;").catch(() => {});
+      }
     } catch (e) {
       // Last resort: the whole X screen (needs ImageMagick's `import`).
+      console.error(`screenshot ${name}: ${e.message}; taking the X screen instead`);
       try {
         execFileSync("import", ["-window", "root", file], { stdio: "ignore", timeout: 15_000 });
       } catch {
