@@ -67,17 +67,19 @@ test("bulk: select 3 attendees, resend to selected, see progress and 3 queued", 
     });
     await d.screenshot("bulk-selected");
     // Scrolled to the end, the last row clears the floating bar (nothing hides under it).
-    const gap = await d.cmd("POST", "/execute/async", { args: [], script: `
-      const done = arguments[arguments.length - 1];
-      const wrap = document.querySelector('[data-testid="attendee-scroll"]');
-      wrap.scrollTop = wrap.scrollHeight;
-      requestAnimationFrame(() => requestAnimationFrame(() => {
-        const rows = document.querySelectorAll('[data-testid="attendee-row"]');
-        const last = rows[rows.length - 1].getBoundingClientRect();
-        const bar = document.querySelector('[data-testid="bulk-bar"]').getBoundingClientRect();
-        done(bar.top - last.bottom);
-      }));
-    ` });
+    await d.execute(`const w = document.querySelector('[data-testid="attendee-scroll"]'); w.scrollTop = w.scrollHeight;`);
+    let gap = null;
+    await d.waitFor(tid("attendee-table"), {
+      until: async () => {
+        // Once the table's last row is rendered (no spacer after it): how far it ends above the bar.
+        gap = await d.execute(`
+          const last = document.querySelector('[data-testid="attendee-table"] tbody > tr:last-child');
+          if (!last || last.dataset.testid !== "attendee-row") return null;
+          return document.querySelector('[data-testid="bulk-bar"]').getBoundingClientRect().top - last.getBoundingClientRect().bottom;
+        `);
+        return gap !== null;
+      },
+    });
     assert.ok(gap >= 0, `the last row ends ${-gap}px under the selection bar`);
     await d.screenshot("bulk-selected-end");
     await d.execute(`document.querySelector('[data-testid="attendee-scroll"]').scrollTop = 0;`);
