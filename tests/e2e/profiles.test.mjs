@@ -3,10 +3,9 @@
 // (only that profile's secrets leave the keychain), one-click sign-in from the saved list, and
 // "sign out and forget" (nothing left in the keychain). Runs under tests/e2e/run.sh.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { createInterface } from "node:readline";
+import { spawnSync } from "node:child_process";
 import { after, before, test } from "node:test";
-import { WebDriver, stepper } from "./webdriver.mjs";
+import { WebDriver, startCliSandbox, stepper } from "./webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
 const SERVICE = process.env.QFLOW_KEYRING_SERVICE;
@@ -66,14 +65,7 @@ const secretsOf = (profile) => [`${profile}/client_key`, `${profile}/client_secr
 
 before(async () => {
   assert.ok(SERVICE, "run under tests/e2e/run.sh (QFLOW_KEYRING_SERVICE)");
-  sandbox = spawn(APP, ["sandbox", "--json", "--attendees", "60"], { stdio: ["ignore", "pipe", "inherit"] });
-  const line = await new Promise((resolve, reject) => {
-    const rl = createInterface({ input: sandbox.stdout });
-    rl.once("line", resolve);
-    sandbox.once("exit", (code) => reject(new Error(`sandbox exited early (${code})`)));
-    setTimeout(() => reject(new Error("sandbox did not print its address within 20 s")), 20_000);
-  });
-  creds = JSON.parse(line);
+  ({ child: sandbox, creds } = await startCliSandbox(APP, 60));
   await step("start", () => d.createSession(APP));
 });
 

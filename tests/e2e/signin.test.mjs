@@ -2,12 +2,11 @@
 // explanation; the right ones land in the real Secret Service (never in the profile file);
 // signing out removes them. Qflow is the sandbox served by the CLI on 127.0.0.1.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { after, before, test } from "node:test";
-import { WebDriver, appLog, stepper } from "./webdriver.mjs";
+import { WebDriver, appLog, startCliSandbox, stepper } from "./webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
 const SERVICE = process.env.QFLOW_KEYRING_SERVICE;
@@ -33,14 +32,7 @@ async function fill(field, text) {
 
 before(async () => {
   assert.ok(SERVICE, "run under tests/e2e/run.sh (QFLOW_KEYRING_SERVICE)");
-  sandbox = spawn(APP, ["sandbox", "--json", "--attendees", "120"], { stdio: ["ignore", "pipe", "inherit"] });
-  const line = await new Promise((resolve, reject) => {
-    const rl = createInterface({ input: sandbox.stdout });
-    rl.once("line", resolve);
-    sandbox.once("exit", (code) => reject(new Error(`sandbox exited early (${code})`)));
-    setTimeout(() => reject(new Error("sandbox did not print its address within 20 s")), 20_000);
-  });
-  creds = JSON.parse(line);
+  ({ child: sandbox, creds } = await startCliSandbox(APP, 120));
   await step("start", () => d.createSession(APP));
 });
 

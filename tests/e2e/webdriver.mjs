@@ -6,7 +6,8 @@
 // `tauri:options` into WebKit's capabilities), every later command goes straight to
 // WebKitWebDriver's native port, every call has a time limit, idempotent calls are retried
 // once, and screenshots force a repaint first.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +25,23 @@ export class WebDriverError extends Error {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** `<app> sandbox --json --attendees N`: the child and the credentials line it prints. */
+export async function startCliSandbox(app, attendees) {
+  const child = spawn(app, ["sandbox", "--json", "--attendees", String(attendees)], { stdio: ["ignore", "pipe", "inherit"] });
+  let timer;
+  try {
+    const line = await new Promise((resolve, reject) => {
+      createInterface({ input: child.stdout }).once("line", resolve);
+      child.once("exit", (code) => reject(new Error(`sandbox exited early (${code})`)));
+      timer = setTimeout(() => reject(new Error("sandbox did not print its address within 20 s")), 20_000);
+    });
+    return { child, creds: JSON.parse(line) };
+  } finally {
+    // A pending timer would hold the test process open for its full 20 s.
+    clearTimeout(timer);
+  }
+}
 
 /** The app's stderr reaches us only through tauri-driver's log: its tail, for failure reports. */
 export function appLog() {
