@@ -13,10 +13,14 @@ use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::pin::Pin;
+use std::time::Duration;
 use ts_rs::TS;
 
 use crate::models::{DnsRecord, Domain};
 use crate::{Error, Result};
+
+/// How long one DNS query may take before the resolver tries again (twice) and gives up.
+const QUERY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// What DNS says about one name. Names are lowercase without the trailing dot.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -64,11 +68,16 @@ impl HickoryResolver {
                     "could not read the system DNS configuration (/etc/resolv.conf): {e}"
                 ),
             })?;
-        Self::build(builder)
+        Self::build(builder, QUERY_TIMEOUT)
     }
 
     /// Ask these servers only (UDP then TCP), e.g. a test DNS server on 127.0.0.1.
     pub fn with_nameservers(servers: &[SocketAddr]) -> Result<Self> {
+        Self::with_nameservers_timeout(servers, QUERY_TIMEOUT)
+    }
+
+    /// [`Self::with_nameservers`] with another per-query time limit (tests of a silent server).
+    pub fn with_nameservers_timeout(servers: &[SocketAddr], timeout: Duration) -> Result<Self> {
         use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
         let name_servers = servers
             .iter()
@@ -84,17 +93,18 @@ impl HickoryResolver {
             ResolverConfig::from_name_servers(name_servers),
             hickory_resolver::net::runtime::TokioRuntimeProvider::default(),
         );
-        Self::build(builder)
+        Self::build(builder, timeout)
     }
 
     fn build(
         mut builder: hickory_resolver::ResolverBuilder<
             hickory_resolver::net::runtime::TokioRuntimeProvider,
         >,
+        timeout: Duration,
     ) -> Result<Self> {
         // Fresh answers: the user just edited DNS and asks again.
         builder.options_mut().cache_size = 0;
-        builder.options_mut().timeout = std::time::Duration::from_secs(5);
+        builder.options_mut().timeout = timeout;
         builder.options_mut().attempts = 2;
         let inner = builder.build().map_err(|e| Error::Network {
             endpoint: "DNS".into(),

@@ -184,7 +184,8 @@ async fn unreachable_server_is_lookup_failed_not_missing() {
     // A bound but silent UDP port: queries time out.
     let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let addr = silent.local_addr().unwrap();
-    let resolver = HickoryResolver::with_nameservers(&[addr]).unwrap();
+    let resolver =
+        HickoryResolver::with_nameservers_timeout(&[addr], Duration::from_millis(300)).unwrap();
     let recs = records("gone.test");
     let report = tokio::time::timeout(
         Duration::from_secs(60),
