@@ -5,6 +5,7 @@ import { errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { BulkProgressDialog } from "./BulkProgress";
 import { bulkApi as realApi, type BulkApi, type BulkStatus, type BulkUnfinished } from "./api";
+import { formatInstant } from "../desk/format";
 import "./bulk.css";
 
 export function BulkResumeOffer({ api = realApi }: { api?: BulkApi }) {
@@ -45,7 +46,7 @@ export function BulkResumeOffer({ api = realApi }: { api?: BulkApi }) {
     <div className="bulk-offer" role="status" data-testid="bulk-offer">
       <span>
         A resend{job.templateName ? ` of “${job.templateName}”` : ""} to selected attendees stopped before it finished: {job.remaining} of {job.total} not sent yet (started{" "}
-        {new Date(job.startedAt).toLocaleString("en-GB")}).
+        {formatInstant(job.startedAt)}).
       </span>
       <button
         type="button"

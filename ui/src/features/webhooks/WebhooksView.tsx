@@ -4,6 +4,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { CopyButton } from "../CopyButton";
 import type { CopyFn } from "../copy";
 import type { Diagnosis, UrlCheck, WebhookApi, WebhookFeed, WebhookOverview } from "./api";
+import { formatInstantSeconds } from "../desk/format";
 import "../domain/domain.css";
 import "./webhooks.css";
 
@@ -375,7 +376,7 @@ function Feed({ api, pollMs }: { api: WebhookApi; pollMs: number }) {
           <tbody>
             {feed?.events.map((e) => (
               <tr key={e.id} data-testid="feed-row" data-event={e.eventType}>
-                <td>{new Date((e.timestamp ?? Date.parse(e.receivedAt) / 1000) * 1000).toLocaleTimeString()}</td>
+                <td>{e.timestamp ? formatInstantSeconds(new Date(e.timestamp * 1000).toISOString()) : formatInstantSeconds(e.receivedAt)}</td>
                 <td>
                   <span className={`ev ev-${e.eventType.replace("comms.", "")}`}>{e.eventType}</span>
                   {!e.knownType && <span className="muted"> (new type)</span>}
