@@ -17,7 +17,8 @@ mod sandbox;
 mod templates;
 mod webhook;
 
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use qflow_core::api::{ApiRequest, Client};
 use qflow_core::secrets::{KeyringStore, SharedSecretStore};
 use qflow_core::session::{self, Target};
@@ -175,10 +176,23 @@ impl Ctx {
     }
 }
 
+/// The profile the window starts with: `--profile`/`QFLOW_PROFILE` when given, else the one
+/// used last (a desk that works in "Production" reopens there), else `default`. Scripts
+/// (subcommands) keep the plain `default` so their target never depends on the GUI's history.
+fn window_profile(given: Option<&str>, last_used: impl FnOnce() -> Option<String>) -> String {
+    match given {
+        Some(p) => p.to_owned(),
+        None => last_used().unwrap_or_else(|| "default".to_owned()),
+    }
+}
+
 /// Parse argv and run. The return value is the process exit status.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             // Usage errors exit 2; --help and --version exit 0.
             let _ = e.print();
@@ -186,9 +200,17 @@ pub fn main() -> i32 {
         }
     };
     let Some(command) = cli.command.as_ref() else {
+        let given = matches
+            .value_source("profile")
+            .is_some_and(|s| s != ValueSource::DefaultValue);
         return crate::app::run(crate::app::AppOptions {
             demo: cli.demo,
-            profile: cli.profile.clone(),
+            profile: window_profile(given.then_some(cli.profile.as_str()), || {
+                qflow_core::profiles::Profiles::open_default()
+                    .and_then(|p| p.last_used())
+                    .ok()
+                    .flatten()
+            }),
             api_base: cli.api_base.clone(),
             identity_url: cli.identity_url.clone(),
         });
@@ -289,6 +311,19 @@ mod tests {
         .unwrap();
         assert!(cli.json);
         assert_eq!(cli.profile, "work");
+    }
+
+    #[test]
+    fn the_window_reopens_the_last_used_profile_unless_one_is_given() {
+        assert_eq!(
+            window_profile(Some("work"), || Some("Production".into())),
+            "work"
+        );
+        assert_eq!(
+            window_profile(None, || Some("Production".into())),
+            "Production"
+        );
+        assert_eq!(window_profile(None, || None), "default");
     }
 
     #[test]
