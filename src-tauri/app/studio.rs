@@ -14,9 +14,9 @@ use qflow_core::ops::qr::qr_svg_data_url;
 use qflow_core::ops::send::send_logged;
 use qflow_core::ops::studio::{
     export_json, import_template, preheader, preview_document, remote_image_count,
-    remove_test_attendees, test_attendees, token_values, upsert_payload, utf16_offset, EdgeCase,
-    EdgeCaseInfo, TemplateEdit, TemplateImport, TestAttendee, TestAttendeesRemoved, TokenValue,
-    EDGE_CASES,
+    remove_test_attendees, test_attendees, text_node_edit, token_values, upsert_payload,
+    utf16_offset, EdgeCase, EdgeCaseInfo, TemplateEdit, TemplateImport, TestAttendee,
+    TestAttendeesRemoved, TextNodeEdit, TokenValue, EDGE_CASES,
 };
 use qflow_core::store::{Draft, Store, TemplateVersion};
 use qflow_core::validate;
@@ -229,6 +229,10 @@ pub struct PreviewResult {
     pub document_patch: Option<TextPatch>,
     #[ts(optional)]
     pub html_patch: Option<TextPatch>,
+    /// With `documentPatch`, when the change is inside one text node: the frame applies it in
+    /// place (no reparse of the document) after checking `old`.
+    #[ts(optional, inline)]
+    pub text_edit: Option<TextNodeEdit>,
 }
 
 #[derive(Deserialize, Clone, Debug, TS)]
@@ -504,6 +508,7 @@ pub async fn template_preview(
         linted,
         document_patch: None,
         html_patch: None,
+        text_edit: None,
     };
     if let Some(id) = req.session {
         let prev = session.take().unwrap_or_default();
@@ -514,6 +519,7 @@ pub async fn template_preview(
             out.document = document.clone();
         } else {
             out.document_patch = Some(diff_patch(&prev.document, &document));
+            out.text_edit = text_node_edit(&prev.document, &document);
             out.html_patch = Some(diff_patch(&prev.mirror, &mirror));
             out.html = String::new();
         }
@@ -1802,6 +1808,10 @@ mod tests {
         assert_eq!(export_file_name("  ", ExportFormat::Html), "template.html");
     }
 
+    fn last_p(h: &str) -> &str {
+        &h[h.rfind("<p>").unwrap() + 3..h.rfind("</p>").unwrap()]
+    }
+
     #[tokio::test]
     async fn a_preview_session_sends_and_returns_only_the_changed_range() {
         let (app, st, event) = signed_in().await;
@@ -1831,6 +1841,7 @@ mod tests {
                 to: from,
                 insert: ch.into(),
             });
+            let old_text = last_p(&now).to_owned();
             now.insert_str(at, ch);
             let p = template_preview(&app, &st, r).await.unwrap();
             assert!(!p.linted && p.issues.is_empty());
@@ -1840,6 +1851,13 @@ mod tests {
             );
             let dp = p.document_patch.unwrap();
             assert_eq!(dp.insert, ch, "the reply carries just the change");
+            // Typed into the second <p>'s text: the frame can set it in place.
+            let te = p.text_edit.expect("a text-node edit");
+            assert_eq!((te.tag.as_str(), te.index, te.child), ("p", 1, 0));
+            assert_eq!(
+                (te.old.as_str(), te.new.as_str()),
+                (old_text.as_str(), last_p(&now))
+            );
             doc = apply_patch(&doc, &dp).unwrap();
             mirror = apply_patch(&mirror, &p.html_patch.unwrap()).unwrap();
             let whole = template_preview(&app, &st, full(&now)).await.unwrap();

@@ -45,4 +45,9 @@ linted: boolean,
 /**
  * With a session: `document` / `html` are empty and these patch the previous reply's.
  */
-documentPatch?: TextPatch, htmlPatch?: TextPatch, };
+documentPatch?: TextPatch, htmlPatch?: TextPatch, 
+/**
+ * With `documentPatch`, when the change is inside one text node: the frame applies it in
+ * place (no reparse of the document) after checking `old`.
+ */
+textEdit?: { tag: string, index: number, child: number, old: string, new: string, }, };

@@ -1,18 +1,42 @@
 // The preview: what one attendee will receive, rendered in Rust by the core merge engine and
-// shown in a sandboxed frame (sandbox="" = no scripts, opaque origin; the document carries its
-// own strict CSP too). The parent cannot read the frame, so the rendered HTML is mirrored in a
-// hidden element for tests and the inbox row is drawn here.
-import { useEffect, useState } from "react";
+// shown in a sandboxed frame: sandbox="allow-same-origin" and never allow-scripts, so nothing in
+// the document runs (no scripts, handlers or javascript: URLs) and its own strict CSP applies.
+// Same-origin lets this side set a typed character into the frame's text node in place instead
+// of reparsing the whole document per keystroke; nothing is ever parsed into the app's own
+// document. The rendered HTML is mirrored in a hidden element for tests; the inbox row is drawn here.
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { PreviewResult, StudioApi } from "./api";
+import type { PreviewStore } from "./TemplateEditor";
 import type { EdgeCase } from "../../bindings/EdgeCase";
 import type { GuestRow } from "../../bindings/GuestRow";
+
+export type TextEdit = NonNullable<PreviewResult["textEdit"]>;
+/** Typing pause after which in-place edits are checked against a full parse. */
+const IN_PLACE_CHECK_MS = 600;
+
+/** What the editor drives directly (ahead of React's render) when a preview reply lands. */
+export interface FrameHandle {
+  /** Shows `doc`: in place when `edit` turns the shown `base` into it, else by reloading the
+   * frame. `mark` is a performance mark set when the frame shows `doc`. True = in place. */
+  show: (doc: string, edit?: TextEdit | null, base?: string, mark?: string) => boolean;
+}
+
+/** Sets `edit.new` into the frame's text node if it still reads `edit.old`. */
+export function applyTextEdit(doc: Document | null, edit: TextEdit): boolean {
+  const el = doc?.getElementsByTagName(edit.tag).item(edit.index);
+  const node = el?.childNodes.item(edit.child);
+  if (!node || node.nodeType !== Node.TEXT_NODE) return false;
+  const text = node as Text;
+  if (text.data !== edit.old) return false;
+  text.data = edit.new;
+  return true;
+}
 
 export type Recipient = { kind: "guest"; id: string; label: string } | { kind: "edge"; edge: EdgeCase; label: string };
 
 interface Props {
   eventId: string;
-  preview: PreviewResult | null;
-  pending: boolean;
+  store: PreviewStore;
   attachPdf: boolean;
   recipient: Recipient | null;
   onRecipient: (r: Recipient) => void;
@@ -22,13 +46,72 @@ interface Props {
   remoteAllowed: boolean;
   onAllowRemote: () => void;
   api: Pick<StudioApi, "guestsPage">;
+  onFrame?: (h: FrameHandle) => void;
 }
 
-export function Preview(p: Props) {
+export function Preview(props: Props) {
+  const preview = useSyncExternalStore(props.store.subscribe, props.store.get);
+  const p = { ...props, preview, pending: preview === null };
   const [width, setWidth] = useState<"desktop" | "mobile">("desktop");
   const [tab, setTab] = useState<"email" | "pdf">("email");
   const showPdf = p.attachPdf && tab === "pdf" && p.preview?.pdfDocument;
   const doc = showPdf ? (p.preview?.pdfDocument ?? "") : (p.preview?.document ?? "");
+
+  // The frame's document is set here, not through a srcDoc prop: an in-place edit leaves the
+  // attribute behind the content, and React would skip a reload to a string it already set.
+  const frameEl = useRef<HTMLIFrameElement>(null);
+  const shown = useRef({ doc: "", ready: false, mark: "", scrollY: 0 });
+  const check = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const reload = useCallback((f: HTMLIFrameElement, next: string, mark: string) => {
+    // Keep the reader's place: a reload would otherwise jump to the top.
+    shown.current = { doc: next, ready: false, mark, scrollY: f.contentWindow?.scrollY ?? 0 };
+    f.srcdoc = next;
+  }, []);
+  const show = useCallback(
+    (next: string, edit?: TextEdit | null, base?: string, mark?: string) => {
+      const f = frameEl.current;
+      const cur = shown.current;
+      if (!f || cur.doc === next) return cur.doc === next;
+      if (edit && cur.ready && base !== undefined && cur.doc === base && applyTextEdit(f.contentDocument, edit)) {
+        shown.current = { ...cur, doc: next };
+        if (mark) performance.mark(mark);
+        // Once typing pauses, check the frame against a full parse (the edit's target was
+        // found by a tokenizer, not a parser) and reload it if they differ.
+        clearTimeout(check.current);
+        check.current = setTimeout(() => {
+          const now = shown.current;
+          if (!now.ready || frameEl.current !== f) return;
+          const parsed = new DOMParser().parseFromString(now.doc, "text/html");
+          const live = f.contentDocument?.body;
+          if (!live || !parsed.body.isEqualNode(live)) reload(f, now.doc, "");
+        }, IN_PLACE_CHECK_MS);
+        return true;
+      }
+      reload(f, next, mark ?? "");
+      return false;
+    },
+    [reload],
+  );
+  const onFrameLoad = useCallback(() => {
+    const cur = shown.current;
+    cur.ready = true;
+    if (cur.scrollY) frameEl.current?.contentWindow?.scrollTo(0, cur.scrollY);
+    if (cur.mark) performance.mark(cur.mark);
+    cur.mark = "";
+  }, []);
+  useEffect(
+    () => () => {
+      clearTimeout(check.current);
+    },
+    [],
+  );
+  const { onFrame } = p;
+  useLayoutEffect(() => {
+    onFrame?.({ show });
+  }, [onFrame, show]);
+  useLayoutEffect(() => {
+    show(doc);
+  }, [doc, show]);
 
   return (
     <section className="studio-preview" aria-label="Preview" data-testid="studio-preview">
@@ -86,16 +169,17 @@ export function Preview(p: Props) {
         <iframe
           title="Email preview"
           data-testid="preview-frame"
-          sandbox=""
+          ref={frameEl}
+          sandbox="allow-same-origin"
           referrerPolicy="no-referrer"
-          srcDoc={doc}
+          onLoad={onFrameLoad}
           className="preview-frame"
         />
       </div>
       <p className="muted small preview-foot" data-testid="preview-recipient">
         {p.preview ? `For ${p.preview.recipient} · merged in ${(p.preview.mergeMicros / 1000).toFixed(2)} ms by the send engine` : "Rendering…"}
       </p>
-      {/* The frame is unreachable from here (no same-origin): tests read the rendered HTML. */}
+      {/* Tests read the rendered HTML here (not the frame's DOM, which the parser normalises). */}
       <pre hidden data-testid="preview-html">{showPdf ? (p.preview?.html ?? "") : (p.preview?.emailBody ?? p.preview?.html ?? "")}</pre>
     </section>
   );

@@ -1,11 +1,11 @@
 // One template: fields, the code editors, the live preview, the lint panel and saving.
 // Rust does the work (merge, lint, the partial-update payload, the domain check); this file
 // wires it to the screen.
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { CodeEditor, type CodeEditorHandle, type TokenOption } from "./CodeEditor";
-import { Preview, type Recipient } from "./Preview";
+import { Preview, type FrameHandle, type Recipient } from "./Preview";
 import type { EditorIssue, PreviewResult, StudioApi, StudioSetup, Template, TemplateEdit, TemplateVersion } from "./api";
 import type { TextPatch } from "../../bindings/TextPatch";
 import { lineDiff } from "./diff";
@@ -83,7 +83,10 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   const [original, setOriginal] = useState<Template | null>(firstOriginal);
   const [baseline, setBaseline] = useState<TemplateEdit>(firstOriginal ? editFromTemplate(firstOriginal) : { ...initial, html: "", name: "" });
   const [fields, setFields] = useState<TemplateEdit>(initial);
-  const [preview, setPreview] = useState<PreviewResult | null>(null);
+  // The reply goes to the preview pane through a store (only it re-renders per keystroke);
+  // this component keeps the lint findings.
+  const [previewStore] = useState(() => new PreviewStore());
+  const [issues, setIssues] = useState<EditorIssue[]>([]);
   const [previewError, setPreviewError] = useState<ErrorBody | null>(null);
   const [recipient, setRecipient] = useState<Recipient | null>(null);
   const [dark, setDark] = useState(false);
@@ -128,31 +131,47 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   // Live preview: the same Rust merge engine as the send path. No debounce: one request in
   // flight, and the newest edit goes out when it returns (fast typing coalesces). Rust keeps
   // this editor's html and last output (the session), so a keystroke sends the changed range
-  // and gets patches back. Lint runs when typing pauses, off the keystroke path.
+  // and gets patches back. Lint runs when typing pauses, off the keystroke path. A keystroke
+  // in the HTML editor sends its request before React re-renders (the render overlaps the
+  // round trip), and the reply goes into the frame before React renders the rest.
   const session = useRef(crypto.randomUUID());
   const held = useRef<{ html: string; document: string; mirror: string } | null>(null);
+  const frame = useRef<FrameHandle | null>(null);
   const inflight = useRef(false);
   const again = useRef<{ lint: boolean } | null>(null);
   const inputs = useRef({ fields, recipient, dark, remoteAllowed });
+  const lastSent = useRef<{ inputs: typeof inputs.current; lint: boolean } | null>(null);
+  // When the HTML editor last reported a change (the bench's keystroke-handling stage).
+  const changedAt = useRef(0);
+  // A keystroke's html reaches React state after its preview is shown (one render fewer
+  // ahead of it); until then the refs read it from here.
+  const pendingHtml = useRef<string | null>(null);
+  const withPending = (f: TemplateEdit) => (pendingHtml.current === null ? f : { ...f, html: pendingHtml.current });
+  const flushHtml = useRef<() => void>(() => undefined);
   useEffect(() => {
-    inputs.current = { fields, recipient, dark, remoteAllowed };
+    inputs.current = { fields: withPending(fields), recipient, dark, remoteAllowed };
   });
   const runPreview = useRef<(lint: boolean) => void>(() => undefined);
   useEffect(() => {
     runPreview.current = (lint: boolean) => {
+      const now = inputs.current;
+      const last = lastSent.current;
+      // Already asked for (the keystroke path sent it before this render's effect).
+      if (last && (last.lint || !lint) && sameInputs(last.inputs, now)) return;
       if (inflight.current) {
         again.current = { lint: lint || (again.current?.lint ?? false) };
         return;
       }
-      const { fields: sent, recipient: rc, dark: dk, remoteAllowed: ra } = inputs.current;
+      const { fields: sent, recipient: rc, dark: dk, remoteAllowed: ra } = now;
       if (!rc) return;
       inflight.current = true;
       again.current = null;
+      lastSent.current = { inputs: now, lint };
       const mine = ++seq.current;
       // The PDF tab needs the full html: no session while attachPdf is on.
       const base = sent.attachPdf ? null : held.current;
       const patch = base ? textPatch(base.html, sent.html) : undefined;
-      performance.mark(`preview-start-${mine}`, { detail: { debounceMs: 0 } });
+      performance.mark(`preview-start-${mine}`, { detail: { debounceMs: 0, changedAt: changedAt.current } });
       api
         .preview({
           eventId,
@@ -169,12 +188,16 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           const document = base && r.documentPatch ? applyPatch(base.document, r.documentPatch) : r.document;
           const mirror = base && r.htmlPatch ? applyPatch(base.mirror, r.htmlPatch) : (r.emailBody ?? r.html);
           held.current = sent.attachPdf ? null : { html: sent.html, document, mirror };
-          // The stages and merge share for tests/bench/studio-bench.mjs.
-          performance.mark(`preview-end-${mine}`, { detail: { mergeMicros: r.mergeMicros, lintMicros: r.lintMicros, serverMicros: r.serverMicros } });
+          // The stages and merge share for tests/bench/studio-bench.mjs (`preview-frame-N`: the
+          // frame shows it, in place at once or when a reloaded document has loaded).
+          performance.mark(`preview-end-${mine}`, { detail: { mergeMicros: r.mergeMicros, lintMicros: r.lintMicros, serverMicros: r.serverMicros, textEdit: Boolean(r.textEdit) } });
+          if (!sent.attachPdf) frame.current?.show(document, r.textEdit, base?.document, `preview-frame-${mine}`);
           tokens.current = r.tokenValues;
-          setPreview((prev) => ({ ...r, document, html: sent.attachPdf ? r.html : mirror, issues: r.linted ? r.issues : (prev?.issues ?? []) }));
+          previewStore.set({ ...r, document, html: sent.attachPdf ? r.html : mirror });
+          flushHtml.current();
           setPreviewError(null);
           if (r.linted) {
+            setIssues(r.issues);
             const by = (f: EditorIssue["field"]) => r.issues.filter((i) => i.field === f);
             editors.current.html?.setIssues(by("html"), sent.html);
             editors.current.subject?.setIssues(by("subject"), sent.subject);
@@ -184,17 +207,19 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
         .catch((e: unknown) => {
           const body = errorBody(e);
           held.current = null;
+          lastSent.current = null;
           // Rust lost the session (e.g. a concurrent request): start over with the full html.
           if (body.field === "htmlPatch") again.current = { lint: lint || (again.current?.lint ?? false) };
           else setPreviewError(body);
         })
         .finally(() => {
           inflight.current = false;
+          flushHtml.current();
           const next = again.current;
           if (next) runPreview.current(next.lint);
         });
     };
-  }, [api, eventId]);
+  }, [api, eventId, previewStore]);
   useEffect(() => {
     runPreview.current(false);
     const idle = setTimeout(() => {
@@ -209,7 +234,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   const lastDraft = useRef<TemplateEdit | null>(null);
   const latest = useRef({ fields, dirty, original });
   useEffect(() => {
-    latest.current = { fields, dirty, original };
+    latest.current = { fields: withPending(fields), dirty: dirty || pendingHtml.current !== null, original };
   });
   useEffect(() => {
     const timer = setInterval(() => {
@@ -258,11 +283,31 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
     setFields((f) => ({ ...f, [k]: v }));
     setSavedNote(null);
   }, []);
-  const onHtml = useCallback((v: string) => { set("html", v); }, [set]);
+  useEffect(() => {
+    flushHtml.current = () => {
+      const v = pendingHtml.current;
+      if (v === null) return;
+      pendingHtml.current = null;
+      set("html", v);
+    };
+  }, [set]);
+  const onHtml = useCallback((v: string) => {
+    changedAt.current = performance.now();
+    pendingHtml.current = v;
+    inputs.current = { ...inputs.current, fields: { ...inputs.current.fields, html: v } };
+    latest.current = { ...latest.current, fields: { ...latest.current.fields, html: v }, dirty: true };
+    runPreview.current(false);
+    // No request went out (none possible yet, or one in flight whose reply flushes): soon anyway.
+    setTimeout(() => {
+      flushHtml.current();
+    }, 50);
+  }, []);
+  const onFrame = useCallback((h: FrameHandle) => {
+    frame.current = h;
+  }, []);
   const onSubject = useCallback((v: string) => { set("subject", v); }, [set]);
   const onEmailBody = useCallback((v: string) => { set("emailBody", v); }, [set]);
 
-  const issues = useMemo(() => preview?.issues ?? [], [preview]);
   const blocking = issues.filter((i) => i.severity !== "info");
 
   const doSave = useCallback(async () => {
@@ -542,8 +587,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           {previewError && <ErrorNotice error={previewError} />}
           <Preview
             eventId={eventId}
-            preview={preview}
-            pending={preview === null}
+            store={previewStore}
             attachPdf={fields.attachPdf}
             recipient={recipient}
             onRecipient={setRecipient}
@@ -556,11 +600,17 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
               setRemoteAllowed(true);
             }}
             api={api}
+            onFrame={onFrame}
           />
         </div>
       </div>
     </div>
   );
+}
+
+type PreviewInputs = { fields: TemplateEdit; recipient: Recipient | null; dark: boolean; remoteAllowed: boolean };
+function sameInputs(a: PreviewInputs, b: PreviewInputs): boolean {
+  return a.recipient === b.recipient && a.dark === b.dark && a.remoteAllowed === b.remoteAllowed && sameEdit(a.fields, b.fields);
 }
 
 function Field({ label, id, value, onChange, placeholder, hint }: { label: string; id: string; value: string; onChange: (v: string) => void; placeholder?: string; hint?: string }) {
@@ -716,4 +766,21 @@ function VersionsPanel({ api, templateId, current, savedCount, onRestore }: { ap
       )}
     </details>
   );
+}
+
+/** The latest preview reply, for the preview pane to subscribe to. */
+export class PreviewStore {
+  private value: PreviewResult | null = null;
+  private listeners = new Set<() => void>();
+  get = (): PreviewResult | null => this.value;
+  set(v: PreviewResult): void {
+    this.value = v;
+    for (const l of this.listeners) l();
+  }
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => {
+      this.listeners.delete(l);
+    };
+  };
 }

@@ -7,6 +7,7 @@ import { StudioView } from "./StudioView";
 import { ImportExport, RemoveTestAttendees, TestSend } from "./StudioTools";
 import { CommandError, type ErrorBody } from "../../api";
 import { applyPatch, editFromTemplate, sameEdit, textPatch } from "./TemplateEditor";
+import { applyTextEdit } from "./Preview";
 import type { EditorIssue, PreviewResult, StudioApi, Template } from "./api";
 
 // jsdom has no layout: CodeMirror measures text ranges.
@@ -154,7 +155,8 @@ describe("StudioView", () => {
     const req = (api.preview as ReturnType<typeof vi.fn>).mock.calls[0]?.[0] as { guestId?: string; fields: { html: string } };
     expect(req.guestId).toBe("g1");
     expect(req.fields.html).toBe(TEMPLATE.html);
-    expect(screen.getByTestId("preview-frame").getAttribute("sandbox")).toBe("");
+    // Same-origin (the editor sets typed text into the frame in place) and never scripts.
+    expect(screen.getByTestId("preview-frame").getAttribute("sandbox")).toBe("allow-same-origin");
     expect(screen.getByTestId("preview-subject").textContent).toBe("Your ticket for Tokyo");
   });
 
@@ -296,5 +298,21 @@ describe("RemoveTestAttendees", () => {
     fireEvent.click(screen.getByTestId("remove-tests-btn"));
     await screen.findByTestId("remove-tests-none");
     expect(api.removeTestAttendees).not.toHaveBeenCalled();
+  });
+});
+
+describe("applyTextEdit", () => {
+  it("sets the typed text into the named text node only while it reads the expected old text", () => {
+    const doc = new DOMParser().parseFromString("<table><tr><td><p>One <b>bold</b> tail</p></td></tr></table><p>Typed: </p>", "text/html");
+    expect(applyTextEdit(doc, { tag: "p", index: 1, child: 0, old: "Typed: ", new: "Typed: T" })).toBe(true);
+    expect(doc.getElementsByTagName("p")[1]?.textContent).toBe("Typed: T");
+    expect(applyTextEdit(doc, { tag: "p", index: 0, child: 2, old: " tail", new: " tails" })).toBe(true);
+    expect(doc.getElementsByTagName("p")[0]?.textContent).toBe("One bold tails");
+    // Stale, missing or not a text node: refused, nothing changed (the frame reloads instead).
+    expect(applyTextEdit(doc, { tag: "p", index: 1, child: 0, old: "Typed: ", new: "x" })).toBe(false);
+    expect(applyTextEdit(doc, { tag: "p", index: 0, child: 1, old: "bold", new: "x" })).toBe(false);
+    expect(applyTextEdit(doc, { tag: "h1", index: 0, child: 0, old: "", new: "x" })).toBe(false);
+    expect(applyTextEdit(null, { tag: "p", index: 0, child: 0, old: "One ", new: "x" })).toBe(false);
+    expect(doc.body.textContent).toBe("One bold tailsTyped: T");
   });
 });
