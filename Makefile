@@ -24,7 +24,7 @@ help:
 	@echo "make test   - the whole suite (lint, Rust unit + contract tests, UI tests, keychain, E2E)"
 	@echo "make bench  - benchmarks (merge engine vs handlebars/mustache; search over 50,000 attendees; webhook receiver events/s + restart)"
 	@echo "make bench-ui - start-up, memory and scroll vs an empty Tauri window (Xvfb, release builds)"
-	@echo "make bench-studio - studio keystroke-to-preview p50/p95 on a 100 KB template (Xvfb, debug build)"
+	@echo "make bench-studio - studio keystroke-to-preview p50/p95 on a 100 KB template (Xvfb, release build)"
 
 ## ---- set-up ---------------------------------------------------------------------------------
 deps: deps-system deps-rust deps-node
@@ -105,8 +105,9 @@ bench-ui: deps-node deps-rust
 	tests/bench/run.sh
 
 # Not a test: prints keystroke-to-preview figures for the template studio.
-bench-studio: build
-	E2E_SCRIPT=tests/bench/studio-bench.mjs QFLOW_APP_BIN=$(APP_BIN) tests/e2e/run.sh
+bench-studio: ui
+	cargo build --release -p qflow-console
+	E2E_SCRIPT=tests/bench/studio-bench.mjs QFLOW_APP_BIN=$(TARGET_DIR)/release/qflow-console tests/e2e/run.sh
 
 clean:
 	cargo clean
