@@ -34,17 +34,28 @@ pub async fn demo_sign_in(
     wh: State<'_, super::webhooks::WebhookState>,
     rc: State<'_, super::recheck::RecheckState>,
 ) -> Reply<SignedIn> {
+    // `--demo`: the sign-in started with the process; wait for it rather than redo it.
+    if let Some(who) = state.take_demo_boot().await {
+        return Ok(who);
+    }
+    reply("demo_sign_in", demo_start(&state, &wh, &rc).await)
+}
+
+/// A fresh demo session, wired to the built-in webhook receiver.
+pub(crate) async fn demo_start(
+    state: &AppState,
+    wh: &super::webhooks::WebhookState,
+    rc: &super::recheck::RecheckState,
+) -> qflow_core::Result<SignedIn> {
     rc.end_session();
     // A new session gets its own store: the previous session's receiver must not outlive it.
     wh.end_session().await;
-    let signed_in = handlers::demo_sign_in(&state).await;
-    if signed_in.is_ok() {
-        // Wire the sandbox to the built-in receiver now, so the first send's events are kept.
-        if let Err(e) = super::webhooks::ensure_demo_wiring(&state, &wh).await {
-            tracing::warn!(code = e.code(), "demo webhook wiring failed");
-        }
+    let signed_in = handlers::demo_sign_in(state).await?;
+    // Wire the sandbox to the built-in receiver now, so the first send's events are kept.
+    if let Err(e) = super::webhooks::ensure_demo_wiring(state, wh).await {
+        tracing::warn!(code = e.code(), "demo webhook wiring failed");
     }
-    reply("demo_sign_in", signed_in)
+    Ok(signed_in)
 }
 
 #[tauri::command]

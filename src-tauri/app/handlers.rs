@@ -35,7 +35,16 @@ pub struct AppState {
     sandbox_config: SandboxConfig,
     session: RwLock<Option<Arc<Session>>>,
     pub(crate) sandbox: Mutex<Option<Sandbox>>,
+    /// `--demo`: the sign-in started with the process (`app::run`), while the window loads. The
+    /// first `demo_sign_in` awaits it instead of starting the same work again.
+    demo_boot: std::sync::Mutex<Option<DemoBoot>>,
+    /// Held by the start-up demo sign-in until it has a session: the UI's first calls, made
+    /// while the window loads, wait for it instead of failing as not signed in.
+    boot_gate: Arc<Mutex<()>>,
 }
+
+/// The start-up demo sign-in under way: its result arrives here.
+pub type DemoBoot = tokio::sync::oneshot::Receiver<Result<SignedIn>>;
 
 /// One signed-in account: its client and the attendee lists loaded so far.
 pub struct Session {
@@ -107,6 +116,8 @@ impl Session {
             self.client.clone()
         };
         let mut list = client.guests_list(event_id).await?;
+        // The parse grew the Vec by doubling: up to half of it would stay unused for good.
+        list.shrink_to_fit();
         list.sort_by_cached_key(sort_key);
         let list = Arc::new(list);
         // Replacing a list drops the old copy once no page request still reads it.
@@ -193,6 +204,8 @@ impl AppState {
             sandbox_config: SandboxConfig::default(),
             session: RwLock::new(None),
             sandbox: Mutex::new(None),
+            demo_boot: std::sync::Mutex::new(None),
+            boot_gate: Arc::new(Mutex::new(())),
         }
     }
 
@@ -203,6 +216,11 @@ impl AppState {
     }
 
     pub(crate) async fn current(&self) -> Result<Arc<Session>> {
+        if let Some(s) = self.session.read().await.clone() {
+            return Ok(s);
+        }
+        // Free at once unless the start-up sign-in is still under way.
+        drop(self.boot_gate.lock().await);
         self.session
             .read()
             .await
@@ -210,10 +228,32 @@ impl AppState {
             .ok_or_else(|| Error::NotSignedIn("You are not signed in".into()))
     }
 
+    /// For the start-up sign-in: hold until it has a session (or failed).
+    pub(crate) fn hold_boot_gate(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        Arc::clone(&self.boot_gate).try_lock_owned().ok()
+    }
+
     pub(crate) async fn set_session(&self, s: Arc<Session>) -> SignedIn {
         let info = s.info.clone();
         *self.session.write().await = Some(s);
         info
+    }
+
+    pub(crate) fn set_demo_boot(&self, boot: DemoBoot) {
+        *self.demo_boot.lock().unwrap_or_else(|e| e.into_inner()) = Some(boot);
+    }
+
+    /// The start-up demo sign-in's session, once (the first `demo_sign_in`), if it succeeded and
+    /// is still the current one; `None` means sign in afresh.
+    pub(crate) async fn take_demo_boot(&self) -> Option<SignedIn> {
+        let boot = self
+            .demo_boot
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()?;
+        let who = boot.await.ok()?.ok()?;
+        let current = self.session.read().await.as_ref().map(|s| s.info.clone());
+        (current.as_ref() == Some(&who)).then_some(who)
     }
 
     /// Stop the embedded sandbox, if one runs (window closed).
@@ -380,6 +420,22 @@ pub async fn events_list(state: &AppState, req: EventsListRequest) -> Result<Vec
         });
     }
     Ok(rows)
+}
+
+/// `--demo` start-up: load the attendees of the event the events screen opens first (same
+/// range and rule as the UI), so its first page only waits for work already under way.
+pub async fn prefetch_default_guests(state: &AppState) -> Result<()> {
+    let rows = events_list(state, EventsListRequest::default()).await?;
+    let end = |r: &EventRow| {
+        NaiveDateTime::parse_from_str(&r.end_time, "%Y-%m-%dT%H:%M:%S").unwrap_or_default()
+    };
+    let today = chrono::Local::now().date_naive();
+    let Some(row) = qflow_core::ops::events::default_event(&rows, end, today) else {
+        return Ok(());
+    };
+    let id = parse_id("eventId", &row.id)?;
+    state.current().await?.guests(id, false, false).await?;
+    Ok(())
 }
 
 /// Attendee counts for the list, loaded at background priority so they never delay a click.
@@ -632,6 +688,66 @@ mod tests {
         again.refresh = true;
         guests_page(&st, again).await.unwrap();
         assert_eq!(lists(&st).await - before, 2);
+        st.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn the_start_up_prefetch_loads_the_first_events_list_once() {
+        let (_, st) = state();
+        demo_sign_in(&st).await.unwrap();
+        async fn lists(st: &AppState) -> usize {
+            let sb = st.sandbox.lock().await;
+            sb.as_ref().unwrap().requests("GET", "/api/guests/")
+        }
+        let before = lists(&st).await;
+        prefetch_default_guests(&st).await.unwrap();
+        assert_eq!(lists(&st).await - before, 1);
+        // The events screen opens the same event (the UI's rule, in core) and finds it loaded.
+        let events = events_list(&st, EventsListRequest::default())
+            .await
+            .unwrap();
+        let today = chrono::Local::now().date_naive().to_string();
+        let first = events
+            .iter()
+            .find(|e| e.end_time[..10] >= *today)
+            .unwrap_or(&events[0]);
+        assert!(first.attendee_count.is_some(), "{events:?}");
+        let p = guests_page(&st, page(&first.id, "", 0, 10)).await.unwrap();
+        assert_eq!(p.rows.len(), 10);
+        assert_eq!(lists(&st).await - before, 1, "downloaded again");
+        st.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn the_start_up_sign_in_is_handed_over_once_and_only_while_current() {
+        let (_, st) = state();
+        assert!(st.take_demo_boot().await.is_none());
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        st.set_demo_boot(rx);
+        let who = demo_sign_in(&st).await.unwrap();
+        tx.send(Ok(who.clone())).unwrap();
+        assert_eq!(st.take_demo_boot().await, Some(who.clone()));
+        assert!(st.take_demo_boot().await.is_none(), "handed over twice");
+
+        // Signed out meanwhile: the next "Try the demo" signs in afresh.
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        st.set_demo_boot(rx);
+        tx.send(Ok(who)).unwrap();
+        sign_out(&st).await.unwrap();
+        assert!(st.take_demo_boot().await.is_none());
+        // While the start-up sign-in runs, the UI's first calls wait for it.
+        let gate = st.hold_boot_gate().expect("free");
+        let (listed, _) = tokio::join!(events_list(&st, EventsListRequest::default()), async {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            demo_sign_in(&st).await.unwrap();
+            drop(gate);
+        });
+        assert_eq!(listed.unwrap().len(), 3);
+        // A failed start-up leaves the work to the UI's own call.
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        st.set_demo_boot(rx);
+        tx.send(Err(Error::NotSignedIn("no".into()))).unwrap();
+        assert!(st.take_demo_boot().await.is_none());
         st.shutdown().await;
     }
 

@@ -36,8 +36,10 @@ pub struct AppOptions {
 /// Open the window and run until it closes. Returns the process exit status.
 pub fn run(opts: AppOptions) -> i32 {
     init_logging();
+    limit_malloc_arenas();
     let store: SharedSecretStore = Arc::new(KeyringStore::new());
     let state = AppState::new(&opts, store).with_sandbox_config(demo_sandbox_config());
+    let demo = opts.demo;
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
@@ -48,8 +50,11 @@ pub fn run(opts: AppOptions) -> i32 {
         .manage(bulk::BulkState::default())
         .manage(studio::StudioState::default())
         .manage(recheck::RecheckState::default())
-        .setup(|app| {
+        .setup(move |app| {
             webhooks::wire_feed_events(app.handle());
+            if demo {
+                start_demo(app.handle());
+            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -154,6 +159,42 @@ pub fn run(opts: AppOptions) -> i32 {
     0
 }
 
+/// `--demo`: start the sandbox, sign in and load the first event's attendees now, while the
+/// webview loads; the UI's first calls then find the work done or under way.
+fn start_demo(handle: &tauri::AppHandle) {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let gate = handle.state::<AppState>().hold_boot_gate();
+    handle.state::<AppState>().set_demo_boot(rx);
+    let handle = handle.clone();
+    let started = std::time::Instant::now();
+    tauri::async_runtime::spawn(async move {
+        let state = handle.state::<AppState>();
+        let wh = handle.state::<webhooks::WebhookState>();
+        let rc = handle.state::<recheck::RecheckState>();
+        let who = commands::demo_start(&state, &wh, &rc).await;
+        drop(gate);
+        let signed_in = who.is_ok();
+        tracing::debug!(
+            ms = started.elapsed().as_millis(),
+            "demo start-up: signed in"
+        );
+        // The UI may not be waiting (it saw the session in `app_info`).
+        let _ = tx.send(who);
+        if signed_in {
+            if let Err(e) = handlers::prefetch_default_guests(&state).await {
+                tracing::warn!(
+                    code = e.code(),
+                    "demo start-up: loading the first list failed"
+                );
+            }
+            tracing::debug!(
+                ms = started.elapsed().as_millis(),
+                "demo start-up: list loaded"
+            );
+        }
+    });
+}
+
 /// The embedded demo sandbox; `QFLOW_DEMO_ATTENDEES` seeds more attendees (tests/bench/run.sh).
 fn demo_sandbox_config() -> qflow_sandbox::SandboxConfig {
     let mut cfg = qflow_sandbox::SandboxConfig::default();
@@ -164,6 +205,17 @@ fn demo_sandbox_config() -> qflow_sandbox::SandboxConfig {
         cfg.attendees = n;
     }
     cfg
+}
+
+/// glibc gives each thread that contends its own heap (up to 8 per core), and memory freed in
+/// one is never reused by another: after the demo's lists are built on one thread and served
+/// on others, the window sat on tens of MB of such holes. Two heaps are plenty for this app.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a glibc tunable; called before the app starts its threads.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
 }
 
 /// Warnings to stderr (`RUST_LOG` raises the level). Core never logs secrets.

@@ -83,41 +83,53 @@ function memory(root) {
     try {
       const roll = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
       const kb = (k) => Number(roll.match(new RegExp(`^${k}:\\s+(\\d+) kB`, "m"))?.[1] ?? 0);
-      procs.push({ pid, comm: stat(pid).comm, pss: kb("Pss") * 1024, rss: kb("Rss") * 1024 });
+      const uss = (kb("Private_Clean") + kb("Private_Dirty")) * 1024;
+      procs.push({ pid, comm: stat(pid).comm, pss: kb("Pss") * 1024, rss: kb("Rss") * 1024, uss });
     } catch {
       // exited meanwhile
     }
   }
   const sum = (k) => procs.reduce((a, p) => a + p[k], 0);
-  return { pss: sum("pss"), rss: sum("rss"), procs };
+  return { pss: sum("pss"), rss: sum("rss"), uss: sum("uss"), procs };
 }
 
 // ---- in the webview ------------------------------------------------------------------------
 
 /** An async script: for each named test, Date.now() at the first frame after it holds; resolves
- * once the last one holds. `late` lists those already true when the probe started. */
+ * once the last one holds. `late` lists those already true when the probe started. Tests are
+ * checked on every DOM change and on every frame (a page may change only a global, with no DOM
+ * change after the probe starts). */
 const milestones = (tests) => `
   const done = arguments[arguments.length - 1];
   const tests = { ${Object.entries(tests).map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(", ")} };
   const at = {}, late = [];
   let pending = Object.keys(tests).length;
-  const check = (first) => {
+  const hit = (name, time) => {
+    at[name] = time;
+    if (--pending === 0) { obs.disconnect(); done({ at, late }); }
+  };
+  // inFrame: called from a frame callback, so this frame is the first to show it.
+  const check = (first, inFrame) => {
     for (const [name, test] of Object.entries(tests)) {
       if (name in at) continue;
       let ok = false;
       try { ok = !!test(); } catch { ok = false; }
       if (!ok) continue;
-      at[name] = null;
       if (first) late.push(name);
-      requestAnimationFrame(() => {
-        at[name] = Date.now();
-        if (--pending === 0) { obs.disconnect(); done({ at, late }); }
-      });
+      if (inFrame) { hit(name, Date.now()); continue; }
+      at[name] = null;
+      requestAnimationFrame(() => hit(name, Date.now()));
     }
   };
-  const obs = new MutationObserver(() => check(false));
+  const obs = new MutationObserver(() => check(false, false));
   obs.observe(document.documentElement, { childList: true, subtree: true, attributes: true, characterData: true });
-  check(true);
+  check(true, false);
+  const poll = () => {
+    if (pending === 0) return;
+    check(false, true);
+    requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
 `;
 
 /** Scroll the attendee table's scroll container one step per frame; rAF deltas in ms. */
@@ -310,6 +322,7 @@ const rows = [
   ["cold starts (each)", empty.starts.map((x) => x.toFixed(0)).join(", "), app.starts.map((x) => x.toFixed(0)).join(", "), "", ""],
   ["PSS (app + WebKit processes)", fmtMiB(empty.mem.pss), fmtMiB(app.mem.pss), `+${fmtMiB(app.mem.pss - empty.mem.pss)}`, "≤ +80 MiB"],
   [`  of which the demo sandbox's ${demoAttendees} attendees (standalone, est.)`, "", fmtMiB(sandboxShare), `+${fmtMiB(app.mem.pss - empty.mem.pss - sandboxShare)} without`, ""],
+  ["USS (private pages only: no share of libs other programs map)", fmtMiB(empty.mem.uss), fmtMiB(app.mem.uss), `+${fmtMiB(app.mem.uss - empty.mem.uss)}`, ""],
   ["RSS (double-counts shared libs)", fmtMiB(empty.mem.rss), fmtMiB(app.mem.rss), `+${fmtMiB(app.mem.rss - empty.mem.rss)}`, ""],
   ["processes", String(empty.mem.procs.length), String(app.mem.procs.length), "", ""],
   ["frame time p50 (rAF; empty: idle, app: scrolling)", fmtMs(p(frames.empty, 0.5)), fmtMs(p(frames.app, 0.5)), "", ""],
@@ -333,7 +346,7 @@ console.log(
 );
 if (app.late) console.log("note: the attendee rows were already there when the probe ran; the app's cold start is an upper bound.");
 for (const [name, m] of [["empty", empty.mem], ["app", app.mem]]) {
-  console.log(`${name} processes: ${m.procs.map((x) => `${x.comm} ${fmtMiB(x.pss)} PSS`).join(", ")}`);
+  console.log(`${name} processes: ${m.procs.map((x) => `${x.comm} ${fmtMiB(x.pss)} PSS / ${fmtMiB(x.uss)} USS`).join(", ")}`);
 }
 if (process.env.BENCH_JSON) {
   writeFileSync(process.env.BENCH_JSON, JSON.stringify({ empty, app, sandboxEmpty, sandboxFull }, null, 2));

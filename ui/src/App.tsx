@@ -3,6 +3,14 @@ import { api as realApi, errorBody, type Api, type AppInfo, type ErrorBody, type
 import { ErrorNotice } from "./components/ErrorNotice";
 import { Home } from "./components/Home";
 import { SignIn } from "./components/SignIn";
+import { PAGE_SIZE } from "./components/AttendeeTable";
+import { defaultEvent } from "./components/EventsView";
+import { defaultRange } from "./features/events/RangeBar";
+import { preferredDeskEvent } from "./features/palette/bus";
+import { preloadDesk } from "./startup";
+
+/** At start-up the splash stays at most this long for the desk's first rows. */
+const START_WAIT_MS = 300;
 
 type Phase =
   | { kind: "loading"; note: string }
@@ -21,6 +29,18 @@ export function App({ api = realApi }: { api?: Api }) {
     const go = (p: Phase) => {
       if (live) setPhase(p);
     };
+    // The events and the first attendees are asked for before the desk shows, so it opens with
+    // its rows instead of two request round trips later.
+    const preload = () =>
+      preloadDesk(api, defaultRange(), PAGE_SIZE, (rows) => preferredDeskEvent(rows.map((r) => r.id)) ?? defaultEvent(rows));
+    // Also at once, next to app_info: with --demo Rust is signing in already and these wait for
+    // it; otherwise they fail as not signed in and are asked again once signed in.
+    const early = preload();
+    const home = async (info: AppInfo, who: SignedIn) => {
+      const ready = early.then((ok) => ok || preload());
+      await Promise.race([ready, new Promise((r) => setTimeout(r, START_WAIT_MS))]);
+      go({ kind: "home", info, who });
+    };
     void (async () => {
       let info: AppInfo;
       try {
@@ -30,17 +50,19 @@ export function App({ api = realApi }: { api?: Api }) {
         return;
       }
       if (info.signedIn) {
-        go({ kind: "home", info, who: info.signedIn });
+        await home(info, info.signedIn);
         return;
       }
       try {
         if (info.demo) {
           go({ kind: "loading", note: "Starting the demo…" });
-          go({ kind: "home", info, who: await api.demoSignIn() });
+          const who = await api.demoSignIn();
+          await home(info, who);
           return;
         }
         const who = await api.resumeSession();
-        go(who ? { kind: "home", info, who } : { kind: "signin", info, error: null });
+        if (who) await home(info, who);
+        else go({ kind: "signin", info, error: null });
       } catch (e) {
         go({ kind: "signin", info, error: errorBody(e) });
       }

@@ -7,7 +7,9 @@ use rand::{Rng, SeedableRng};
 use serde_json::Map;
 
 use crate::routes::domain::new_domain;
-use crate::state::{new_barcode, new_uuid, Account, EventRec, GuestRec, Suppression, TemplateRec};
+use crate::state::{
+    new_barcode, new_uuid, Account, EventRec, GuestMore, GuestRec, Suppression, TemplateRec,
+};
 
 /// The seeded suppressed recipient (spam report) in the first upcoming event.
 pub const SUPPRESSED_EMAIL: &str = "suppressed@example.com";
@@ -193,8 +195,12 @@ pub(crate) fn seed(acc: &mut Account, attendees: usize, rng_seed: u64) {
                 first_name: "Sam".into(),
                 last_name: "Suppressed".into(),
                 email: Some(SUPPRESSED_EMAIL.into()),
-                barcode: new_barcode(&mut rng),
-                additional_info: Some("Reported our last email as spam".into()),
+                barcode: new_barcode(&mut rng).into(),
+                more: GuestMore {
+                    additional_info: Some("Reported our last email as spam".into()),
+                    ..GuestMore::default()
+                }
+                .boxed(),
                 ..GuestRec::default()
             }
         } else {
@@ -295,25 +301,29 @@ fn make_guest(rng: &mut StdRng, i: usize, event: &EventRec, tz: Tz, past: bool) 
     let checked_in = past && rng.random_bool(0.72);
     let check_in_time =
         checked_in.then(|| to_utc(tz, event.start) + Duration::minutes(rng.random_range(-45..180)));
+    // Same rng order as ever: the seeded data stays the same.
+    let id = new_uuid(rng);
+    let barcode = new_barcode(rng).into();
+    let plus_ones = rng.random_bool(0.1).then(|| rng.random_range(1..=2));
+    let additional_info = rng
+        .random_bool(0.05)
+        .then(|| NOTES[rng.random_range(0..NOTES.len())].into());
     GuestRec {
-        id: new_uuid(rng),
+        id,
         event_id: event.id,
-        first_name: first,
-        last_name: last,
-        other_names: None,
-        email: Some(format!("{ascii}{i}@{domain}")),
-        barcode: new_barcode(rng),
-        plus_ones: rng.random_bool(0.1).then(|| rng.random_range(1..=2)),
-        additional_info: rng
-            .random_bool(0.05)
-            .then(|| NOTES[rng.random_range(0..NOTES.len())].to_string()),
-        tags: (!tags.is_empty()).then(|| tags.join(",")),
-        tickets: None,
-        sessions: None,
-        custom_fields: None,
+        first_name: first.into(),
+        last_name: last.into(),
+        email: Some(format!("{ascii}{i}@{domain}").into()),
+        barcode,
+        tags: (!tags.is_empty()).then(|| tags.join(",").into()),
         checked_in,
         check_in_time: check_in_time
             .map(|t| DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)),
-        extra: Map::new(),
+        more: GuestMore {
+            plus_ones,
+            additional_info,
+            ..GuestMore::default()
+        }
+        .boxed(),
     }
 }

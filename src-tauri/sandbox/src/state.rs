@@ -137,7 +137,8 @@ pub(crate) fn random_hex(bytes: usize) -> String {
 #[derive(Default)]
 pub(crate) struct Account {
     pub events: HashMap<Uuid, EventRec>,
-    pub guests: HashMap<Uuid, GuestRec>,
+    /// Boxed: the map's spare slots then cost a pointer each, not a whole record.
+    pub guests: HashMap<Uuid, Box<GuestRec>>,
     /// Guest ids per event in creation order (list order of `GET /api/guests/{eventId}`).
     pub event_guests: HashMap<Uuid, Vec<Uuid>>,
     pub templates: HashMap<Uuid, TemplateRec>,
@@ -150,10 +151,10 @@ pub(crate) struct Account {
 impl Account {
     pub fn insert_guest(&mut self, g: GuestRec) {
         self.event_guests.entry(g.event_id).or_default().push(g.id);
-        self.guests.insert(g.id, g);
+        self.guests.insert(g.id, Box::new(g));
     }
 
-    pub fn remove_guest(&mut self, id: &Uuid) -> Option<GuestRec> {
+    pub fn remove_guest(&mut self, id: &Uuid) -> Option<Box<GuestRec>> {
         let g = self.guests.remove(id)?;
         if let Some(list) = self.event_guests.get_mut(&g.event_id) {
             list.retain(|x| x != id);
@@ -172,24 +173,46 @@ pub(crate) struct EventRec {
     pub extra: Map<String, Value>,
 }
 
+/// One attendee. Compact (boxed strings; the fields few attendees have in one optional box)
+/// because the demo holds 50,000 of them in the app's own process.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct GuestRec {
     pub id: Uuid,
     pub event_id: Uuid,
-    pub first_name: String,
-    pub last_name: String,
-    pub other_names: Option<String>,
-    pub email: Option<String>,
-    pub barcode: String,
-    pub plus_ones: Option<u64>,
-    pub additional_info: Option<String>,
-    pub tags: Option<String>,
-    pub tickets: Option<String>,
-    pub sessions: Option<String>,
-    pub custom_fields: Option<Vec<Value>>,
+    pub first_name: Box<str>,
+    pub last_name: Box<str>,
+    pub email: Option<Box<str>>,
+    pub barcode: Box<str>,
+    pub tags: Option<Box<str>>,
     pub checked_in: bool,
     pub check_in_time: Option<DateTime<Utc>>,
+    pub more: Option<Box<GuestMore>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct GuestMore {
+    pub other_names: Option<Box<str>>,
+    pub plus_ones: Option<u64>,
+    pub additional_info: Option<Box<str>>,
+    pub tickets: Option<Box<str>>,
+    pub sessions: Option<Box<str>>,
+    pub custom_fields: Option<Box<[Value]>>,
+    /// Unknown fields, kept for the round trip.
     pub extra: Map<String, Value>,
+}
+
+impl GuestMore {
+    /// `None` when every field is empty (most attendees).
+    pub fn boxed(self) -> Option<Box<GuestMore>> {
+        let empty = self.other_names.is_none()
+            && self.plus_ones.is_none()
+            && self.additional_info.is_none()
+            && self.tickets.is_none()
+            && self.sessions.is_none()
+            && self.custom_fields.is_none()
+            && self.extra.is_empty();
+        (!empty).then(|| Box::new(self))
+    }
 }
 
 #[derive(Clone, Debug)]

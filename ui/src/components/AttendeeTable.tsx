@@ -12,6 +12,7 @@ import { ErrorNotice } from "./ErrorNotice";
 import { BulkResend } from "../features/bulk/BulkResend";
 import { bulkApi } from "../features/bulk/api";
 import { useSelection } from "../features/bulk/useSelection";
+import { dropPage, firstPageRequest, peekPage } from "../startup";
 
 /** Rows per guests_page request: one cached window of the filtered list. */
 export const PAGE_SIZE = 100;
@@ -148,11 +149,13 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   // The filter the cached windows answer; a new one starts over at the top.
   const filterKey = `${event.id}|${debounced}|${checked}|${tag}`;
   const cacheKey = `${filterKey}|${refresh}|${version}`;
-  const [windows, setWindows] = useState<{ key: string; pages: Map<number, GuestRow[]>; info: ListInfo | null }>({
+  // The first window, when start-up already fetched it (startup.ts): rows in the first frame.
+  const [preloaded] = useState(() => peekPage(api, firstPageRequest(event.id, PAGE_SIZE)));
+  const [windows, setWindows] = useState<{ key: string; pages: Map<number, GuestRow[]>; info: ListInfo | null }>(() => ({
     key: cacheKey,
-    pages: new Map(),
-    info: null,
-  });
+    pages: new Map(preloaded ? [[0, preloaded.rows]] : []),
+    info: preloaded ? { total: preloaded.total, matched: preloaded.matched, tags: preloaded.tags } : null,
+  }));
   const inFlight = useRef(new Set<string>());
   const [error, setError] = useState<ErrorBody | null>(null);
   // The first row in view, for the filter it was scrolled under (a new filter starts at 0).
@@ -219,6 +222,32 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   for (const p of [ahead, behind]) if (p >= 0 && !missing.includes(p) && !current?.pages.has(p)) missing.push(p);
   const missingKey = missing.join(",");
 
+  // The last send this app knows for these rows, from the local log (no request to Qflow).
+  const loadStatuses = useCallback(
+    (rows: GuestRow[]) => {
+      if (rows.length === 0) return;
+      desk
+        .sendStatuses(rows.map((r) => r.id))
+        .then((list) => {
+          setStatuses((old) => {
+            const next = new Map(old);
+            for (const s of list) next.set(s.guestId, s);
+            return next;
+          });
+        })
+        .catch(() => {});
+    },
+    [desk],
+  );
+
+  // Start-up's window was used: later tables ask Rust (whose cache answers); settle as a fetch would.
+  useEffect(() => {
+    dropPage(api);
+    if (!preloaded) return;
+    onSettledRef.current?.();
+    loadStatuses(preloaded.rows);
+  }, [api, preloaded, loadStatuses]);
+
   // Fetch the windows in view that are not cached yet.
   useEffect(() => {
     if (!missingKey) return;
@@ -251,19 +280,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
           });
           setError(null);
           onSettledRef.current?.();
-          // The last send this app knows, from the local log (no request to Qflow).
-          if (page.rows.length > 0) {
-            desk
-              .sendStatuses(page.rows.map((r) => r.id))
-              .then((list) => {
-                setStatuses((old) => {
-                  const next = new Map(old);
-                  for (const s of list) next.set(s.guestId, s);
-                  return next;
-                });
-              })
-              .catch(() => {});
-          }
+          loadStatuses(page.rows);
         })
         .catch((e: unknown) => {
           onSettledRef.current?.();
@@ -276,7 +293,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
     return () => {
       live = false;
     };
-  }, [api, desk, event.id, debounced, checked, tag, cacheKey, missingKey]);
+  }, [api, event.id, debounced, checked, tag, cacheKey, missingKey, loadStatuses]);
 
   const onScroll = useCallback(() => {
     const el = scrollRef.current;

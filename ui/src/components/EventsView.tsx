@@ -8,6 +8,7 @@ import { eventsApi as realEventsApi, type EventsApi } from "../features/events/a
 import { EventFormDialog } from "../features/events/EventFormDialog";
 import { DeleteEventDialog } from "../features/events/DeleteEventDialog";
 import { RangeBar, defaultRange, type Range } from "../features/events/RangeBar";
+import { peekEvents, takeEvents } from "../startup";
 
 interface Props {
   api: Pick<Api, "eventsList" | "attendeeCounts" | "guestsPage">;
@@ -16,7 +17,9 @@ interface Props {
 
 type Dialog = { kind: "new" } | { kind: "edit" | "delete"; event: EventRow } | null;
 
-/** The next event still to finish (by its local end time against today's date), else the first. */
+/** The next event still to finish (by its local end time against today's date), else the first.
+ * Same rule as core's `ops::events::default_event`, which `--demo` start-up uses to load this
+ * event's attendees before the UI asks. */
 export function defaultEvent(rows: EventRow[], today = new Date()): string | null {
   const pad = (n: number) => String(n).padStart(2, "0");
   const day = `${today.getFullYear()}-${pad(today.getMonth() + 1)}-${pad(today.getDate())}`;
@@ -33,11 +36,14 @@ function settledSignal(): { done: Promise<void>; resolve: () => void } {
 
 /** Events from 30 days back to 6 months ahead, and the selected event's attendees. */
 export function EventsView({ api, eventsApi = realEventsApi }: Props) {
-  const [events, setEvents] = useState<EventRow[] | null>(null);
-  const [error, setError] = useState<ErrorBody | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
-  const [reload, setReload] = useState(0);
   const [range, setRange] = useState<Range>(() => defaultRange());
+  // Start-up asked for the list already (startup.ts): the first frame shows it when it is in.
+  const [events, setEvents] = useState<EventRow[] | null>(() => peekEvents(api, range));
+  const [error, setError] = useState<ErrorBody | null>(null);
+  const [selected, setSelected] = useState<string | null>(() =>
+    events ? (preferredDeskEvent(events.map((r) => r.id)) ?? defaultEvent(events)) : null,
+  );
+  const [reload, setReload] = useState(0);
   const [dialog, setDialog] = useState<Dialog>(null);
   // The attendee counts download every event's list: at start-up they wait for the shown
   // event's first rows (or 5 s), so they never compete with them.
@@ -50,8 +56,7 @@ export function EventsView({ api, eventsApi = realEventsApi }: Props) {
   useEffect(() => {
     let live = true;
     const alive = () => live;
-    api
-      .eventsList({ from: range.from, to: range.to })
+    (takeEvents(api, range) ?? api.eventsList({ from: range.from, to: range.to }))
       .then(async (rows) => {
         if (!alive()) return;
         setError(null);

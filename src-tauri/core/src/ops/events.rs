@@ -25,6 +25,21 @@ pub struct ValidEvent {
     pub zone: Tz,
 }
 
+/// The event the events screen opens first: the first (in start order) whose local end date is
+/// today or later, else the first. `today` is the machine's local date. The UI applies the same
+/// rule (`defaultEvent` in EventsView.tsx); `--demo` start-up uses this one to load that event's
+/// attendees while the window is still loading.
+pub fn default_event<T>(
+    events: &[T],
+    end: impl Fn(&T) -> NaiveDateTime,
+    today: chrono::NaiveDate,
+) -> Option<&T> {
+    events
+        .iter()
+        .find(|e| end(e).date() >= today)
+        .or_else(|| events.first())
+}
+
 /// Check an event form: a title, two local times that exist in the zone, start before end,
 /// and a real IANA zone. Errors name the API's field (`title`, `startTime`, `endTime`,
 /// `timeZoneId`).
@@ -333,6 +348,27 @@ fn is_legacy(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_default_event_is_the_next_to_finish_else_the_first() {
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap();
+        let evs = [
+            at("2026-05-01T18:00"),
+            at("2026-06-10T23:59"),
+            at("2026-07-01T10:00"),
+        ];
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let pick = |today: &str| default_event(&evs, |e| *e, day(today)).copied();
+        assert_eq!(pick("2026-04-01"), Some(evs[0]));
+        // Still today: an event ending tonight is not over yet.
+        assert_eq!(pick("2026-06-10"), Some(evs[1]));
+        assert_eq!(pick("2026-06-11"), Some(evs[2]));
+        assert_eq!(pick("2027-01-01"), Some(evs[0]));
+        assert_eq!(
+            default_event(&[] as &[NaiveDateTime], |e| *e, day("2026-01-01")),
+            None
+        );
+    }
+
     use super::*;
     use serde_json::json;
 

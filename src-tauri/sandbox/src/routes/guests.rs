@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::resp::*;
 use crate::server::{comms_not_enabled, trust_required, Caller};
-use crate::state::{new_barcode, GuestRec, SharedRef};
+use crate::state::{new_barcode, GuestMore, GuestRec, SharedRef};
 use crate::webhooks::{self, SendJob};
 
 /// The guide's bulk cap.
@@ -38,45 +38,61 @@ const KNOWN: &[&str] = &[
 ];
 
 pub(crate) fn guest_json(g: &GuestRec) -> Value {
-    let mut m = Map::new();
-    m.insert("id".into(), Value::String(g.id.to_string()));
-    m.insert("eventId".into(), Value::String(g.event_id.to_string()));
-    m.insert("firstName".into(), Value::String(g.first_name.clone()));
-    m.insert("lastName".into(), Value::String(g.last_name.clone()));
-    let mut opt = |k: &str, v: &Option<String>| {
-        if let Some(v) = v {
-            m.insert(k.into(), Value::String(v.clone()));
+    serde_json::to_value(GuestOut(g)).unwrap_or(Value::Null)
+}
+
+/// A guest as the API sends it, written field by field: a 50,000-attendee list goes straight
+/// into the response body instead of through a `Value` per attendee.
+pub(crate) struct GuestOut<'a>(pub &'a GuestRec);
+
+impl serde::Serialize for GuestOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let g = self.0;
+        let more = g.more.as_deref();
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", &g.id)?;
+        m.serialize_entry("eventId", &g.event_id)?;
+        m.serialize_entry("firstName", &g.first_name)?;
+        m.serialize_entry("lastName", &g.last_name)?;
+        if let Some(v) = more.and_then(|x| x.other_names.as_ref()) {
+            m.serialize_entry("otherNames", v)?;
         }
-    };
-    opt("otherNames", &g.other_names);
-    opt("email", &g.email);
-    m.insert("barcode".into(), Value::String(g.barcode.clone()));
-    if let Some(p) = g.plus_ones {
-        m.insert("plusOnes".into(), Value::from(p));
-    }
-    let mut opt = |k: &str, v: &Option<String>| {
-        if let Some(v) = v {
-            m.insert(k.into(), Value::String(v.clone()));
+        if let Some(v) = &g.email {
+            m.serialize_entry("email", v)?;
         }
-    };
-    opt("additionalInfo", &g.additional_info);
-    opt("tags", &g.tags);
-    opt("tickets", &g.tickets);
-    opt("sessions", &g.sessions);
-    if let Some(c) = &g.custom_fields {
-        m.insert("customFields".into(), Value::Array(c.clone()));
+        m.serialize_entry("barcode", &g.barcode)?;
+        if let Some(v) = more.and_then(|x| x.plus_ones) {
+            m.serialize_entry("plusOnes", &v)?;
+        }
+        for (k, v) in [
+            (
+                "additionalInfo",
+                more.and_then(|x| x.additional_info.as_ref()),
+            ),
+            ("tags", g.tags.as_ref()),
+            ("tickets", more.and_then(|x| x.tickets.as_ref())),
+            ("sessions", more.and_then(|x| x.sessions.as_ref())),
+        ] {
+            if let Some(v) = v {
+                m.serialize_entry(k, v)?;
+            }
+        }
+        if let Some(c) = more.and_then(|x| x.custom_fields.as_ref()) {
+            m.serialize_entry("customFields", c)?;
+        }
+        m.serialize_entry("checkedIn", &g.checked_in)?;
+        m.serialize_entry(
+            "checkInTime",
+            &g.check_in_time
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        )?;
+        // `extra` never holds a key above (`KNOWN`).
+        for (k, v) in more.iter().flat_map(|x| x.extra.iter()) {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
     }
-    m.insert("checkedIn".into(), Value::Bool(g.checked_in));
-    m.insert(
-        "checkInTime".into(),
-        g.check_in_time
-            .map(|t| Value::String(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
-            .unwrap_or(Value::Null),
-    );
-    for (k, v) in &g.extra {
-        m.insert(k.clone(), v.clone());
-    }
-    Value::Object(m)
 }
 
 /// Tag groups: a string, or an array joined with commas.
@@ -150,7 +166,7 @@ fn parse_guest(
     };
     let custom_fields = match m.get("customFields") {
         None | Some(Value::Null) => None,
-        Some(Value::Array(a)) => Some(a.clone()),
+        Some(Value::Array(a)) => Some(a.clone().into_boxed_slice()),
         Some(_) => {
             return Err(bad_field(
                 &pf("customFields"),
@@ -169,28 +185,39 @@ fn parse_guest(
             )
         })
     };
-    let extra = m
+    let extra: Map<String, Value> = m
         .iter()
         .filter(|(k, _)| !KNOWN.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    let text = |v: Option<String>| v.map(String::into_boxed_str);
+    // In the order the fields were always checked (the first bad one is reported).
+    let other_names = text(str_field("otherNames")?);
+    let barcode = str_field("barcode")?.unwrap_or_default().into();
+    let additional_info = text(str_field("additionalInfo")?);
+    let tags = text(tag("tags")?);
+    let tickets = text(tag("tickets")?);
+    let sessions = text(tag("sessions")?);
+    let more = GuestMore {
+        other_names,
+        plus_ones,
+        additional_info,
+        tickets,
+        sessions,
+        custom_fields,
+        extra,
+    };
     Ok(GuestRec {
         id,
         event_id,
-        first_name,
-        last_name,
-        other_names: str_field("otherNames")?,
-        email: email.map(|e| e.trim().to_string()),
-        barcode: str_field("barcode")?.unwrap_or_default(),
-        plus_ones,
-        additional_info: str_field("additionalInfo")?,
-        tags: tag("tags")?,
-        tickets: tag("tickets")?,
-        sessions: tag("sessions")?,
-        custom_fields,
+        first_name: first_name.into(),
+        last_name: last_name.into(),
+        email: email.map(|e| e.trim().into()),
+        barcode,
+        tags,
         checked_in: false,
         check_in_time: None,
-        extra,
+        more: more.boxed(),
     })
 }
 
@@ -241,7 +268,7 @@ pub(crate) async fn create(
             None => st.new_uuid(),
         };
         if g.barcode.is_empty() {
-            g.barcode = new_barcode(&mut st.rng);
+            g.barcode = new_barcode(&mut st.rng).into();
         }
         let invitation = st.new_uuid();
         let acc = st.account(&c.user);
@@ -250,7 +277,7 @@ pub(crate) async fn create(
             attendee_id: g.id,
             template_id,
             invitation_id: invitation,
-            email: g.email.clone().unwrap_or_default(),
+            email: g.email.as_deref().unwrap_or_default().to_owned(),
             correlation_id: correlation_id.clone(),
         });
         acc.insert_guest(g.clone());
@@ -311,7 +338,7 @@ pub(crate) async fn update(
         acc.remove_guest(&id);
         acc.insert_guest(g.clone());
     } else {
-        acc.guests.insert(id, g.clone());
+        acc.guests.insert(id, Box::new(g.clone()));
     }
     Ok(ok(&guest_json(&g)))
 }
@@ -387,8 +414,10 @@ pub(crate) async fn list(
             .get(&event_id)
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let list: Vec<Value> = ids.iter().map(|id| guest_json(&acc.guests[id])).collect();
-        serde_json::to_vec(&list).unwrap_or_default()
+        let list: Vec<GuestOut> = ids.iter().map(|id| GuestOut(&acc.guests[id])).collect();
+        let mut body = Vec::with_capacity(ids.len() * 300);
+        serde_json::to_writer(&mut body, &list).unwrap_or_default();
+        body
     };
     let mut r = axum::response::Response::new(axum::body::Body::from(body));
     r.headers_mut().insert(
@@ -483,7 +512,7 @@ pub(crate) async fn bulk_create(
             None => st.new_uuid(),
         };
         if g.barcode.is_empty() {
-            g.barcode = new_barcode(&mut st.rng);
+            g.barcode = new_barcode(&mut st.rng).into();
         }
         out.push(guest_json(&g));
         st.account(&c.user).insert_guest(g);
