@@ -81,6 +81,7 @@ fn row(e: Event, fallback_id: Uuid, attendee_count: Option<u32>) -> EventRow {
         end_time: e.end_time.format(fmt).to_string(),
         time_zone_id: e.time_zone_id,
         attendee_count,
+        is_default: false,
     }
 }
 

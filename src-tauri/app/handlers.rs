@@ -417,20 +417,27 @@ pub async fn events_list(state: &AppState, req: EventsListRequest) -> Result<Vec
             time_zone_id: e.time_zone_id,
             attendee_count: session.cached_count(id).await,
             when: Some(when),
+            is_default: false,
         });
     }
+    let today = chrono::Local::now().date_naive();
+    if let Some(i) = qflow_core::ops::events::default_event(&rows, row_end, today)
+        .and_then(|d| rows.iter().position(|r| r.id == d.id))
+    {
+        rows[i].is_default = true;
+    }
     Ok(rows)
+}
+
+fn row_end(r: &EventRow) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(&r.end_time, "%Y-%m-%dT%H:%M:%S").unwrap_or_default()
 }
 
 /// `--demo` start-up: load the attendees of the event the events screen opens first (same
 /// range and rule as the UI), so its first page only waits for work already under way.
 pub async fn prefetch_default_guests(state: &AppState) -> Result<()> {
     let rows = events_list(state, EventsListRequest::default()).await?;
-    let end = |r: &EventRow| {
-        NaiveDateTime::parse_from_str(&r.end_time, "%Y-%m-%dT%H:%M:%S").unwrap_or_default()
-    };
-    let today = chrono::Local::now().date_naive();
-    let Some(row) = qflow_core::ops::events::default_event(&rows, end, today) else {
+    let Some(row) = rows.iter().find(|r| r.is_default) else {
         return Ok(());
     };
     let id = parse_id("eventId", &row.id)?;
@@ -606,6 +613,17 @@ mod tests {
             .windows(2)
             .all(|w| w[0].start_time <= w[1].start_time));
         assert!(events.iter().all(|e| e.attendee_count.is_none()));
+        // Exactly one is marked to open first: core's rule over the listed rows.
+        let today = chrono::Local::now().date_naive();
+        let expected =
+            qflow_core::ops::events::default_event(&events, row_end, today).map(|e| e.id.clone());
+        let marked: Vec<&str> = events
+            .iter()
+            .filter(|e| e.is_default)
+            .map(|e| e.id.as_str())
+            .collect();
+        assert_eq!(marked.len(), 1, "{events:?}");
+        assert_eq!(Some(marked[0].to_owned()), expected);
 
         let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
         let counts = attendee_counts(

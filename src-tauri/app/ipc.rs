@@ -97,6 +97,9 @@ pub struct EventRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub when: Option<String>,
+    /// The one the events screen opens first (`core::ops::events::default_event`).
+    #[serde(default)]
+    pub is_default: bool,
 }
 
 /// `attendee_counts`: at most `MAX_COUNT_EVENTS` ids per call.

@@ -6,13 +6,14 @@ import { EventsView, defaultEvent } from "./components/EventsView";
 import { defaultRange } from "./features/events/RangeBar";
 import { preloadDesk } from "./startup";
 
-const ev = (id: string, end: string): EventRow => ({
+const ev = (id: string, end: string, isDefault = false): EventRow => ({
   id,
   title: `Event ${id}`,
   startTime: `${end.slice(0, 10)}T09:00:00`,
   endTime: end,
   timeZoneId: "Europe/London",
   attendeeCount: null,
+  isDefault,
 });
 const guest = (i: number): GuestRow => ({
   id: `g${i}`,
@@ -28,7 +29,7 @@ describe("start-up preload", () => {
   afterEach(cleanup);
 
   it("opens the desk with the first rows in its first frame, asking for each only once", async () => {
-    const rows = [ev("a", "2030-01-01T17:00:00"), ev("b", "2030-02-01T17:00:00")];
+    const rows = [ev("a", "2030-01-01T17:00:00", true), ev("b", "2030-02-01T17:00:00")];
     const api = {
       eventsList: vi.fn().mockResolvedValue(rows),
       attendeeCounts: vi.fn().mockResolvedValue([]),

@@ -15,4 +15,8 @@ attendeeCount: number | null,
 /**
  * The times in the event's zone with its offset: `Mon 1 Jun 2026, 10:00–22:00 Asia/Tokyo (UTC+09:00)`.
  */
-when?: string, };
+when?: string, 
+/**
+ * The one the events screen opens first (`core::ops::events::default_event`).
+ */
+isDefault: boolean, };

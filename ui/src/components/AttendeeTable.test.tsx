@@ -11,6 +11,7 @@ const event: EventRow = {
   endTime: "2026-05-01T17:00:00",
   timeZoneId: "Europe/London",
   attendeeCount: null,
+  isDefault: true,
 };
 
 function guest(i: number): GuestRow {

@@ -3,27 +3,28 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { EventRow } from "../api";
 import { EventsView, defaultEvent } from "./EventsView";
 
-const ev = (id: string, start: string, end: string, attendeeCount: number | null = null): EventRow => ({
+const ev = (id: string, start: string, end: string, attendeeCount: number | null = null, isDefault = false): EventRow => ({
   id,
   title: `Event ${id}`,
   startTime: start,
   endTime: end,
   timeZoneId: "Europe/London",
   attendeeCount,
+  isDefault,
 });
 
 describe("EventsView", () => {
   afterEach(cleanup);
 
-  it("opens the next event still to finish", () => {
-    const rows = [ev("past", "2026-01-01T09:00:00", "2026-01-01T17:00:00"), ev("today", "2026-02-01T09:00:00", "2026-02-01T17:00:00"), ev("later", "2026-03-01T09:00:00", "2026-03-01T17:00:00")];
-    expect(defaultEvent(rows, new Date(2026, 1, 1, 20, 0))).toBe("today");
-    expect(defaultEvent(rows, new Date(2026, 5, 1))).toBe("past");
+  it("opens the event Rust marks as the default", () => {
+    const rows = [ev("past", "2026-01-01T09:00:00", "2026-01-01T17:00:00"), ev("today", "2026-02-01T09:00:00", "2026-02-01T17:00:00", null, true)];
+    expect(defaultEvent(rows)).toBe("today");
+    expect(defaultEvent([ev("x", "2026-01-01T09:00:00", "2026-01-01T17:00:00")])).toBeNull();
     expect(defaultEvent([])).toBeNull();
   });
 
   it("lists events, then fills in counts asked for in one call", async () => {
-    const rows = [ev("a", "2030-01-01T09:00:00", "2030-01-01T17:00:00"), ev("b", "2030-02-01T09:00:00", "2030-02-02T17:00:00", 7)];
+    const rows = [ev("a", "2030-01-01T09:00:00", "2030-01-01T17:00:00", null, true), ev("b", "2030-02-01T09:00:00", "2030-02-02T17:00:00", 7)];
     const api = {
       eventsList: vi.fn().mockResolvedValue(rows),
       attendeeCounts: vi.fn().mockResolvedValue([{ eventId: "a", count: 1 }]),
@@ -38,7 +39,7 @@ describe("EventsView", () => {
   });
 
   it("asks for the counts only after the shown event's first rows are in", async () => {
-    const rows = [ev("a", "2030-01-01T09:00:00", "2030-01-01T17:00:00"), ev("b", "2030-02-01T09:00:00", "2030-02-02T17:00:00")];
+    const rows = [ev("a", "2030-01-01T09:00:00", "2030-01-01T17:00:00", null, true), ev("b", "2030-02-01T09:00:00", "2030-02-02T17:00:00")];
     let answer: (page: unknown) => void = () => {};
     const api = {
       eventsList: vi.fn().mockResolvedValue(rows),

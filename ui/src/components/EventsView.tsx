@@ -17,13 +17,9 @@ interface Props {
 
 type Dialog = { kind: "new" } | { kind: "edit" | "delete"; event: EventRow } | null;
 
-/** The next event still to finish (by its local end time against today's date), else the first.
- * Same rule as core's `ops::events::default_event`, which `--demo` start-up uses to load this
- * event's attendees before the UI asks. */
-export function defaultEvent(rows: EventRow[], today = new Date()): string | null {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  const day = `${today.getFullYear()}-${pad(today.getMonth() + 1)}-${pad(today.getDate())}`;
-  return (rows.find((r) => r.endTime.slice(0, 10) >= day) ?? rows[0])?.id ?? null;
+/** The event to open first: the one Rust marks (`core::ops::events::default_event`). */
+export function defaultEvent(rows: EventRow[]): string | null {
+  return rows.find((r) => r.isDefault)?.id ?? null;
 }
 
 function settledSignal(): { done: Promise<void>; resolve: () => void } {

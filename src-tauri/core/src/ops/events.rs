@@ -26,9 +26,8 @@ pub struct ValidEvent {
 }
 
 /// The event the events screen opens first: the first (in start order) whose local end date is
-/// today or later, else the first. `today` is the machine's local date. The UI applies the same
-/// rule (`defaultEvent` in EventsView.tsx); `--demo` start-up uses this one to load that event's
-/// attendees while the window is still loading.
+/// today or later, else the first. `today` is the machine's local date. The events list marks it
+/// (`isDefault`) for the UI, and `--demo` start-up loads its attendees while the window loads.
 pub fn default_event<T>(
     events: &[T],
     end: impl Fn(&T) -> NaiveDateTime,

@@ -111,7 +111,7 @@ describe("delivery timeline", () => {
   });
 
   it("the table's status column follows a send in flight to opened, then stops asking", async () => {
-    const event: EventRow = { id: "e1", title: "Summit", startTime: "2026-05-01T09:00:00", endTime: "2026-05-01T17:00:00", timeZoneId: "Europe/London", attendeeCount: null };
+    const event: EventRow = { id: "e1", title: "Summit", startTime: "2026-05-01T09:00:00", endTime: "2026-05-01T17:00:00", timeZoneId: "Europe/London", attendeeCount: null, isDefault: true };
     const row = { id: "g1", firstName: "Zoë", lastName: "Ødegård", email: "zoe@example.com", barcode: null, tags: null, checkedIn: false };
     const api = {
       guestsPage: vi.fn((): Promise<GuestsPage> => Promise.resolve({ eventId: "e1", total: 1, matched: 1, offset: 0, rows: [row], tags: [] })),

@@ -24,6 +24,7 @@ const row = (over: Partial<EventRow> = {}): EventRow => ({
   timeZoneId: "Asia/Tokyo",
   attendeeCount: 12,
   when: "Sat 1 Jun 2030, 10:00–22:00 Asia/Tokyo (UTC+09:00)",
+  isDefault: true,
   ...over,
 });
 
