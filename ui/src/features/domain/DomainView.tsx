@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from "react";
-import { errorBody, type ErrorBody } from "../../api";
+import { errorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { CopyButton } from "../CopyButton";
 import type { CopyFn } from "../copy";
+import { useAction, useLoad } from "../useAction";
 import type {
   ChecklistRecord,
   DomainApi,
@@ -58,8 +59,7 @@ interface Props {
 
 export function DomainView({ api, copy, recheck }: Props) {
   const [view, setView] = useState<View | null>(null);
-  const [error, setError] = useState<ErrorBody | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { error, setError, busy, run } = useAction();
   const [message, setMessage] = useState<string | null>(null);
   const [precheck, setPrecheck] = useState<PrecheckReport | null>(null);
   const [reasons, setReasons] = useState<RecordReason[] | null>(null);
@@ -119,35 +119,9 @@ export function DomainView({ api, copy, recheck }: Props) {
     return () => {
       live = false;
     };
-  }, [recheck, waitingForDns, domainName, applyRecheck]);
+  }, [recheck, waitingForDns, domainName, applyRecheck, setError]);
 
-  const run = useCallback(async <T,>(what: string, f: () => Promise<T>): Promise<T | undefined> => {
-    setBusy(what);
-    setError(null);
-    try {
-      return await f();
-    } catch (e) {
-      setError(errorBody(e));
-      return undefined;
-    } finally {
-      setBusy(null);
-    }
-  }, []);
-
-  useEffect(() => {
-    let live = true;
-    api.get().then(
-      (v) => {
-        if (live) setView(v);
-      },
-      (e: unknown) => {
-        if (live) setError(errorBody(e));
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [api]);
+  useLoad(api, () => api.get(), setView, setError);
 
   const reset = (v: View, msg: string | null) => {
     setView(v);

@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { CopyButton } from "../CopyButton";
 import type { CopyFn } from "../copy";
+import { useAction, useLoad } from "../useAction";
 import type { Diagnosis, UrlCheck, WebhookApi, WebhookFeed, WebhookOverview } from "./api";
 import { formatInstantSeconds } from "../desk/format";
 import "../domain/domain.css";
@@ -17,37 +18,11 @@ interface Props {
 
 export function WebhooksView({ api, copy, pollMs = 15_000 }: Props) {
   const [o, setO] = useState<WebhookOverview | null>(null);
-  const [error, setError] = useState<ErrorBody | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { error, setError, busy, run } = useAction();
   const [revealed, setRevealed] = useState<string | null>(null);
   const [confirmRotate, setConfirmRotate] = useState(false);
 
-  const run = useCallback(async (what: string, f: () => Promise<void>) => {
-    setBusy(what);
-    setError(null);
-    try {
-      await f();
-    } catch (e) {
-      setError(errorBody(e));
-    } finally {
-      setBusy(null);
-    }
-  }, []);
-
-  useEffect(() => {
-    let live = true;
-    api.overview().then(
-      (v) => {
-        if (live) setO(v);
-      },
-      (e: unknown) => {
-        if (live) setError(errorBody(e));
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [api]);
+  useLoad(api, () => api.overview(), setO, setError);
 
   const update = (what: string, f: () => Promise<WebhookOverview>) => {
     void run(what, async () => {
