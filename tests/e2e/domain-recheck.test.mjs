@@ -13,22 +13,7 @@ const d = new WebDriver();
 
 const step = stepper(d, "domain-recheck-failed-");
 
-async function waitText(css, re, timeoutMs = 20_000) {
-  let last = "";
-  await d
-    .waitFor(css, {
-      timeoutMs,
-      until: async ([el]) => {
-        if (!el) return false;
-        last = (await d.textContent(el)) ?? "";
-        return re.test(last);
-      },
-    })
-    .catch((e) => {
-      throw new Error(`${css}: ${e.message}; last text ${JSON.stringify(last)}`);
-    });
-  return last;
-}
+const waitText = (css, re, timeoutMs) => d.waitText(css, re, timeoutMs);
 
 const checked = async () => d.execute(`return document.querySelector('${tid("recheck-background")}').checked;`);
 

@@ -16,22 +16,7 @@ const CTRL = "\uE009";
 const ENTER = "\uE007";
 const ESC = "\uE00C";
 
-async function waitText(css, re, timeoutMs = 20_000) {
-  let last = "";
-  await d
-    .waitFor(css, {
-      timeoutMs,
-      until: async ([el]) => {
-        if (!el) return false;
-        last = await d.textContent(el);
-        return re.test(last);
-      },
-    })
-    .catch((e) => {
-      throw new Error(`${css}: ${e.message}; last text ${JSON.stringify(last)}`);
-    });
-  return last;
-}
+const waitText = (css, re, timeoutMs) => d.waitText(css, re, timeoutMs);
 
 const gone = (css, timeoutMs = 20_000) => d.waitFor(css, { timeoutMs, until: (els) => els.length === 0 });
 

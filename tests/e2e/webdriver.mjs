@@ -169,6 +169,22 @@ export class WebDriver {
     throw new WebDriverError(`wait for ${css}`, "timeout", `not there within ${timeoutMs} ms (last match count ${last.length})`);
   }
 
+  /** Wait until the first match's textContent matches `re`; returns that text. */
+  async waitText(css, re, timeoutMs = 20_000) {
+    let last = "";
+    await this.waitFor(css, {
+      timeoutMs,
+      until: async ([el]) => {
+        if (!el) return false;
+        last = (await this.textContent(el)) ?? "";
+        return re.test(last);
+      },
+    }).catch((e) => {
+      throw new Error(`${css}: ${e.message}; last text ${JSON.stringify(last)}`);
+    });
+    return last;
+  }
+
   /**
    * "Try the demo" → home. Right after launch WebKitWebDriver sometimes reports a click that
    * never reached the page (the button stays idle, CI 2026-11-24); only then is it clicked
