@@ -111,6 +111,7 @@ test("studio: a typed token shows the attendee's value; lint flags and fixes a t
     await d.click(fix);
     await d.waitFor(`${tid("lint-item")}[data-rule="unknown-token"]`, { until: (els) => els.length === 0 });
     await waitPreview((h) => h.includes(`<p>${escapeHtml(firstName)}</p>`), "the fixed token replaced");
+    await d.screenshot("studio-lint-fixed");
   });
 
   await step("save", async () => {
@@ -137,6 +138,7 @@ test("studio: a typed token shows the attendee's value; lint flags and fixes a t
     await waitPreview((h) => h.includes(`<p>E2E ${escapeHtml(firstName)}</p>`), "the saved template rendered");
     const [status] = await d.waitFor(tid("studio-status"));
     assert.equal(await d.textContent(status), "Saved");
+    await d.screenshot("studio-saved");
   });
 
   await step("test-send", async () => {
@@ -314,5 +316,35 @@ test("studio: visual mode inserts a block that shows up in the code and the prev
     const [content] = await d.waitFor(tid("editor-html-content"));
     const text = await d.textContent(content);
     assert.ok(text.includes("<hr") && text.includes("Add to calendar"), `code after visual: ${text.slice(0, 300)}`);
+  });
+
+  await step("visual-save", async () => {
+    // Built without HTML, saved, and read back from the sandbox with the blocks in it.
+    const visualName = `${NAME} visual`;
+    const [name] = await d.waitFor(tid("field-name"));
+    await d.click(name);
+    await d.sendKeys(name, `${CTRL}a${RELEASE}\uE003`);
+    await d.sendKeys(name, visualName);
+    const [save] = await d.waitFor(tid("studio-save"));
+    await d.click(save);
+    const confirm = await d.findAll(tid("lint-save-anyway"));
+    if (confirm.length) await d.click(confirm[0]);
+    await d.waitFor(tid("studio-status"), { until: async ([el]) => el && /^Saved at/.test(await d.textContent(el)) });
+    const [back] = await d.waitFor(tid("studio-back"));
+    await d.click(back);
+    const items = await d.waitFor(tid("template-item"), {
+      until: async (els) => (await Promise.all(els.map((e) => d.textContent(e)))).some((t) => t.includes(visualName)),
+    });
+    for (const el of items) {
+      if ((await d.textContent(el)).includes(visualName)) {
+        await d.click(el);
+        break;
+      }
+    }
+    const [content] = await d.waitFor(tid("editor-html-content"));
+    const stored = await d.textContent(content);
+    assert.ok(stored.includes("<hr") && stored.includes("Add to calendar"), `stored html: ${stored.slice(0, 300)}`);
+    await waitPreview((h) => h.includes("Add to calendar"), "the saved visual template rendered");
+    await d.screenshot("studio-visual-saved");
   });
 });
