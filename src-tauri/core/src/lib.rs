@@ -21,6 +21,8 @@ pub mod profiles;
 pub mod secrets;
 pub mod session;
 pub mod store;
+#[cfg(test)]
+mod test_support;
 pub mod validate;
 pub mod webhook;
 

@@ -1267,12 +1267,9 @@ mod tests {
 
     mod against_the_sandbox {
         use super::*;
-        use crate::api::{Client, ClientConfig};
+        use crate::api::Client;
         use crate::models::GuestCreate;
-        use crate::secrets::Credentials;
-        use crate::Secret;
         use qflow_sandbox::{Sandbox, SandboxConfig};
-        use std::time::Duration;
 
         async fn setup() -> (Sandbox, Client) {
             let sb = Sandbox::start(SandboxConfig {
@@ -1282,21 +1279,7 @@ mod tests {
             })
             .await
             .unwrap();
-            let c = Client::new(ClientConfig {
-                api_base: sb.api_base(),
-                identity_url: sb.identity_url(),
-                credentials: Credentials {
-                    client_id: qflow_sandbox::DEMO_CLIENT_ID.into(),
-                    username: qflow_sandbox::DEMO_USERNAME.into(),
-                    client_secret: Secret::new(qflow_sandbox::DEMO_CLIENT_SECRET),
-                    password: Secret::new(qflow_sandbox::DEMO_PASSWORD),
-                    client_key: Secret::new(qflow_sandbox::CLIENT_KEY),
-                },
-                budget: None,
-                connect_timeout: Duration::from_secs(5),
-                total_timeout: Duration::from_secs(10),
-            })
-            .unwrap();
+            let c = crate::test_support::demo_client(&sb, None);
             (sb, c)
         }
 

@@ -7,9 +7,7 @@ use qflow_sandbox::{Fault, FaultKind, Sandbox, SandboxConfig};
 use uuid::Uuid;
 
 use super::*;
-use crate::api::ClientConfig;
 use crate::models::Guest;
-use crate::secrets::{Credentials, Secret};
 use crate::store::{BulkItemState, NewBulkItem, SendResult};
 
 const SEND: &str = "/api/comms/send";
@@ -27,21 +25,7 @@ async fn sandbox() -> Sandbox {
 
 /// A budget of 6000/min: the runner's pace is 10 ms, so the tests run quickly.
 fn client(sb: &Sandbox) -> Client {
-    Client::new(ClientConfig {
-        api_base: sb.api_base(),
-        identity_url: sb.identity_url(),
-        credentials: Credentials {
-            client_id: qflow_sandbox::DEMO_CLIENT_ID.into(),
-            username: qflow_sandbox::DEMO_USERNAME.into(),
-            client_secret: Secret::new(qflow_sandbox::DEMO_CLIENT_SECRET),
-            password: Secret::new(qflow_sandbox::DEMO_PASSWORD),
-            client_key: Secret::new(qflow_sandbox::CLIENT_KEY),
-        },
-        budget: Some(Budget::new(6000)),
-        connect_timeout: Duration::from_secs(5),
-        total_timeout: Duration::from_secs(10),
-    })
-    .unwrap()
+    crate::test_support::demo_client(sb, Some(Budget::new(6000)))
 }
 
 /// `n` attendees with an ordinary address (not the seeded suppressed one) and a template.

@@ -4,11 +4,9 @@ use serde_json::Map;
 use tokio::time::Instant;
 
 use super::*;
-use crate::api::{Budget, ClientConfig};
+use crate::api::Budget;
 use crate::budget::Priority;
 use crate::errors::ApiError;
-use crate::secrets::Credentials;
-use crate::Secret;
 
 const S: fn(u64) -> Duration = Duration::from_secs;
 
@@ -232,21 +230,7 @@ async fn sandbox() -> qflow_sandbox::Sandbox {
 }
 
 fn client(sb: &qflow_sandbox::Sandbox, budget: Arc<Budget>) -> Client {
-    Client::new(ClientConfig {
-        api_base: sb.api_base(),
-        identity_url: sb.identity_url(),
-        credentials: Credentials {
-            client_id: qflow_sandbox::DEMO_CLIENT_ID.into(),
-            username: qflow_sandbox::DEMO_USERNAME.into(),
-            client_secret: Secret::new(qflow_sandbox::DEMO_CLIENT_SECRET),
-            password: Secret::new(qflow_sandbox::DEMO_PASSWORD),
-            client_key: Secret::new(qflow_sandbox::CLIENT_KEY),
-        },
-        budget: Some(budget),
-        connect_timeout: S(5),
-        total_timeout: S(10),
-    })
-    .unwrap()
+    crate::test_support::demo_client(sb, Some(budget))
 }
 
 const VERIFY: &str = "/api/comms/domain/verify";
