@@ -65,6 +65,29 @@ after(async () => {
 
 const NAME = `E2E ticket ${Date.now().toString(36)}`;
 
+/** Save (past the lint question), go back to the list, reopen the template named `name` as
+ * read back from the sandbox, and return its stored HTML as the code editor shows it. */
+async function saveAndReopen(name) {
+  const [save] = await d.waitFor(tid("studio-save"));
+  await d.click(save);
+  const confirm = await d.findAll(tid("lint-save-anyway"));
+  if (confirm.length) await d.click(confirm[0]);
+  await d.waitFor(tid("studio-status"), { until: async ([el]) => el && /^Saved at/.test(await d.textContent(el)) });
+  const [back] = await d.waitFor(tid("studio-back"));
+  await d.click(back);
+  const items = await d.waitFor(tid("template-item"), {
+    until: async (els) => (await Promise.all(els.map((e) => d.textContent(e)))).some((t) => t.includes(name)),
+  });
+  for (const el of items) {
+    if ((await d.textContent(el)).includes(name)) {
+      await d.click(el);
+      break;
+    }
+  }
+  const [content] = await d.waitFor(tid("editor-html-content"));
+  return d.textContent(content);
+}
+
 test("studio: a typed token shows the attendee's value; lint flags and fixes a typo; save reads back", async () => {
   await step("new", async () => {
     const [create] = await d.waitFor(tid("template-new"));
@@ -115,25 +138,7 @@ test("studio: a typed token shows the attendee's value; lint flags and fixes a t
   });
 
   await step("save", async () => {
-    const [save] = await d.waitFor(tid("studio-save"));
-    await d.click(save);
-    const confirm = await d.findAll(tid("lint-save-anyway"));
-    if (confirm.length) await d.click(confirm[0]);
-    await d.waitFor(tid("studio-status"), { until: async ([el]) => el && /^Saved at/.test(await d.textContent(el)) });
-    const [back] = await d.waitFor(tid("studio-back"));
-    await d.click(back);
-    // Read back from the sandbox: the list, then the template fetched fresh.
-    const items = await d.waitFor(tid("template-item"), {
-      until: async (els) => (await Promise.all(els.map((e) => d.textContent(e)))).some((t) => t.includes(NAME)),
-    });
-    for (const el of items) {
-      if ((await d.textContent(el)).includes(NAME)) {
-        await d.click(el);
-        break;
-      }
-    }
-    const [content] = await d.waitFor(tid("editor-html-content"));
-    const text = await d.textContent(content);
+    const text = await saveAndReopen(NAME);
     assert.ok(text.includes("<p>E2E {{firstname}}</p>") && text.includes("<p>{{firstname}}</p>"), `stored html: ${text}`);
     await waitPreview((h) => h.includes(`<p>E2E ${escapeHtml(firstName)}</p>`), "the saved template rendered");
     const [status] = await d.waitFor(tid("studio-status"));
@@ -325,24 +330,7 @@ test("studio: visual mode inserts a block that shows up in the code and the prev
     await d.click(name);
     await d.sendKeys(name, `${CTRL}a${RELEASE}\uE003`);
     await d.sendKeys(name, visualName);
-    const [save] = await d.waitFor(tid("studio-save"));
-    await d.click(save);
-    const confirm = await d.findAll(tid("lint-save-anyway"));
-    if (confirm.length) await d.click(confirm[0]);
-    await d.waitFor(tid("studio-status"), { until: async ([el]) => el && /^Saved at/.test(await d.textContent(el)) });
-    const [back] = await d.waitFor(tid("studio-back"));
-    await d.click(back);
-    const items = await d.waitFor(tid("template-item"), {
-      until: async (els) => (await Promise.all(els.map((e) => d.textContent(e)))).some((t) => t.includes(visualName)),
-    });
-    for (const el of items) {
-      if ((await d.textContent(el)).includes(visualName)) {
-        await d.click(el);
-        break;
-      }
-    }
-    const [content] = await d.waitFor(tid("editor-html-content"));
-    const stored = await d.textContent(content);
+    const stored = await saveAndReopen(visualName);
     assert.ok(stored.includes("<hr") && stored.includes("Add to calendar"), `stored html: ${stored.slice(0, 300)}`);
     await waitPreview((h) => h.includes("Add to calendar"), "the saved visual template rendered");
     await d.screenshot("studio-visual-saved");
