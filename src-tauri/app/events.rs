@@ -147,25 +147,15 @@ pub mod cmd {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
 
-    use qflow_core::secrets::{MemoryStore, SharedSecretStore};
     use qflow_sandbox::SandboxConfig;
 
     use super::*;
     use crate::app::handlers;
     use crate::app::ipc::EventsListRequest;
-    use crate::app::AppOptions;
 
     fn state() -> AppState {
-        let store: SharedSecretStore = Arc::new(MemoryStore::new());
-        let opts = AppOptions {
-            demo: true,
-            profile: "default".into(),
-            api_base: None,
-            identity_url: None,
-        };
-        AppState::new(&opts, store).with_sandbox_config(SandboxConfig {
+        crate::app::test_support::demo_state(SandboxConfig {
             attendees: 30,
             ..SandboxConfig::default()
         })

@@ -228,3 +228,32 @@ fn init_logging() {
         .with_target(false)
         .try_init();
 }
+
+/// Shared by the handler tests: a `--demo` app state over an in-memory keychain.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::sync::Arc;
+
+    use qflow_core::secrets::MemoryStore;
+    use qflow_sandbox::SandboxConfig;
+
+    use super::handlers::AppState;
+    use super::AppOptions;
+
+    /// The state and its keychain (to assert nothing reached it).
+    pub(crate) fn demo_state_with_keychain(cfg: SandboxConfig) -> (Arc<MemoryStore>, AppState) {
+        let mem = Arc::new(MemoryStore::new());
+        let opts = AppOptions {
+            demo: true,
+            profile: "default".into(),
+            api_base: None,
+            identity_url: None,
+        };
+        let state = AppState::new(&opts, mem.clone()).with_sandbox_config(cfg);
+        (mem, state)
+    }
+
+    pub(crate) fn demo_state(cfg: SandboxConfig) -> AppState {
+        demo_state_with_keychain(cfg).1
+    }
+}

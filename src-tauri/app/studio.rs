@@ -1262,24 +1262,15 @@ pub mod cmd {
 mod tests {
     use super::super::handlers::{demo_sign_in, events_list, guests_page};
     use super::super::ipc::{EventsListRequest, GuestsPageRequest};
-    use super::super::AppOptions;
     use super::*;
-    use qflow_core::secrets::{MemoryStore, SharedSecretStore};
     use qflow_sandbox::SandboxConfig;
 
     async fn signed_in() -> (AppState, StudioState, String) {
-        let store: SharedSecretStore = Arc::new(MemoryStore::new());
-        let opts = AppOptions {
-            demo: true,
-            profile: "default".into(),
-            api_base: None,
-            identity_url: None,
-        };
         let cfg = SandboxConfig {
             attendees: 60,
             ..SandboxConfig::default()
         };
-        let app = AppState::new(&opts, store).with_sandbox_config(cfg);
+        let app = crate::app::test_support::demo_state(cfg);
         demo_sign_in(&app).await.unwrap();
         let events = events_list(&app, EventsListRequest::default())
             .await

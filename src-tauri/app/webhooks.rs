@@ -809,26 +809,16 @@ pub mod cmd {
 mod tests {
     use super::*;
     use crate::app::handlers::demo_sign_in;
-    use crate::app::AppOptions;
-    use qflow_core::secrets::{MemoryStore, SharedSecretStore};
+    use qflow_core::secrets::MemoryStore;
     use qflow_sandbox::SandboxConfig;
     use std::time::Duration;
 
     fn state() -> (Arc<MemoryStore>, AppState) {
-        let mem = Arc::new(MemoryStore::new());
-        let store: SharedSecretStore = mem.clone();
-        let opts = AppOptions {
-            demo: true,
-            profile: "default".into(),
-            api_base: None,
-            identity_url: None,
-        };
-        let cfg = SandboxConfig {
+        crate::app::test_support::demo_state_with_keychain(SandboxConfig {
             attendees: 20,
             delivery_scale: 0.05,
             ..SandboxConfig::default()
-        };
-        (mem, AppState::new(&opts, store).with_sandbox_config(cfg))
+        })
     }
 
     async fn wait_for<F: Fn(&WebhookFeed) -> bool>(

@@ -3,29 +3,20 @@
 
 use std::sync::Arc;
 
-use qflow_core::secrets::{MemoryStore, SharedSecretStore};
 use qflow_sandbox::SandboxConfig;
 use tokio::sync::mpsc;
 
 use super::*;
 use crate::app::handlers::{self, AppState};
 use crate::app::ipc::EventsListRequest;
-use crate::app::AppOptions;
 
 async fn signed_in() -> AppState {
-    let store: SharedSecretStore = Arc::new(MemoryStore::new());
-    let opts = AppOptions {
-        demo: true,
-        profile: "default".into(),
-        api_base: None,
-        identity_url: None,
-    };
     let cfg = SandboxConfig {
         attendees: 60,
         rate_limits: false,
         ..SandboxConfig::default()
     };
-    let st = AppState::new(&opts, store).with_sandbox_config(cfg);
+    let st = crate::app::test_support::demo_state(cfg);
     handlers::demo_sign_in(&st).await.unwrap();
     st
 }

@@ -1,29 +1,18 @@
 //! The desk handlers against the real sandbox over HTTP on 127.0.0.1.
 
-use std::sync::Arc;
-
-use qflow_core::secrets::{MemoryStore, SharedSecretStore};
 use qflow_sandbox::SandboxConfig;
 use serde_json::json;
 
 use super::*;
 use crate::app::handlers::{self, AppState};
 use crate::app::ipc::{EventsListRequest, GuestsPageRequest};
-use crate::app::AppOptions;
 
 async fn signed_in() -> (AppState, DeskState) {
-    let store: SharedSecretStore = Arc::new(MemoryStore::new());
-    let opts = AppOptions {
-        demo: true,
-        profile: "default".into(),
-        api_base: None,
-        identity_url: None,
-    };
     let cfg = SandboxConfig {
         attendees: 120,
         ..SandboxConfig::default()
     };
-    let st = AppState::new(&opts, store).with_sandbox_config(cfg);
+    let st = crate::app::test_support::demo_state(cfg);
     handlers::demo_sign_in(&st).await.unwrap();
     // Demo session: its local store is a private in-memory database.
     (st, DeskState::default())
@@ -411,19 +400,12 @@ async fn history_until(
 #[tokio::test]
 async fn sandbox_webhooks_build_the_timeline_and_the_status_column() {
     use crate::app::webhooks::{ensure_demo_wiring, WebhookState};
-    let store: SharedSecretStore = Arc::new(MemoryStore::new());
-    let opts = AppOptions {
-        demo: true,
-        profile: "default".into(),
-        api_base: None,
-        identity_url: None,
-    };
     let cfg = SandboxConfig {
         attendees: 60,
         delivery_scale: 0.05,
         ..SandboxConfig::default()
     };
-    let st = AppState::new(&opts, store).with_sandbox_config(cfg);
+    let st = crate::app::test_support::demo_state(cfg);
     handlers::demo_sign_in(&st).await.unwrap();
     let (desk, wh) = (DeskState::default(), WebhookState::default());
     ensure_demo_wiring(&st, &wh).await.unwrap();

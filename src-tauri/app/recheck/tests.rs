@@ -2,8 +2,6 @@
 
 use super::*;
 use crate::app::handlers::demo_sign_in;
-use crate::app::AppOptions;
-use qflow_core::secrets::{MemoryStore, SharedSecretStore};
 use qflow_sandbox::SandboxConfig;
 
 const VERIFY: &str = "/api/comms/domain/verify";
@@ -37,14 +35,7 @@ impl Recorder {
 }
 
 fn app() -> AppState {
-    let store: SharedSecretStore = Arc::new(MemoryStore::new());
-    let opts = AppOptions {
-        demo: true,
-        profile: "default".into(),
-        api_base: None,
-        identity_url: None,
-    };
-    AppState::new(&opts, store).with_sandbox_config(SandboxConfig {
+    crate::app::test_support::demo_state(SandboxConfig {
         attendees: 5,
         rate_limits: false,
         ..SandboxConfig::default()
