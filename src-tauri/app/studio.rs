@@ -13,7 +13,7 @@ use qflow_core::models::{Event, Guest, GuestCreate, SendRequest, SendResponse, T
 use qflow_core::ops::qr::qr_svg_data_url;
 use qflow_core::ops::send::send_logged;
 use qflow_core::ops::studio::{
-    export_json, import_template, preheader, preview_document, remote_image_count,
+    changed_span, export_json, import_template, preheader, preview_document, remote_image_count,
     remove_test_attendees, test_attendees, text_node_edit, token_values, upsert_payload,
     utf16_offset, EdgeCase, EdgeCaseInfo, TemplateEdit, TemplateImport, TestAttendee,
     TestAttendeesRemoved, TextNodeEdit, TokenValue, EDGE_CASES,
@@ -619,49 +619,13 @@ fn apply_patch(s: &str, patch: &TextPatch) -> Option<String> {
 
 /// The one replaced range turning `old` into `new` (common prefix and suffix kept).
 fn diff_patch(old: &str, new: &str) -> TextPatch {
-    let (a, b) = (old.as_bytes(), new.as_bytes());
-    let mut pre = common_prefix(a, b);
-    while !old.is_char_boundary(pre) || !new.is_char_boundary(pre) {
-        pre -= 1;
-    }
-    let mut suf = common_suffix(&a[pre..], &b[pre..]);
-    while !old.is_char_boundary(old.len() - suf) || !new.is_char_boundary(new.len() - suf) {
-        suf -= 1;
-    }
+    let (pre, suf) = changed_span(old, new);
     let from = utf16_len(&old[..pre]);
     TextPatch {
         from: count(from),
         to: count(from + utf16_len(&old[pre..old.len() - suf])),
         insert: new[pre..new.len() - suf].to_owned(),
     }
-}
-
-/// Compared in 4 KB blocks (slice equality is a memcmp, fast even in debug builds).
-const BLOCK: usize = 4096;
-
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    let max = a.len().min(b.len());
-    let mut n = 0;
-    while n + BLOCK <= max && a[n..n + BLOCK] == b[n..n + BLOCK] {
-        n += BLOCK;
-    }
-    while n < max && a[n] == b[n] {
-        n += 1;
-    }
-    n
-}
-
-fn common_suffix(a: &[u8], b: &[u8]) -> usize {
-    let max = a.len().min(b.len());
-    let (ea, eb) = (a.len(), b.len());
-    let mut n = 0;
-    while n + BLOCK <= max && a[ea - n - BLOCK..ea - n] == b[eb - n - BLOCK..eb - n] {
-        n += BLOCK;
-    }
-    while n < max && a[ea - n - 1] == b[eb - n - 1] {
-        n += 1;
-    }
-    n
 }
 
 fn micros(since: Instant) -> u32 {

@@ -646,14 +646,7 @@ struct Open {
 /// lightweight tokenizer, not a parser: the frame verifies `old` before trusting the result.
 pub fn text_node_edit(old: &str, new: &str) -> Option<TextNodeEdit> {
     let (a, b) = (old.as_bytes(), new.as_bytes());
-    let mut pre = same_prefix(a, b);
-    while !old.is_char_boundary(pre) || !new.is_char_boundary(pre) {
-        pre -= 1;
-    }
-    let mut suf = same_suffix(&a[pre..], &b[pre..]);
-    while !old.is_char_boundary(a.len() - suf) || !new.is_char_boundary(b.len() - suf) {
-        suf -= 1;
-    }
+    let (pre, suf) = changed_span(old, new);
     let unsafe_text = |m: &str| m.contains(['<', '&', '\r', '\0']);
     if old == new || unsafe_text(&old[pre..a.len() - suf]) || unsafe_text(&new[pre..b.len() - suf])
     {
@@ -759,6 +752,21 @@ pub fn text_node_edit(old: &str, new: &str) -> Option<TextNodeEdit> {
         }
         i = end;
     }
+}
+
+/// The bytes `old` and `new` share at the start and, after that, at the end, both on char
+/// boundaries: what lies between is the one range an edit replaced.
+pub fn changed_span(old: &str, new: &str) -> (usize, usize) {
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let mut pre = same_prefix(a, b);
+    while !old.is_char_boundary(pre) || !new.is_char_boundary(pre) {
+        pre -= 1;
+    }
+    let mut suf = same_suffix(&a[pre..], &b[pre..]);
+    while !old.is_char_boundary(a.len() - suf) || !new.is_char_boundary(b.len() - suf) {
+        suf -= 1;
+    }
+    (pre, suf)
 }
 
 /// Equal leading bytes, compared in 4 KB blocks (slice equality is a memcmp).
@@ -952,28 +960,22 @@ mod tests {
         let doc = "<!DOCTYPE html><meta charset=\"utf-8\"><style>p{x:1}</style><table><tr><td><h2>Hi {{a}}</h2><p>One &amp; two <b>bold</b> tail</p></td></tr></table><p>Typed: ";
         let typed =
             |old: &str, from: &str, to: &str| text_node_edit(old, &old.replacen(from, to, 1));
+        let parts = |e: &TextNodeEdit| {
+            (
+                e.tag.clone(),
+                e.index,
+                e.child,
+                e.old.clone(),
+                e.new.clone(),
+            )
+        };
+        let want = |tag: &str, index, child, old: &str, new: &str| {
+            (tag.to_owned(), index, child, old.to_owned(), new.to_owned())
+        };
         let e = text_node_edit(doc, &format!("{doc}T")).unwrap();
-        assert_eq!(
-            (
-                e.tag.as_str(),
-                e.index,
-                e.child,
-                e.old.as_str(),
-                e.new.as_str()
-            ),
-            ("p", 1, 0, "Typed: ", "Typed: T")
-        );
+        assert_eq!(parts(&e), want("p", 1, 0, "Typed: ", "Typed: T"));
         let e = typed(doc, " tail", " tails").unwrap();
-        assert_eq!(
-            (
-                e.tag.as_str(),
-                e.index,
-                e.child,
-                e.old.as_str(),
-                e.new.as_str()
-            ),
-            ("p", 0, 2, " tail", " tails")
-        );
+        assert_eq!(parts(&e), want("p", 0, 2, " tail", " tails"));
         let e = typed(doc, "One &amp;", "Once &amp;").unwrap();
         assert_eq!(
             (e.tag.as_str(), e.child, e.old.as_str(), e.new.as_str()),
