@@ -202,16 +202,16 @@ async fn plan(session: &Session, store: &Arc<Store>, req: &BulkSelection) -> Res
         }
     }
     let list = session.guests(event_id, false, false).await?;
-    let by_id: HashMap<Uuid, &Guest> = list.iter().map(|g| (g.id, g)).collect();
+    let by_id: HashMap<Uuid, usize> = list.iter().enumerate().map(|(i, g)| (g.id(), i)).collect();
     let mut guests = Vec::with_capacity(ids.len());
     for id in &ids {
-        let g = by_id.get(id).ok_or_else(|| {
+        let g = by_id.get(id).and_then(|&i| list.get(i)).ok_or_else(|| {
             Error::invalid(
                 "guestIds",
                 format!("{id} is not an attendee of this event (reload the list)"),
             )
         })?;
-        guests.push((*g).clone());
+        guests.push(g.to_guest());
     }
     let template = session
         .client
@@ -235,11 +235,12 @@ async fn plan(session: &Session, store: &Arc<Store>, req: &BulkSelection) -> Res
     })
     .await
     .map_err(blocking_err)??;
+    let named: HashMap<Uuid, &Guest> = guests.iter().map(|g| (g.id, g)).collect();
     let recent: Vec<BulkRecent> = recent_ids
         .iter()
         .map(|(id, m)| BulkRecent {
             guest_id: id.to_string(),
-            name: by_id.get(id).map(|g| full_name(g)).unwrap_or_default(),
+            name: named.get(id).map(|g| full_name(g)).unwrap_or_default(),
             minutes_ago: *m,
         })
         .collect();
@@ -586,7 +587,7 @@ pub async fn bulk_select_filtered(state: &AppState, req: BulkFilterRequest) -> R
             ),
         ));
     }
-    Ok(matching.iter().map(|g| g.id.to_string()).collect())
+    Ok(matching.iter().map(|g| g.id().to_string()).collect())
 }
 
 // ---------------------------------------------------------------- commands

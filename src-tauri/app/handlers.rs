@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use qflow_core::api::Client;
+use qflow_core::guest_list::GuestList;
 use qflow_core::models::Guest;
 use qflow_core::ops::guests;
 use qflow_core::profiles::Profiles;
@@ -50,7 +51,8 @@ pub type DemoBoot = tokio::sync::oneshot::Receiver<Result<SignedIn>>;
 pub struct Session {
     pub info: SignedIn,
     pub(crate) client: Client,
-    guests: Mutex<HashMap<Uuid, Arc<Vec<Guest>>>>,
+    /// Compact (~130 bytes an attendee): the desk app keeps 50,000-attendee lists all day.
+    guests: Mutex<HashMap<Uuid, Arc<GuestList>>>,
     /// One list load per event at a time: the attendee counts and the table asking for the same
     /// event share one request instead of downloading the list twice.
     loading: Mutex<HashMap<Uuid, Arc<Mutex<()>>>>,
@@ -96,7 +98,7 @@ impl Session {
         event_id: Uuid,
         refresh: bool,
         background: bool,
-    ) -> Result<Arc<Vec<Guest>>> {
+    ) -> Result<Arc<GuestList>> {
         if !refresh {
             if let Some(list) = self.guests.lock().await.get(&event_id) {
                 return Ok(Arc::clone(list));
@@ -115,11 +117,11 @@ impl Session {
         } else {
             self.client.clone()
         };
-        let mut list = client.guests_list(event_id).await?;
-        // The parse grew the Vec by doubling: up to half of it would stay unused for good.
-        list.shrink_to_fit();
-        list.sort_by_cached_key(sort_key);
-        let list = Arc::new(list);
+        // The parsed `Vec<Guest>` is consumed here: it is freed before the heap is trimmed.
+        let list = Arc::new(GuestList::from_guests(
+            event_id,
+            client.guests_list(event_id).await?,
+        ));
         // Replacing a list drops the old copy once no page request still reads it.
         self.guests.lock().await.insert(event_id, Arc::clone(&list));
         release_free_heap();
@@ -141,7 +143,7 @@ impl Session {
             .lock()
             .await
             .values()
-            .find_map(|l| l.iter().find(|g| g.id == id).cloned());
+            .find_map(|l| l.find(id).map(|g| g.to_guest()));
         match found {
             Some(g) => Ok(g),
             None => self.client.guest_get(id).await,
@@ -153,31 +155,18 @@ impl Session {
         let mut lists = self.guests.lock().await;
         if let Some(list) = lists.get_mut(&g.event_id) {
             // In place: copies the list only while a page request still holds the old one.
-            let list = Arc::make_mut(list);
-            list.retain(|o| o.id != g.id);
-            let key = sort_key(g);
-            let at = list.partition_point(|o| sort_key(o) <= key);
-            list.insert(at, g.clone());
+            Arc::make_mut(list).upsert(g.clone());
         }
     }
 
     pub(crate) async fn remove_cached_guest(&self, id: Uuid) {
         let mut lists = self.guests.lock().await;
         for list in lists.values_mut() {
-            if list.iter().any(|g| g.id == id) {
-                Arc::make_mut(list).retain(|g| g.id != id);
+            if list.position(id).is_some() {
+                Arc::make_mut(list).remove(id);
             }
         }
     }
-}
-
-/// The attendee table's order: last name, first name, email, ignoring case.
-fn sort_key(g: &Guest) -> (String, String, String) {
-    (
-        g.last_name.to_lowercase(),
-        g.first_name.to_lowercase(),
-        g.email.to_lowercase(),
-    )
 }
 
 /// Hand freed heap back to the OS after a big list load. Loading 50,000 attendees frees tens of
@@ -497,13 +486,13 @@ pub async fn guests_page(state: &AppState, req: GuestsPageRequest) -> Result<Gue
         .skip(req.offset as usize)
         .take(req.limit as usize)
         .map(|g| GuestRow {
-            id: g.id.to_string(),
-            first_name: g.first_name.clone(),
-            last_name: g.last_name.clone(),
-            email: g.email.clone(),
-            barcode: g.barcode.clone(),
-            tags: g.tags.clone(),
-            checked_in: g.checked_in.unwrap_or(false),
+            id: g.id().to_string(),
+            first_name: g.first_name().to_owned(),
+            last_name: g.last_name().to_owned(),
+            email: g.email().to_owned(),
+            barcode: g.barcode().map(str::to_owned),
+            tags: g.tags().map(str::to_owned),
+            checked_in: g.checked_in().unwrap_or(false),
         })
         .collect();
     Ok(GuestsPage {

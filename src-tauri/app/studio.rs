@@ -423,7 +423,7 @@ pub async fn template_preview(
         (Some(gid), _) if !gid.trim().is_empty() => {
             let gid = parse_id("guestId", gid)?;
             let list = app.current().await?.guests(event_id, false, false).await?;
-            let g = list.iter().find(|g| g.id == gid).cloned().ok_or_else(|| {
+            let g = list.find(gid).map(|g| g.to_guest()).ok_or_else(|| {
                 Error::invalid(
                     "guestId",
                     "is not an attendee of this event (reload the list)",
@@ -989,7 +989,13 @@ pub async fn test_attendees_find(
 ) -> Result<Vec<TestAttendee>> {
     let event_id = parse_id("eventId", &req.event_id)?;
     let list = app.current().await?.guests(event_id, true, false).await?;
-    Ok(test_attendees(&list, event_id))
+    // Only the few tagged ones are copied out of the compact list.
+    let tagged: Vec<Guest> = list
+        .iter()
+        .filter(|g| g.has_tag(TEST_TAG))
+        .map(|g| g.to_guest())
+        .collect();
+    Ok(test_attendees(&tagged, event_id))
 }
 
 /// Deletes the confirmed test attendees (only those still tagged) and reports each result.

@@ -13,6 +13,7 @@ pub mod budget;
 pub mod dns;
 pub mod dns_export;
 pub mod errors;
+pub mod guest_list;
 pub mod import;
 pub mod merge;
 pub mod models;
