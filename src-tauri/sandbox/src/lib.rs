@@ -133,6 +133,7 @@ mod routes;
 mod seed;
 mod server;
 mod state;
+mod store;
 mod webhooks;
 
 use std::net::SocketAddr;

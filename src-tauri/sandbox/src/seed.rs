@@ -7,9 +7,8 @@ use rand::{Rng, SeedableRng};
 use serde_json::Map;
 
 use crate::routes::domain::new_domain;
-use crate::state::{
-    new_barcode, new_uuid, Account, EventRec, GuestMore, GuestRec, Suppression, TemplateRec,
-};
+use crate::state::{new_barcode, new_uuid, Account, EventRec, Suppression, TemplateRec};
+use crate::store::GuestRec;
 
 /// The seeded suppressed recipient (spam report) in the first upcoming event.
 pub const SUPPRESSED_EMAIL: &str = "suppressed@example.com";
@@ -179,6 +178,14 @@ pub(crate) fn seed(acc: &mut Account, attendees: usize, rng_seed: u64) {
     // 25% past event, 45% first upcoming, the rest the last one.
     let past_n = attendees / 4;
     let first_n = attendees * 45 / 100;
+    // Exact sizes up front: no growth, no freed buffers left behind in the heap.
+    acc.guests.reserve(attendees);
+    for (slot, n) in [past_n, first_n, attendees - past_n - first_n]
+        .into_iter()
+        .enumerate()
+    {
+        acc.guests.reserve_event(events[slot].0.id, n);
+    }
     for i in 0..attendees {
         let slot = if i < past_n {
             0
@@ -195,19 +202,16 @@ pub(crate) fn seed(acc: &mut Account, attendees: usize, rng_seed: u64) {
                 first_name: "Sam".into(),
                 last_name: "Suppressed".into(),
                 email: Some(SUPPRESSED_EMAIL.into()),
-                barcode: new_barcode(&mut rng).into(),
-                more: GuestMore {
-                    additional_info: Some("Reported our last email as spam".into()),
-                    ..GuestMore::default()
-                }
-                .boxed(),
+                barcode: new_barcode(&mut rng),
+                additional_info: Some("Reported our last email as spam".into()),
                 ..GuestRec::default()
             }
         } else {
             make_guest(&mut rng, i, event, *tz, slot == 0)
         };
-        acc.insert_guest(g);
+        acc.guests.insert(g);
     }
+    acc.guests.shrink_to_fit();
     acc.suppressed.insert(
         SUPPRESSED_EMAIL.into(),
         Suppression {
@@ -303,7 +307,7 @@ fn make_guest(rng: &mut StdRng, i: usize, event: &EventRec, tz: Tz, past: bool) 
         checked_in.then(|| to_utc(tz, event.start) + Duration::minutes(rng.random_range(-45..180)));
     // Same rng order as ever: the seeded data stays the same.
     let id = new_uuid(rng);
-    let barcode = new_barcode(rng).into();
+    let barcode = new_barcode(rng);
     let plus_ones = rng.random_bool(0.1).then(|| rng.random_range(1..=2));
     let additional_info = rng
         .random_bool(0.05)
@@ -311,19 +315,16 @@ fn make_guest(rng: &mut StdRng, i: usize, event: &EventRec, tz: Tz, past: bool) 
     GuestRec {
         id,
         event_id: event.id,
-        first_name: first.into(),
-        last_name: last.into(),
-        email: Some(format!("{ascii}{i}@{domain}").into()),
+        first_name: first,
+        last_name: last,
+        email: Some(format!("{ascii}{i}@{domain}")),
         barcode,
-        tags: (!tags.is_empty()).then(|| tags.join(",").into()),
+        tags: (!tags.is_empty()).then(|| tags.join(",")),
         checked_in,
         check_in_time: check_in_time
             .map(|t| DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)),
-        more: GuestMore {
-            plus_ones,
-            additional_info,
-            ..GuestMore::default()
-        }
-        .boxed(),
+        plus_ones,
+        additional_info,
+        ..GuestRec::default()
     }
 }

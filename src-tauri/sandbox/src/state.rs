@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::limits::Limits;
+use crate::store::Guests;
 use crate::{Fault, SandboxConfig};
 
 /// Accounts the identity endpoint knows (all with [`crate::DEMO_PASSWORD`]).
@@ -91,7 +92,7 @@ impl State {
     pub fn owner_of_guest(&self, id: &Uuid) -> Option<&str> {
         self.accounts
             .iter()
-            .find(|(_, a)| a.guests.contains_key(id))
+            .find(|(_, a)| a.guests.contains(id))
             .map(|(u, _)| u.as_str())
     }
     pub fn owner_of_event(&self, id: &Uuid) -> Option<&str> {
@@ -137,30 +138,13 @@ pub(crate) fn random_hex(bytes: usize) -> String {
 #[derive(Default)]
 pub(crate) struct Account {
     pub events: HashMap<Uuid, EventRec>,
-    /// Boxed: the map's spare slots then cost a pointer each, not a whole record.
-    pub guests: HashMap<Uuid, Box<GuestRec>>,
-    /// Guest ids per event in creation order (list order of `GET /api/guests/{eventId}`).
-    pub event_guests: HashMap<Uuid, Vec<Uuid>>,
+    /// Compact: the demo holds 50,000 attendees in the app's own process.
+    pub guests: Guests,
     pub templates: HashMap<Uuid, TemplateRec>,
     pub webhook: Option<WebhookCfg>,
     pub domain: Option<DomainRec>,
     /// Lower-cased email → permanent failure.
     pub suppressed: HashMap<String, Suppression>,
-}
-
-impl Account {
-    pub fn insert_guest(&mut self, g: GuestRec) {
-        self.event_guests.entry(g.event_id).or_default().push(g.id);
-        self.guests.insert(g.id, Box::new(g));
-    }
-
-    pub fn remove_guest(&mut self, id: &Uuid) -> Option<Box<GuestRec>> {
-        let g = self.guests.remove(id)?;
-        if let Some(list) = self.event_guests.get_mut(&g.event_id) {
-            list.retain(|x| x != id);
-        }
-        Some(g)
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -171,48 +155,6 @@ pub(crate) struct EventRec {
     pub end: NaiveDateTime,
     pub tz: String,
     pub extra: Map<String, Value>,
-}
-
-/// One attendee. Compact (boxed strings; the fields few attendees have in one optional box)
-/// because the demo holds 50,000 of them in the app's own process.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct GuestRec {
-    pub id: Uuid,
-    pub event_id: Uuid,
-    pub first_name: Box<str>,
-    pub last_name: Box<str>,
-    pub email: Option<Box<str>>,
-    pub barcode: Box<str>,
-    pub tags: Option<Box<str>>,
-    pub checked_in: bool,
-    pub check_in_time: Option<DateTime<Utc>>,
-    pub more: Option<Box<GuestMore>>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub(crate) struct GuestMore {
-    pub other_names: Option<Box<str>>,
-    pub plus_ones: Option<u64>,
-    pub additional_info: Option<Box<str>>,
-    pub tickets: Option<Box<str>>,
-    pub sessions: Option<Box<str>>,
-    pub custom_fields: Option<Box<[Value]>>,
-    /// Unknown fields, kept for the round trip.
-    pub extra: Map<String, Value>,
-}
-
-impl GuestMore {
-    /// `None` when every field is empty (most attendees).
-    pub fn boxed(self) -> Option<Box<GuestMore>> {
-        let empty = self.other_names.is_none()
-            && self.plus_ones.is_none()
-            && self.additional_info.is_none()
-            && self.tickets.is_none()
-            && self.sessions.is_none()
-            && self.custom_fields.is_none()
-            && self.extra.is_empty();
-        (!empty).then(|| Box::new(self))
-    }
 }
 
 #[derive(Clone, Debug)]

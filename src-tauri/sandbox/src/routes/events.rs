@@ -154,9 +154,7 @@ pub(crate) async fn delete(
     if acc.events.remove(&id).is_none() {
         return Err(not_found());
     }
-    for g in acc.event_guests.remove(&id).unwrap_or_default() {
-        acc.guests.remove(&g);
-    }
+    acc.guests.remove_event(&id);
     acc.templates.retain(|_, t| t.event_id != id);
     Ok(ok_empty())
 }

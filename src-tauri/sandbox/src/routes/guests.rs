@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use crate::resp::*;
 use crate::server::{comms_not_enabled, trust_required, Caller};
-use crate::state::{new_barcode, GuestMore, GuestRec, SharedRef};
+use crate::state::{new_barcode, SharedRef};
+use crate::store::{GuestRec, GuestView, Guests};
 use crate::webhooks::{self, SendJob};
 
 /// The guide's bulk cap.
@@ -37,48 +38,53 @@ const KNOWN: &[&str] = &[
     "correlationId",
 ];
 
-pub(crate) fn guest_json(g: &GuestRec) -> Value {
+pub(crate) fn guest_json(g: GuestView<'_>) -> Value {
     serde_json::to_value(GuestOut(g)).unwrap_or(Value::Null)
 }
 
 /// A guest as the API sends it, written field by field: a 50,000-attendee list goes straight
 /// into the response body instead of through a `Value` per attendee.
-pub(crate) struct GuestOut<'a>(pub &'a GuestRec);
+pub(crate) struct GuestOut<'a>(pub GuestView<'a>);
+
+/// `GET /api/guests/{eventId}`: the event's attendees in creation order.
+struct EventGuestsOut<'a>(&'a Guests, Uuid);
+
+impl serde::Serialize for EventGuestsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.of_event(&self.1).map(GuestOut))
+    }
+}
 
 impl serde::Serialize for GuestOut<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let g = self.0;
-        let more = g.more.as_deref();
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("id", &g.id)?;
         m.serialize_entry("eventId", &g.event_id)?;
-        m.serialize_entry("firstName", &g.first_name)?;
-        m.serialize_entry("lastName", &g.last_name)?;
-        if let Some(v) = more.and_then(|x| x.other_names.as_ref()) {
+        m.serialize_entry("firstName", g.first_name)?;
+        m.serialize_entry("lastName", g.last_name)?;
+        if let Some(v) = g.other_names {
             m.serialize_entry("otherNames", v)?;
         }
-        if let Some(v) = &g.email {
+        if let Some(v) = g.email {
             m.serialize_entry("email", v)?;
         }
-        m.serialize_entry("barcode", &g.barcode)?;
-        if let Some(v) = more.and_then(|x| x.plus_ones) {
+        m.serialize_entry("barcode", g.barcode)?;
+        if let Some(v) = g.plus_ones {
             m.serialize_entry("plusOnes", &v)?;
         }
         for (k, v) in [
-            (
-                "additionalInfo",
-                more.and_then(|x| x.additional_info.as_ref()),
-            ),
-            ("tags", g.tags.as_ref()),
-            ("tickets", more.and_then(|x| x.tickets.as_ref())),
-            ("sessions", more.and_then(|x| x.sessions.as_ref())),
+            ("additionalInfo", g.additional_info),
+            ("tags", g.tags),
+            ("tickets", g.tickets),
+            ("sessions", g.sessions),
         ] {
             if let Some(v) = v {
                 m.serialize_entry(k, v)?;
             }
         }
-        if let Some(c) = more.and_then(|x| x.custom_fields.as_ref()) {
+        if let Some(c) = g.custom_fields {
             m.serialize_entry("customFields", c)?;
         }
         m.serialize_entry("checkedIn", &g.checked_in)?;
@@ -88,7 +94,7 @@ impl serde::Serialize for GuestOut<'_> {
                 .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         )?;
         // `extra` never holds a key above (`KNOWN`).
-        for (k, v) in more.iter().flat_map(|x| x.extra.iter()) {
+        for (k, v) in g.extra.into_iter().flatten() {
             m.serialize_entry(k, v)?;
         }
         m.end()
@@ -166,7 +172,7 @@ fn parse_guest(
     };
     let custom_fields = match m.get("customFields") {
         None | Some(Value::Null) => None,
-        Some(Value::Array(a)) => Some(a.clone().into_boxed_slice()),
+        Some(Value::Array(a)) => Some(a.clone()),
         Some(_) => {
             return Err(bad_field(
                 &pf("customFields"),
@@ -190,34 +196,30 @@ fn parse_guest(
         .filter(|(k, _)| !KNOWN.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let text = |v: Option<String>| v.map(String::into_boxed_str);
     // In the order the fields were always checked (the first bad one is reported).
-    let other_names = text(str_field("otherNames")?);
-    let barcode = str_field("barcode")?.unwrap_or_default().into();
-    let additional_info = text(str_field("additionalInfo")?);
-    let tags = text(tag("tags")?);
-    let tickets = text(tag("tickets")?);
-    let sessions = text(tag("sessions")?);
-    let more = GuestMore {
-        other_names,
-        plus_ones,
-        additional_info,
-        tickets,
-        sessions,
-        custom_fields,
-        extra,
-    };
+    let other_names = str_field("otherNames")?;
+    let barcode = str_field("barcode")?.unwrap_or_default();
+    let additional_info = str_field("additionalInfo")?;
+    let tags = tag("tags")?;
+    let tickets = tag("tickets")?;
+    let sessions = tag("sessions")?;
     Ok(GuestRec {
         id,
         event_id,
-        first_name: first_name.into(),
-        last_name: last_name.into(),
-        email: email.map(|e| e.trim().into()),
+        first_name,
+        last_name,
+        other_names,
+        email: email.map(|e| e.trim().to_owned()),
         barcode,
+        plus_ones,
+        additional_info,
         tags,
+        tickets,
+        sessions,
+        custom_fields,
         checked_in: false,
         check_in_time: None,
-        more: more.boxed(),
+        extra,
     })
 }
 
@@ -249,7 +251,8 @@ pub(crate) async fn create(
                 // Idempotent re-post: the existing record, no second send.
                 Some(owner) if owner == c.user => {
                     let acc = st.account(&c.user);
-                    return Ok(ok(&guest_json(&acc.guests[&id])));
+                    let g = acc.guests.get(&id).ok_or_else(not_found)?;
+                    return Ok(ok(&guest_json(g)));
                 }
                 Some(_) => return Err(not_found()),
                 None => {}
@@ -268,7 +271,7 @@ pub(crate) async fn create(
             None => st.new_uuid(),
         };
         if g.barcode.is_empty() {
-            g.barcode = new_barcode(&mut st.rng).into();
+            g.barcode = new_barcode(&mut st.rng);
         }
         let invitation = st.new_uuid();
         let acc = st.account(&c.user);
@@ -277,16 +280,16 @@ pub(crate) async fn create(
             attendee_id: g.id,
             template_id,
             invitation_id: invitation,
-            email: g.email.as_deref().unwrap_or_default().to_owned(),
+            email: g.email.clone().unwrap_or_default(),
             correlation_id: correlation_id.clone(),
         });
-        acc.insert_guest(g.clone());
+        acc.guests.insert(g.clone());
         job
     };
     if let Some(job) = job {
         webhooks::spawn_send(s.clone(), job);
     }
-    Ok(ok(&guest_json(&g)))
+    Ok(ok(&guest_json(g.view())))
 }
 
 pub(crate) async fn get_one(
@@ -315,14 +318,14 @@ pub(crate) async fn update(
     let new_event = opt_guid(&m, "eventId")?;
     let mut st = s.lock();
     let acc = st.account(&c.user);
-    let Some(existing) = acc.guests.get(&id).cloned() else {
+    let Some(existing) = acc.guests.get(&id).map(|g| g.to_rec()) else {
         return Err(not_found());
     };
     let event_id = new_event.unwrap_or(existing.event_id);
     if !acc.events.contains_key(&event_id) {
         return Err(not_found());
     }
-    let Value::Object(mut merged) = guest_json(&existing) else {
+    let Value::Object(mut merged) = guest_json(existing.view()) else {
         unreachable!("guest_json returns an object")
     };
     for (k, v) in m {
@@ -334,13 +337,9 @@ pub(crate) async fn update(
     }
     g.checked_in = existing.checked_in;
     g.check_in_time = existing.check_in_time;
-    if event_id != existing.event_id {
-        acc.remove_guest(&id);
-        acc.insert_guest(g.clone());
-    } else {
-        acc.guests.insert(id, Box::new(g.clone()));
-    }
-    Ok(ok(&guest_json(&g)))
+    // Same event: in place; another event: to the end of its list.
+    acc.guests.update(g.clone());
+    Ok(ok(&guest_json(g.view())))
 }
 
 fn id_from_body(body: &[u8]) -> Result<Uuid, axum::response::Response> {
@@ -355,25 +354,21 @@ pub(crate) async fn delete(
 ) -> Res {
     let id = id_from_body(&body)?;
     let mut st = s.lock();
-    st.account(&c.user)
-        .remove_guest(&id)
-        .map(|_| ok_empty())
-        .ok_or_else(not_found)
+    if st.account(&c.user).guests.remove(&id) {
+        Ok(ok_empty())
+    } else {
+        Err(not_found())
+    }
 }
 
 fn set_checked_in(s: &SharedRef, user: &str, body: &[u8], on: bool) -> Res {
     let id = id_from_body(body)?;
     let mut st = s.lock();
-    let g = st.account(user).guests.get_mut(&id).ok_or_else(not_found)?;
-    if on {
-        if !g.checked_in {
-            g.checked_in = true;
-            g.check_in_time = Some(now_secs());
-        }
-    } else {
-        g.checked_in = false;
-        g.check_in_time = None;
-    }
+    let g = st
+        .account(user)
+        .guests
+        .set_checked_in(&id, on, now_secs())
+        .ok_or_else(not_found)?;
     Ok(ok(&guest_json(g)))
 }
 
@@ -409,14 +404,10 @@ pub(crate) async fn list(
         if !acc.events.contains_key(&event_id) {
             return Err(not_found());
         }
-        let ids = acc
-            .event_guests
-            .get(&event_id)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        let list: Vec<GuestOut> = ids.iter().map(|id| GuestOut(&acc.guests[id])).collect();
-        let mut body = Vec::with_capacity(ids.len() * 300);
-        serde_json::to_writer(&mut body, &list).unwrap_or_default();
+        let n = acc.guests.count_of_event(&event_id);
+        let mut body = Vec::with_capacity(n * 300);
+        serde_json::to_writer(&mut body, &EventGuestsOut(&acc.guests, event_id))
+            .unwrap_or_default();
         body
     };
     let mut r = axum::response::Response::new(axum::body::Body::from(body));
@@ -512,10 +503,10 @@ pub(crate) async fn bulk_create(
             None => st.new_uuid(),
         };
         if g.barcode.is_empty() {
-            g.barcode = new_barcode(&mut st.rng).into();
+            g.barcode = new_barcode(&mut st.rng);
         }
-        out.push(guest_json(&g));
-        st.account(&c.user).insert_guest(g);
+        out.push(guest_json(g.view()));
+        st.account(&c.user).guests.insert(g);
     }
     Ok(ok(&Value::Array(out)))
 }

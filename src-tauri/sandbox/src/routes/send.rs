@@ -31,7 +31,7 @@ pub(crate) async fn send(
         if !acc.templates.contains_key(&template_id) {
             return Err(not_found());
         }
-        let email = guest.email.as_deref().unwrap_or_default().to_owned();
+        let email = guest.email.unwrap_or_default().to_owned();
         if email.is_empty() {
             return Err(bad_field(
                 "attendeeId",
