@@ -1,4 +1,6 @@
-//! Attendee search, the same for the CLI's `guests list --search` and the app's filter box.
+//! Attendee search. The CLI's `guests list --search` ([`matches`]) also looks in ids, tickets and
+//! sessions, so a script can find someone by ticket; the app's filter box ([`filter_guests`]) looks
+//! in the columns the table shows. Both require every word of the query, ignoring case.
 
 use std::collections::BTreeSet;
 
