@@ -13,8 +13,8 @@ use qflow_core::models::{Event, Guest, GuestCreate, SendRequest, SendResponse, T
 use qflow_core::ops::qr::qr_svg_data_url;
 use qflow_core::ops::send::send_logged;
 use qflow_core::ops::studio::{
-    changed_span, export_json, import_template, preheader, preview_document, remote_image_count,
-    remove_test_attendees, test_attendees, text_node_edit, token_values, upsert_payload,
+    cached_test_attendees, changed_span, export_json, import_template, preheader, preview_document,
+    remote_image_count, remove_test_attendees, text_node_edit, token_values, upsert_payload,
     utf16_offset, EdgeCase, EdgeCaseInfo, TemplateEdit, TemplateImport, TestAttendee,
     TestAttendeesRemoved, TextNodeEdit, TokenValue, EDGE_CASES,
 };
@@ -989,13 +989,7 @@ pub async fn test_attendees_find(
 ) -> Result<Vec<TestAttendee>> {
     let event_id = parse_id("eventId", &req.event_id)?;
     let list = app.current().await?.guests(event_id, true, false).await?;
-    // Only the few tagged ones are copied out of the compact list.
-    let tagged: Vec<Guest> = list
-        .iter()
-        .filter(|g| g.has_tag(TEST_TAG))
-        .map(|g| g.to_guest())
-        .collect();
-    Ok(test_attendees(&tagged, event_id))
+    Ok(cached_test_attendees(&list))
 }
 
 /// Deletes the confirmed test attendees (only those still tagged) and reports each result.

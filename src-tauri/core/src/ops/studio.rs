@@ -503,14 +503,24 @@ pub struct TestAttendee {
 pub fn test_attendees(list: &[Guest], event_id: Uuid) -> Vec<TestAttendee> {
     list.iter()
         .filter(|g| g.event_id == event_id && crate::ops::guests::has_tag(g, TEST_TAG))
-        .map(|g| TestAttendee {
-            id: g.id.to_string(),
-            name: format!("{} {}", g.first_name, g.last_name)
-                .trim()
-                .to_owned(),
-            email: g.email.clone(),
-        })
+        .map(|g| test_attendee(g.id, &g.first_name, &g.last_name, &g.email))
         .collect()
+}
+
+/// [`test_attendees`] of the app's cached list, read in place (no attendee is copied out).
+pub fn cached_test_attendees(list: &crate::guest_list::GuestList) -> Vec<TestAttendee> {
+    list.iter()
+        .filter(|g| g.event_id() == list.event_id() && g.has_tag(TEST_TAG))
+        .map(|g| test_attendee(g.id(), g.first_name(), g.last_name(), g.email()))
+        .collect()
+}
+
+fn test_attendee(id: Uuid, first: &str, last: &str, email: &str) -> TestAttendee {
+    TestAttendee {
+        id: id.to_string(),
+        name: format!("{first} {last}").trim().to_owned(),
+        email: email.to_owned(),
+    }
 }
 
 /// One attendee that could not be removed, and why.
