@@ -29,10 +29,6 @@ fn generated() -> BTreeMap<String, String> {
     {
         use qflow_console::app::ipc::*;
         types!(
-            AppInfo,
-            SignedIn,
-            SavedProfile,
-            SignInRequest,
             EventsListRequest,
             EventRow,
             AttendeeCountsRequest,
@@ -182,6 +178,9 @@ fn generated() -> BTreeMap<String, String> {
         use qflow_core::webhook::*;
         types!(
             qflow_core::ErrorBody,
+            qflow_core::errors::ErrorCode,
+            qflow_core::errors::LocalCode,
+            qflow_core::errors::ApiCode,
             qflow_core::profiles::Profile,
             CheckStatus,
             RecordCheck,
@@ -222,7 +221,16 @@ fn generated() -> BTreeMap<String, String> {
     {
         use qflow_core::ops::bulk_run::*;
         use qflow_core::ops::events::*;
-        types!(BulkRunState, BulkProgress, ZoneInfo, ZoneSearchResult);
+        types!(
+            qflow_core::ops::ctx::SignedIn,
+            qflow_core::ops::account::AppInfo,
+            qflow_core::ops::account::SavedProfile,
+            qflow_core::ops::account::SignInRequest,
+            BulkRunState,
+            BulkProgress,
+            ZoneInfo,
+            ZoneSearchResult
+        );
     }
     {
         use qflow_core::ops::studio::*;

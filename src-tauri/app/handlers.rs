@@ -1,18 +1,15 @@
 //! What each command does, as plain async functions over `AppState`: no Tauri types here, so
 //! the tests drive them directly against the sandbox. `commands.rs` only adapts them to IPC.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use qflow_core::api::Client;
-use qflow_core::guest_list::GuestList;
-use qflow_core::models::Guest;
+use qflow_core::ops::ctx::{Ctx, CtxParts, Notifier, Silent, StoreLocation, SystemClock};
 use qflow_core::ops::guests;
 use qflow_core::profiles::Profiles;
 use qflow_core::secrets::{Credentials, SharedSecretStore};
 use qflow_core::session::{self, Target};
-use qflow_core::store::Store;
 use qflow_core::{Error, Result, Secret};
 use qflow_sandbox::{Sandbox, SandboxConfig};
 use tokio::sync::{Mutex, RwLock};
@@ -36,6 +33,8 @@ pub struct AppState {
     sandbox_config: SandboxConfig,
     session: RwLock<Option<Arc<Session>>>,
     pub(crate) sandbox: Mutex<Option<Sandbox>>,
+    /// Where the session's pushed events go (the window sets it at start-up).
+    notifier: std::sync::RwLock<Arc<dyn Notifier>>,
     /// `--demo`: the sign-in started with the process (`app::run`), while the window loads. The
     /// first `demo_sign_in` awaits it instead of starting the same work again.
     demo_boot: std::sync::Mutex<Option<DemoBoot>>,
@@ -47,138 +46,8 @@ pub struct AppState {
 /// The start-up demo sign-in under way: its result arrives here.
 pub type DemoBoot = tokio::sync::oneshot::Receiver<Result<SignedIn>>;
 
-/// One signed-in account: its client and the attendee lists loaded so far.
-pub struct Session {
-    pub info: SignedIn,
-    pub(crate) client: Client,
-    /// Compact (~130 bytes an attendee): the desk app keeps 50,000-attendee lists all day.
-    guests: Mutex<HashMap<Uuid, Arc<GuestList>>>,
-    /// One list load per event at a time: the attendee counts and the table asking for the same
-    /// event share one request instead of downloading the list twice.
-    loading: Mutex<HashMap<Uuid, Arc<Mutex<()>>>>,
-    local: tokio::sync::OnceCell<Arc<Store>>,
-}
-
-impl Session {
-    pub(crate) fn new(info: SignedIn, client: Client) -> Arc<Session> {
-        Arc::new(Session {
-            info,
-            client,
-            guests: Mutex::new(HashMap::new()),
-            loading: Mutex::new(HashMap::new()),
-            local: tokio::sync::OnceCell::new(),
-        })
-    }
-
-    /// This session's local database (send log, webhook events, drafts), one for every screen so
-    /// the timeline joins them. The demo's is private and in memory, never mixed into the user's
-    /// history; a real profile's is the data-dir file.
-    pub(crate) async fn local_store(&self) -> Result<Arc<Store>> {
-        let demo = self.info.demo;
-        self.local
-            .get_or_try_init(|| async move {
-                let store = tokio::task::spawn_blocking(move || {
-                    if demo {
-                        Store::open_in_memory()
-                    } else {
-                        Store::open_default()
-                    }
-                })
-                .await
-                .map_err(|e| Error::Storage(format!("Could not open the local database: {e}")))??;
-                Ok(Arc::new(store))
-            })
-            .await
-            .cloned()
-    }
-
-    /// The event's attendees, sorted by name; from the cache unless `refresh`.
-    pub(crate) async fn guests(
-        &self,
-        event_id: Uuid,
-        refresh: bool,
-        background: bool,
-    ) -> Result<Arc<GuestList>> {
-        if !refresh {
-            if let Some(list) = self.guests.lock().await.get(&event_id) {
-                return Ok(Arc::clone(list));
-            }
-        }
-        let gate = Arc::clone(self.loading.lock().await.entry(event_id).or_default());
-        let _loading = gate.lock().await;
-        // Loaded by whoever held the gate before us: use theirs (a refresh still asks again).
-        if !refresh {
-            if let Some(list) = self.guests.lock().await.get(&event_id) {
-                return Ok(Arc::clone(list));
-            }
-        }
-        let client = if background {
-            self.client.background()
-        } else {
-            self.client.clone()
-        };
-        // The parsed `Vec<Guest>` is consumed here: it is freed before the heap is trimmed.
-        let list = Arc::new(GuestList::from_guests(
-            event_id,
-            client.guests_list(event_id).await?,
-        ));
-        // Replacing a list drops the old copy once no page request still reads it.
-        self.guests.lock().await.insert(event_id, Arc::clone(&list));
-        release_free_heap();
-        Ok(list)
-    }
-
-    async fn cached_count(&self, event_id: Uuid) -> Option<u32> {
-        self.guests
-            .lock()
-            .await
-            .get(&event_id)
-            .map(|l| count(l.len()))
-    }
-
-    /// One attendee: from a loaded list when there, else fetched.
-    pub(crate) async fn guest(&self, id: Uuid) -> Result<Guest> {
-        let found = self
-            .guests
-            .lock()
-            .await
-            .values()
-            .find_map(|l| l.find(id).map(|g| g.to_guest()));
-        match found {
-            Some(g) => Ok(g),
-            None => self.client.guest_get(id).await,
-        }
-    }
-
-    /// Keep a loaded list in step after a create, edit or check-in (no reload needed).
-    pub(crate) async fn put_cached_guest(&self, g: &Guest) {
-        let mut lists = self.guests.lock().await;
-        if let Some(list) = lists.get_mut(&g.event_id) {
-            // In place: copies the list only while a page request still holds the old one.
-            Arc::make_mut(list).upsert(g.clone());
-        }
-    }
-
-    pub(crate) async fn remove_cached_guest(&self, id: Uuid) {
-        let mut lists = self.guests.lock().await;
-        for list in lists.values_mut() {
-            if list.position(id).is_some() {
-                Arc::make_mut(list).remove(id);
-            }
-        }
-    }
-}
-
-/// Hand freed heap back to the OS after a big list load. Loading 50,000 attendees frees tens of
-/// MB (HTTP buffers, the body, sort keys) in many small chunks that glibc keeps in its arenas
-/// for ever; the desk app then sits on that memory all day. One trim costs about a millisecond.
-fn release_free_heap() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks glibc's own arenas under their locks; no pointers are passed.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
+/// The signed-in session is core's context: every operation runs against it.
+pub type Session = qflow_core::ops::ctx::Ctx;
 
 impl AppState {
     pub fn new(opts: &AppOptions, store: SharedSecretStore) -> AppState {
@@ -193,9 +62,32 @@ impl AppState {
             sandbox_config: SandboxConfig::default(),
             session: RwLock::new(None),
             sandbox: Mutex::new(None),
+            notifier: std::sync::RwLock::new(Arc::new(Silent)),
             demo_boot: std::sync::Mutex::new(None),
             boot_gate: Arc::new(Mutex::new(())),
         }
+    }
+
+    /// The window's notifier (Tauri events, desktop notifications) for every later session.
+    pub fn set_notifier(&self, n: Arc<dyn Notifier>) {
+        *self.notifier.write().unwrap_or_else(|e| e.into_inner()) = n;
+    }
+
+    /// A new session's context.
+    pub(crate) fn new_session(&self, info: SignedIn, client: Client) -> Arc<Session> {
+        let store = if info.demo {
+            StoreLocation::Memory
+        } else {
+            StoreLocation::Default
+        };
+        Ctx::new(CtxParts {
+            info,
+            client,
+            secrets: Arc::clone(&self.store),
+            store,
+            clock: Arc::new(SystemClock),
+            notifier: Arc::clone(&self.notifier.read().unwrap_or_else(|e| e.into_inner())),
+        })
     }
 
     /// Tests use a smaller sandbox.
@@ -222,9 +114,13 @@ impl AppState {
         Arc::clone(&self.boot_gate).try_lock_owned().ok()
     }
 
+    /// Make `s` the current session; the previous one is closed with all it owned.
     pub(crate) async fn set_session(&self, s: Arc<Session>) -> SignedIn {
         let info = s.info.clone();
-        *self.session.write().await = Some(s);
+        let previous = self.session.write().await.replace(s);
+        if let Some(old) = previous {
+            old.close();
+        }
         info
     }
 
@@ -298,7 +194,9 @@ pub async fn resume(state: &AppState) -> Result<Option<SignedIn>> {
                 api_base: resolved.api_base.clone(),
                 demo: false,
             };
-            Ok(Some(state.set_session(Session::new(info, client)).await))
+            Ok(Some(
+                state.set_session(state.new_session(info, client)).await,
+            ))
         }
         Err(Error::NotSignedIn(_)) => Ok(None),
         Err(e) => Err(e),
@@ -337,7 +235,7 @@ pub async fn demo_sign_in(state: &AppState) -> Result<SignedIn> {
         api_base,
         demo: true,
     };
-    Ok(state.set_session(Session::new(info, client)).await)
+    Ok(state.set_session(state.new_session(info, client)).await)
 }
 
 /// Prove the credentials, store the secrets in the keychain and the rest in the profile file.
@@ -363,13 +261,14 @@ pub async fn sign_in(state: &AppState, req: SignInRequest) -> Result<SignedIn> {
         api_base: profile.api_base,
         demo: false,
     };
-    Ok(state.set_session(Session::new(info, client)).await)
+    Ok(state.set_session(state.new_session(info, client)).await)
 }
 
 /// Forget the session; for a real profile also remove its secrets from the keychain.
 pub async fn sign_out(state: &AppState) -> Result<()> {
     let previous = state.session.write().await.take();
     if let Some(s) = previous {
+        s.close();
         if !s.info.demo {
             session::logout(&s.info.profile, &state.store).await?;
         }
@@ -404,7 +303,7 @@ pub async fn events_list(state: &AppState, req: EventsListRequest) -> Result<Vec
             start_time: e.start_time.format("%Y-%m-%dT%H:%M:%S").to_string(),
             end_time: e.end_time.format("%Y-%m-%dT%H:%M:%S").to_string(),
             time_zone_id: e.time_zone_id,
-            attendee_count: session.cached_count(id).await,
+            attendee_count: session.cached_count(id).await.map(count),
             when: Some(when),
             is_default: false,
         });

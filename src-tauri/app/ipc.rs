@@ -3,70 +3,10 @@
 //! the checked-in files drift). These types stand alone (no core types inside) so the UI gets
 //! only what it shows, and secrets only ever travel UI → Rust, once.
 
-use qflow_core::Secret;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// `app_info`: what the window needs before its first screen.
-#[derive(Serialize, Clone, Debug, PartialEq, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/bindings/")]
-pub struct AppInfo {
-    pub version: String,
-    /// Started with `--demo`: the UI signs in to the embedded sandbox at once.
-    pub demo: bool,
-    /// The profile named on the command line (or `default`).
-    pub profile: String,
-    pub signed_in: Option<SignedIn>,
-    /// The profile's saved, non-secret settings, to prefill the sign-in form.
-    pub saved: Option<SavedProfile>,
-}
-
-/// Who is signed in. Never carries a secret.
-#[derive(Serialize, Clone, Debug, PartialEq, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/bindings/")]
-pub struct SignedIn {
-    pub profile: String,
-    pub username: String,
-    pub api_base: String,
-    /// Signed in to the embedded sandbox with sample data.
-    pub demo: bool,
-}
-
-/// A profile's non-secret settings.
-#[derive(Serialize, Clone, Debug, PartialEq, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/bindings/")]
-pub struct SavedProfile {
-    pub name: String,
-    pub api_base: String,
-    pub identity_url: String,
-    pub client_id: String,
-    pub username: String,
-}
-
-/// `sign_in`: the form. The three secrets are deserialized straight into `Secret` (no Debug
-/// output, zeroed on drop), go to the keychain and are never sent back.
-#[derive(Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/bindings/")]
-pub struct SignInRequest {
-    pub profile: String,
-    /// Empty or absent: the profile's saved value, else production.
-    #[serde(default)]
-    pub api_base: Option<String>,
-    #[serde(default)]
-    pub identity_url: Option<String>,
-    pub client_id: String,
-    pub username: String,
-    #[ts(type = "string")]
-    pub password: Secret,
-    #[ts(type = "string")]
-    pub client_secret: Secret,
-    #[ts(type = "string")]
-    pub client_key: Secret,
-}
+pub use qflow_core::ops::account::{AppInfo, SavedProfile, SignInRequest, SignedIn};
 
 /// `events_list`: dates (`YYYY-MM-DD`) or local date-times (`YYYY-MM-DDTHH:MM:SS`).
 /// Absent: 30 days back to 6 months ahead.

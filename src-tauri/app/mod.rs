@@ -14,6 +14,7 @@ pub mod events;
 pub mod feel;
 pub mod handlers;
 pub mod ipc;
+pub mod notifier;
 pub mod profiles;
 pub mod recheck;
 pub mod studio;
@@ -51,6 +52,8 @@ pub fn run(opts: AppOptions) -> i32 {
         .manage(studio::StudioState::default())
         .manage(recheck::RecheckState::default())
         .setup(move |app| {
+            app.state::<AppState>()
+                .set_notifier(Arc::new(notifier::WindowNotifier(app.handle().clone())));
             webhooks::wire_feed_events(app.handle());
             if demo {
                 start_demo(app.handle());

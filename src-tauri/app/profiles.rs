@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 
-use super::handlers::{self, AppState, Session};
+use super::handlers::{self, AppState};
 use super::ipc::SignedIn;
 
 /// One saved profile. Never carries a secret, only whether the keychain has all three.
@@ -90,7 +90,7 @@ pub async fn profile_sign_in(state: &AppState, req: ProfileNameRequest) -> Resul
         api_base: resolved.api_base,
         demo: false,
     };
-    Ok(state.set_session(Session::new(info, client)).await)
+    Ok(state.set_session(state.new_session(info, client)).await)
 }
 
 /// Forget a profile: its secrets leave the keychain and its settings the profile file. The

@@ -4,7 +4,6 @@ use clap::Subcommand;
 use qflow_core::api::ApiRequest;
 use qflow_core::models::{Guest, GuestCreate, SendRequest, SendResponse};
 use qflow_core::ops;
-use qflow_core::store::Store;
 use qflow_core::{Error, Result};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -148,9 +147,9 @@ pub async fn run_guest(cmd: &GuestCmd, ctx: &Ctx) -> Result<i32> {
                 template_id: parse_id("template", template)?,
                 correlation_id: correlation(correlation_id.as_deref())?,
             };
-            let store = Store::open_default()?;
-            let client = ctx.client().await?;
-            let raw = ops::send::send_logged(&client, &store, &ctx.target.profile, &req).await?;
+            let cx = ctx.session().await?;
+            let store = cx.local_store().await?;
+            let raw = ops::send::send_logged(&cx.client, &store, &cx.info.profile, &req).await?;
             if ctx.json {
                 output::print_json(&raw);
             } else {

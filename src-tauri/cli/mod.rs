@@ -115,6 +115,8 @@ pub(crate) struct Ctx {
     store: SharedSecretStore,
     // Kept alive for the life of the command when `--demo` runs a command.
     demo_sandbox: tokio::sync::Mutex<Option<qflow_sandbox::Sandbox>>,
+    // The command's session: core's context, the same one the window's commands run against.
+    session: tokio::sync::OnceCell<Arc<qflow_core::ops::ctx::Ctx>>,
 }
 
 impl Ctx {
@@ -129,7 +131,53 @@ impl Ctx {
             demo: cli.demo,
             store: Arc::new(KeyringStore::new()),
             demo_sandbox: tokio::sync::Mutex::new(None),
+            session: tokio::sync::OnceCell::new(),
         }
+    }
+
+    /// The context every `core::ops` operation runs against: the client, the local store (the
+    /// user's send log and drafts; `--demo`: a private in-memory one), the keychain, the clock.
+    pub async fn session(&self) -> Result<Arc<qflow_core::ops::ctx::Ctx>> {
+        use qflow_core::ops::ctx::{
+            Ctx as Session, CtxParts, SignedIn, StoreLocation, SystemClock,
+        };
+        self.session
+            .get_or_try_init(|| async {
+                let (info, client) = if self.demo {
+                    let client = self.demo_client().await?;
+                    let info = SignedIn {
+                        profile: "demo".into(),
+                        username: qflow_sandbox::DEMO_USERNAME.into(),
+                        api_base: client.api_base().to_owned(),
+                        demo: true,
+                    };
+                    (info, client)
+                } else {
+                    let (resolved, client) = session::connect(&self.target, &self.store).await?;
+                    let info = SignedIn {
+                        profile: resolved.profile.clone(),
+                        username: resolved.credentials.username.clone(),
+                        api_base: resolved.api_base.clone(),
+                        demo: false,
+                    };
+                    (info, client)
+                };
+                let store = if self.demo {
+                    StoreLocation::Memory
+                } else {
+                    StoreLocation::Default
+                };
+                Ok(Session::new(CtxParts {
+                    info,
+                    client,
+                    secrets: Arc::clone(&self.store),
+                    store,
+                    clock: Arc::new(SystemClock),
+                    notifier: Arc::new(output::StderrNotifier),
+                }))
+            })
+            .await
+            .cloned()
     }
 
     pub fn secrets(&self) -> &SharedSecretStore {
@@ -170,6 +218,9 @@ impl Ctx {
     }
 
     async fn shutdown(&self) {
+        if let Some(s) = self.session.get() {
+            s.close();
+        }
         if let Some(sb) = self.demo_sandbox.lock().await.take() {
             sb.shutdown().await;
         }

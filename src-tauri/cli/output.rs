@@ -174,6 +174,16 @@ pub fn or_dash(v: Option<impl ToString>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
+/// The CLI's notifier: desktop notifications become a line on stderr; UI events are dropped.
+pub(crate) struct StderrNotifier;
+
+impl qflow_core::ops::ctx::Notifier for StderrNotifier {
+    fn push(&self, _name: &'static str, _payload: serde_json::Value) {}
+    fn desktop(&self, title: &str, body: &str) {
+        note(format!("{title}: {body}"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,3 +215,4 @@ mod tests {
         assert_eq!(v["error"]["lastFailureAt"], "2026-04-12T14:32:00Z");
     }
 }
+

@@ -36,6 +36,86 @@ pub enum Error {
     /// Local storage (SQLite, files) failed.
     #[error("storage_error: {0}")]
     Storage(String),
+    /// A fault inside the app (a task that panicked, a value that would not encode): a bug,
+    /// never the user's data directory.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// The codes this app produces itself (the API's own codes are [`ApiCode`]). The UI switches on
+/// these; they are exported to TypeScript so a misspelt code fails `tsc`.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Hash, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub enum LocalCode {
+    /// A send that may have reached Qflow: never retried, never "failed".
+    OutcomeUnknown,
+    NetworkUnreachable,
+    MalformedResponse,
+    InvalidInput,
+    KeychainUnavailable,
+    NotSignedIn,
+    SignInFailed,
+    StorageError,
+    Internal,
+    /// Made by the UI when Tauri itself refuses a call (unknown command, bad arguments).
+    IpcError,
+}
+
+impl LocalCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LocalCode::OutcomeUnknown => "outcome_unknown",
+            LocalCode::NetworkUnreachable => "network_unreachable",
+            LocalCode::MalformedResponse => "malformed_response",
+            LocalCode::InvalidInput => "invalid_input",
+            LocalCode::KeychainUnavailable => "keychain_unavailable",
+            LocalCode::NotSignedIn => "not_signed_in",
+            LocalCode::SignInFailed => "sign_in_failed",
+            LocalCode::StorageError => "storage_error",
+            LocalCode::Internal => "internal",
+            LocalCode::IpcError => "ipc_error",
+        }
+    }
+}
+
+/// The guide's error codes, and the ones derived from a status when the body has none.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Hash, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub enum ApiCode {
+    ClientKeyInvalid,
+    CommsApiNotEnabled,
+    TrustRequired,
+    DomainAlreadyConfigured,
+    DomainNotVerified,
+    FromaddressDomainNotVerified,
+    PreviousSendPermanentlyFailed,
+    SpamCheckFailed,
+    SendgridCreateFailed,
+    RateLimit,
+    FromaddressValidationUnavailable,
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    LengthRequired,
+    Unprocessable,
+    RateLimitEdge,
+    ServerError,
+    HttpError,
+}
+
+/// What `ErrorBody.code` holds in TypeScript: one of ours, one of the guide's, or a code a newer
+/// API sends that this version does not know (passed through).
+#[derive(TS)]
+#[ts(untagged, export, export_to = "../../../ui/src/bindings/")]
+#[allow(dead_code)]
+pub enum ErrorCode {
+    Local(LocalCode),
+    Api(ApiCode),
+    Other(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -66,6 +146,7 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub status: Option<u16>,
+    #[ts(as = "ErrorCode")]
     pub code: String,
     pub message: String,
     pub next_step: String,
@@ -81,17 +162,34 @@ pub struct ErrorBody {
 
 impl Error {
     pub fn code(&self) -> &str {
-        match self {
-            Error::Api(e) => &e.code,
-            Error::OutcomeUnknown { .. } => "outcome_unknown",
-            Error::Network { .. } => "network_unreachable",
-            Error::Malformed { .. } => "malformed_response",
-            Error::Invalid { .. } => "invalid_input",
-            Error::Keychain(_) => "keychain_unavailable",
-            Error::NotSignedIn(_) => "not_signed_in",
-            Error::SignIn(_) => "sign_in_failed",
-            Error::Storage(_) => "storage_error",
+        match self.local_code() {
+            Some(c) => c.as_str(),
+            None => match self {
+                Error::Api(e) => &e.code,
+                _ => unreachable!("every other variant has a local code"),
+            },
         }
+    }
+
+    /// The app's own code; `None` for an API answer (its code is the API's).
+    pub fn local_code(&self) -> Option<LocalCode> {
+        Some(match self {
+            Error::Api(_) => return None,
+            Error::OutcomeUnknown { .. } => LocalCode::OutcomeUnknown,
+            Error::Network { .. } => LocalCode::NetworkUnreachable,
+            Error::Malformed { .. } => LocalCode::MalformedResponse,
+            Error::Invalid { .. } => LocalCode::InvalidInput,
+            Error::Keychain(_) => LocalCode::KeychainUnavailable,
+            Error::NotSignedIn(_) => LocalCode::NotSignedIn,
+            Error::SignIn(_) => LocalCode::SignInFailed,
+            Error::Storage(_) => LocalCode::StorageError,
+            Error::Internal(_) => LocalCode::Internal,
+        })
+    }
+
+    /// A fault in the app itself (a task that panicked, a value that would not encode).
+    pub fn internal(what: impl Into<String>) -> Self {
+        Error::Internal(what.into())
     }
 
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
@@ -157,6 +255,7 @@ impl Error {
             Error::NotSignedIn(m) => simple(self.code(), m, "Sign in first (`qflow-console login`, or the sign-in screen)."),
             Error::SignIn(m) => simple(self.code(), m, "Check the username, password, client id and client secret supplied by Qflow support."),
             Error::Storage(m) => simple(self.code(), m, "Check that the data directory is writable and has free space."),
+            Error::Internal(m) => simple(self.code(), &format!("Something went wrong inside Qflow Console ({m})."), "Try again; if it keeps happening, restart Qflow Console and report the message."),
         }
     }
 }
@@ -318,6 +417,45 @@ mod tests {
         );
         assert_eq!(app.code, "rate_limit");
         assert!(app.message.contains("7 s"));
+    }
+
+    #[test]
+    fn every_code_is_in_the_exported_enums() {
+        for c in [
+            LocalCode::OutcomeUnknown,
+            LocalCode::NetworkUnreachable,
+            LocalCode::MalformedResponse,
+            LocalCode::InvalidInput,
+            LocalCode::KeychainUnavailable,
+            LocalCode::NotSignedIn,
+            LocalCode::SignInFailed,
+            LocalCode::StorageError,
+            LocalCode::Internal,
+            LocalCode::IpcError,
+        ] {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+        }
+        let api = |code: &str| serde_json::from_value::<Value>(code.into()).unwrap();
+        for status in [400, 401, 403, 404, 409, 411, 422, 429, 500, 503, 418] {
+            let code = default_code(status, None);
+            let known: Vec<Value> = [
+                ApiCode::BadRequest,
+                ApiCode::Unauthorized,
+                ApiCode::Forbidden,
+                ApiCode::NotFound,
+                ApiCode::Conflict,
+                ApiCode::LengthRequired,
+                ApiCode::Unprocessable,
+                ApiCode::RateLimitEdge,
+                ApiCode::ServerError,
+                ApiCode::HttpError,
+            ]
+            .iter()
+            .map(|c| serde_json::to_value(c).unwrap())
+            .collect();
+            assert!(known.contains(&api(code)), "{code} is not an ApiCode");
+        }
+        assert_eq!(Error::internal("x").body().code, "internal");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! attendee search, event-time labels, reading user files with line/column errors, and the
 //! paced, resumable CSV import runner.
 
+pub mod account;
 pub mod bulk_run;
+pub mod ctx;
 pub mod desk;
 pub mod display;
 pub mod events;

@@ -1,0 +1,435 @@
+//! The one context every user-level operation runs against: `Ctx`, the signed-in session.
+//!
+//! Both the window and the CLI build a `Ctx` and call the same `ops::<feature>` functions with
+//! it, so a rule (validation, the duplicate guard, fromAddress, time parsing…) is written once.
+//! A `Ctx` holds the API client (with the process-wide request budget), the local store, the
+//! secret store, a clock and a notifier, and every cache of the session: when the session goes
+//! (sign-out, another profile), its caches and feature state go with it. No reset list.
+//!
+//! Writes invalidate what they change: `put_event`, `forget_template`, `domain_changed`… are
+//! called by the operation that made the change, so every screen reads the new value.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio::sync::Mutex;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::api::Client;
+use crate::guest_list::GuestList;
+use crate::models::{Event, Guest, Template};
+use crate::secrets::SharedSecretStore;
+use crate::store::Store;
+use crate::{Error, Result};
+
+/// Who is signed in. Never carries a secret.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct SignedIn {
+    pub profile: String,
+    pub username: String,
+    pub api_base: String,
+    /// Signed in to the embedded sandbox with sample data.
+    pub demo: bool,
+}
+
+/// Where the session's local database lives.
+#[derive(Clone, Debug)]
+pub enum StoreLocation {
+    /// `<data dir>/qflow-console.db`: the user's send log, drafts, webhook events.
+    Default,
+    /// A private in-memory database (the demo: never mixed into the user's history).
+    Memory,
+    /// An explicit file (tests).
+    File(PathBuf),
+}
+
+/// The time, from one place (tests can stop it).
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The system clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A message pushed to whoever shows the session: the window (a Tauri event, a desktop
+/// notification) or the CLI (stderr, or nothing).
+pub trait Notifier: Send + Sync {
+    /// A typed event for the UI: `name` is `P::NAME` of a [`PushEvent`], `payload` its JSON.
+    fn push(&self, name: &'static str, payload: serde_json::Value);
+    /// A desktop notification (the window) or a line on stderr (the CLI).
+    fn desktop(&self, title: &str, body: &str);
+}
+
+/// A notifier that drops everything (tests, scripts).
+pub struct Silent;
+
+impl Notifier for Silent {
+    fn push(&self, _name: &'static str, _payload: serde_json::Value) {}
+    fn desktop(&self, _title: &str, _body: &str) {}
+}
+
+/// A payload pushed to the UI. `NAME` is the event name the UI listens to; the app declares
+/// each one once (its TypeScript event map is generated from that list).
+pub trait PushEvent: Serialize + TS {
+    const NAME: &'static str;
+}
+
+/// Feature state owned by a session (bulk jobs, the webhook receiver, the domain recheck,
+/// open preview editors). Created on first use by [`Ctx::state`]; `close` runs once when the
+/// session ends (sign-out, another sign-in, the window closing), so a running job or server
+/// stops with the session that started it.
+pub trait SessionState: Default + Send + Sync + 'static {
+    fn close(&self) {}
+}
+
+/// The type-erased handle `Ctx` keeps of each feature state.
+trait AnyState: Send + Sync {
+    fn close(&self);
+    fn as_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
+}
+
+impl<T: SessionState> AnyState for T {
+    fn close(&self) {
+        SessionState::close(self)
+    }
+    fn as_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
+    }
+}
+
+/// What a `Ctx` is built from.
+pub struct CtxParts {
+    pub info: SignedIn,
+    pub client: Client,
+    pub secrets: SharedSecretStore,
+    pub store: StoreLocation,
+    pub clock: Arc<dyn Clock>,
+    pub notifier: Arc<dyn Notifier>,
+}
+
+/// How long the verified sending domain is trusted without asking Qflow again.
+pub const DOMAIN_TTL: Duration = Duration::from_secs(60);
+
+/// The signed-in session: the context of every operation.
+pub struct Ctx {
+    pub info: SignedIn,
+    pub client: Client,
+    pub secrets: SharedSecretStore,
+    pub clock: Arc<dyn Clock>,
+    pub notifier: Arc<dyn Notifier>,
+    store_location: StoreLocation,
+    store: tokio::sync::OnceCell<Arc<Store>>,
+    /// Compact (~130 bytes an attendee): the desk app keeps 50,000-attendee lists all day.
+    guests: Mutex<HashMap<Uuid, Arc<GuestList>>>,
+    /// One list load per event at a time: the attendee counts and the table asking for the same
+    /// event share one request instead of downloading the list twice.
+    loading: Mutex<HashMap<Uuid, Arc<Mutex<()>>>>,
+    events: Mutex<HashMap<Uuid, Event>>,
+    templates: Mutex<HashMap<Uuid, Template>>,
+    /// (fetched at, the verified sending domain or None).
+    domain: Mutex<Option<(Instant, Option<String>)>>,
+    /// Feature state owned by the session (bulk jobs, the receiver, preview sessions…), one
+    /// value per type: see [`Ctx::state`].
+    features: std::sync::Mutex<HashMap<TypeId, Arc<dyn AnyState>>>,
+    closed: std::sync::atomic::AtomicBool,
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx").field("info", &self.info).finish()
+    }
+}
+
+impl Ctx {
+    pub fn new(parts: CtxParts) -> Arc<Ctx> {
+        Arc::new(Ctx {
+            info: parts.info,
+            client: parts.client,
+            secrets: parts.secrets,
+            clock: parts.clock,
+            notifier: parts.notifier,
+            store_location: parts.store,
+            store: tokio::sync::OnceCell::new(),
+            guests: Mutex::new(HashMap::new()),
+            loading: Mutex::new(HashMap::new()),
+            events: Mutex::new(HashMap::new()),
+            templates: Mutex::new(HashMap::new()),
+            domain: Mutex::new(None),
+            features: std::sync::Mutex::new(HashMap::new()),
+            closed: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Push a typed event to the UI.
+    pub fn push<P: PushEvent>(&self, payload: &P) {
+        match serde_json::to_value(payload) {
+            Ok(v) => self.notifier.push(P::NAME, v),
+            Err(e) => tracing::warn!(event = P::NAME, "could not encode a pushed event: {e}"),
+        }
+    }
+
+    /// The session's state of type `T`, created on first use. It lives as long as the session
+    /// and is closed with it.
+    pub fn state<T: SessionState>(&self) -> Arc<T> {
+        let mut map = self.features.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = map
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Arc::new(T::default()) as Arc<dyn AnyState>);
+        Arc::clone(slot)
+            .as_any()
+            .downcast::<T>()
+            .expect("the slot of TypeId T holds a T")
+    }
+
+    /// The session's state of type `T` if it was ever used (no creation).
+    pub fn existing_state<T: SessionState>(&self) -> Option<Arc<T>> {
+        let map = self.features.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(&TypeId::of::<T>())
+            .map(|s| Arc::clone(s).as_any().downcast::<T>().expect("a T"))
+    }
+
+    /// End the session: every feature state is closed (jobs stop, the receiver shuts down) and
+    /// the caches are dropped with the last reference.
+    pub fn close(&self) {
+        if self.closed.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        let states: Vec<Arc<dyn AnyState>> = self
+            .features
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain()
+            .map(|(_, s)| s)
+            .collect();
+        for s in states {
+            s.close();
+        }
+    }
+
+    /// False once the session was closed (a late background task must not act for it).
+    pub fn is_open(&self) -> bool {
+        !self.closed.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// This session's local database (send log, webhook events, drafts), one for every screen
+    /// so the timeline joins them.
+    pub async fn local_store(&self) -> Result<Arc<Store>> {
+        let location = self.store_location.clone();
+        self.store
+            .get_or_try_init(|| async move {
+                let store = tokio::task::spawn_blocking(move || match location {
+                    StoreLocation::Default => Store::open_default(),
+                    StoreLocation::Memory => Store::open_in_memory(),
+                    StoreLocation::File(p) => Store::open(&p),
+                })
+                .await
+                .map_err(|e| Error::internal(format!("opening the local database: {e}")))??;
+                Ok(Arc::new(store))
+            })
+            .await
+            .cloned()
+    }
+
+    // ------------------------------------------------------------------ attendee lists
+
+    /// The event's attendees, sorted by name; from the cache unless `refresh`.
+    pub async fn guests(
+        &self,
+        event_id: Uuid,
+        refresh: bool,
+        background: bool,
+    ) -> Result<Arc<GuestList>> {
+        if !refresh {
+            if let Some(list) = self.guests.lock().await.get(&event_id) {
+                return Ok(Arc::clone(list));
+            }
+        }
+        let gate = Arc::clone(self.loading.lock().await.entry(event_id).or_default());
+        let _loading = gate.lock().await;
+        // Loaded by whoever held the gate before us: use theirs (a refresh still asks again).
+        if !refresh {
+            if let Some(list) = self.guests.lock().await.get(&event_id) {
+                return Ok(Arc::clone(list));
+            }
+        }
+        let client = if background {
+            self.client.background()
+        } else {
+            self.client.clone()
+        };
+        // The parsed `Vec<Guest>` is consumed here: it is freed before the heap is trimmed.
+        let list = Arc::new(GuestList::from_guests(
+            event_id,
+            client.guests_list(event_id).await?,
+        ));
+        // Replacing a list drops the old copy once no page request still reads it.
+        self.guests.lock().await.insert(event_id, Arc::clone(&list));
+        release_free_heap();
+        Ok(list)
+    }
+
+    /// The loaded list of an event, if any (no request).
+    pub async fn cached_guests(&self, event_id: Uuid) -> Option<Arc<GuestList>> {
+        self.guests.lock().await.get(&event_id).cloned()
+    }
+
+    /// How many attendees a loaded list has (no request).
+    pub async fn cached_count(&self, event_id: Uuid) -> Option<usize> {
+        self.guests.lock().await.get(&event_id).map(|l| l.len())
+    }
+
+    /// One attendee: from a loaded list when there, else fetched.
+    pub async fn guest(&self, id: Uuid) -> Result<Guest> {
+        let found = self
+            .guests
+            .lock()
+            .await
+            .values()
+            .find_map(|l| l.find(id).map(|g| g.to_guest()));
+        match found {
+            Some(g) => Ok(g),
+            None => self.client.guest_get(id).await,
+        }
+    }
+
+    /// Keep a loaded list in step after a create, edit or check-in (no reload needed).
+    pub async fn put_cached_guest(&self, g: &Guest) {
+        let mut lists = self.guests.lock().await;
+        if let Some(list) = lists.get_mut(&g.event_id) {
+            // In place: copies the list only while a page request still holds the old one.
+            Arc::make_mut(list).upsert(g.clone());
+        }
+    }
+
+    pub async fn remove_cached_guest(&self, id: Uuid) {
+        let mut lists = self.guests.lock().await;
+        for list in lists.values_mut() {
+            if list.position(id).is_some() {
+                Arc::make_mut(list).remove(id);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ events
+
+    /// One event: cached for the session, fetched on first use.
+    pub async fn event(&self, id: Uuid) -> Result<Event> {
+        if let Some(e) = self.events.lock().await.get(&id) {
+            return Ok(e.clone());
+        }
+        let e = self.client.event_get(id).await?;
+        self.events.lock().await.insert(id, e.clone());
+        Ok(e)
+    }
+
+    /// After a create or an edit: every screen (studio and resend previews) reads this one.
+    pub async fn put_event(&self, e: &Event) {
+        if let Some(id) = e.id {
+            self.events.lock().await.insert(id, e.clone());
+        }
+    }
+
+    /// After a delete: the event, its list and its templates go.
+    pub async fn forget_event(&self, id: Uuid) {
+        self.events.lock().await.remove(&id);
+        self.guests.lock().await.remove(&id);
+        self.templates.lock().await.retain(|_, t| t.event_id != id);
+    }
+
+    // ------------------------------------------------------------------ templates
+
+    /// One template: cached for the session, fetched on first use.
+    pub async fn template(&self, id: Uuid) -> Result<Template> {
+        if let Some(t) = self.templates.lock().await.get(&id) {
+            return Ok(t.clone());
+        }
+        let t = self.client.template_get(id).await?;
+        self.templates.lock().await.insert(id, t.clone());
+        Ok(t)
+    }
+
+    /// The event's templates as Qflow has them now (always asked: the list is short and others
+    /// may have added one); the cache is brought in step.
+    pub async fn templates(&self, event_id: Uuid) -> Result<Vec<Template>> {
+        let list = self.client.templates_list(event_id).await?;
+        let mut cache = self.templates.lock().await;
+        cache.retain(|_, t| t.event_id != event_id);
+        for t in &list {
+            cache.insert(t.id, t.clone());
+        }
+        Ok(list)
+    }
+
+    /// After a save.
+    pub async fn put_template(&self, t: &Template) {
+        self.templates.lock().await.insert(t.id, t.clone());
+    }
+
+    /// After a delete.
+    pub async fn forget_template(&self, id: Uuid) {
+        self.templates.lock().await.remove(&id);
+    }
+
+    // ------------------------------------------------------------------ sending domain
+
+    /// The account's verified sending domain (None = none verified), re-read when `fresh` or
+    /// older than [`DOMAIN_TTL`].
+    pub async fn verified_domain(&self, fresh: bool) -> Result<Option<String>> {
+        if !fresh {
+            if let Some(d) = self.cached_domain(DOMAIN_TTL).await {
+                return Ok(d);
+            }
+        }
+        let d = match self.client.domain_get().await {
+            Ok(d) => d.verified.then_some(d.domain),
+            Err(Error::Api(e)) if e.status == 404 => None,
+            Err(e) => return Err(e),
+        };
+        self.domain_changed(d.clone()).await;
+        Ok(d)
+    }
+
+    /// The verified domain if read within `max_age` (no request).
+    pub async fn cached_domain(&self, max_age: Duration) -> Option<Option<String>> {
+        self.domain
+            .lock()
+            .await
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < max_age)
+            .map(|(_, d)| d.clone())
+    }
+
+    /// After any answer about the domain (create, verify, activate, deactivate, delete).
+    pub async fn domain_changed(&self, verified: Option<String>) {
+        *self.domain.lock().await = Some((Instant::now(), verified));
+    }
+}
+
+/// Hand freed heap back to the OS after a big list load. Loading 50,000 attendees frees tens of
+/// MB (HTTP buffers, the body, sort keys) in many small chunks that glibc keeps in its arenas
+/// for ever; the desk app then sits on that memory all day. One trim costs about a millisecond.
+fn release_free_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks glibc's own arenas under their locks; no pointers are passed.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
