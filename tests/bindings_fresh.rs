@@ -47,10 +47,6 @@ fn generated() -> BTreeMap<String, String> {
         types!(EventForm, EventDeleteRequest, ZoneSearchRequest,);
     }
     {
-        use qflow_console::app::profiles::*;
-        types!(ProfileEntry, ProfileNameRequest);
-    }
-    {
         use qflow_console::app::bulk::*;
         types!(
             BulkSelection,
@@ -226,6 +222,8 @@ fn generated() -> BTreeMap<String, String> {
             qflow_core::ops::account::AppInfo,
             qflow_core::ops::account::SavedProfile,
             qflow_core::ops::account::SignInRequest,
+            qflow_core::ops::account::ProfileEntry,
+            qflow_core::ops::account::ProfileNameRequest,
             BulkRunState,
             BulkProgress,
             ZoneInfo,

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use qflow_core::api::Client;
+use qflow_core::ops::account;
 use qflow_core::ops::ctx::{Ctx, CtxParts, Notifier, Silent, StoreLocation, SystemClock};
 use qflow_core::ops::guests;
-use qflow_core::profiles::Profiles;
 use qflow_core::secrets::{Credentials, SharedSecretStore};
 use qflow_core::session::{self, Target};
 use qflow_core::{Error, Result, Secret};
@@ -90,6 +90,11 @@ impl AppState {
         })
     }
 
+    /// A signed-in account becomes the current session.
+    pub(crate) async fn set_account(&self, a: account::Account) -> SignedIn {
+        self.set_session(self.new_session(a.info, a.client)).await
+    }
+
     /// Tests use a smaller sandbox.
     pub fn with_sandbox_config(mut self, cfg: SandboxConfig) -> AppState {
         self.sandbox_config = cfg;
@@ -156,25 +161,8 @@ pub async fn app_info(state: &AppState) -> Result<AppInfo> {
         demo: state.demo,
         profile: state.target.profile.clone(),
         signed_in,
-        saved: saved_profile(&state.target.profile),
+        saved: account::saved_profile(&state.target.profile),
     })
-}
-
-/// The saved settings of `profile`; an unreadable file only costs the prefill.
-fn saved_profile(profile: &str) -> Option<SavedProfile> {
-    match Profiles::open_default().and_then(|p| p.get(profile)) {
-        Ok(p) => p.map(|p| SavedProfile {
-            name: p.name,
-            api_base: p.api_base,
-            identity_url: p.identity_url,
-            client_id: p.client_id,
-            username: p.username,
-        }),
-        Err(e) => {
-            tracing::warn!(code = e.code(), "could not read the saved profile");
-            None
-        }
-    }
 }
 
 /// Pick up the saved sign-in of the start-up profile (keychain or `QFLOW_*` variables) without
@@ -186,20 +174,9 @@ pub async fn resume(state: &AppState) -> Result<Option<SignedIn>> {
     if state.demo {
         return Ok(None);
     }
-    match session::connect(&state.target, &state.store).await {
-        Ok((resolved, client)) => {
-            let info = SignedIn {
-                profile: resolved.profile.clone(),
-                username: resolved.credentials.username.clone(),
-                api_base: resolved.api_base.clone(),
-                demo: false,
-            };
-            Ok(Some(
-                state.set_session(state.new_session(info, client)).await,
-            ))
-        }
-        Err(Error::NotSignedIn(_)) => Ok(None),
-        Err(e) => Err(e),
+    match account::resume(&state.target, &state.store).await? {
+        Some(a) => Ok(Some(state.set_account(a).await)),
+        None => Ok(None),
     }
 }
 
@@ -240,40 +217,17 @@ pub async fn demo_sign_in(state: &AppState) -> Result<SignedIn> {
 
 /// Prove the credentials, store the secrets in the keychain and the rest in the profile file.
 pub async fn sign_in(state: &AppState, req: SignInRequest) -> Result<SignedIn> {
-    let non_empty = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let target = Target {
-        profile: req.profile.trim().to_owned(),
-        api_base: non_empty(req.api_base).or_else(|| state.target.api_base.clone()),
-        identity_url: non_empty(req.identity_url).or_else(|| state.target.identity_url.clone()),
-    };
-    let credentials = Credentials {
-        client_id: req.client_id.trim().to_owned(),
-        username: req.username.trim().to_owned(),
-        client_secret: req.client_secret,
-        password: req.password,
-        client_key: req.client_key,
-    };
-    let profile = session::login(&target, credentials.clone(), &state.store).await?;
-    let client = session::client_for(&profile.api_base, &profile.identity_url, credentials)?;
-    let info = SignedIn {
-        profile: profile.name,
-        username: profile.username,
-        api_base: profile.api_base,
-        demo: false,
-    };
-    Ok(state.set_session(state.new_session(info, client)).await)
+    let a = account::sign_in(req, &state.target, &state.store).await?;
+    Ok(state.set_account(a).await)
 }
 
-/// Forget the session; for a real profile also remove its secrets from the keychain.
+/// End the session; for a real profile also remove its secrets from the keychain.
 pub async fn sign_out(state: &AppState) -> Result<()> {
     let previous = state.session.write().await.take();
-    if let Some(s) = previous {
-        s.close();
-        if !s.info.demo {
-            session::logout(&s.info.profile, &state.store).await?;
-        }
+    match previous {
+        Some(cx) => account::sign_out(&cx).await,
+        None => Ok(()),
     }
-    Ok(())
 }
 
 pub async fn events_list(state: &AppState, req: EventsListRequest) -> Result<Vec<EventRow>> {
