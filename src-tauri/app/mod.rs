@@ -8,6 +8,7 @@
 
 pub mod bulk;
 pub mod commands;
+pub mod declare;
 pub mod desk;
 pub mod domain;
 pub mod events;

@@ -9,8 +9,31 @@ use qflow_core::{Error, Result};
 use serde_json::json;
 
 use super::output;
-use super::templates::{LintArgs, RenderArgs};
 use super::{decode, Ctx};
+
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct RenderArgs {
+    pub file: PathBuf,
+    /// An attendee in the API's shape (e.g. from `guest show ID --json`).
+    #[arg(long, value_name = "GUEST.json")]
+    pub guest: PathBuf,
+    /// An event in the API's shape (e.g. from `event show ID --json`).
+    #[arg(long, value_name = "EVENT.json")]
+    pub event: PathBuf,
+    /// Value for {{companyname}}.
+    #[arg(long, value_name = "NAME")]
+    pub company: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct LintArgs {
+    pub file: PathBuf,
+    /// Your verified sending domain, to check fromAddress against (offline).
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<String>,
+}
 
 pub fn render(args: &RenderArgs, ctx: &Ctx) -> Result<i32> {
     let source = files::template_source("FILE", &args.file)?;

@@ -24,32 +24,10 @@ pub enum TemplateCmd {
     /// stored values; "" clears fromAddress, fromName, replyTo, emailBody.
     Push { file: PathBuf },
     /// Merge a template offline (no sign-in): FILE is template JSON (API shape) or .html.
-    Render(RenderArgs),
+    Render(super::render::RenderArgs),
     /// Check a template: unknown tokens, missing alt text or unsubscribe link, fromAddress, …
     /// (exit 1 on any error or warning)
-    Lint(LintArgs),
-}
-
-#[derive(clap::Args, Debug)]
-pub struct RenderArgs {
-    pub file: PathBuf,
-    /// An attendee in the API's shape (e.g. from `guest show ID --json`).
-    #[arg(long, value_name = "GUEST.json")]
-    pub guest: PathBuf,
-    /// An event in the API's shape (e.g. from `event show ID --json`).
-    #[arg(long, value_name = "EVENT.json")]
-    pub event: PathBuf,
-    /// Value for {{companyname}}.
-    #[arg(long, value_name = "NAME")]
-    pub company: Option<String>,
-}
-
-#[derive(clap::Args, Debug)]
-pub struct LintArgs {
-    pub file: PathBuf,
-    /// Your verified sending domain, to check fromAddress against (offline).
-    #[arg(long, value_name = "DOMAIN")]
-    pub domain: Option<String>,
+    Lint(super::render::LintArgs),
 }
 
 pub async fn run_templates(cmd: &TemplatesCmd, ctx: &Ctx) -> Result<i32> {

@@ -12,7 +12,7 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use crate::api::describe_transport_error;
+use crate::http::describe_transport_error;
 use crate::models::TokenResponse;
 use crate::secrets::{Credentials, Secret};
 use crate::{ApiError, Error, Result, OAUTH_SCOPE};
@@ -218,7 +218,7 @@ impl Auth {
                 message: describe_transport_error(&e),
             })?;
         let status = resp.status().as_u16();
-        let retry_after = crate::api::retry_after(resp.headers());
+        let retry_after = crate::http::retry_after(resp.headers());
         let bytes = resp.bytes().await.map_err(|e| Error::Network {
             endpoint: TOKEN_ENDPOINT.into(),
             message: describe_transport_error(&e),

@@ -483,7 +483,7 @@ impl<'a> GuestView<'a> {
 
     /// The attendee carries `tag` (whole tag, ignoring case).
     pub fn has_tag(&self, tag: &str) -> bool {
-        crate::ops::guests::tags_include(self.tags(), tag)
+        crate::text::tags_include(self.tags(), tag)
     }
 
     /// The attendee exactly as it was put in.

@@ -27,8 +27,8 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::merge::edit_distance;
 use crate::models::Guest;
+use crate::text::edit_distance;
 use crate::validate;
 
 /// The API's bulk cap (`POST /api/guests/{eventId}`): 200 records per call.

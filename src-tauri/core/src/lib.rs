@@ -14,6 +14,7 @@ pub mod dns;
 pub mod dns_export;
 pub mod errors;
 pub mod guest_list;
+pub mod http;
 pub mod import;
 pub mod merge;
 pub mod models;
@@ -24,6 +25,7 @@ pub mod session;
 pub mod store;
 #[cfg(test)]
 mod test_support;
+pub mod text;
 pub mod validate;
 pub mod webhook;
 

@@ -3,8 +3,8 @@
 
 use uuid::Uuid;
 
-use crate::merge::edit_distance;
 use crate::models::{Guest, TemplateUpsert};
+use crate::text::edit_distance;
 use crate::{Error, Result};
 
 /// Longest correlation id we send (the guide sets no limit; webhooks echo it back).

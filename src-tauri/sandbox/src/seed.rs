@@ -328,3 +328,20 @@ fn make_guest(rng: &mut StdRng, i: usize, event: &EventRec, tz: Tz, past: bool) 
         ..GuestRec::default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The demo's 50,000 attendees must stay compact (was ~385 bytes each).
+    #[test]
+    fn fifty_thousand_seeded_attendees_fit_in_200_bytes_each() {
+        const N: usize = 50_000;
+        let mut acc = Account::default();
+        seed(&mut acc, N, 7);
+        assert_eq!(acc.guests.len(), N);
+        let per = acc.guests.heap_bytes() as f64 / N as f64;
+        eprintln!("attendee heap cost: {per:.1} bytes each");
+        assert!(per <= 200.0, "{per:.1} bytes per attendee");
+    }
+}

@@ -665,16 +665,4 @@ mod tests {
         assert!(g.get(&id(1)).expect("1").extra.is_none());
         assert!(g.rare.is_empty());
     }
-
-    /// The demo's 50,000 attendees must stay compact (was ~385 bytes each).
-    #[test]
-    fn fifty_thousand_seeded_attendees_fit_in_200_bytes_each() {
-        const N: usize = 50_000;
-        let mut acc = crate::state::Account::default();
-        crate::seed::seed(&mut acc, N, 7);
-        assert_eq!(acc.guests.len(), N);
-        let per = acc.guests.heap_bytes() as f64 / N as f64;
-        eprintln!("attendee heap cost: {per:.1} bytes each");
-        assert!(per <= 200.0, "{per:.1} bytes per attendee");
-    }
 }

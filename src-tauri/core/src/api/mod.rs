@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use uuid::Uuid;
@@ -26,6 +26,7 @@ pub use reqwest::Method;
 
 use crate::auth::Auth;
 use crate::budget::EDGE_BLOCK;
+pub use crate::http::{describe_transport_error, retry_after};
 use crate::models::{
     Domain, DomainStatus, Event, Guest, GuestCreate, SendRequest, SendResponse, Template,
     TemplateUpsert, WebhookConfig, WebhookSecretResponse,
@@ -567,40 +568,6 @@ fn backoff_delay(attempt: u32, retry_after: Option<u64>) -> Duration {
     let jittered = base_ms / 2 + rand::rng().random_range(0..=base_ms / 2);
     let server = retry_after.map(|s| s.min(60) * 1000).unwrap_or(0);
     Duration::from_millis(jittered.max(server))
-}
-
-/// `Retry-After` as seconds (delta-seconds or an HTTP date).
-pub fn retry_after(headers: &HeaderMap) -> Option<u64> {
-    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(secs);
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
-    let secs = (when.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_seconds();
-    Some(secs.max(0) as u64)
-}
-
-/// What went wrong on the wire, in words, without the URL's query or any header.
-pub fn describe_transport_error(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else if e.is_body() || e.is_decode() {
-        "the answer was cut off"
-    } else {
-        "the connection failed"
-    };
-    let mut detail = None;
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        detail = Some(s.to_string());
-        source = s.source();
-    }
-    match detail {
-        Some(d) if !d.is_empty() => format!("{kind}: {d}"),
-        _ => kind.to_owned(),
-    }
 }
 
 fn check_http_url(field: &str, value: &str) -> Result<reqwest::Url> {

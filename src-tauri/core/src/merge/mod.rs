@@ -37,7 +37,6 @@ use uuid::Uuid;
 use crate::models::{Event, Guest, Template, TemplateUpsert};
 use crate::{Error, Result};
 
-pub(crate) use tokens::edit_distance;
 pub use tokens::{tokens, TokenInfo};
 
 /// Where `{{barcode_qr}}` points by default: `<base><barcode>`. A guess at Qflow's QR service;

@@ -1,5 +1,6 @@
 //! The guide's merge-token table, name lookup and did-you-mean suggestions.
 
+use crate::text::edit_distance;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -224,34 +225,6 @@ pub(crate) fn suggest(name: &str) -> Option<String> {
     (d <= limit).then(|| format!("{{{{{known}}}}}"))
 }
 
-/// Edit distance with adjacent transpositions counted as one edit (optimal string alignment),
-/// over chars: "gmial" → "gmail" is 1. Small inputs only (token names, domains, headers).
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for (i, row) in d.chunks_mut(w).enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d.iter_mut().take(w).enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
-            }
-            d[i * w + j] = v;
-        }
-    }
-    d[a.len() * w + b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,14 +266,5 @@ mod tests {
         assert_eq!(suggest("dat").as_deref(), Some("{{date}}"));
         assert_eq!(suggest("completely_different"), None);
         assert_eq!(suggest("xy"), None);
-    }
-
-    #[test]
-    fn edit_distance_basics() {
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("gmial.com", "gmail.com"), 1);
-        assert_eq!(edit_distance("ab", "ba"), 1);
-        assert_eq!(edit_distance("same", "same"), 0);
     }
 }

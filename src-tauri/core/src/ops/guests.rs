@@ -76,13 +76,7 @@ pub fn has_tag(g: &Guest, tag: &str) -> bool {
     tags_include(g.tags.as_deref(), tag)
 }
 
-/// The comma-separated `tags` include `tag` (whole tag, ignoring case).
-pub fn tags_include(tags: Option<&str>, tag: &str) -> bool {
-    let tag = tag.trim();
-    tags.unwrap_or("")
-        .split(',')
-        .any(|t| eq_ignore_case(t.trim(), tag))
-}
+pub use crate::text::tags_include;
 
 /// Every tag used in `list`, sorted, for the tag filter.
 pub fn all_tags(list: &GuestList) -> Vec<String> {
@@ -151,14 +145,6 @@ fn has_chars_lowering_to_ascii(hay: &str) -> bool {
 fn starts_with_lowercase(hay: &str, skip: usize, needle: &str) -> bool {
     let mut lowered = hay.chars().flat_map(char::to_lowercase).skip(skip);
     needle.chars().all(|w| lowered.next() == Some(w))
-}
-
-fn eq_ignore_case(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        a.eq_ignore_ascii_case(b)
-    } else {
-        a.to_lowercase() == b.to_lowercase()
-    }
 }
 
 #[cfg(test)]

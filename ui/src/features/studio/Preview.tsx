@@ -6,7 +6,7 @@
 // document. The rendered HTML is mirrored in a hidden element for tests; the inbox row is drawn here.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { PreviewResult, StudioApi } from "./api";
-import type { PreviewStore } from "./TemplateEditor";
+import type { PreviewStore } from "./previewStore";
 import type { EdgeCase } from "../../bindings/EdgeCase";
 import type { GuestRow } from "../../bindings/GuestRow";
 

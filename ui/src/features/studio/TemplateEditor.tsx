@@ -6,9 +6,10 @@ import { errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { CodeEditor, type CodeEditorHandle, type TokenOption } from "./CodeEditor";
 import { Preview, type FrameHandle, type Recipient } from "./Preview";
-import type { EditorIssue, PreviewResult, StudioApi, StudioSetup, Template, TemplateEdit, TemplateVersion } from "./api";
+import type { EditorIssue, StudioApi, StudioSetup, Template, TemplateEdit, TemplateVersion } from "./api";
 import type { TextPatch } from "../../bindings/TextPatch";
 import { lineDiff } from "./diff";
+import { PreviewStore } from "./previewStore";
 import { ImportExport, TestSend } from "./StudioTools";
 import { VisualEditor } from "./VisualEditor";
 
@@ -766,21 +767,4 @@ function VersionsPanel({ api, templateId, current, savedCount, onRestore }: { ap
       )}
     </details>
   );
-}
-
-/** The latest preview reply, for the preview pane to subscribe to. */
-export class PreviewStore {
-  private value: PreviewResult | null = null;
-  private listeners = new Set<() => void>();
-  get = (): PreviewResult | null => this.value;
-  set(v: PreviewResult): void {
-    this.value = v;
-    for (const l of this.listeners) l();
-  }
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => {
-      this.listeners.delete(l);
-    };
-  };
 }
