@@ -4,7 +4,9 @@ import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AttendeeCount } from "./bindings/AttendeeCount";
 import type { AttendeeCountsRequest } from "./bindings/AttendeeCountsRequest";
+import type { ApiCode } from "./bindings/ApiCode";
 import type { ErrorBody } from "./bindings/ErrorBody";
+import type { LocalCode } from "./bindings/LocalCode";
 import type { EventRow } from "./bindings/EventRow";
 import type { EventsListRequest } from "./bindings/EventsListRequest";
 import type { GuestsPage } from "./bindings/GuestsPage";
@@ -15,6 +17,14 @@ import type { SignedIn } from "./bindings/SignedIn";
 export type { AppInfo, AttendeeCount, ErrorBody, EventRow, GuestsPage, SignInRequest, SignedIn };
 export type { GuestRow } from "./bindings/GuestRow";
 export type { SavedProfile } from "./bindings/SavedProfile";
+
+/** An error code the app knows (its own or the guide's): a misspelt code fails `tsc`. */
+export type Code = LocalCode | ApiCode;
+
+/** `actual` is `expected`. The UI compares codes only through this, never with a bare string. */
+export function codeIs(actual: string | undefined, expected: Code): boolean {
+  return actual === expected;
+}
 
 /** A failed command. `body.code` is stable; `body.message` and `body.nextStep` are for people. */
 export class CommandError extends Error {
@@ -57,7 +67,7 @@ export function toErrorBody(e: unknown): ErrorBody {
   }
   const message = typeof e === "string" ? e : e instanceof Error ? e.message : "Unknown error";
   return {
-    code: "ipc_error",
+    code: "ipc_error" satisfies LocalCode,
     message: `The app could not complete the request: ${message}`,
     nextStep: "Try again; if it keeps happening, restart Qflow Console and report the message.",
     details: {},

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { errorBody, type ErrorBody } from "../../api";
+import { codeIs, errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import type { DeskApi, GuestAdded, TemplateOption } from "./api";
 import { SendError } from "./SendOutcome";
@@ -158,8 +158,8 @@ export function AddAttendee({ eventId, eventTitle, api, onClose, onAdded }: Prop
             <span className="hint">With a template, Qflow creates the attendee and queues the email in one call.</span>
           </div>
         </div>
-        {error && (error.code === "invalid_input" ? <ErrorNotice error={error} /> : <SendError error={error} />)}
-        {error && error.code !== "invalid_input" && <p className="hint">Pressing Add again is safe: it cannot create a second attendee or email.</p>}
+        {error && (codeIs(error.code, "invalid_input") ? <ErrorNotice error={error} /> : <SendError error={error} />)}
+        {error && !codeIs(error.code, "invalid_input") && <p className="hint">Pressing Add again is safe: it cannot create a second attendee or email.</p>}
         <div className="resend-actions">
           <button type="button" className="btn btn-secondary" onClick={onClose}>
             Cancel

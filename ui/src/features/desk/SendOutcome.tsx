@@ -1,6 +1,7 @@
 import type { ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatUtc } from "./format";
+import { codeIs } from "../../api";
 
 const FAILURES: Record<string, string> = {
   bounced: "the receiving mail server rejected an earlier email (bounce)",
@@ -63,7 +64,7 @@ export function OutcomeUnknown() {
 
 /** Any send failure, explained for the person at the desk. */
 export function SendError({ error, onCorrectEmail }: { error: ErrorBody; onCorrectEmail?: () => void }) {
-  if (error.code === "previous_send_permanently_failed") return <SuppressionExplainer error={error} onCorrectEmail={onCorrectEmail} />;
-  if (error.code === "outcome_unknown") return <OutcomeUnknown />;
+  if (codeIs(error.code, "previous_send_permanently_failed")) return <SuppressionExplainer error={error} onCorrectEmail={onCorrectEmail} />;
+  if (codeIs(error.code, "outcome_unknown")) return <OutcomeUnknown />;
   return <ErrorNotice error={error} />;
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { errorBody, type ErrorBody } from "../../api";
+import { codeIs, errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import type { EventRow, EventsApi } from "./api";
 import { ZonePicker } from "./ZonePicker";
@@ -131,7 +131,7 @@ export function EventFormDialog({ event = null, api, onClose, onSaved, now = new
           </div>
         </div>
         {error && <ErrorNotice error={error} />}
-        {error && error.code === "outcome_unknown" && (
+        {error && codeIs(error.code, "outcome_unknown") && (
           <p className="hint" data-testid="event-retry-safe">
             Saving again is safe: this form keeps the same event id, so it cannot create a second event.
           </p>

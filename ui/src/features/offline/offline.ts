@@ -2,7 +2,7 @@
 // `network_unreachable` turns the banner on, and only a successful probe turns it off (local
 // commands succeed offline, so an ordinary success proves nothing).
 import { useSyncExternalStore } from "react";
-import { onCommandFailure, type ErrorBody } from "../../api";
+import { codeIs, onCommandFailure, type ErrorBody } from "../../api";
 
 export interface OfflineState {
   offline: boolean;
@@ -53,7 +53,7 @@ export class OfflineMonitor {
 
   /** A command failed: only `network_unreachable` means offline. */
   report(error: ErrorBody) {
-    if (error.code !== "network_unreachable" || this.state.offline) return;
+    if (!codeIs(error.code, "network_unreachable") || this.state.offline) return;
     this.set({ ...ONLINE, offline: true, error });
     this.schedule();
   }
@@ -82,7 +82,7 @@ export class OfflineMonitor {
       this.reset();
     } catch (e) {
       const code = (e as { body?: ErrorBody }).body?.code;
-      if (code === "network_unreachable") {
+      if (codeIs(code, "network_unreachable")) {
         this.set({ ...this.state, probing: false, failedProbes: this.state.failedProbes + 1 });
         this.schedule();
       } else {

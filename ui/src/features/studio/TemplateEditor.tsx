@@ -2,7 +2,7 @@
 // Rust does the work (merge, lint, the partial-update payload, the domain check); this file
 // wires it to the screen.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { errorBody, type ErrorBody } from "../../api";
+import { codeIs, errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { CodeEditor, type CodeEditorHandle, type TokenOption } from "./CodeEditor";
 import { Preview, type FrameHandle, type Recipient } from "./Preview";
@@ -329,7 +329,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
     } catch (e) {
       const body = errorBody(e);
       setSaveError(body);
-      if (body.code === "spam_check_failed") {
+      if (codeIs(body.code, "spam_check_failed")) {
         const urls = flaggedUrls(body);
         editors.current.html?.flagUrls(urls, "Flagged as unsafe by Qflow's URL scan: remove this URL.");
         editors.current.emailBody?.flagUrls(urls, "Flagged as unsafe by Qflow's URL scan: remove this URL.");
@@ -631,7 +631,7 @@ function flaggedUrls(body: ErrorBody): string[] {
 }
 
 function SaveErrorNotice({ error, onRetry, onOpenDomain, onDismiss }: { error: ErrorBody; onRetry: () => void; onOpenDomain: () => void; onDismiss: () => void }) {
-  if (error.code === "fromaddress_domain_not_verified") {
+  if (codeIs(error.code, "fromaddress_domain_not_verified")) {
     const verified = typeof error.details.verifiedDomain === "string" ? error.details.verifiedDomain : null;
     return (
       <div className="notice notice-error" role="alert" data-testid="save-error" data-code={error.code}>
@@ -652,7 +652,7 @@ function SaveErrorNotice({ error, onRetry, onOpenDomain, onDismiss }: { error: E
       </div>
     );
   }
-  if (error.code === "spam_check_failed") {
+  if (codeIs(error.code, "spam_check_failed")) {
     const urls = flaggedUrls(error);
     return (
       <div className="notice notice-error" role="alert" data-testid="save-error" data-code={error.code}>
@@ -671,7 +671,7 @@ function SaveErrorNotice({ error, onRetry, onOpenDomain, onDismiss }: { error: E
       </div>
     );
   }
-  if (error.code === "fromaddress_validation_unavailable" || error.status === 502) {
+  if (codeIs(error.code, "fromaddress_validation_unavailable") || error.status === 502) {
     return (
       <div className="notice notice-error" role="alert" data-testid="save-error" data-code={error.code}>
         <div className="notice-body">
