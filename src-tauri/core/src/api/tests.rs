@@ -2,6 +2,7 @@
 //! of each request head (so headers are checked as they are on the wire).
 
 use super::*;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
