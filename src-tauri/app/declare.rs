@@ -33,13 +33,15 @@ pub fn payload<T>(t: T) -> T {
     t
 }
 
+/// The body of one command, after the request was parsed: the session (or state) → the
+/// operation → `ErrorBody`. The Tauri wrapper and [`dispatch`](crate::app::commands::dispatch)
+/// both call it.
 #[macro_export]
 #[doc(hidden)]
-macro_rules! __command_wrapper {
+macro_rules! __command_call {
     (session $name:ident ($($req:ty)?) -> $res:ty = $path:path) => {
-        #[tauri::command]
         pub async fn $name(
-            state: tauri::State<'_, $crate::app::handlers::AppState>,
+            state: &$crate::app::handlers::AppState,
             $(req: $req,)?
         ) -> $crate::app::declare::Reply<$res> {
             let r = match state.current().await {
@@ -50,30 +52,65 @@ macro_rules! __command_wrapper {
         }
     };
     (state $name:ident ($($req:ty)?) -> $res:ty = $path:path) => {
-        #[tauri::command]
         pub async fn $name(
-            state: tauri::State<'_, $crate::app::handlers::AppState>,
+            state: &$crate::app::handlers::AppState,
             $(req: $req,)?
         ) -> $crate::app::declare::Reply<$res> {
-            let r = $path(&state $(, $crate::app::declare::payload::<$req>(req))?).await;
+            let r = $path(state $(, $crate::app::declare::payload::<$req>(req))?).await;
             $crate::app::declare::reply(stringify!($name), r)
         }
     };
+    (pure $name:ident ($($req:ty)?) -> $res:ty = $path:path) => {
+        pub async fn $name(
+            _state: &$crate::app::handlers::AppState,
+            $(req: $req,)?
+        ) -> $crate::app::declare::Reply<$res> {
+            let r = $path($($crate::app::declare::payload::<$req>(req))?);
+            $crate::app::declare::reply(stringify!($name), r)
+        }
+    };
+    (handle $name:ident ($($req:ty)?) -> $res:ty = $path:path) => {};
+}
+
+/// The `#[tauri::command]` wrapper of one command.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __command_wrapper {
     (handle $name:ident ($($req:ty)?) -> $res:ty = $path:path) => {
         #[tauri::command]
-        pub async fn $name(
-            app: tauri::AppHandle,
+        pub async fn $name<R: tauri::Runtime>(
+            app: tauri::AppHandle<R>,
             $(req: $req,)?
         ) -> $crate::app::declare::Reply<$res> {
             let r = $path(&app $(, $crate::app::declare::payload::<$req>(req))?).await;
             $crate::app::declare::reply(stringify!($name), r)
         }
     };
-    (pure $name:ident ($($req:ty)?) -> $res:ty = $path:path) => {
+    ($kind:ident $name:ident ($($req:ty)?) -> $res:ty = $path:path) => {
         #[tauri::command]
-        pub async fn $name($(req: $req)?) -> $crate::app::declare::Reply<$res> {
-            let r = $path($($crate::app::declare::payload::<$req>(req))?);
-            $crate::app::declare::reply(stringify!($name), r)
+        pub async fn $name(
+            state: tauri::State<'_, $crate::app::handlers::AppState>,
+            $(req: $req,)?
+        ) -> $crate::app::declare::Reply<$res> {
+            super::calls::$name(&state $(, $crate::app::declare::payload::<$req>(req))?).await
+        }
+    };
+}
+
+/// One arm of `dispatch`: parse the JSON request as the command's type, then its call.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __command_dispatch {
+    (handle $name:ident $state:ident $payload:ident ($($req:ty)?)) => {
+        Err($crate::app::declare::not_dispatchable(stringify!($name)))
+    };
+    ($kind:ident $name:ident $state:ident $payload:ident ()) => {
+        $crate::app::declare::to_json(calls::$name($state).await)
+    };
+    ($kind:ident $name:ident $state:ident $payload:ident ($req:ty)) => {
+        match $crate::app::declare::parse::<$req>(stringify!($name), $payload) {
+            Ok(req) => $crate::app::declare::to_json(calls::$name($state, req).await),
+            Err(e) => Err(e),
         }
     };
 }
@@ -85,6 +122,13 @@ macro_rules! declare_commands {
         commands { $( $kind:ident $name:ident ($($req:ty)?) -> $res:ty = $path:path; )* }
         events { $( $event:ty ),* $(,)? }
     ) => {
+        /// Each command's body over `AppState`: what the wrapper and `dispatch` run.
+        pub mod calls {
+            #[allow(unused_imports)]
+            use super::*;
+            $( $crate::__command_call!($kind $name ($($req)?) -> $res = $path); )*
+        }
+
         /// The generated `#[tauri::command]` wrappers.
         pub mod wrappers {
             #[allow(unused_imports)]
@@ -93,8 +137,23 @@ macro_rules! declare_commands {
         }
 
         /// The handler for `Builder::invoke_handler`: every declared command, nothing else.
-        pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+        pub fn handler<R: tauri::Runtime>(
+        ) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
             tauri::generate_handler![$(wrappers::$name),*]
+        }
+
+        /// Run a command by name with a JSON request, as the window would: the tests drive
+        /// the command layer through this (commands that need the window's handle excepted).
+        pub async fn dispatch(
+            state: &$crate::app::handlers::AppState,
+            name: &str,
+            payload: serde_json::Value,
+        ) -> $crate::app::declare::Reply<serde_json::Value> {
+            let _ = &payload;
+            match name {
+                $( stringify!($name) => $crate::__command_dispatch!($kind $name state payload ($($req)?)), )*
+                other => Err($crate::app::declare::unknown(other)),
+            }
         }
 
         /// Every command's name with its request and response types, and every pushed event,
@@ -107,9 +166,37 @@ macro_rules! declare_commands {
             $( d.event::<$event>(); )*
         }
 
-        /// The declared command names (tests check the UI names no other).
+        /// The declared command names.
         pub const NAMES: &[&str] = &[$(stringify!($name)),*];
     };
+}
+
+#[doc(hidden)]
+pub fn parse<T: serde::de::DeserializeOwned>(
+    command: &str,
+    payload: serde_json::Value,
+) -> Result<T, qflow_core::ErrorBody> {
+    serde_json::from_value(payload).map_err(|e| {
+        qflow_core::Error::invalid("req", format!("not a valid request for {command}: {e}")).body()
+    })
+}
+
+#[doc(hidden)]
+pub fn to_json<T: serde::Serialize>(r: Reply<T>) -> Reply<serde_json::Value> {
+    r.and_then(|v| {
+        serde_json::to_value(v)
+            .map_err(|e| qflow_core::Error::internal(format!("encoding the answer: {e}")).body())
+    })
+}
+
+#[doc(hidden)]
+pub fn unknown(name: &str) -> qflow_core::ErrorBody {
+    qflow_core::Error::invalid("command", format!("there is no command named {name}")).body()
+}
+
+#[doc(hidden)]
+pub fn not_dispatchable(name: &str) -> qflow_core::ErrorBody {
+    qflow_core::Error::internal(format!("{name} needs the window and cannot be dispatched")).body()
 }
 
 /// Collects the TypeScript side of the declared commands and events.
@@ -238,7 +325,7 @@ mod tests {
             declared::NAMES,
             ["t_app_info", "t_sign_in", "t_ping", "t_echo"]
         );
-        let _handler = declared::handler();
+        let _handler = declared::handler::<tauri::Wry>();
         let mut d = super::Describe::new(ts_rs::Config::default());
         declared::describe(&mut d);
         let ts = d.commands_ts();
@@ -262,5 +349,27 @@ mod tests {
         // Reached through AppInfo, not named in the list.
         assert!(d.files.contains_key("SavedProfile.ts"));
         assert!(!d.files.keys().any(|f| f.contains("String")));
+    }
+
+    #[tokio::test]
+    async fn dispatch_parses_runs_and_answers_like_the_window() {
+        let st = crate::app::test_support::demo_state(qflow_sandbox::SandboxConfig::default());
+        let who = declared::dispatch(&st, "t_echo", serde_json::json!({"profile": "x", "clientId": "c",
+            "username": "u", "password": "p", "clientSecret": "s", "clientKey": "k"}))
+        .await
+        .unwrap();
+        assert_eq!(who, "x");
+        let e = declared::dispatch(&st, "t_ping", serde_json::Value::Null)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "not_signed_in");
+        let e = declared::dispatch(&st, "t_echo", serde_json::json!({"profile": 1}))
+            .await
+            .unwrap_err();
+        assert_eq!((e.code.as_str(), e.field.as_deref()), ("invalid_input", Some("req")));
+        let e = declared::dispatch(&st, "nope", serde_json::Value::Null)
+            .await
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("command"));
     }
 }
