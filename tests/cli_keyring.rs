@@ -84,6 +84,11 @@ fn login_stores_secrets_in_the_keychain_and_logout_removes_them() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout.lines().count(), 4);
 
+    // The same list the window's profile menu shows, from the same core operation.
+    let listed = run_command(env.bare_command(&["profiles", "list", "--json"]), None).ok();
+    assert_eq!(listed.json()[0]["name"], "default");
+    assert_eq!(listed.json()[0]["hasSecrets"], true);
+
     run_command(env.bare_command(&["logout"]), None).ok();
     assert!(store
         .get("default", SecretKind::Password)
@@ -92,6 +97,13 @@ fn login_stores_secrets_in_the_keychain_and_logout_removes_them() {
     let out = list_events(&env);
     assert_eq!(out.code, 1);
     assert!(out.stderr.starts_with("not_signed_in: "), "{}", out.stderr);
+    let listed = run_command(env.bare_command(&["profiles", "list", "--json"]), None).ok();
+    assert_eq!(listed.json()[0]["hasSecrets"], false);
+
+    // Forget: the settings go too.
+    run_command(env.bare_command(&["profile", "forget", "default"]), None).ok();
+    let listed = run_command(env.bare_command(&["profiles", "list", "--json"]), None).ok();
+    assert_eq!(listed.json(), serde_json::json!([]));
 }
 
 #[test]

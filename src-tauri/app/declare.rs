@@ -354,8 +354,12 @@ mod tests {
     #[tokio::test]
     async fn dispatch_parses_runs_and_answers_like_the_window() {
         let st = crate::app::test_support::demo_state(qflow_sandbox::SandboxConfig::default());
-        let who = declared::dispatch(&st, "t_echo", serde_json::json!({"profile": "x", "clientId": "c",
-            "username": "u", "password": "p", "clientSecret": "s", "clientKey": "k"}))
+        let who = declared::dispatch(
+            &st,
+            "t_echo",
+            serde_json::json!({"profile": "x", "clientId": "c",
+            "username": "u", "password": "p", "clientSecret": "s", "clientKey": "k"}),
+        )
         .await
         .unwrap();
         assert_eq!(who, "x");
@@ -366,7 +370,10 @@ mod tests {
         let e = declared::dispatch(&st, "t_echo", serde_json::json!({"profile": 1}))
             .await
             .unwrap_err();
-        assert_eq!((e.code.as_str(), e.field.as_deref()), ("invalid_input", Some("req")));
+        assert_eq!(
+            (e.code.as_str(), e.field.as_deref()),
+            ("invalid_input", Some("req"))
+        );
         let e = declared::dispatch(&st, "nope", serde_json::Value::Null)
             .await
             .unwrap_err();

@@ -2,6 +2,7 @@
 //! argv, and go only to the keychain.
 
 use clap::Args;
+use qflow_core::ops::account;
 use qflow_core::profiles::Profiles;
 use qflow_core::secrets::{self, Credentials, Secret, SecretKind};
 use qflow_core::{session, Error, Result};
@@ -72,6 +73,67 @@ pub async fn login(args: &LoginArgs, ctx: &Ctx) -> Result<i32> {
         );
     }
     Ok(0)
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum ProfilesCmd {
+    /// List the saved profiles (name, username, API base, whether the keychain has the secrets).
+    List,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum ProfileCmd {
+    /// Forget a profile: its secrets leave the keychain and its settings the profile file.
+    Forget { name: String },
+}
+
+pub async fn run_profiles(cmd: &ProfilesCmd, ctx: &Ctx) -> Result<i32> {
+    match cmd {
+        ProfilesCmd::List => {
+            let list = account::profiles_list(ctx.secrets(), None).await?;
+            if ctx.json {
+                output::print_json(
+                    &serde_json::to_value(&list)
+                        .map_err(|e| Error::internal(format!("encoding the profile list: {e}")))?,
+                );
+                return Ok(0);
+            }
+            let mut t =
+                output::Table::new(&["name", "username", "api base", "secrets", "last used"]);
+            for p in &list {
+                t.row(vec![
+                    p.name.clone(),
+                    p.username.clone(),
+                    p.api_base.clone(),
+                    if p.has_secrets { "saved" } else { "missing" }.into(),
+                    if p.last_used { "yes" } else { "" }.into(),
+                ]);
+            }
+            t.print();
+            Ok(0)
+        }
+    }
+}
+
+pub async fn run_profile(cmd: &ProfileCmd, ctx: &Ctx) -> Result<i32> {
+    match cmd {
+        ProfileCmd::Forget { name } => {
+            account::forget(
+                account::ProfileNameRequest { name: name.clone() },
+                ctx.secrets(),
+            )
+            .await?;
+            if ctx.json {
+                output::print_json(&json!({ "profile": name.trim(), "forgotten": true }));
+            } else {
+                output::note(format!(
+                    "Forgot profile '{}': its secrets left the keychain and its settings the profile file.",
+                    name.trim()
+                ));
+            }
+            Ok(0)
+        }
+    }
 }
 
 pub async fn logout(ctx: &Ctx) -> Result<i32> {

@@ -63,6 +63,16 @@ pub enum Command {
     Login(auth::LoginArgs),
     /// Remove the profile's secrets from the keychain.
     Logout,
+    /// Saved profiles: which can sign in without typing (secrets in the keychain).
+    Profiles {
+        #[command(subcommand)]
+        cmd: auth::ProfilesCmd,
+    },
+    /// One saved profile: forget it (secrets and settings).
+    Profile {
+        #[command(subcommand)]
+        cmd: auth::ProfileCmd,
+    },
     /// Serve the embedded Qflow sandbox on 127.0.0.1 until interrupted.
     Sandbox(sandbox::SandboxArgs),
     /// List events.
@@ -294,6 +304,8 @@ async fn dispatch(command: &Command, ctx: &Ctx) -> Result<i32> {
     match command {
         Command::Login(args) => auth::login(args, ctx).await,
         Command::Logout => auth::logout(ctx).await,
+        Command::Profiles { cmd } => auth::run_profiles(cmd, ctx).await,
+        Command::Profile { cmd } => auth::run_profile(cmd, ctx).await,
         Command::Sandbox(args) => sandbox::run(args, ctx).await,
         Command::Events { cmd } => events::run_events(cmd, ctx).await,
         Command::Event { cmd } => events::run_event(cmd, ctx).await,
