@@ -51,19 +51,6 @@ fn generated() -> BTreeMap<String, String> {
         types!(ProfileEntry, ProfileNameRequest);
     }
     {
-        use qflow_console::app::bulk::*;
-        types!(
-            BulkSelection,
-            BulkRecent,
-            BulkPreview,
-            BulkProblem,
-            BulkStatus,
-            BulkJobRequest,
-            BulkUnfinished,
-            BulkFilterRequest,
-        );
-    }
-    {
         use qflow_console::app::desk::*;
         types!(
             GuestIdRequest,
@@ -219,17 +206,29 @@ fn generated() -> BTreeMap<String, String> {
         types!(RowError, Chunk, ImportPlan, ImportProgress, ImportSummary);
     }
     {
-        use qflow_core::ops::bulk_run::*;
         use qflow_core::ops::events::*;
         types!(
             qflow_core::ops::ctx::SignedIn,
             qflow_core::ops::account::AppInfo,
             qflow_core::ops::account::SavedProfile,
             qflow_core::ops::account::SignInRequest,
-            BulkRunState,
-            BulkProgress,
             ZoneInfo,
             ZoneSearchResult
+        );
+    }
+    {
+        use qflow_core::ops::bulk::*;
+        types!(
+            BulkRunState,
+            BulkProgress,
+            BulkSelection,
+            BulkRecent,
+            BulkPreview,
+            BulkProblem,
+            BulkStatus,
+            BulkJobRequest,
+            BulkUnfinished,
+            BulkFilterRequest,
         );
     }
     {
