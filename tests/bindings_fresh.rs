@@ -47,19 +47,6 @@ fn generated() -> BTreeMap<String, String> {
         types!(EventForm, EventDeleteRequest, ZoneSearchRequest,);
     }
     {
-        use qflow_console::app::bulk::*;
-        types!(
-            BulkSelection,
-            BulkRecent,
-            BulkPreview,
-            BulkProblem,
-            BulkStatus,
-            BulkJobRequest,
-            BulkUnfinished,
-            BulkFilterRequest,
-        );
-    }
-    {
         use qflow_console::app::desk::*;
         types!(
             GuestIdRequest,
@@ -215,7 +202,6 @@ fn generated() -> BTreeMap<String, String> {
         types!(RowError, Chunk, ImportPlan, ImportProgress, ImportSummary);
     }
     {
-        use qflow_core::ops::bulk_run::*;
         use qflow_core::ops::events::*;
         types!(
             qflow_core::ops::ctx::SignedIn,
@@ -224,10 +210,23 @@ fn generated() -> BTreeMap<String, String> {
             qflow_core::ops::account::SignInRequest,
             qflow_core::ops::account::ProfileEntry,
             qflow_core::ops::account::ProfileNameRequest,
-            BulkRunState,
-            BulkProgress,
             ZoneInfo,
             ZoneSearchResult
+        );
+    }
+    {
+        use qflow_core::ops::bulk::*;
+        types!(
+            BulkRunState,
+            BulkProgress,
+            BulkSelection,
+            BulkRecent,
+            BulkPreview,
+            BulkProblem,
+            BulkStatus,
+            BulkJobRequest,
+            BulkUnfinished,
+            BulkFilterRequest,
         );
     }
     {

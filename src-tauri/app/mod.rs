@@ -49,7 +49,6 @@ pub fn run(opts: AppOptions) -> i32 {
         .manage(state)
         .manage(webhooks::WebhookState::default())
         .manage(desk::DeskState::default())
-        .manage(bulk::BulkState::default())
         .manage(studio::StudioState::default())
         .manage(recheck::RecheckState::default())
         .setup(move |app| {
@@ -124,16 +123,16 @@ pub fn run(opts: AppOptions) -> i32 {
             desk::commands::email_check,
             desk::commands::guest_add,
             desk::commands::send_statuses,
-            bulk::cmd::bulk_preview,
-            bulk::cmd::bulk_start,
-            bulk::cmd::bulk_continue,
-            bulk::cmd::bulk_pause,
-            bulk::cmd::bulk_resume,
-            bulk::cmd::bulk_cancel,
-            bulk::cmd::bulk_status,
-            bulk::cmd::bulk_unfinished,
-            bulk::cmd::bulk_discard,
-            bulk::cmd::bulk_select_filtered,
+            bulk::bulk_preview,
+            bulk::bulk_start,
+            bulk::bulk_continue,
+            bulk::bulk_pause,
+            bulk::bulk_resume,
+            bulk::bulk_cancel,
+            bulk::bulk_status,
+            bulk::bulk_unfinished,
+            bulk::bulk_discard,
+            bulk::bulk_select_filtered,
             desk::commands::event_templates,
             feel::cmd::connection_probe,
             feel::cmd::demo_set_offline,

@@ -3,7 +3,7 @@
 //! paced, resumable CSV import runner.
 
 pub mod account;
-pub mod bulk_run;
+pub mod bulk;
 pub mod ctx;
 pub mod desk;
 pub mod display;

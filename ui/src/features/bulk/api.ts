@@ -1,4 +1,4 @@
-// The bulk resend commands (src-tauri/app/bulk.rs) plus its `bulk-progress` event.
+// The bulk resend commands (src-tauri/core/src/ops/bulk/) plus its `bulk-progress` event.
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { call } from "../../api";
 import type { BulkFilterRequest } from "../../bindings/BulkFilterRequest";

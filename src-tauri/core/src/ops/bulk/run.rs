@@ -56,7 +56,7 @@ impl BulkRunState {
 #[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct BulkProgress {
     pub job_id: String,
-    // Inline: app types embed this one, and ts-rs cannot import across the two crates' folders.
+    // Inline: the bindings have this shape since the app embedded it across crates; kept as is.
     #[ts(inline)]
     pub state: BulkRunState,
     #[ts(inline)]
