@@ -111,29 +111,6 @@ fn generated() -> BTreeMap<String, String> {
             FeedPing,
         );
     }
-    {
-        use qflow_console::app::studio::*;
-        types!(
-            TemplatesListRequest,
-            TemplateIdRequest,
-            StudioSetup,
-            PreviewRequest,
-            TextPatch,
-            EditorIssue,
-            PreviewResult,
-            TemplateSaveRequest,
-            TemplateSaved,
-            DraftSaveRequest,
-            TestSendRequest,
-            TestSendResult,
-            TemplateImportRequest,
-            TemplateExportRequest,
-            ExportFormat,
-            TemplateExportFileRequest,
-            TemplateFileWritten,
-            TestAttendeesRemoveRequest,
-        );
-    }
     cfg = &core_cfg;
     {
         use qflow_core::models::*;
@@ -242,6 +219,24 @@ fn generated() -> BTreeMap<String, String> {
             RemoveFailure,
             TestAttendeesRemoved,
             TemplateFileRead,
+            TemplatesListRequest,
+            TemplateIdRequest,
+            StudioSetup,
+            PreviewRequest,
+            TextPatch,
+            EditorIssue,
+            PreviewResult,
+            TemplateSaveRequest,
+            TemplateSaved,
+            DraftSaveRequest,
+            TestSendRequest,
+            TestSendResult,
+            TemplateImportRequest,
+            TemplateExportRequest,
+            ExportFormat,
+            TemplateExportFileRequest,
+            TemplateFileWritten,
+            TestAttendeesRemoveRequest,
         );
     }
     out

@@ -1,4 +1,4 @@
-//! `templates list`, `template show|push|render|lint` through the real binary.
+//! `templates list`, `template show|push|delete|render|lint` through the real binary.
 
 mod cli_common;
 use cli_common::{run_command, Env};
@@ -197,4 +197,108 @@ fn push_creates_then_updates_with_partial_rules() {
         "fromaddress_domain_not_verified"
     );
     assert_eq!(out.json()["error"]["status"], 422);
+}
+
+#[test]
+fn push_refuses_a_from_address_outside_the_verified_domain_before_any_post() {
+    let env = Env::start();
+    let event = env.event_id(0);
+    let before = env.templates(&event).len();
+    let posts = env.sandbox.requests("POST", "/api/comms/template");
+    let addr = "tickets@unverified-brand.example";
+    let file = env.write(
+        "from.json",
+        &json!({"eventId": event, "name": "From check", "subject": "s", "html": "<p>x</p>",
+                "fromAddress": addr})
+        .to_string(),
+    );
+    let out = env.run(&["template", "push", &file, "--json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains("unverified-brand.example"),
+        "names the domain: {}",
+        out.stderr
+    );
+    let err = &out.json()["error"];
+    // The studio's answer, from the same core rule (the sandbox's seeded domain is unverified).
+    let studio = qflow_core::ops::studio::from_address_problem(addr, None)
+        .expect("refused")
+        .body();
+    assert_eq!(err["code"], studio.code.as_str());
+    assert_eq!(err["code"], "fromaddress_domain_not_verified");
+    assert_eq!(err["message"], studio.message.as_str());
+    assert_eq!(err["checkedLocally"], true);
+    assert_eq!(
+        env.sandbox.requests("POST", "/api/comms/template"),
+        posts,
+        "no POST reached the sandbox"
+    );
+    assert_eq!(env.templates(&event).len(), before);
+
+    // Human output: the same message on stderr, exit 1.
+    let out = env.run(&["template", "push", &file]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains(&format!(
+            "fromaddress_domain_not_verified: {}",
+            studio.message
+        )),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.sandbox.requests("POST", "/api/comms/template"), posts);
+}
+
+#[test]
+fn delete_removes_the_template_and_a_second_delete_says_not_found() {
+    let env = Env::start();
+    let event = env.event_id(0);
+    let file = env.write(
+        "gone.json",
+        &json!({"eventId": event, "name": "To delete", "subject": "s", "html": "<p>x</p>"})
+            .to_string(),
+    );
+    let id = env
+        .run(&["template", "push", &file])
+        .ok()
+        .stdout
+        .trim()
+        .to_owned();
+    assert!(env.templates(&event).iter().any(|t| t["id"] == id.as_str()));
+
+    // A bad id is refused before any request (exit 2).
+    let out = env.run(&["template", "delete", "nope"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        env.sandbox.requests("POST", "/api/comms/template/delete"),
+        0
+    );
+
+    let out = env.run(&["template", "delete", &id]).ok();
+    assert!(
+        out.stderr.contains(&format!("Deleted template {id}.")),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        env.sandbox.requests("POST", "/api/comms/template/delete"),
+        1
+    );
+    assert!(env.templates(&event).iter().all(|t| t["id"] != id.as_str()));
+
+    let out = env.run(&["template", "delete", &id, "--json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.json()["error"]["code"], "not_found");
+
+    // --json on success: the id and what happened.
+    let id2 = env
+        .run(&["template", "push", &file])
+        .ok()
+        .stdout
+        .trim()
+        .to_owned();
+    let v = env.run(&["template", "delete", &id2, "--json"]).ok().json();
+    assert_eq!(v, json!({"id": id2, "deleted": true}));
+    let help = env.run(&["template", "--help"]).ok();
+    assert!(help.stdout.contains("delete"), "{}", help.stdout);
 }

@@ -49,7 +49,6 @@ pub fn run(opts: AppOptions) -> i32 {
         .manage(state)
         .manage(webhooks::WebhookState::default())
         .manage(desk::DeskState::default())
-        .manage(studio::StudioState::default())
         .manage(recheck::RecheckState::default())
         .setup(move |app| {
             app.state::<AppState>()
@@ -101,6 +100,7 @@ pub fn run(opts: AppOptions) -> i32 {
             studio::cmd::studio_setup,
             studio::cmd::template_preview,
             studio::cmd::template_save,
+            studio::cmd::template_delete,
             studio::cmd::draft_save,
             studio::cmd::drafts_list,
             studio::cmd::draft_delete,

@@ -100,7 +100,7 @@ pub enum Command {
         #[command(subcommand)]
         cmd: templates::TemplatesCmd,
     },
-    /// One template: show, push, render, lint.
+    /// One template: show, push, delete, render, lint.
     Template {
         #[command(subcommand)]
         cmd: templates::TemplateCmd,

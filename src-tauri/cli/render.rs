@@ -1,15 +1,13 @@
 //! `template render` (offline) and `template lint`.
 
-use qflow_core::api::ApiRequest;
 use qflow_core::merge::lint::{lint as lint_template, LintIssue, Severity};
 use qflow_core::merge::{render_template, MergeContext, RenderJson, UnknownReason, UnknownToken};
-use qflow_core::models::Domain;
 use qflow_core::ops::files;
 use qflow_core::{Error, Result};
 use serde_json::json;
 
 use super::output;
-use super::{decode, Ctx};
+use super::Ctx;
 
 use std::path::PathBuf;
 
@@ -150,16 +148,10 @@ pub async fn lint(args: &LintArgs, ctx: &Ctx) -> Result<i32> {
     Ok(if errors + warnings > 0 { 1 } else { 0 })
 }
 
-/// The account's verified sending domain (`None` when it has none or it is not verified).
+/// The account's verified sending domain (`None` when it has none or it is not verified): the
+/// session's, read as the studio reads it.
 async fn account_domain(ctx: &Ctx) -> Result<Option<String>> {
-    match ctx.execute(ApiRequest::domain_get()).await {
-        Ok(raw) => {
-            let d: Domain = decode("GET /api/comms/domain", &raw)?;
-            Ok(d.verified.then_some(d.domain))
-        }
-        Err(Error::Api(e)) if e.status == 404 => Ok(None),
-        Err(e) => Err(e),
-    }
+    ctx.session().await?.verified_domain(true).await
 }
 
 fn describe_issue(i: &LintIssue) -> String {

@@ -1,9 +1,10 @@
-//! `templates list`, `template show|push|render|lint`.
+//! `templates list`, `template show|push|delete|render|lint`.
 
 use clap::Subcommand;
 use qflow_core::api::ApiRequest;
 use qflow_core::models::Template;
 use qflow_core::ops::files;
+use qflow_core::ops::studio;
 use qflow_core::Result;
 use std::path::PathBuf;
 
@@ -21,8 +22,11 @@ pub enum TemplateCmd {
     /// One template by id.
     Show { id: String },
     /// Create or update from a JSON file (API shape). Keys absent from the file keep their
-    /// stored values; "" clears fromAddress, fromName, replyTo, emailBody.
+    /// stored values; "" clears fromAddress, fromName, replyTo, emailBody. A fromAddress must
+    /// be under your verified sending domain (checked before anything is sent).
     Push { file: PathBuf },
+    /// Delete a template.
+    Delete { id: String },
     /// Merge a template offline (no sign-in): FILE is template JSON (API shape) or .html.
     Render(super::render::RenderArgs),
     /// Check a template: unknown tokens, missing alt text or unsubscribe link, fromAddress, …
@@ -75,6 +79,7 @@ pub async fn run_template(cmd: &TemplateCmd, ctx: &Ctx) -> Result<i32> {
             Ok(0)
         }
         TemplateCmd::Push { file } => push(file, ctx).await,
+        TemplateCmd::Delete { id } => delete(id, ctx).await,
         TemplateCmd::Render(args) => super::render::render(args, ctx),
         TemplateCmd::Lint(args) => super::render::lint(args, ctx).await,
     }
@@ -90,7 +95,11 @@ async fn push(file: &std::path::Path, ctx: &Ctx) -> Result<i32> {
             push.ignored_keys.join(", ")
         ));
     }
-    let raw = ctx
+    // The studio's fromAddress rule, with its code and message, before anything is sent.
+    let session = ctx.session().await?;
+    studio::check_from_address(&session, &push.upsert).await?;
+    let raw = session
+        .client
         .execute(ApiRequest::template_upsert(&push.upsert))
         .await?;
     if push.generated_id {
@@ -106,6 +115,26 @@ async fn push(file: &std::path::Path, ctx: &Ctx) -> Result<i32> {
     let t: Template = decode("POST /api/comms/template", &raw)?;
     output::print_stdout(&format!("{}\n", t.id));
     output::note(format!("Saved template '{}'.", t.name));
+    Ok(0)
+}
+
+/// The studio's delete: the same core operation (the session forgets the template, its local
+/// draft goes).
+async fn delete(id: &str, ctx: &Ctx) -> Result<i32> {
+    let id = parse_id("ID", id)?;
+    let session = ctx.session().await?;
+    studio::template_delete(
+        &session,
+        studio::TemplateIdRequest {
+            template_id: id.to_string(),
+        },
+    )
+    .await?;
+    if ctx.json {
+        output::print_json(&serde_json::json!({ "id": id, "deleted": true }));
+    } else {
+        output::note(format!("Deleted template {id}."));
+    }
     Ok(0)
 }
 

@@ -1,5 +1,6 @@
-//! Reading the user's files (template, guest and event JSON): every problem is an
-//! `Error::Invalid` naming the file and, for syntax errors, the line and column.
+//! The user's files: reading template, guest and event JSON (every problem is an
+//! `Error::Invalid` naming the file and, for syntax errors, the line and column), and writing
+//! a file the user chose ([`write_private_atomic`]).
 
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -235,6 +236,51 @@ pub fn template_source(field: &str, path: &Path) -> Result<TemplateSource> {
     })
 }
 
+/// Writes `bytes` to `path` so that a crash or a full disk never leaves half a file: a temp
+/// file next to it (created 0600 on unix: exports and settings are the user's own), written,
+/// fsynced, then renamed over `path` (the folder is fsynced too, so the rename survives a power
+/// loss). A failure removes the temp file and names `path`.
+pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let fail =
+        |e: std::io::Error| Error::Storage(format!("could not write {}: {e}", path.display()));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = dir.join(format!(
+        ".{name}.tmp-{}-{}",
+        std::process::id(),
+        Uuid::new_v4().simple()
+    ));
+    let written = (|| {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
+    }
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        // Best effort: the data is already safe in the file; this makes the new name durable.
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,5 +339,31 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("subject"));
+    }
+
+    #[test]
+    fn private_atomic_write_replaces_whole_files_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        write_private_atomic(&path, b"first").unwrap();
+        write_private_atomic(&path, b"second, longer").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second, longer");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("out.json")]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+        }
+        // A folder where the file should be: an error naming the path, nothing left behind.
+        let blocked = dir.path().join("blocked");
+        std::fs::create_dir(&blocked).unwrap();
+        let e = write_private_atomic(&blocked, b"x").unwrap_err();
+        assert!(e.to_string().contains("blocked"), "{e}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { studioApi as defaultApi, type Draft, type EventRow, type StudioApi, type StudioSetup, type Template, type TemplateEdit } from "./api";
+import { DeleteTemplateDialog } from "./DeleteTemplateDialog";
 import { editFromTemplate, NEW_TEMPLATE_HTML, TemplateEditor } from "./TemplateEditor";
 import "./studio.css";
 
@@ -38,6 +39,7 @@ export function StudioView({ api = defaultApi, onOpenDomain = () => undefined }:
   const [open, setOpen] = useState<Open | null>(null);
   const [error, setError] = useState<ErrorBody | null>(null);
   const [reload, setReload] = useState(0);
+  const [deleting, setDeleting] = useState<Template | null>(null);
   // A fresh editor (remount) per open.
   const opened = useRef(0);
 
@@ -185,7 +187,7 @@ export function StudioView({ api = defaultApi, onOpenDomain = () => undefined }:
       ) : (
         <ul className="template-list" data-testid="template-list">
           {templates.map((t) => (
-            <li key={t.id}>
+            <li key={t.id} className="template-row">
               <button type="button" className="template-item" data-testid="template-item" data-id={t.id} onClick={() => void openTemplate(t)}>
                 <span className="template-name">{t.name}</span>
                 <span className="muted small template-subject">{t.subject ?? ""}</span>
@@ -194,9 +196,35 @@ export function StudioView({ api = defaultApi, onOpenDomain = () => undefined }:
                   {t.fromAddress && <span className="badge">{t.fromAddress}</span>}
                 </span>
               </button>
+              <button
+                type="button"
+                className="btn btn-ghost btn-small"
+                data-testid="template-delete"
+                aria-label={`Delete template ${t.name}`}
+                title="Delete template"
+                onClick={() => {
+                  setDeleting(t);
+                }}
+              >
+                Delete…
+              </button>
             </li>
           ))}
         </ul>
+      )}
+      {deleting && (
+        <DeleteTemplateDialog
+          template={deleting}
+          api={api}
+          onClose={() => {
+            setDeleting(null);
+          }}
+          onDeleted={(id) => {
+            setDeleting(null);
+            setTemplates((ts) => ts?.filter((x) => x.id !== id) ?? null);
+            setDrafts((ds) => ds.filter((d) => d.templateId !== id));
+          }}
+        />
       )}
     </div>
   );

@@ -1,4 +1,4 @@
-// Typed wrappers for the template studio's commands (src-tauri/app/studio.rs).
+// Typed wrappers for the template studio's commands (src-tauri/app/studio/, ops in core's ops::studio).
 import { call } from "../../api";
 import type { Draft } from "../../bindings/Draft";
 import type { DraftSaveRequest } from "../../bindings/DraftSaveRequest";
@@ -36,6 +36,7 @@ export const studioApi = {
   setup: () => call<StudioSetup>("studio_setup"),
   preview: (req: PreviewRequest) => call<PreviewResult>("template_preview", { req }),
   save: (req: TemplateSaveRequest) => call<TemplateSaved>("template_save", { req }),
+  remove: (templateId: string) => call<null>("template_delete", { req: { templateId } }),
   draftSave: (req: DraftSaveRequest) => call<Draft>("draft_save", { req }),
   draftsList: (eventId: string) => call<Draft[]>("drafts_list", { req: { eventId } }),
   draftDelete: (templateId: string) => call<boolean>("draft_delete", { req: { templateId } }),

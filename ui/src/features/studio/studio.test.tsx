@@ -124,6 +124,7 @@ function fakeApi(): StudioApi {
     setup: vi.fn().mockResolvedValue({ tokens: [{ name: "firstname", description: "First name" }], edgeCases: [{ kind: "htmlLooking", label: "HTML-looking values" }], verifiedDomain: null }),
     preview: vi.fn().mockResolvedValue(preview("<h1>Hi Ana!</h1>")),
     save: vi.fn(),
+    remove: vi.fn().mockResolvedValue(null),
     draftSave: vi.fn().mockResolvedValue({ templateId: TEMPLATE.id, json: {}, savedAt: new Date().toISOString() }),
     draftsList: vi.fn().mockResolvedValue([]),
     draftDelete: vi.fn().mockResolvedValue(true),
@@ -169,6 +170,52 @@ describe("StudioView", () => {
     fireEvent.click(await screen.findByTestId("draft-restore"));
     await screen.findByTestId("studio-editor");
     expect(screen.getByTestId("studio-status").textContent).toMatch(/Unsaved changes/);
+  });
+});
+
+describe("Delete template", () => {
+  it("asks first, naming the template, and deletes nothing until confirmed", async () => {
+    const api = fakeApi();
+    render(<StudioView api={api} />);
+    await screen.findByText("Welcome ticket");
+    fireEvent.click(screen.getByTestId("template-delete"));
+    const dialog = await screen.findByTestId("template-delete-confirm");
+    expect(dialog.textContent).toContain("Delete the template “Welcome ticket”?");
+    expect(dialog.getAttribute("role")).toBe("alertdialog");
+    // The safe choice has the focus; keeping it closes the dialog and sends nothing.
+    expect(document.activeElement).toBe(screen.getByTestId("template-delete-keep"));
+    fireEvent.click(screen.getByTestId("template-delete-keep"));
+    expect(screen.queryByTestId("template-delete-confirm")).toBeNull();
+    expect(api.remove).not.toHaveBeenCalled();
+    expect(screen.getByText("Welcome ticket")).toBeTruthy();
+  });
+
+  it("deletes the confirmed template once and drops it from the list", async () => {
+    const api = fakeApi();
+    render(<StudioView api={api} />);
+    await screen.findByText("Welcome ticket");
+    fireEvent.click(screen.getByTestId("template-delete"));
+    fireEvent.click(await screen.findByTestId("template-delete-yes"));
+    await waitFor(() => {
+      expect(screen.queryByTestId("template-delete-confirm")).toBeNull();
+    });
+    expect(api.remove).toHaveBeenCalledTimes(1);
+    expect(api.remove).toHaveBeenCalledWith(TEMPLATE.id);
+    expect(screen.queryByText("Welcome ticket")).toBeNull();
+  });
+
+  it("keeps the dialog open with the error when Qflow refuses", async () => {
+    const api = fakeApi();
+    (api.remove as ReturnType<typeof vi.fn>).mockRejectedValueOnce(
+      new CommandError("template_delete", { code: "not_found", message: "No such template.", details: {} } as ErrorBody),
+    );
+    render(<StudioView api={api} />);
+    await screen.findByText("Welcome ticket");
+    fireEvent.click(screen.getByTestId("template-delete"));
+    fireEvent.click(await screen.findByTestId("template-delete-yes"));
+    await screen.findByText(/No such template/);
+    expect(screen.getByTestId("template-delete-confirm")).toBeTruthy();
+    expect(screen.getByTestId("template-item").textContent).toContain("Welcome ticket");
   });
 });
 
