@@ -64,32 +64,6 @@ fn generated() -> BTreeMap<String, String> {
         );
     }
     {
-        use qflow_console::app::desk::*;
-        types!(
-            GuestIdRequest,
-            ExtraField,
-            GuestDetail,
-            GuestEdit,
-            CheckInRequest,
-            HistoryItem,
-            TemplateOption,
-            ResendOptions,
-            ResendPreviewRequest,
-            RecentSend,
-            ResendPreview,
-            ResendRequest,
-            ResendResult,
-            EmailCheckRequest,
-            EmailCheck,
-            GuestAddRequest,
-            GuestAdded,
-            SendStatusesRequest,
-            GuestSendStatus,
-            HistoryEvent,
-            EventIdRequest,
-        );
-    }
-    {
         use qflow_console::app::domain::*;
         types!(
             DomainGlance,
@@ -230,6 +204,32 @@ fn generated() -> BTreeMap<String, String> {
             BulkProgress,
             ZoneInfo,
             ZoneSearchResult
+        );
+    }
+    {
+        use qflow_core::ops::desk::*;
+        types!(
+            GuestIdRequest,
+            ExtraField,
+            GuestDetail,
+            GuestEdit,
+            CheckInRequest,
+            HistoryItem,
+            TemplateOption,
+            ResendOptions,
+            ResendPreviewRequest,
+            RecentSend,
+            ResendPreview,
+            ResendRequest,
+            ResendResult,
+            EmailCheckRequest,
+            EmailCheck,
+            GuestAddRequest,
+            GuestAdded,
+            SendStatusesRequest,
+            GuestSendStatus,
+            HistoryEvent,
+            EventIdRequest,
         );
     }
     {

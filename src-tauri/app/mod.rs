@@ -47,7 +47,6 @@ pub fn run(opts: AppOptions) -> i32 {
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .manage(webhooks::WebhookState::default())
-        .manage(desk::DeskState::default())
         .manage(bulk::BulkState::default())
         .manage(studio::StudioState::default())
         .manage(recheck::RecheckState::default())
