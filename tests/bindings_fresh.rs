@@ -47,32 +47,6 @@ fn generated() -> BTreeMap<String, String> {
         types!(EventForm, EventDeleteRequest, ZoneSearchRequest,);
     }
     {
-        use qflow_console::app::desk::*;
-        types!(
-            GuestIdRequest,
-            ExtraField,
-            GuestDetail,
-            GuestEdit,
-            CheckInRequest,
-            HistoryItem,
-            TemplateOption,
-            ResendOptions,
-            ResendPreviewRequest,
-            RecentSend,
-            ResendPreview,
-            ResendRequest,
-            ResendResult,
-            EmailCheckRequest,
-            EmailCheck,
-            GuestAddRequest,
-            GuestAdded,
-            SendStatusesRequest,
-            GuestSendStatus,
-            HistoryEvent,
-            EventIdRequest,
-        );
-    }
-    {
         use qflow_console::app::domain::*;
         types!(
             DomainGlance,
@@ -237,6 +211,32 @@ fn generated() -> BTreeMap<String, String> {
             TemplateExportFileRequest,
             TemplateFileWritten,
             TestAttendeesRemoveRequest,
+        );
+    }
+    {
+        use qflow_core::ops::desk::*;
+        types!(
+            GuestIdRequest,
+            ExtraField,
+            GuestDetail,
+            GuestEdit,
+            CheckInRequest,
+            HistoryItem,
+            TemplateOption,
+            ResendOptions,
+            ResendPreviewRequest,
+            RecentSend,
+            ResendPreview,
+            ResendRequest,
+            ResendResult,
+            EmailCheckRequest,
+            EmailCheck,
+            GuestAddRequest,
+            GuestAdded,
+            SendStatusesRequest,
+            GuestSendStatus,
+            HistoryEvent,
+            EventIdRequest,
         );
     }
     out

@@ -215,7 +215,8 @@ fn guest_add_with_template_sends_once() {
     assert_eq!(env.sandbox.requests("POST", "/api/comms/send"), 0);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
-        let out = env.run(&["guest", "resend", &id, "--template", &template]);
+        // --force: a resend that went out before the bounce arrived is not what this waits for.
+        let out = env.run(&["guest", "resend", &id, "--template", &template, "--force"]);
         if out.code == 1 && out.stderr.starts_with("previous_send_permanently_failed: ") {
             break;
         }
@@ -263,8 +264,18 @@ fn guest_resend_is_queued_and_logged() {
         "{}",
         out.stdout
     );
+    // The same template again within 10 minutes: confirmed with --force (the guard is tested
+    // in cli_desk.rs).
     let v = env
-        .run(&["guest", "resend", gid, "--template", &template, "--json"])
+        .run(&[
+            "guest",
+            "resend",
+            gid,
+            "--template",
+            &template,
+            "--json",
+            "--force",
+        ])
         .ok()
         .json();
     assert_eq!(v["status"], "queued");

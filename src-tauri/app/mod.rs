@@ -48,7 +48,6 @@ pub fn run(opts: AppOptions) -> i32 {
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .manage(webhooks::WebhookState::default())
-        .manage(desk::DeskState::default())
         .manage(recheck::RecheckState::default())
         .setup(move |app| {
             app.state::<AppState>()

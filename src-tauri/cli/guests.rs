@@ -1,9 +1,12 @@
-//! `guests list|import`, `guest show|add|checkin|checkout|resend`.
+//! `guests list|import`, `guest show|add|update|delete|checkin|checkout|resend`. Update, delete
+//! and resend are the desk's operations (`qflow_core::ops::desk`): the same checks, the same
+//! duplicate guard over the same local send log, the same messages as the window.
 
 use clap::Subcommand;
 use qflow_core::api::ApiRequest;
-use qflow_core::models::{Guest, GuestCreate, SendRequest, SendResponse};
+use qflow_core::models::{Guest, GuestCreate};
 use qflow_core::ops;
+use qflow_core::ops::desk::{self, GuestChanges, GuestIdRequest, ResendRequest};
 use qflow_core::{Error, Result};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -37,18 +40,55 @@ pub enum GuestCmd {
     Show { id: String },
     /// Create an attendee (client-generated id); with --template, create and send atomically.
     Add(AddArgs),
+    /// Change an attendee: fetches it fresh and PUTs it whole, so fields not given (and fields
+    /// this version does not know) keep their value.
+    Update(UpdateArgs),
+    /// Delete an attendee (their send log stays on this machine).
+    Delete { id: String },
     /// Check an attendee in.
     Checkin { id: String },
     /// Check an attendee out.
     Checkout { id: String },
-    /// Send a template to an existing attendee (POST /api/comms/send; never retried).
-    Resend {
-        id: String,
-        #[arg(long, value_name = "TEMPLATE_ID")]
-        template: String,
-        #[arg(long, value_name = "C")]
-        correlation_id: Option<String>,
-    },
+    /// Send a template to an existing attendee (POST /api/comms/send; never retried). The same
+    /// template to the same attendee within 10 minutes is refused (exit 1) unless --force.
+    Resend(ResendArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct UpdateArgs {
+    pub id: String,
+    #[arg(long, value_name = "F")]
+    pub first_name: Option<String>,
+    #[arg(long, value_name = "L")]
+    pub last_name: Option<String>,
+    #[arg(long, value_name = "E")]
+    pub email: Option<String>,
+    /// Comma-separated tags, e.g. "VIP,Speaker" (replaces the attendee's tags).
+    #[arg(long, value_name = "T")]
+    pub tags: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub other_names: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub additional_info: Option<String>,
+    /// A whole number (0 or more).
+    #[arg(long, value_name = "N")]
+    pub plus_ones: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ResendArgs {
+    pub id: String,
+    #[arg(long, value_name = "TEMPLATE_ID")]
+    pub template: String,
+    /// Send even if this template went to this attendee in the last 10 minutes.
+    #[arg(long)]
+    pub force: bool,
+    /// Save this address on the attendee first (PUT), then send to it.
+    #[arg(long, value_name = "E")]
+    pub new_email: Option<String>,
+    /// Echoed in the send's webhooks [default: a generated resend-<uuid>].
+    #[arg(long, value_name = "C")]
+    pub correlation_id: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -66,6 +106,7 @@ pub struct AddArgs {
     /// Template id: queue this template's email in the same call.
     #[arg(long, value_name = "ID")]
     pub template: Option<String>,
+    /// Echoed in the send's webhooks (with --template) [default: a generated add-<attendee id>].
     #[arg(long, value_name = "C")]
     pub correlation_id: Option<String>,
 }
@@ -137,32 +178,85 @@ pub async fn run_guest(cmd: &GuestCmd, ctx: &Ctx) -> Result<i32> {
             let raw = ctx.execute(ApiRequest::guest_checkout(id)).await?;
             print_guest(ctx, &raw, "POST /api/guest/checkout")
         }
-        GuestCmd::Resend {
-            id,
-            template,
-            correlation_id,
-        } => {
-            let req = SendRequest {
-                attendee_id: parse_id("ID", id)?,
-                template_id: parse_id("template", template)?,
-                correlation_id: correlation(correlation_id.as_deref())?,
-            };
+        GuestCmd::Update(args) => update(args, ctx).await,
+        GuestCmd::Delete { id } => {
+            let id = parse_id("ID", id)?;
             let cx = ctx.session().await?;
-            let store = cx.local_store().await?;
-            let raw = ops::send::send_logged(&cx.client, &store, &cx.info.profile, &req).await?;
+            desk::guest_delete(
+                &cx,
+                GuestIdRequest {
+                    guest_id: id.to_string(),
+                },
+            )
+            .await?;
             if ctx.json {
-                output::print_json(&raw);
+                output::print_json(&serde_json::json!({ "id": id, "deleted": true }));
             } else {
-                let r: SendResponse = decode(ops::send::ENDPOINT, &raw)?;
-                output::print_fields(&[
-                    ("attendeeInvitationId", r.attendee_invitation_id.to_string()),
-                    ("status", r.status.clone()),
-                ]);
-                output::note("Delivery is reported by webhook (comms.sent, comms.delivered, …).");
+                output::note(format!("Deleted attendee {id}."));
             }
             Ok(0)
         }
+        GuestCmd::Resend(args) => resend(args, ctx).await,
     }
+}
+
+async fn update(args: &UpdateArgs, ctx: &Ctx) -> Result<i32> {
+    let id = parse_id("ID", &args.id)?;
+    let changes = GuestChanges {
+        id: id.to_string(),
+        first_name: args.first_name.clone(),
+        last_name: args.last_name.clone(),
+        other_names: args.other_names.clone(),
+        email: args.email.clone(),
+        tags: args.tags.clone(),
+        additional_info: args.additional_info.clone(),
+        plus_ones: args.plus_ones.clone(),
+    };
+    if changes.is_empty() {
+        return Err(Error::invalid(
+            "update",
+            "nothing to change: give at least one of --first-name, --last-name, --email, --tags, --other-names, --additional-info, --plus-ones",
+        ));
+    }
+    let cx = ctx.session().await?;
+    let saved = desk::update_guest(&cx, changes).await?;
+    let raw = serde_json::to_value(&saved)
+        .map_err(|e| Error::internal(format!("encoding the attendee: {e}")))?;
+    print_guest(ctx, &raw, "PUT /api/guest")
+}
+
+/// The desk's resend: the duplicate guard, a correlation id on every send, the send log.
+async fn resend(args: &ResendArgs, ctx: &Ctx) -> Result<i32> {
+    let req = ResendRequest {
+        guest_id: parse_id("ID", &args.id)?.to_string(),
+        template_id: parse_id("template", &args.template)?.to_string(),
+        new_email: args.new_email.clone(),
+        confirm_duplicate: args.force,
+        correlation_id: correlation(args.correlation_id.as_deref())?,
+    };
+    let cx = ctx.session().await?;
+    let sent = match desk::resend_with_answer(&cx, req).await {
+        // The guard said no: a check, not bad input (exit 1), with the window's message.
+        Err(e) if desk::is_duplicate_refusal(&e) => {
+            output::report_error(&e, ctx.json);
+            output::note("Add --force to send it again anyway.");
+            return Ok(1);
+        }
+        r => r?,
+    };
+    if ctx.json {
+        output::print_json(&sent.answer);
+    } else {
+        let r = &sent.result;
+        output::print_fields(&[
+            ("attendeeInvitationId", r.attendee_invitation_id.clone()),
+            ("status", r.status.clone()),
+            ("correlationId", r.correlation_id.clone()),
+            ("to", r.to.clone()),
+        ]);
+        output::note("Delivery is reported by webhook (comms.sent, comms.delivered, …).");
+    }
+    Ok(0)
 }
 
 async fn add(args: &AddArgs, ctx: &Ctx) -> Result<i32> {
@@ -193,10 +287,18 @@ async fn add(args: &AddArgs, ctx: &Ctx) -> Result<i32> {
             "only applies with --template (it is echoed in that send's webhooks)",
         ));
     }
+    // Every send carries a correlation id: the given one, else the desk's scheme.
+    let correlation_id = match template {
+        Some(_) => Some(
+            correlation(args.correlation_id.as_deref())?
+                .unwrap_or_else(|| desk::atomic_correlation_id(guest.id)),
+        ),
+        None => None,
+    };
     let body = GuestCreate {
         guest,
         comms_template_id: template,
-        correlation_id: correlation(args.correlation_id.as_deref())?,
+        correlation_id,
     };
     let raw = ctx.execute(ApiRequest::guest_create(&body)).await?;
     if ctx.json {

@@ -90,7 +90,7 @@ pub enum Command {
         #[command(subcommand)]
         cmd: guests::GuestsCmd,
     },
-    /// One attendee: show, add, check in/out, resend.
+    /// One attendee: show, add, update, delete, check in/out, resend.
     Guest {
         #[command(subcommand)]
         cmd: guests::GuestCmd,

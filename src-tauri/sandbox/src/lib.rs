@@ -148,7 +148,7 @@ use tokio::task::JoinHandle;
 
 pub use routes::templates::VALIDATION_UNAVAILABLE_DOMAIN;
 pub use seed::{SEED_DOMAIN, SUPPRESSED_EMAIL};
-pub use state::DeliveryRecord;
+pub use state::{DeliveryRecord, SendRecord};
 pub use webhooks::{BOUNCE_DOMAIN, FAIL_DOMAIN, MAX_ATTEMPTS, SPAM_DOMAIN, UNSUBSCRIBE_DOMAIN};
 
 use routes::{domain, events, guests, send, templates, webhook};
@@ -257,6 +257,7 @@ impl Sandbox {
             limits: Mutex::new(limits::Limits::default()),
             http,
             deliveries: Mutex::new(Vec::new()),
+            sends: Mutex::new(Vec::new()),
         });
         let app = router(shared.clone());
         let (stop, stop_rx) = watch::channel(false);
@@ -343,6 +344,15 @@ impl Sandbox {
     pub fn deliveries(&self) -> Vec<DeliveryRecord> {
         self.shared
             .deliveries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Every accepted `POST /api/comms/send` so far, in order (what the client sent).
+    pub fn sends(&self) -> Vec<SendRecord> {
+        self.shared
+            .sends
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()

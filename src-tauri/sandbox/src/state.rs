@@ -36,6 +36,7 @@ pub(crate) struct Shared {
     pub limits: Mutex<Limits>,
     pub http: reqwest::Client,
     pub deliveries: Mutex<Vec<DeliveryRecord>>,
+    pub sends: Mutex<Vec<SendRecord>>,
 }
 
 impl Shared {
@@ -56,6 +57,14 @@ pub struct DeliveryRecord {
     pub attempt: u32,
     /// HTTP status the receiver answered, or None when it could not be reached.
     pub status: Option<u16>,
+}
+
+/// One accepted `POST /api/comms/send` as the client sent it (`Sandbox::sends`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SendRecord {
+    pub attendee_id: Uuid,
+    pub template_id: Uuid,
+    pub correlation_id: Option<String>,
 }
 
 pub(crate) struct TokenInfo {

@@ -6,6 +6,11 @@ export type ResendRequest = { guestId: string, templateId: string,
  */
 newEmail?: string, 
 /**
- * The person confirmed a resend of the same template within 10 minutes.
+ * The person confirmed a resend of the same template within 10 minutes (the CLI's
+ * `--force`).
  */
-confirmDuplicate: boolean, };
+confirmDuplicate: boolean, 
+/**
+ * The reference echoed in Qflow's webhooks; generated (`resend-<uuid>`) when absent.
+ */
+correlationId?: string, };

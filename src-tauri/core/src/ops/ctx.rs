@@ -366,6 +366,11 @@ impl Ctx {
         Ok(t)
     }
 
+    /// One template if this session has read it (no request: e.g. names in a polled history).
+    pub async fn cached_template(&self, id: Uuid) -> Option<Template> {
+        self.templates.lock().await.get(&id).cloned()
+    }
+
     /// The event's templates as Qflow has them now (always asked: the list is short and others
     /// may have added one); the cache is brought in step.
     pub async fn templates(&self, event_id: Uuid) -> Result<Vec<Template>> {

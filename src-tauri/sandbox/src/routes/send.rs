@@ -64,6 +64,14 @@ pub(crate) async fn send(
         }
     };
     let invitation = job.invitation_id;
+    s.sends
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(crate::state::SendRecord {
+            attendee_id: job.attendee_id,
+            template_id: job.template_id,
+            correlation_id: job.correlation_id.clone(),
+        });
     webhooks::spawn_send(s.clone(), job);
     Ok(ok(&json!({
         "attendeeInvitationId": invitation.to_string(),

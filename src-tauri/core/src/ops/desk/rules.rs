@@ -1,7 +1,7 @@
-//! The registration desk's rules, shared by the app and the CLI: which template a resend
-//! offers first, whether the same email went to the same person moments ago, how an atomic
-//! create-and-send is logged without ever logging it twice, and the preview document shown in
-//! the sandboxed frame.
+//! The desk's rules, shared by the window, the CLI and the bulk send: which template a resend
+//! offers first, whether the same email went to the same person moments ago (the duplicate
+//! guard and its one refusal), the one correlation-id scheme, how an atomic create-and-send is
+//! logged without ever logging it twice, and the preview document shown in the sandboxed frame.
 
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
@@ -61,10 +61,58 @@ pub fn recent_duplicate(
         .max_by_key(|s| (s.requested_at, s.id))
 }
 
-/// The correlation id of an atomic create-and-send: derived from the new attendee's id, so a
-/// retry carries the same one and the log recognises it.
+/// The field a duplicate refusal names: the window's "send it again" confirmation (the CLI's
+/// `--force`).
+pub const DUPLICATE_FIELD: &str = "confirmDuplicate";
+
+/// The guard's answer to a resend of the same template within the window: refused until the
+/// person confirms. `status` is what became of the earlier send (`delivered`, `queued`…).
+pub fn duplicate_refusal(minutes_ago: u32, status: &str) -> Error {
+    Error::invalid(
+        DUPLICATE_FIELD,
+        format!(
+            "this template was already sent to this attendee {minutes_ago} minute(s) ago ({status}); confirm to send it again"
+        ),
+    )
+}
+
+/// The guard's answer while the same template is being sent to the same attendee in this
+/// session (a second click before the first send finished). Confirming does not help: the
+/// first send has not been logged yet.
+pub fn send_in_flight() -> Error {
+    Error::invalid(
+        DUPLICATE_FIELD,
+        "this template is being sent to this attendee right now; wait for that send to finish",
+    )
+}
+
+/// Whether `e` is the duplicate guard saying no (a check, not bad input: the CLI exits 1).
+pub fn is_duplicate_refusal(e: &Error) -> bool {
+    matches!(e, Error::Invalid { field, .. } if field == DUPLICATE_FIELD)
+}
+
+/// Every send carries a correlation id (echoed in Qflow's webhooks, shown in the timeline):
+/// the caller's, checked, else one from [`resend_correlation_id`] / [`atomic_correlation_id`].
+/// One scheme for the window and the CLI: `<what>-<uuid>`.
+pub fn correlation_id_or(given: Option<&str>, generate: impl FnOnce() -> String) -> Result<String> {
+    match given {
+        Some(c) => crate::validate::correlation_id("correlationId", c),
+        None => Ok(generate()),
+    }
+}
+
+/// Prefix of a generated resend correlation id.
+pub const RESEND_CORRELATION_PREFIX: &str = "resend-";
+
+/// A new correlation id for a resend (`resend-<uuid>`): unique per send.
+pub fn resend_correlation_id() -> String {
+    format!("{RESEND_CORRELATION_PREFIX}{}", Uuid::new_v4())
+}
+
+/// The correlation id of an atomic create-and-send (`add-<attendee id>`): derived from the new
+/// attendee's id, so a retry carries the same one and the log recognises it.
 pub fn atomic_correlation_id(guest_id: Uuid) -> String {
-    format!("desk-add-{guest_id}")
+    format!("add-{guest_id}")
 }
 
 /// `POST /api/guest` with `commsTemplateId` (when given), logged like a two-step send: the row
@@ -231,6 +279,33 @@ mod tests {
         assert!(doc.contains("img-src data:;"));
         assert!(!doc.contains("script-src"));
         assert!(doc.contains("pointer-events:none"));
+    }
+
+    #[test]
+    fn generated_correlation_ids_follow_one_scheme() {
+        let a = resend_correlation_id();
+        assert!(a.starts_with(RESEND_CORRELATION_PREFIX));
+        assert_ne!(a, resend_correlation_id(), "unique per send");
+        assert_eq!(
+            correlation_id_or(Some(" mine "), resend_correlation_id).unwrap(),
+            "mine"
+        );
+        assert!(correlation_id_or(None, resend_correlation_id)
+            .unwrap()
+            .starts_with(RESEND_CORRELATION_PREFIX));
+        let e = correlation_id_or(Some(""), resend_correlation_id).unwrap_err();
+        assert_eq!(e.body().field.as_deref(), Some("correlationId"));
+    }
+
+    #[test]
+    fn the_guard_refuses_with_one_message() {
+        let e = duplicate_refusal(3, "delivered");
+        assert!(is_duplicate_refusal(&e) && is_duplicate_refusal(&send_in_flight()));
+        assert_eq!(
+            e.body().message,
+            "confirmDuplicate: this template was already sent to this attendee 3 minute(s) ago (delivered); confirm to send it again"
+        );
+        assert!(!is_duplicate_refusal(&Error::invalid("email", "x")));
     }
 
     #[test]
