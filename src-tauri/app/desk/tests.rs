@@ -399,7 +399,7 @@ async fn history_until(
 
 #[tokio::test]
 async fn sandbox_webhooks_build_the_timeline_and_the_status_column() {
-    use crate::app::webhooks::{ensure_demo_wiring, WebhookState};
+    use qflow_core::ops::webhooks::ensure_demo_wiring;
     let cfg = SandboxConfig {
         attendees: 60,
         delivery_scale: 0.05,
@@ -407,8 +407,10 @@ async fn sandbox_webhooks_build_the_timeline_and_the_status_column() {
     };
     let st = crate::app::test_support::demo_state(cfg);
     handlers::demo_sign_in(&st).await.unwrap();
-    let (desk, wh) = (DeskState::default(), WebhookState::default());
-    ensure_demo_wiring(&st, &wh).await.unwrap();
+    let desk = DeskState::default();
+    ensure_demo_wiring(&st.current().await.unwrap())
+        .await
+        .unwrap();
 
     // A resend: sent → delivered → opened, all under the one send, by the receiver's store.
     let ev = event_id(&st, "London").await;
@@ -499,6 +501,7 @@ async fn sandbox_webhooks_build_the_timeline_and_the_status_column() {
         .map(|s| (s.status.as_str(), s.detail.as_deref()))
         .collect();
     assert_eq!(got, [("opened", None), ("bounced", Some(reason.as_str()))]);
-    wh.shutdown().await;
+    // The session's receiver ends with it.
+    handlers::sign_out(&st).await.unwrap();
     st.shutdown().await;
 }
