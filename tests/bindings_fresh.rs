@@ -39,10 +39,6 @@ fn generated() -> BTreeMap<String, String> {
         );
     }
     {
-        use qflow_console::app::feel::*;
-        types!(DemoOfflineRequest);
-    }
-    {
         use qflow_console::app::events::*;
         types!(EventForm, EventDeleteRequest, ZoneSearchRequest,);
     }
@@ -66,23 +62,6 @@ fn generated() -> BTreeMap<String, String> {
             RecheckUpdate,
             RecheckStartRequest,
             RecheckBackgroundRequest,
-        );
-    }
-    {
-        use qflow_console::app::webhooks::*;
-        types!(
-            RejectedDelivery,
-            ReceiverStatus,
-            WebhookOverview,
-            WebhookSetRequest,
-            UrlCheck,
-            RevealedSecret,
-            ReceiverStartRequest,
-            WebhookFeedRequest,
-            WebhookFeed,
-            DiagnoseRequest,
-            AttendeeTimelineRequest,
-            FeedPing,
         );
     }
     cfg = &core_cfg;
@@ -178,6 +157,24 @@ fn generated() -> BTreeMap<String, String> {
             BulkJobRequest,
             BulkUnfinished,
             BulkFilterRequest,
+        );
+    }
+    {
+        use qflow_core::ops::webhooks::*;
+        types!(
+            RejectedDelivery,
+            ReceiverStatus,
+            WebhookOverview,
+            WebhookSetRequest,
+            qflow_core::webhook::UrlCheck,
+            RevealedSecret,
+            ReceiverStartRequest,
+            WebhookFeedRequest,
+            WebhookFeed,
+            DiagnoseRequest,
+            AttendeeTimelineRequest,
+            FeedPing,
+            qflow_core::ops::connection::DemoOfflineRequest,
         );
     }
     {

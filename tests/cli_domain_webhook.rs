@@ -241,3 +241,103 @@ fn webhook_verify() {
     assert_eq!(out.code, 1, "{out:?}");
     assert_eq!(env.sandbox.token_requests(), 0, "verify is offline");
 }
+
+/// Core's session for the sandbox's demo account over `api_base`: what the window's commands
+/// run against.
+fn window_session(api_base: &str, identity_url: &str) -> std::sync::Arc<qflow_core::ops::ctx::Ctx> {
+    use qflow_core::ops::ctx::{Ctx, CtxParts, SignedIn, Silent, StoreLocation, SystemClock};
+    use qflow_core::secrets::{Credentials, MemoryStore};
+    use qflow_core::Secret;
+    let client = qflow_core::session::client_for(
+        api_base,
+        identity_url,
+        Credentials {
+            client_id: qflow_sandbox::DEMO_CLIENT_ID.into(),
+            username: qflow_sandbox::DEMO_USERNAME.into(),
+            client_secret: Secret::new(qflow_sandbox::DEMO_CLIENT_SECRET),
+            password: Secret::new(qflow_sandbox::DEMO_PASSWORD),
+            client_key: Secret::new(qflow_sandbox::CLIENT_KEY),
+        },
+    )
+    .unwrap();
+    Ctx::new(CtxParts {
+        info: SignedIn {
+            profile: "default".into(),
+            username: qflow_sandbox::DEMO_USERNAME.into(),
+            api_base: api_base.into(),
+            demo: false,
+        },
+        client,
+        secrets: std::sync::Arc::new(MemoryStore::new()),
+        store: StoreLocation::Memory,
+        clock: std::sync::Arc::new(SystemClock),
+        notifier: std::sync::Arc::new(Silent),
+    })
+}
+
+#[test]
+fn webhook_set_refuses_a_url_as_the_window_does() {
+    use qflow_core::ops::webhooks::{webhook_set, WebhookSetRequest};
+    let env = Env::start();
+    // A Qflow that is not on this machine (nothing is sent to it: each case is refused first).
+    let remote = "https://api.qflow.invalid";
+    let local = env.sandbox.api_base();
+    let cases = [
+        // A sandbox here: http:// only to this computer.
+        (local.as_str(), "http://hooks.example.com/qflow"),
+        // Qflow's servers: https:// only, even to this computer.
+        (remote, "http://hooks.example.com/qflow"),
+        (remote, "http://127.0.0.1:8787/qflow"),
+        (remote, "ftp://hooks.example.com/qflow"),
+        (remote, "hooks.example.com/qflow"),
+        // A private host it cannot reach: refused until confirmed.
+        (remote, "https://10.1.2.3/qflow"),
+    ];
+    for (api_base, url) in cases {
+        let window = env.rt.block_on(async {
+            let cx = window_session(api_base, &env.sandbox.identity_url());
+            let req = WebhookSetRequest {
+                url: url.into(),
+                confirm_private: false,
+            };
+            let e = webhook_set(&cx, req).await.unwrap_err().body();
+            cx.close();
+            e
+        });
+        let out = env.run_env(
+            &["webhook", "set", url, "--json"],
+            &[("QFLOW_API_BASE", api_base)],
+        );
+        assert_eq!(out.code, 2, "{url}: {out:?}");
+        let cli = &out.json()["error"];
+        assert_eq!(cli["code"], window.code.as_str(), "{url}");
+        assert_eq!(cli["message"], window.message.as_str(), "{url}");
+        assert_eq!(cli["field"], "url");
+        assert!(
+            out.stderr
+                .starts_with(&format!("{}: {}\n", window.code, window.message)),
+            "{}",
+            out.stderr
+        );
+    }
+    assert_eq!(env.sandbox.requests("POST", "/api/comms/webhook"), 0);
+
+    // The private host's refusal names the CLI's confirmation; with it, the rule lets the URL
+    // through (and the missing keychain stops the set before any request).
+    let private = "https://10.1.2.3/qflow";
+    let out = env.run_env(&["webhook", "set", private], &[("QFLOW_API_BASE", remote)]);
+    assert!(out.stderr.contains("private or loopback"), "{}", out.stderr);
+    assert!(out.stderr.contains("--allow-private"), "{}", out.stderr);
+    let out = env.run_env(
+        &["webhook", "set", private, "--allow-private"],
+        &[("QFLOW_API_BASE", remote)],
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.starts_with("keychain_unavailable: "),
+        "{}",
+        out.stderr
+    );
+    let help = env.run(&["webhook", "set", "--help"]).ok();
+    assert!(help.stdout.contains("--allow-private"), "{}", help.stdout);
+}

@@ -31,28 +31,27 @@ pub async fn resume_session(state: State<'_, AppState>) -> Reply<Option<SignedIn
 #[tauri::command]
 pub async fn demo_sign_in(
     state: State<'_, AppState>,
-    wh: State<'_, super::webhooks::WebhookState>,
     rc: State<'_, super::recheck::RecheckState>,
 ) -> Reply<SignedIn> {
     // `--demo`: the sign-in started with the process; wait for it rather than redo it.
     if let Some(who) = state.take_demo_boot().await {
         return Ok(who);
     }
-    reply("demo_sign_in", demo_start(&state, &wh, &rc).await)
+    reply("demo_sign_in", demo_start(&state, &rc).await)
 }
 
-/// A fresh demo session, wired to the built-in webhook receiver.
+/// A fresh demo session, wired to the built-in webhook receiver. The previous session (and
+/// its receiver) is closed by the sign-in.
 pub(crate) async fn demo_start(
     state: &AppState,
-    wh: &super::webhooks::WebhookState,
     rc: &super::recheck::RecheckState,
 ) -> qflow_core::Result<SignedIn> {
     rc.end_session();
-    // A new session gets its own store: the previous session's receiver must not outlive it.
-    wh.end_session().await;
     let signed_in = handlers::demo_sign_in(state).await?;
     // Wire the sandbox to the built-in receiver now, so the first send's events are kept.
-    if let Err(e) = super::webhooks::ensure_demo_wiring(state, wh).await {
+    let wired =
+        async { qflow_core::ops::webhooks::ensure_demo_wiring(&*state.current().await?).await };
+    if let Err(e) = wired.await {
         tracing::warn!(code = e.code(), "demo webhook wiring failed");
     }
     Ok(signed_in)
@@ -61,23 +60,19 @@ pub(crate) async fn demo_start(
 #[tauri::command]
 pub async fn sign_in(
     state: State<'_, AppState>,
-    wh: State<'_, super::webhooks::WebhookState>,
     rc: State<'_, super::recheck::RecheckState>,
     req: SignInRequest,
 ) -> Reply<SignedIn> {
     rc.end_session();
-    wh.end_session().await;
     reply("sign_in", handlers::sign_in(&state, req).await)
 }
 
 #[tauri::command]
 pub async fn sign_out(
     state: State<'_, AppState>,
-    wh: State<'_, super::webhooks::WebhookState>,
     rc: State<'_, super::recheck::RecheckState>,
 ) -> Reply<()> {
     rc.end_session();
-    wh.end_session().await;
     reply("sign_out", handlers::sign_out(&state).await)
 }
 

@@ -47,12 +47,10 @@ pub fn run(opts: AppOptions) -> i32 {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
-        .manage(webhooks::WebhookState::default())
         .manage(recheck::RecheckState::default())
         .setup(move |app| {
             app.state::<AppState>()
                 .set_notifier(Arc::new(notifier::WindowNotifier(app.handle().clone())));
-            webhooks::wire_feed_events(app.handle());
             if demo {
                 start_demo(app.handle());
             }
@@ -171,9 +169,8 @@ fn start_demo(handle: &tauri::AppHandle) {
     let started = std::time::Instant::now();
     tauri::async_runtime::spawn(async move {
         let state = handle.state::<AppState>();
-        let wh = handle.state::<webhooks::WebhookState>();
         let rc = handle.state::<recheck::RecheckState>();
-        let who = commands::demo_start(&state, &wh, &rc).await;
+        let who = commands::demo_start(&state, &rc).await;
         drop(gate);
         let signed_in = who.is_ok();
         tracing::debug!(

@@ -51,14 +51,12 @@ pub mod cmd {
     #[tauri::command]
     pub async fn profile_sign_in(
         state: State<'_, AppState>,
-        wh: State<'_, super::super::webhooks::WebhookState>,
         rc: State<'_, super::super::recheck::RecheckState>,
         req: ProfileNameRequest,
     ) -> Reply<SignedIn> {
         let r = super::profile_sign_in(&state, req).await;
         if r.is_ok() {
             rc.end_session();
-            wh.end_session().await;
         }
         reply("profile_sign_in", r)
     }
@@ -66,14 +64,12 @@ pub mod cmd {
     #[tauri::command]
     pub async fn profile_forget(
         state: State<'_, AppState>,
-        wh: State<'_, super::super::webhooks::WebhookState>,
         rc: State<'_, super::super::recheck::RecheckState>,
         req: ProfileNameRequest,
     ) -> Reply<()> {
         let signing_out = matches!(state.current().await, Ok(s) if !s.info.demo && s.info.profile == req.name.trim());
         if signing_out {
             rc.end_session();
-            wh.end_session().await;
         }
         reply("profile_forget", super::profile_forget(&state, req).await)
     }

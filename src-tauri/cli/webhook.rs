@@ -1,11 +1,15 @@
 //! `webhook show|set|rotate|test|delete|verify|listen`.
 //!
-//! A secret returned by `set`/`rotate` goes straight to the keychain and never to stdout; the
-//! keychain is checked *before* the request so that a shown-once secret is never lost.
+//! `set`, `rotate` and `delete` run core's `ops::webhooks` (the window's operations): the one
+//! URL rule (with `--allow-private` as the window's confirmation), the keychain checked
+//! *before* the request so that a shown-once secret is never lost, the secret kept at once
+//! (the keychain; in memory with `--demo`) and never printed.
 
 use clap::Subcommand;
 use qflow_core::api::ApiRequest;
-use qflow_core::models::{WebhookConfig, WebhookSecretResponse};
+use qflow_core::models::WebhookConfig;
+use qflow_core::ops::ctx::Ctx as Session;
+use qflow_core::ops::webhooks::{self as ops, SecretIssued, SecretKept};
 use qflow_core::secrets::{self, Secret, SecretKind};
 use qflow_core::store::Store;
 use qflow_core::webhook::{self, ReceiverEvent, ReceiverOptions, WebhookSecretSource};
@@ -24,7 +28,18 @@ pub enum WebhookCmd {
     /// The registered receiver URL (the secret is never shown).
     Show,
     /// Register URL; the new signing secret goes straight to the keychain.
-    Set { url: String },
+    ///
+    /// https:// only (http:// only to this computer while Qflow itself runs here: --demo, or a
+    /// sandbox on loopback). A private, loopback or single-label host is refused unless
+    /// --allow-private is given.
+    Set {
+        url: String,
+        /// Register a private, loopback or single-label host (10.x, 192.168.x, localhost,
+        /// intranet…) even though Qflow's servers cannot reach it from the internet (the
+        /// window asks for the same confirmation).
+        #[arg(long)]
+        allow_private: bool,
+    },
     /// Generate a new signing secret (the old one stops working); it goes to the keychain.
     Rotate,
     /// Fire a synthetic comms.test event at the receiver.
@@ -70,22 +85,15 @@ pub async fn run(cmd: &WebhookCmd, ctx: &Ctx) -> Result<i32> {
             }
             Ok(0)
         }
-        WebhookCmd::Set { url } => {
-            let url = url.trim();
-            if let Some((field, reason)) = ApiRequest::webhook_set(url).rejected() {
-                return Err(Error::invalid(field, reason));
-            }
-            keychain_ready(ctx).await?;
-            if url.starts_with("http://") {
-                output::note("warning: an http:// receiver only works with a local sandbox; Qflow itself needs https://.");
-            }
-            let answer = ctx.client().await?.webhook_set(url).await?;
-            save_secret(ctx, answer).await
+        WebhookCmd::Set { url, allow_private } => {
+            let cx = ctx.session().await?;
+            set(ctx, &cx, url, *allow_private).await
         }
         WebhookCmd::Rotate => {
-            keychain_ready(ctx).await?;
-            let answer = ctx.client().await?.webhook_rotate().await?;
-            save_secret(ctx, answer).await
+            let cx = ctx.session().await?;
+            let issued = ops::rotate_secret(&cx).await?;
+            print_issued(ctx, &cx, &issued);
+            Ok(0)
         }
         WebhookCmd::Test => {
             let raw = ctx.execute(ApiRequest::webhook_test()).await?;
@@ -97,24 +105,16 @@ pub async fn run(cmd: &WebhookCmd, ctx: &Ctx) -> Result<i32> {
             Ok(0)
         }
         WebhookCmd::Delete => {
-            let raw = ctx.execute(ApiRequest::webhook_delete()).await?;
+            let cx = ctx.session().await?;
+            let leftover = ops::delete_config(&cx).await?;
             if ctx.json {
-                output::print_json(&raw);
+                // The API answers an empty body.
+                output::print_json(&Value::Null);
             } else {
                 output::note("Webhook configuration cleared: no events are sent any more.");
             }
-            // The stored secret is useless now.
-            if let Err(e) = secrets::delete_secret(
-                ctx.secrets(),
-                &ctx.target.profile,
-                SecretKind::WebhookSecret,
-            )
-            .await
-            {
-                output::note(format!(
-                    "warning: could not remove the old webhook secret from the keychain: {}",
-                    e.body().message
-                ));
+            if let Some(w) = leftover {
+                output::note(format!("warning: {w}"));
             }
             Ok(0)
         }
@@ -123,44 +123,42 @@ pub async fn run(cmd: &WebhookCmd, ctx: &Ctx) -> Result<i32> {
     }
 }
 
-/// Fail before the request if the keychain cannot take the secret.
-async fn keychain_ready(ctx: &Ctx) -> Result<()> {
-    match secrets::get_secret(ctx.secrets(), &ctx.target.profile, SecretKind::WebhookSecret).await {
-        Ok(_) => Ok(()),
-        Err(Error::Keychain(why)) => Err(Error::Keychain(format!(
-            "Qflow shows a webhook signing secret only once and qflow-console keeps it only in the OS keychain, which is not available, so nothing was sent ({why})"
-        ))),
+/// `webhook set URL [--allow-private]`: the window's `webhook_set`, same rule, same answers.
+async fn set(ctx: &Ctx, cx: &Session, url: &str, allow_private: bool) -> Result<i32> {
+    let unconfirmed = !allow_private && ops::check_url(url, ops::qflow_local(cx)).warning.is_some();
+    match ops::set_url(cx, url, allow_private).await {
+        Ok(issued) => {
+            if let Some(w) = &issued.warning {
+                output::note(format!("warning: {w}"));
+            }
+            print_issued(ctx, cx, &issued);
+            Ok(0)
+        }
+        Err(e) if unconfirmed => {
+            let code = output::report_error(&e, ctx.json);
+            output::note("To register it anyway, run again with --allow-private.");
+            Ok(code)
+        }
         Err(e) => Err(e),
     }
 }
 
-async fn save_secret(ctx: &Ctx, answer: WebhookSecretResponse) -> Result<i32> {
-    let WebhookSecretResponse { url, secret } = answer;
-    if let Err(e) = secrets::set_secret(
-        ctx.secrets(),
-        &ctx.target.profile,
-        SecretKind::WebhookSecret,
-        secret,
-    )
-    .await
-    {
-        return Err(Error::Keychain(format!(
-            "Qflow issued a new webhook secret but it could not be saved ({}). Run `qflow-console webhook rotate` once the keychain works",
-            e.body().message
-        )));
-    }
+fn print_issued(ctx: &Ctx, cx: &Session, issued: &SecretIssued) {
+    let profile = &cx.info.profile;
     if ctx.json {
-        output::print_json(
-            &json!({ "url": url, "secretSaved": true, "profile": ctx.target.profile }),
-        );
-    } else {
-        output::print_fields(&[("url", output::or_dash(url.as_deref()))]);
-        output::note(format!(
-            "The signing secret was saved in the keychain (profile '{}'); it is never printed.",
-            ctx.target.profile
-        ));
+        output::print_json(&json!({ "url": issued.url, "secretSaved": true, "profile": profile }));
+        return;
     }
-    Ok(0)
+    output::print_fields(&[("url", output::or_dash(issued.url.as_deref()))]);
+    output::note(match issued.kept {
+        SecretKept::Keychain => format!(
+            "The signing secret was saved in the keychain (profile '{profile}'); it is never printed."
+        ),
+        SecretKept::Memory => format!(
+            "The signing secret is kept {} and never printed.",
+            issued.kept.where_()
+        ),
+    });
 }
 
 /// `QFLOW_WEBHOOK_SECRET`, else the profile's keychain entry.

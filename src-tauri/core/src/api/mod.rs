@@ -187,6 +187,12 @@ impl Client {
         &self.inner.api_base
     }
 
+    /// Qflow runs on this machine (the demo, a sandbox on loopback): it can deliver webhooks
+    /// to `http://` receivers here (see `webhook::url_policy`).
+    pub fn qflow_is_local(&self) -> bool {
+        reqwest::Url::parse(&self.inner.api_base).is_ok_and(|u| is_loopback(&u))
+    }
+
     /// The demo and tests: every attempt (this client and its clones) fails like a connection
     /// that cannot be made, so nothing leaves the machine and errors are `network_unreachable`.
     pub fn simulate_offline(&self, on: bool) {
@@ -461,7 +467,8 @@ impl Client {
     }
     /// The answer's secret is shown once: store it at once.
     pub async fn webhook_set(&self, url: &str) -> Result<WebhookSecretResponse> {
-        self.call_secret(ApiRequest::webhook_set(url)).await
+        self.call_secret(ApiRequest::webhook_set(url, self.qflow_is_local()))
+            .await
     }
     pub async fn webhook_rotate(&self) -> Result<WebhookSecretResponse> {
         self.call_secret(ApiRequest::webhook_rotate()).await

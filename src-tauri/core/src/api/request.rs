@@ -340,12 +340,17 @@ impl ApiRequest {
         ApiRequest::new(Method::GET, "/api/comms/webhook")
     }
 
-    /// `POST /api/comms/webhook` with `{"url"}`; answers the secret once.
-    pub fn webhook_set(url: &str) -> ApiRequest {
+    /// `POST /api/comms/webhook` with `{"url"}`; answers the secret once. The URL must pass
+    /// the one webhook URL rule ([`crate::webhook::check_url`]); `qflow_local`: Qflow runs on
+    /// this machine (a loopback API base), so `http://` to this machine can be delivered.
+    pub fn webhook_set(url: &str, qflow_local: bool) -> ApiRequest {
+        let problem = crate::webhook::check_url(url, qflow_local)
+            .problem
+            .map(|p| (crate::webhook::url_policy::URL_FIELD.to_owned(), p));
         ApiRequest::new(Method::POST, "/api/comms/webhook")
             .with_body(json!({ "url": url }))
             .idempotent(false)
-            .reject(webhook_url_problem(url))
+            .reject(problem)
     }
 
     /// `POST /api/comms/webhook/rotate` (empty body).
@@ -533,30 +538,6 @@ pub fn domain_problem(domain: &str) -> Option<(String, String)> {
     None
 }
 
-/// https, or http to this machine (a local receiver while testing).
-fn webhook_url_problem(url: &str) -> Option<(String, String)> {
-    let field = || "url".to_owned();
-    let Ok(u) = url::Url::parse(url) else {
-        return problem(field(), format!("{url:?} is not a URL"));
-    };
-    if !u.username().is_empty() || u.password().is_some() {
-        return problem(field(), "must not contain a user name or password");
-    }
-    let Some(host) = u.host() else {
-        return problem(field(), "has no host");
-    };
-    let loopback = match host {
-        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
-        url::Host::Ipv4(a) => a.is_loopback(),
-        url::Host::Ipv6(a) => a.is_loopback(),
-    };
-    match u.scheme() {
-        "https" => None,
-        "http" if loopback => None,
-        _ => problem(field(), "must be an https:// URL Qflow can reach"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -642,7 +623,7 @@ mod tests {
         assert!(!r.idempotent);
         assert!(r.body.unwrap().get("id").is_none(), "nil id left out");
         assert!(!ApiRequest::send(&send).idempotent);
-        assert!(!ApiRequest::webhook_set("https://x.example/h").idempotent);
+        assert!(!ApiRequest::webhook_set("https://x.example/h", false).idempotent);
         assert!(!ApiRequest::webhook_rotate().idempotent);
         assert!(!ApiRequest::webhook_test().idempotent);
         assert!(!ApiRequest::domain_create("a.com").idempotent);
@@ -811,11 +792,22 @@ mod tests {
 
     #[test]
     fn webhook_urls_must_be_https_or_local() {
-        assert!(webhook_url_problem("https://hooks.example.com/q").is_none());
-        assert!(webhook_url_problem("http://127.0.0.1:8080/q").is_none());
-        assert!(webhook_url_problem("http://localhost/q").is_none());
-        assert!(webhook_url_problem("http://hooks.example.com/q").is_some());
-        assert!(webhook_url_problem("https://u:p@hooks.example.com/q").is_some());
-        assert!(webhook_url_problem("hooks.example.com").is_some());
+        let problem =
+            |url: &str, local: bool| ApiRequest::webhook_set(url, local).rejected().is_some();
+        assert!(!problem("https://hooks.example.com/q", false));
+        // http:// only to this machine, and only when Qflow runs here (a loopback sandbox).
+        assert!(!problem("http://127.0.0.1:8080/q", true));
+        assert!(!problem("http://localhost/q", true));
+        assert!(problem("http://127.0.0.1:8080/q", false));
+        assert!(problem("http://hooks.example.com/q", true));
+        assert!(problem("https://u:p@hooks.example.com/q", false));
+        assert!(problem("hooks.example.com", false));
+        assert_eq!(
+            ApiRequest::webhook_set("ftp://x", false)
+                .rejected()
+                .unwrap()
+                .0,
+            "url"
+        );
     }
 }

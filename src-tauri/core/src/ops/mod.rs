@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod bulk;
+pub mod connection;
 pub mod ctx;
 pub mod desk;
 pub mod display;
@@ -15,3 +16,4 @@ pub mod qr;
 pub mod recheck;
 pub mod send;
 pub mod studio;
+pub mod webhooks;

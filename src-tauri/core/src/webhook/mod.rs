@@ -11,10 +11,12 @@
 #![allow(clippy::result_large_err)]
 
 mod receiver;
+pub mod url_policy;
 
 pub use receiver::{
     serve_receiver, ReceiverEvent, ReceiverHandle, ReceiverOptions, SecretCell, WebhookSecretSource,
 };
+pub use url_policy::{check_url, require_url, UrlCheck};
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
