@@ -90,28 +90,6 @@ fn generated() -> BTreeMap<String, String> {
         );
     }
     {
-        use qflow_console::app::domain::*;
-        types!(
-            DomainGlance,
-            DomainStatusInfo,
-            DomainView,
-            DomainInput,
-            DomainRequest,
-            RecordReason,
-            DomainActionResult,
-            DomainExport,
-        );
-    }
-    {
-        use qflow_console::app::recheck::*;
-        types!(
-            RecheckPhase,
-            RecheckUpdate,
-            RecheckStartRequest,
-            RecheckBackgroundRequest,
-        );
-    }
-    {
         use qflow_console::app::webhooks::*;
         types!(
             RejectedDelivery,
@@ -230,6 +208,28 @@ fn generated() -> BTreeMap<String, String> {
             BulkProgress,
             ZoneInfo,
             ZoneSearchResult
+        );
+    }
+    {
+        use qflow_core::ops::domain::*;
+        types!(
+            DomainGlance,
+            DomainStatusInfo,
+            DomainView,
+            DomainInput,
+            DomainRequest,
+            RecordReason,
+            DomainActionResult,
+            DomainExport,
+        );
+    }
+    {
+        use qflow_core::ops::recheck::*;
+        types!(
+            RecheckPhase,
+            RecheckUpdate,
+            RecheckStartRequest,
+            RecheckBackgroundRequest,
         );
     }
     {

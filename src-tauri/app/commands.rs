@@ -32,22 +32,19 @@ pub async fn resume_session(state: State<'_, AppState>) -> Reply<Option<SignedIn
 pub async fn demo_sign_in(
     state: State<'_, AppState>,
     wh: State<'_, super::webhooks::WebhookState>,
-    rc: State<'_, super::recheck::RecheckState>,
 ) -> Reply<SignedIn> {
     // `--demo`: the sign-in started with the process; wait for it rather than redo it.
     if let Some(who) = state.take_demo_boot().await {
         return Ok(who);
     }
-    reply("demo_sign_in", demo_start(&state, &wh, &rc).await)
+    reply("demo_sign_in", demo_start(&state, &wh).await)
 }
 
 /// A fresh demo session, wired to the built-in webhook receiver.
 pub(crate) async fn demo_start(
     state: &AppState,
     wh: &super::webhooks::WebhookState,
-    rc: &super::recheck::RecheckState,
 ) -> qflow_core::Result<SignedIn> {
-    rc.end_session();
     // A new session gets its own store: the previous session's receiver must not outlive it.
     wh.end_session().await;
     let signed_in = handlers::demo_sign_in(state).await?;
@@ -62,10 +59,8 @@ pub(crate) async fn demo_start(
 pub async fn sign_in(
     state: State<'_, AppState>,
     wh: State<'_, super::webhooks::WebhookState>,
-    rc: State<'_, super::recheck::RecheckState>,
     req: SignInRequest,
 ) -> Reply<SignedIn> {
-    rc.end_session();
     wh.end_session().await;
     reply("sign_in", handlers::sign_in(&state, req).await)
 }
@@ -74,9 +69,7 @@ pub async fn sign_in(
 pub async fn sign_out(
     state: State<'_, AppState>,
     wh: State<'_, super::webhooks::WebhookState>,
-    rc: State<'_, super::recheck::RecheckState>,
 ) -> Reply<()> {
-    rc.end_session();
     wh.end_session().await;
     reply("sign_out", handlers::sign_out(&state).await)
 }

@@ -205,7 +205,7 @@ pub async fn resume(state: &AppState) -> Result<Option<SignedIn>> {
 
 /// Start the embedded sandbox (once) and sign in with its demo account, held in memory only.
 pub async fn demo_sign_in(state: &AppState) -> Result<SignedIn> {
-    let (api_base, identity_url) = {
+    let (api_base, identity_url, dns) = {
         let mut guard = state.sandbox.lock().await;
         if guard.is_none() {
             let sb = Sandbox::start(state.sandbox_config.clone())
@@ -218,7 +218,7 @@ pub async fn demo_sign_in(state: &AppState) -> Result<SignedIn> {
             *guard = Some(sb);
         }
         let sb = guard.as_ref().expect("started above");
-        (sb.api_base(), sb.identity_url())
+        (sb.api_base(), sb.identity_url(), sb.dns_switch())
     };
     let credentials = Credentials {
         client_id: qflow_sandbox::DEMO_CLIENT_ID.to_owned(),
@@ -235,7 +235,12 @@ pub async fn demo_sign_in(state: &AppState) -> Result<SignedIn> {
         api_base,
         demo: true,
     };
-    Ok(state.set_session(state.new_session(info, client)).await)
+    let session = state.new_session(info, client);
+    // The domain pre-check simulates DNS from the sandbox's "records published" switch.
+    session
+        .state::<qflow_core::ops::domain::DemoDns>()
+        .attach(dns);
+    Ok(state.set_session(session).await)
 }
 
 /// Prove the credentials, store the secrets in the keychain and the rest in the profile file.

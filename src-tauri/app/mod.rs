@@ -50,7 +50,6 @@ pub fn run(opts: AppOptions) -> i32 {
         .manage(desk::DeskState::default())
         .manage(bulk::BulkState::default())
         .manage(studio::StudioState::default())
-        .manage(recheck::RecheckState::default())
         .setup(move |app| {
             app.state::<AppState>()
                 .set_notifier(Arc::new(notifier::WindowNotifier(app.handle().clone())));
@@ -173,8 +172,7 @@ fn start_demo(handle: &tauri::AppHandle) {
     tauri::async_runtime::spawn(async move {
         let state = handle.state::<AppState>();
         let wh = handle.state::<webhooks::WebhookState>();
-        let rc = handle.state::<recheck::RecheckState>();
-        let who = commands::demo_start(&state, &wh, &rc).await;
+        let who = commands::demo_start(&state, &wh).await;
         drop(gate);
         let signed_in = who.is_ok();
         tracing::debug!(

@@ -109,7 +109,7 @@ pub async fn profile_forget(state: &AppState, req: ProfileNameRequest) -> Result
     Ok(())
 }
 
-/// The IPC surface (thin wrappers). A new session ends the previous one's receiver and rechecks.
+/// The IPC surface (thin wrappers). A new session ends the previous one's receiver.
 pub mod cmd {
     use super::*;
 
@@ -124,12 +124,10 @@ pub mod cmd {
     pub async fn profile_sign_in(
         state: State<'_, AppState>,
         wh: State<'_, super::super::webhooks::WebhookState>,
-        rc: State<'_, super::super::recheck::RecheckState>,
         req: ProfileNameRequest,
     ) -> Reply<SignedIn> {
         let r = super::profile_sign_in(&state, req).await;
         if r.is_ok() {
-            rc.end_session();
             wh.end_session().await;
         }
         reply("profile_sign_in", r)
@@ -139,12 +137,10 @@ pub mod cmd {
     pub async fn profile_forget(
         state: State<'_, AppState>,
         wh: State<'_, super::super::webhooks::WebhookState>,
-        rc: State<'_, super::super::recheck::RecheckState>,
         req: ProfileNameRequest,
     ) -> Reply<()> {
         let signing_out = matches!(state.current().await, Ok(s) if !s.info.demo && s.info.profile == req.name.trim());
         if signing_out {
-            rc.end_session();
             wh.end_session().await;
         }
         reply("profile_forget", super::profile_forget(&state, req).await)

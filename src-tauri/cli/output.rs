@@ -215,4 +215,3 @@ mod tests {
         assert_eq!(v["error"]["lastFailureAt"], "2026-04-12T14:32:00Z");
     }
 }
-

@@ -7,6 +7,7 @@ pub mod bulk_run;
 pub mod ctx;
 pub mod desk;
 pub mod display;
+pub mod domain;
 pub mod events;
 pub mod files;
 pub mod guests;

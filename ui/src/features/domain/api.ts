@@ -1,4 +1,4 @@
-// Typed wrappers for the domain commands (src-tauri/app/domain.rs).
+// Typed wrappers for the domain commands (core `ops::domain`, shared with the CLI).
 import { call } from "../../api";
 import type { DomainActionResult } from "../../bindings/DomainActionResult";
 import type { DomainExport } from "../../bindings/DomainExport";

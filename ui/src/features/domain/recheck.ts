@@ -1,4 +1,4 @@
-// The domain recheck runner (src-tauri/app/recheck.rs): commands plus its `domain-recheck` event.
+// The domain recheck runner (core `ops::recheck`): commands plus its `domain-recheck` event.
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { call } from "../../api";
 import type { RecheckUpdate } from "../../bindings/RecheckUpdate";

@@ -1,18 +1,4 @@
-//! Rechecking an unverified sending domain with back-off until it verifies.
-//!
-//! DNS changes take minutes to hours, so after the records are handed to the DNS admin the app
-//! asks Qflow again on its own: 30 s, 1 min, 2 min, 5 min, then every 15 min. Anything the user
-//! does (Check now, Verify, publishing in the demo) starts the cadence over. It stops when the
-//! domain verifies, when it is gone (404: deleted elsewhere), or when only the user can fix what
-//! went wrong (signed out, a 401/403). Transient failures (network, 5xx, 429) keep the schedule;
-//! a 429's `Retry-After` is honoured twice over: the client pauses the shared budget, and the
-//! next check waits at least that long.
-//!
-//! The policy ([`Backoff`], [`decide`]) is pure. [`run`] drives it with `tokio::time`, so tests
-//! run it under paused time. Callers pass a check that uses a [`Priority::Background`] client
-//! (see [`verify_in_background`]) so rechecks never take a slot from a person waiting.
-//!
-//! [`Priority::Background`]: crate::budget::Priority::Background
+//! The pure policy ([`Backoff`], [`decide`]) and the schedule that drives it ([`run`]).
 
 use std::future::Future;
 use std::time::Duration;
@@ -247,6 +233,3 @@ async fn next_stop(control: &mut mpsc::UnboundedReceiver<Control>) {
         }
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,12 +1,21 @@
+//! The policy and the schedule: paused time, then real HTTP against the sandbox.
+
 use std::sync::{Arc, Mutex};
 
 use serde_json::Map;
 use tokio::time::Instant;
 
-use super::*;
-use crate::api::Budget;
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::api::{Budget, Client};
 use crate::budget::Priority;
 use crate::errors::ApiError;
+use crate::models::DomainStatus;
+use crate::ops::recheck::*;
+use crate::{Error, Result};
 
 const S: fn(u64) -> Duration = Duration::from_secs;
 
