@@ -5,12 +5,13 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use qflow_console::app::handlers as profiles;
 use qflow_console::app::handlers::{self, AppState};
 use qflow_console::app::ipc::SignInRequest;
-use qflow_console::app::profiles::{self, ProfileNameRequest};
 use qflow_console::app::AppOptions;
 use qflow_core::api::{Client, ClientConfig};
 use qflow_core::models::SendRequest;
+use qflow_core::ops::account::{ProfileEntry, ProfileNameRequest};
 use qflow_core::secrets::{Credentials, MemoryStore, SharedSecretStore};
 use qflow_core::{ErrorBody, Secret};
 use qflow_sandbox::{Sandbox, SandboxConfig};
@@ -53,7 +54,7 @@ fn client(sb: &Sandbox, username: &str) -> Client {
     .unwrap()
 }
 
-fn names(list: &[profiles::ProfileEntry]) -> Vec<(String, bool, bool)> {
+fn names(list: &[ProfileEntry]) -> Vec<(String, bool, bool)> {
     list.iter()
         .map(|p| (p.name.clone(), p.has_secrets, p.current))
         .collect()

@@ -1,241 +1,27 @@
-//! Fails when `ui/src/bindings/*.ts` differ from what the Rust types generate, so the UI can
-//! never compile against a stale shape. `cargo test` (ts-rs) rewrites the files; commit them.
-//! `UPDATE_BINDINGS=1 cargo test --test bindings_fresh` rewrites them and removes stale ones.
-//!
-//! Every exported type is listed below: a new `#[ts(export)]` type must be added here, or this
-//! test reports its file as unknown.
+//! `ui/src/bindings` is exactly what the declared commands generate: the TypeScript of every
+//! request, response and pushed event type reachable from `src-tauri/app/commands.rs` (no list
+//! of types kept by hand), the error shape, and `commands.ts`, the map that types the UI's
+//! `call`. A file no command reaches is stale. `cargo test` (ts-rs) also rewrites the type
+//! files; `UPDATE_BINDINGS=1 cargo test -p qflow-console --test bindings_fresh` rewrites them all
+//! and removes stale ones.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use ts_rs::{Config, TS};
+use qflow_console::app::commands;
+use qflow_console::app::declare::Describe;
+use ts_rs::Config;
 
 fn generated() -> BTreeMap<String, String> {
-    // As `cargo test` runs each crate's export: from its own directory (import paths to
-    // dependencies exported elsewhere depend on it).
+    // Every IPC type is a core type, exported as core's crate does.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let app_cfg = Config::from_env().with_out_dir(root.join("bindings"));
-    let core_cfg = Config::from_env().with_out_dir(root.join("src-tauri/core/bindings"));
-    let mut cfg = &app_cfg;
-    let mut out = BTreeMap::new();
-    macro_rules! types {
-        ($($t:ty),* $(,)?) => {$({
-            let path = <$t as TS>::output_path().expect("an exported type has an output path");
-            let name = path.file_name().expect("a file name").to_string_lossy().into_owned();
-            let text = <$t as TS>::export_to_string(cfg).expect("ts-rs export");
-            assert!(out.insert(name.clone(), text).is_none(), "two types export to {name}");
-        })*};
-    }
-    {
-        use qflow_console::app::ipc::*;
-        types!(
-            EventsListRequest,
-            EventRow,
-            AttendeeCountsRequest,
-            AttendeeCount,
-            GuestsPageRequest,
-            GuestsPage,
-            GuestRow,
-        );
-    }
-    {
-        use qflow_console::app::events::*;
-        types!(EventForm, EventDeleteRequest, ZoneSearchRequest,);
-    }
-    {
-        use qflow_console::app::domain::*;
-        types!(
-            DomainGlance,
-            DomainStatusInfo,
-            DomainView,
-            DomainInput,
-            DomainRequest,
-            RecordReason,
-            DomainActionResult,
-            DomainExport,
-        );
-    }
-    {
-        use qflow_console::app::recheck::*;
-        types!(
-            RecheckPhase,
-            RecheckUpdate,
-            RecheckStartRequest,
-            RecheckBackgroundRequest,
-        );
-    }
-    cfg = &core_cfg;
-    {
-        use qflow_core::models::*;
-        types!(
-            Guest,
-            GuestCreate,
-            Event,
-            Template,
-            TemplateUpsert,
-            SendRequest,
-            SendResponse,
-            WebhookConfig,
-            WebhookPayload,
-            DnsRecord,
-            Domain,
-            VerifyReason,
-            DomainStatus,
-        );
-    }
-    {
-        use qflow_core::dns::*;
-        use qflow_core::merge::lint::*;
-        use qflow_core::merge::*;
-        use qflow_core::store::*;
-        use qflow_core::webhook::*;
-        types!(
-            qflow_core::ErrorBody,
-            qflow_core::errors::ErrorCode,
-            qflow_core::errors::LocalCode,
-            qflow_core::errors::ApiCode,
-            qflow_core::profiles::Profile,
-            CheckStatus,
-            RecordCheck,
-            DnsProvider,
-            PrecheckReport,
-            qflow_core::dns_export::ChecklistRecord,
-            Severity,
-            LintIssue,
-            TemplateField,
-            UnknownReason,
-            UnknownToken,
-            RenderJson,
-            TokenInfo,
-            BulkItemState,
-            BulkItem,
-            BulkCounts,
-            Draft,
-            TemplateVersion,
-            ImportRowState,
-            ImportRow,
-            SendResult,
-            SendLogEntry,
-            TimelineKind,
-            TimelineEntry,
-            WebhookEventRecord,
-            RejectReason,
-            Verdict,
-            Finding,
-            Diagnosis,
-            ReceiverEvent,
-        );
-    }
-    {
-        use qflow_core::import::*;
-        use qflow_core::ops::import_run::*;
-        types!(RowError, Chunk, ImportPlan, ImportProgress, ImportSummary);
-    }
-    {
-        use qflow_core::ops::events::*;
-        types!(
-            qflow_core::ops::ctx::SignedIn,
-            qflow_core::ops::account::AppInfo,
-            qflow_core::ops::account::SavedProfile,
-            qflow_core::ops::account::SignInRequest,
-            qflow_core::ops::account::ProfileEntry,
-            qflow_core::ops::account::ProfileNameRequest,
-            ZoneInfo,
-            ZoneSearchResult
-        );
-    }
-    {
-        use qflow_core::ops::bulk::*;
-        types!(
-            BulkRunState,
-            BulkProgress,
-            BulkSelection,
-            BulkRecent,
-            BulkPreview,
-            BulkProblem,
-            BulkStatus,
-            BulkJobRequest,
-            BulkUnfinished,
-            BulkFilterRequest,
-        );
-    }
-    {
-        use qflow_core::ops::webhooks::*;
-        types!(
-            RejectedDelivery,
-            ReceiverStatus,
-            WebhookOverview,
-            WebhookSetRequest,
-            qflow_core::webhook::UrlCheck,
-            RevealedSecret,
-            ReceiverStartRequest,
-            WebhookFeedRequest,
-            WebhookFeed,
-            DiagnoseRequest,
-            AttendeeTimelineRequest,
-            FeedPing,
-            qflow_core::ops::connection::DemoOfflineRequest,
-        );
-    }
-    {
-        use qflow_core::ops::studio::*;
-        types!(
-            TemplateEdit,
-            EdgeCase,
-            EdgeCaseInfo,
-            TokenValue,
-            ImportKind,
-            TemplateImport,
-            TestAttendee,
-            RemoveFailure,
-            TestAttendeesRemoved,
-            TemplateFileRead,
-            TemplatesListRequest,
-            TemplateIdRequest,
-            StudioSetup,
-            PreviewRequest,
-            TextPatch,
-            EditorIssue,
-            PreviewResult,
-            TemplateSaveRequest,
-            TemplateSaved,
-            DraftSaveRequest,
-            TestSendRequest,
-            TestSendResult,
-            TemplateImportRequest,
-            TemplateExportRequest,
-            ExportFormat,
-            TemplateExportFileRequest,
-            TemplateFileWritten,
-            TestAttendeesRemoveRequest,
-        );
-    }
-    {
-        use qflow_core::ops::desk::*;
-        types!(
-            GuestIdRequest,
-            ExtraField,
-            GuestDetail,
-            GuestEdit,
-            CheckInRequest,
-            HistoryItem,
-            TemplateOption,
-            ResendOptions,
-            ResendPreviewRequest,
-            RecentSend,
-            ResendPreview,
-            ResendRequest,
-            ResendResult,
-            EmailCheckRequest,
-            EmailCheck,
-            GuestAddRequest,
-            GuestAdded,
-            SendStatusesRequest,
-            GuestSendStatus,
-            HistoryEvent,
-            EventIdRequest,
-        );
-    }
+    let cfg = Config::from_env().with_out_dir(root.join("src-tauri/core/bindings"));
+    let mut d = Describe::new(cfg);
+    commands::describe(&mut d);
+    // Every command's error.
+    d.ts::<qflow_core::ErrorBody>();
+    let mut out = d.files.clone();
+    out.insert("commands.ts".to_owned(), d.commands_ts());
     out
 }
 
@@ -247,8 +33,8 @@ fn checked_in_bindings_match_the_rust_types() {
     let mut problems = Vec::new();
 
     for (name, text) in &want {
-        // All bindings live in one folder: an import leaving it is ts-rs resolving an app type's
-        // embedded core type across crates (move the type to core, or `#[ts(inline)]` it).
+        // All bindings live in one folder: an import leaving it is a type defined outside core
+        // (the app defines no IPC types; move it to core, or `#[ts(inline)]` it).
         if text.contains("from \"../") {
             problems.push(format!("{name}: imports from outside ui/src/bindings"));
         }
@@ -261,21 +47,122 @@ fn checked_in_bindings_match_the_rust_types() {
             Err(_) => problems.push(format!("{name}: missing")),
         }
     }
+    let used = used_by_the_ui(&dir, &want);
     for entry in std::fs::read_dir(&dir).expect("ui/src/bindings exists") {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        if name.ends_with(".ts") && !want.contains_key(&name) {
+        if name.ends_with(".ts") && !want.contains_key(&name) && !used.contains(&name) {
             if update {
                 std::fs::remove_file(dir.join(&name)).unwrap();
             } else {
                 problems.push(format!(
-                    "{name}: no Rust type generates it (stale, or a new #[ts(export)] type not listed in tests/bindings_fresh.rs)"
+                    "{name}: no declared command or event reaches it and no UI file imports it (stale: remove it, or drop the type's #[ts(export)])"
                 ));
             }
         }
     }
     assert!(
         problems.is_empty(),
-        "ui/src/bindings is out of date:\n  {}\nRegenerate: UPDATE_BINDINGS=1 cargo test -p qflow-console --test bindings_fresh (or cargo test), then commit ui/src/bindings.",
+        "ui/src/bindings is out of date:\n  {}\nRegenerate: UPDATE_BINDINGS=1 cargo test -p qflow-console --test bindings_fresh, then commit ui/src/bindings.",
         problems.join("\n  ")
+    );
+}
+
+/// Binding files the UI imports itself (a type shown inline in a command's answer, say), and
+/// the binding files those import: kept even where no command names them. ts-rs rewrites them
+/// on every `cargo test`, and `make test` fails on any drift.
+fn used_by_the_ui(
+    dir: &Path,
+    want: &BTreeMap<String, String>,
+) -> std::collections::BTreeSet<String> {
+    fn imports(text: &str, out: &mut Vec<String>) {
+        for line in text.lines() {
+            let Some(i) = line.find(" from \"") else {
+                continue;
+            };
+            let spec: String = line[i + 7..].chars().take_while(|c| *c != '"').collect();
+            if let Some(pos) = spec.rfind("bindings/") {
+                out.push(format!("{}.ts", &spec[pos + 9..]));
+            } else if let Some(name) = spec.strip_prefix("./") {
+                out.push(format!("{name}.ts"));
+            }
+        }
+    }
+    fn walk(dir: &Path, bindings: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p == bindings {
+                continue;
+            }
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            if p.is_dir() {
+                walk(&p, bindings, out);
+            } else if name.ends_with(".ts") || name.ends_with(".tsx") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let mut found = Vec::new();
+                imports(&text, &mut found);
+                // Only `…/bindings/X` imports count from outside the folder.
+                out.extend(
+                    found.into_iter().filter(|f| {
+                        text.contains(&format!("bindings/{}", f.trim_end_matches(".ts")))
+                    }),
+                );
+            }
+        }
+    }
+    let mut queue = Vec::new();
+    walk(dir.parent().unwrap(), dir, &mut queue);
+    queue.extend(want.keys().cloned());
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(f) = queue.pop() {
+        if !seen.insert(f.clone()) {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(dir.join(&f)) {
+            imports(&text, &mut queue);
+        }
+    }
+    seen
+}
+
+/// Every name the UI passes to `call(…)` is declared (the TS map makes a wrong one fail `tsc`;
+/// this says the same from the Rust side, and catches a command no UI code calls).
+#[test]
+fn every_declared_command_is_called_by_the_ui_and_nothing_else_is_called() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src");
+    let mut text = String::new();
+    fn walk(dir: &Path, out: &mut String) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            if p.is_dir() {
+                if name != "bindings" {
+                    walk(&p, out);
+                }
+            } else if (name.ends_with(".ts") || name.ends_with(".tsx"))
+                && !name.contains(".test.")
+                && !name.contains(".typecheck.")
+            {
+                out.push_str(&std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    walk(&src, &mut text);
+    let mut called = std::collections::BTreeSet::new();
+    for (i, _) in text.match_indices("call(\"") {
+        let rest = &text[i + 6..];
+        let name: String = rest.chars().take_while(|c| *c != '"').collect();
+        called.insert(name);
+    }
+    let declared: std::collections::BTreeSet<String> =
+        commands::NAMES.iter().map(|s| s.to_string()).collect();
+    let undeclared: Vec<_> = called.difference(&declared).collect();
+    assert!(
+        undeclared.is_empty(),
+        "the UI calls undeclared commands: {undeclared:?}"
+    );
+    let unused: Vec<_> = declared.difference(&called).collect();
+    assert!(
+        unused.is_empty(),
+        "declared but never called by the UI: {unused:?}"
     );
 }

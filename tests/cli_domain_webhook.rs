@@ -87,6 +87,107 @@ fn domain_create_rejects_non_hostnames_before_sending() {
     assert_eq!(env.sandbox.requests("POST", "/api/comms/domain"), 0);
 }
 
+/// One rule, one place: the CLI's `domain create` and the window's commands (the wizard's
+/// `domain_validate` wrapper, core's `domain_create` behind the window's create) answer the
+/// same bad input with the same code and message, before any request.
+#[test]
+fn a_bad_domain_gets_the_same_answer_from_the_cli_and_the_window() {
+    use qflow_core::ops::ctx::{Ctx, CtxParts, SignedIn, Silent, StoreLocation, SystemClock};
+    use qflow_core::ops::domain::{domain_create, DomainRequest};
+    use std::sync::Arc;
+
+    let env = Env::start();
+    let credentials = qflow_core::secrets::Credentials {
+        client_id: qflow_sandbox::DEMO_CLIENT_ID.into(),
+        username: qflow_sandbox::DEMO_USERNAME.into(),
+        client_secret: qflow_core::Secret::new(qflow_sandbox::DEMO_CLIENT_SECRET),
+        password: qflow_core::Secret::new(qflow_sandbox::DEMO_PASSWORD),
+        client_key: qflow_core::Secret::new(qflow_sandbox::CLIENT_KEY),
+    };
+    let client = qflow_core::session::client_for(
+        &env.sandbox.api_base(),
+        &env.sandbox.identity_url(),
+        credentials,
+    )
+    .unwrap();
+    let cx = Ctx::new(CtxParts {
+        info: SignedIn {
+            profile: "default".into(),
+            username: qflow_sandbox::DEMO_USERNAME.into(),
+            api_base: env.sandbox.api_base(),
+            demo: false,
+        },
+        client,
+        secrets: Arc::new(qflow_core::secrets::MemoryStore::new()),
+        store: StoreLocation::Memory,
+        clock: Arc::new(SystemClock),
+        notifier: Arc::new(Silent),
+    });
+    let req = |d: &str| DomainRequest { domain: d.into() };
+    // The window's command layer, as the UI calls it (by name, with a JSON request).
+    let app = qflow_console::app::handlers::AppState::new(
+        &qflow_console::app::AppOptions {
+            demo: false,
+            profile: "default".into(),
+            api_base: None,
+            identity_url: None,
+        },
+        Arc::new(qflow_core::secrets::MemoryStore::new()),
+    );
+    for bad in [
+        "https://brand.example.org/x",
+        "news@brand.example.org",
+        "brand .example.org",
+        "brand.example.org:25",
+        "",
+    ] {
+        let out = env.run(&["domain", "create", bad, "--json"]);
+        assert_eq!(out.code, 2, "{bad}: {out:?}");
+        let cli = out.json()["error"].clone();
+        let wizard = env
+            .rt
+            .block_on(qflow_console::app::commands::dispatch(
+                &app,
+                "domain_validate",
+                serde_json::json!({ "domain": bad }),
+            ))
+            .unwrap_err();
+        let window = env
+            .rt
+            .block_on(domain_create(&cx, req(bad)))
+            .unwrap_err()
+            .body();
+        assert_eq!(window, wizard, "{bad}");
+        assert_eq!(cli["code"], window.code.as_str(), "{bad}");
+        assert_eq!(cli["message"], window.message.as_str(), "{bad}");
+        assert_eq!(cli["field"], "domain", "{bad}");
+        assert!(
+            out.stderr
+                .starts_with(&format!("{}: {}\n", window.code, window.message)),
+            "{bad}: {}",
+            out.stderr
+        );
+    }
+    assert_eq!(env.sandbox.requests("POST", "/api/comms/domain"), 0);
+}
+
+#[test]
+fn demo_domain_check_answers_from_the_simulated_dns() {
+    let env = Env::start();
+    let mut c = env.bare_command(&["--demo", "domain", "check", "--json"]);
+    c.env_remove("QFLOW_API_BASE")
+        .env_remove("QFLOW_IDENTITY_URL");
+    let out = cli_common::run_command(c, None);
+    // Nothing published in the private sandbox: each record is missing (not looked up in
+    // real DNS, where the sandbox's names do not exist), exit 1.
+    assert_eq!(out.code, 1, "{out:?}");
+    let report = out.json();
+    assert_eq!(report["allOk"], false);
+    let checks = report["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 3);
+    assert!(checks.iter().all(|c| c["status"] == "missing"), "{report}");
+}
+
 #[test]
 fn webhook_set_without_a_keychain_sends_nothing() {
     let env = Env::start();

@@ -1,101 +1,125 @@
-//! The IPC surface: each command parses its request, calls the handler and maps the error to
-//! the one `ErrorBody` shape. No logic here.
+//! Every command the window can call, declared once. Each line generates the Tauri wrapper,
+//! its place in the handler, a JSON `dispatch` arm for tests and its entry in
+//! `ui/src/bindings/commands.ts` (see `declare.rs`). A wrapper is parse → operation →
+//! `ErrorBody`; the operations are `qflow_core::ops::*`, the same ones the CLI runs.
 
-use qflow_core::ErrorBody;
-use tauri::State;
+use qflow_core::ops::{
+    account, bulk, connection, desk, domain, events as event_ops, recheck, studio, webhooks,
+};
+use qflow_core::store::{Draft, TemplateVersion, TimelineEntry};
 
-use super::handlers::{self, AppState};
-use super::ipc::*;
+use super::{events, handlers, ipc, studio_files};
 
-/// What every command returns: the value, or the one error shape.
-pub(crate) type Reply<T> = Result<T, ErrorBody>;
+pub use super::declare::{reply, Reply};
 
-/// Log the code (never the message: it may quote user input) and hand the body to the UI.
-pub(crate) fn reply<T>(command: &str, r: qflow_core::Result<T>) -> Reply<T> {
-    r.map_err(|e| {
-        tracing::warn!(command, code = e.code(), "command failed");
-        e.body()
-    })
-}
+crate::declare_commands! {
+    commands {
+        // Signing in and out, profiles (the window's own state: which session is current).
+        state app_info() -> account::AppInfo = handlers::app_info;
+        state resume_session() -> Option<account::SignedIn> = handlers::resume;
+        state demo_sign_in() -> account::SignedIn = handlers::demo_sign_in_once;
+        state sign_in(account::SignInRequest) -> account::SignedIn = handlers::sign_in;
+        state sign_out() -> () = handlers::sign_out;
+        state profiles_list() -> Vec<account::ProfileEntry> = handlers::profiles_list;
+        state profile_sign_in(account::ProfileNameRequest) -> account::SignedIn = handlers::profile_sign_in;
+        state profile_forget(account::ProfileNameRequest) -> () = handlers::profile_forget;
 
-#[tauri::command]
-pub async fn app_info(state: State<'_, AppState>) -> Reply<AppInfo> {
-    reply("app_info", handlers::app_info(&state).await)
-}
+        // Events and the attendee table.
+        state events_list(ipc::EventsListRequest) -> Vec<ipc::EventRow> = handlers::events_list;
+        state attendee_counts(ipc::AttendeeCountsRequest) -> Vec<ipc::AttendeeCount> = handlers::attendee_counts;
+        state guests_page(ipc::GuestsPageRequest) -> ipc::GuestsPage = handlers::guests_page;
+        state event_create(events::EventForm) -> ipc::EventRow = events::event_create;
+        state event_update(events::EventForm) -> ipc::EventRow = events::event_update;
+        state event_delete(events::EventDeleteRequest) -> () = events::event_delete;
+        pure zones_search(events::ZoneSearchRequest) -> event_ops::ZoneSearchResult = zones;
 
-#[tauri::command]
-pub async fn resume_session(state: State<'_, AppState>) -> Reply<Option<SignedIn>> {
-    reply("resume_session", handlers::resume(&state).await)
-}
+        // The desk: one attendee.
+        session guest_detail(desk::GuestIdRequest) -> desk::GuestDetail = desk::guest_detail;
+        session guest_save(desk::GuestEdit) -> desk::GuestDetail = desk::guest_save;
+        session guest_check_in(desk::CheckInRequest) -> desk::GuestDetail = desk::guest_check_in;
+        session guest_delete(desk::GuestIdRequest) -> () = desk::guest_delete;
+        session guest_history(desk::GuestIdRequest) -> Vec<desk::HistoryItem> = desk::guest_history;
+        session resend_options(desk::GuestIdRequest) -> desk::ResendOptions = desk::resend_options;
+        session resend_preview(desk::ResendPreviewRequest) -> desk::ResendPreview = desk::resend_preview;
+        session resend(desk::ResendRequest) -> desk::ResendResult = desk::resend;
+        pure email_check(desk::EmailCheckRequest) -> desk::EmailCheck = desk::email_check;
+        session guest_add(desk::GuestAddRequest) -> desk::GuestAdded = desk::guest_add;
+        session send_statuses(desk::SendStatusesRequest) -> Vec<desk::GuestSendStatus> = desk::send_statuses;
+        session event_templates(desk::EventIdRequest) -> Vec<desk::TemplateOption> = desk::event_templates;
 
-#[tauri::command]
-pub async fn demo_sign_in(
-    state: State<'_, AppState>,
-    rc: State<'_, super::recheck::RecheckState>,
-) -> Reply<SignedIn> {
-    // `--demo`: the sign-in started with the process; wait for it rather than redo it.
-    if let Some(who) = state.take_demo_boot().await {
-        return Ok(who);
+        // Resend to selected.
+        session bulk_preview(bulk::BulkSelection) -> bulk::BulkPreview = bulk::bulk_preview;
+        session bulk_start(bulk::BulkSelection) -> bulk::BulkStatus = bulk::bulk_start;
+        session bulk_continue(bulk::BulkJobRequest) -> bulk::BulkStatus = bulk::bulk_continue;
+        session bulk_pause() -> bulk::BulkStatus = bulk::bulk_pause;
+        session bulk_resume() -> bulk::BulkStatus = bulk::bulk_resume;
+        session bulk_cancel() -> bulk::BulkStatus = bulk::bulk_cancel;
+        session bulk_status() -> Option<bulk::BulkStatus> = bulk::bulk_status;
+        session bulk_unfinished() -> Vec<bulk::BulkUnfinished> = bulk::bulk_unfinished;
+        session bulk_discard(bulk::BulkJobRequest) -> () = bulk::bulk_discard;
+        session bulk_select_filtered(bulk::BulkFilterRequest) -> Vec<String> = bulk::bulk_select_filtered;
+
+        // The template studio.
+        session templates_list(studio::TemplatesListRequest) -> Vec<qflow_core::models::Template> = studio::templates_list;
+        session template_get(studio::TemplateIdRequest) -> qflow_core::models::Template = studio::template_get;
+        session studio_setup() -> studio::StudioSetup = studio::studio_setup;
+        session template_preview(studio::PreviewRequest) -> studio::PreviewResult = studio::template_preview;
+        session template_save(studio::TemplateSaveRequest) -> studio::TemplateSaved = studio::template_save;
+        session template_delete(studio::TemplateIdRequest) -> () = studio::template_delete;
+        session draft_save(studio::DraftSaveRequest) -> Draft = studio::draft_save;
+        session drafts_list(studio::TemplatesListRequest) -> Vec<Draft> = studio::drafts_list;
+        session draft_delete(studio::TemplateIdRequest) -> bool = studio::draft_delete;
+        session template_versions(studio::TemplateIdRequest) -> Vec<TemplateVersion> = studio::template_versions;
+        session template_test_send(studio::TestSendRequest) -> studio::TestSendResult = studio::template_test_send;
+        pure template_import(studio::TemplateImportRequest) -> studio::TemplateImport = studio::template_import;
+        pure template_export(studio::TemplateExportRequest) -> String = studio::template_export;
+        handle template_export_file(studio::TemplateExportFileRequest) -> Option<studio::TemplateFileWritten> = studio_files::template_export_file;
+        handle template_import_file(studio::TemplatesListRequest) -> Option<studio::TemplateFileRead> = studio_files::template_import_file;
+        session test_attendees_find(studio::TemplatesListRequest) -> Vec<studio::TestAttendee> = studio::test_attendees_find;
+        session test_attendees_remove(studio::TestAttendeesRemoveRequest) -> studio::TestAttendeesRemoved = studio::test_attendees_remove;
+
+        // The sending domain.
+        session domain_get() -> domain::DomainView = domain::domain_get;
+        session domain_status() -> domain::DomainStatusInfo = domain::domain_status;
+        pure domain_validate(domain::DomainRequest) -> domain::DomainInput = domain::domain_validate;
+        session domain_create(domain::DomainRequest) -> domain::DomainView = domain::domain_create;
+        session domain_verify() -> domain::DomainActionResult = domain::domain_verify;
+        session domain_activate() -> domain::DomainActionResult = domain::domain_activate;
+        session domain_deactivate() -> domain::DomainActionResult = domain::domain_deactivate;
+        session domain_delete() -> domain::DomainView = domain::domain_delete;
+        session domain_export() -> domain::DomainExport = domain::domain_export;
+        session domain_precheck() -> qflow_core::dns::PrecheckReport = domain::domain_precheck;
+        session demo_publish_dns() -> domain::DomainView = domain::demo_publish_dns;
+        session domain_recheck_start(recheck::RecheckStartRequest) -> recheck::RecheckUpdate = recheck::domain_recheck_start;
+        session domain_recheck_leave() -> () = recheck::domain_recheck_leave;
+        session domain_recheck_now() -> recheck::RecheckUpdate = recheck::domain_recheck_now;
+        session domain_recheck_set_background(recheck::RecheckBackgroundRequest) -> recheck::RecheckUpdate = recheck::domain_recheck_set_background;
+
+        // Webhooks and the delivery timeline.
+        session webhook_overview() -> webhooks::WebhookOverview = webhooks::webhook_overview;
+        session webhook_url_check(webhooks::WebhookSetRequest) -> qflow_core::webhook::UrlCheck = webhooks::webhook_url_check;
+        session webhook_set(webhooks::WebhookSetRequest) -> webhooks::WebhookOverview = webhooks::webhook_set;
+        session webhook_rotate() -> webhooks::WebhookOverview = webhooks::webhook_rotate;
+        session webhook_test() -> webhooks::WebhookOverview = webhooks::webhook_test;
+        session webhook_delete() -> webhooks::WebhookOverview = webhooks::webhook_delete;
+        session webhook_reveal_secret() -> webhooks::RevealedSecret = webhooks::webhook_reveal_secret;
+        session receiver_start(webhooks::ReceiverStartRequest) -> webhooks::WebhookOverview = webhooks::receiver_start;
+        session receiver_stop() -> webhooks::WebhookOverview = webhooks::receiver_stop;
+        session webhook_feed(webhooks::WebhookFeedRequest) -> webhooks::WebhookFeed = webhooks::webhook_feed;
+        session webhook_diagnose(webhooks::DiagnoseRequest) -> qflow_core::webhook::Diagnosis = webhooks::webhook_diagnose;
+        session attendee_timeline(webhooks::AttendeeTimelineRequest) -> Vec<TimelineEntry> = webhooks::attendee_timeline;
+
+        // Offline.
+        session connection_probe() -> () = connection::connection_probe;
+        session demo_set_offline(connection::DemoOfflineRequest) -> () = connection::demo_set_offline;
     }
-    reply("demo_sign_in", demo_start(&state, &rc).await)
-}
-
-/// A fresh demo session, wired to the built-in webhook receiver. The previous session (and
-/// its receiver) is closed by the sign-in.
-pub(crate) async fn demo_start(
-    state: &AppState,
-    rc: &super::recheck::RecheckState,
-) -> qflow_core::Result<SignedIn> {
-    rc.end_session();
-    let signed_in = handlers::demo_sign_in(state).await?;
-    // Wire the sandbox to the built-in receiver now, so the first send's events are kept.
-    let wired =
-        async { qflow_core::ops::webhooks::ensure_demo_wiring(&*state.current().await?).await };
-    if let Err(e) = wired.await {
-        tracing::warn!(code = e.code(), "demo webhook wiring failed");
+    events {
+        bulk::BulkStatus,
+        recheck::RecheckUpdate,
+        webhooks::FeedPing,
     }
-    Ok(signed_in)
 }
 
-#[tauri::command]
-pub async fn sign_in(
-    state: State<'_, AppState>,
-    rc: State<'_, super::recheck::RecheckState>,
-    req: SignInRequest,
-) -> Reply<SignedIn> {
-    rc.end_session();
-    reply("sign_in", handlers::sign_in(&state, req).await)
-}
-
-#[tauri::command]
-pub async fn sign_out(
-    state: State<'_, AppState>,
-    rc: State<'_, super::recheck::RecheckState>,
-) -> Reply<()> {
-    rc.end_session();
-    reply("sign_out", handlers::sign_out(&state).await)
-}
-
-#[tauri::command]
-pub async fn events_list(
-    state: State<'_, AppState>,
-    req: EventsListRequest,
-) -> Reply<Vec<EventRow>> {
-    reply("events_list", handlers::events_list(&state, req).await)
-}
-
-#[tauri::command]
-pub async fn attendee_counts(
-    state: State<'_, AppState>,
-    req: AttendeeCountsRequest,
-) -> Reply<Vec<AttendeeCount>> {
-    reply(
-        "attendee_counts",
-        handlers::attendee_counts(&state, req).await,
-    )
-}
-
-#[tauri::command]
-pub async fn guests_page(state: State<'_, AppState>, req: GuestsPageRequest) -> Reply<GuestsPage> {
-    reply("guests_page", handlers::guests_page(&state, req).await)
+fn zones(req: events::ZoneSearchRequest) -> qflow_core::Result<event_ops::ZoneSearchResult> {
+    Ok(events::zones_search(&req))
 }

@@ -241,10 +241,24 @@ impl Describe {
 
     /// `commands.ts`: the command map the UI's `call` is typed with, and the event map.
     pub fn commands_ts(&self) -> String {
+        // Only the names the two maps use (an unused type import fails `tsc`).
+        let used: Vec<&str> = self
+            .commands
+            .iter()
+            .flat_map(|(_, req, res)| [req.as_deref().unwrap_or(""), res.as_str()])
+            .chain(self.events.iter().map(|(_, ty)| ty.as_str()))
+            .collect();
+        let mentions = |name: &str| {
+            used.iter().any(|t| {
+                t.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .any(|w| w == name)
+            })
+        };
         let mut imports: Vec<&str> = self
             .files
             .keys()
             .map(|f| f.trim_end_matches(".ts"))
+            .filter(|t| mentions(t))
             .collect();
         imports.sort_unstable();
         let mut out = String::from(

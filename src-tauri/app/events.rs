@@ -7,7 +7,6 @@ use qflow_core::ops::events;
 pub use qflow_core::ops::events::ZoneSearchResult;
 use qflow_core::{Error, Result};
 use serde::{Deserialize, Serialize};
-use tauri::State;
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -116,33 +115,6 @@ pub fn zones_search(req: &ZoneSearchRequest) -> ZoneSearchResult {
     let matched = u32::try_from(zones.len()).unwrap_or(u32::MAX);
     zones.truncate(limit);
     ZoneSearchResult { zones, matched }
-}
-
-/// The IPC surface (thin wrappers).
-pub mod cmd {
-    use super::*;
-
-    use crate::app::commands::{reply, Reply};
-
-    #[tauri::command]
-    pub async fn event_create(state: State<'_, AppState>, req: EventForm) -> Reply<EventRow> {
-        reply("event_create", super::event_create(&state, req).await)
-    }
-
-    #[tauri::command]
-    pub async fn event_update(state: State<'_, AppState>, req: EventForm) -> Reply<EventRow> {
-        reply("event_update", super::event_update(&state, req).await)
-    }
-
-    #[tauri::command]
-    pub async fn event_delete(state: State<'_, AppState>, req: EventDeleteRequest) -> Reply<()> {
-        reply("event_delete", super::event_delete(&state, req).await)
-    }
-
-    #[tauri::command]
-    pub async fn zones_search(req: ZoneSearchRequest) -> Reply<ZoneSearchResult> {
-        Ok(super::zones_search(&req))
-    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::ipc::*;
 use super::AppOptions;
+use qflow_core::ops::account::{ProfileEntry, ProfileNameRequest};
 
 /// Page size cap: the UI asks for what it shows, never the whole list.
 pub const MAX_PAGE: u32 = 500;
@@ -182,7 +183,7 @@ pub async fn resume(state: &AppState) -> Result<Option<SignedIn>> {
 
 /// Start the embedded sandbox (once) and sign in with its demo account, held in memory only.
 pub async fn demo_sign_in(state: &AppState) -> Result<SignedIn> {
-    let (api_base, identity_url) = {
+    let (api_base, identity_url, dns) = {
         let mut guard = state.sandbox.lock().await;
         if guard.is_none() {
             let sb = Sandbox::start(state.sandbox_config.clone())
@@ -195,7 +196,7 @@ pub async fn demo_sign_in(state: &AppState) -> Result<SignedIn> {
             *guard = Some(sb);
         }
         let sb = guard.as_ref().expect("started above");
-        (sb.api_base(), sb.identity_url())
+        (sb.api_base(), sb.identity_url(), sb.dns_switch())
     };
     let credentials = Credentials {
         client_id: qflow_sandbox::DEMO_CLIENT_ID.to_owned(),
@@ -212,7 +213,12 @@ pub async fn demo_sign_in(state: &AppState) -> Result<SignedIn> {
         api_base,
         demo: true,
     };
-    Ok(state.set_session(state.new_session(info, client)).await)
+    let session = state.new_session(info, client);
+    // The domain pre-check simulates DNS from the sandbox's "records published" switch.
+    session
+        .state::<qflow_core::ops::domain::DemoDns>()
+        .attach(dns);
+    Ok(state.set_session(session).await)
 }
 
 /// Prove the credentials, store the secrets in the keychain and the rest in the profile file.
@@ -228,6 +234,54 @@ pub async fn sign_out(state: &AppState) -> Result<()> {
         Some(cx) => account::sign_out(&cx).await,
         None => Ok(()),
     }
+}
+
+/// `demo_sign_in`: with `--demo` the sign-in started with the process (wait for it rather than
+/// redo it); otherwise a fresh demo session.
+pub async fn demo_sign_in_once(state: &AppState) -> Result<SignedIn> {
+    if let Some(who) = state.take_demo_boot().await {
+        return Ok(who);
+    }
+    demo_start(state).await
+}
+
+/// A fresh demo session, wired to the built-in webhook receiver. The previous session (and
+/// its receiver, its jobs, its rechecks) is closed by the sign-in.
+pub async fn demo_start(state: &AppState) -> Result<SignedIn> {
+    let signed_in = demo_sign_in(state).await?;
+    // Wire the sandbox to the built-in receiver now, so the first send's events are kept.
+    let wired =
+        async { qflow_core::ops::webhooks::ensure_demo_wiring(&*state.current().await?).await };
+    if let Err(e) = wired.await {
+        tracing::warn!(code = e.code(), "demo webhook wiring failed");
+    }
+    Ok(signed_in)
+}
+
+/// Every saved profile by name.
+pub async fn profiles_list(state: &AppState) -> Result<Vec<ProfileEntry>> {
+    let current = match state.current().await {
+        Ok(s) if !s.info.demo => Some(s.info.profile.clone()),
+        _ => None,
+    };
+    account::profiles_list(&state.store, current.as_deref()).await
+}
+
+/// Sign in with a saved profile's keychain secrets. On failure the current session stays.
+pub async fn profile_sign_in(state: &AppState, req: ProfileNameRequest) -> Result<SignedIn> {
+    let a = account::profile_sign_in(req, &state.store).await?;
+    Ok(state.set_account(a).await)
+}
+
+/// Forget a profile; the profile signed in now is signed out first.
+pub async fn profile_forget(state: &AppState, req: ProfileNameRequest) -> Result<()> {
+    let name = req.name.trim();
+    let is_current =
+        matches!(state.current().await, Ok(s) if !s.info.demo && s.info.profile == name);
+    if is_current {
+        sign_out(state).await?;
+    }
+    account::forget(req, &state.store).await
 }
 
 pub async fn events_list(state: &AppState, req: EventsListRequest) -> Result<Vec<EventRow>> {

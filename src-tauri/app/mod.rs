@@ -6,20 +6,15 @@
 // design; they are returned once per command, not in hot loops.
 #![allow(clippy::result_large_err)]
 
-pub mod bulk;
 pub mod commands;
 pub mod declare;
-pub mod desk;
-pub mod domain;
 pub mod events;
-pub mod feel;
 pub mod handlers;
 pub mod ipc;
+#[cfg(test)]
+mod lifecycle_tests;
 pub mod notifier;
-pub mod profiles;
-pub mod recheck;
-pub mod studio;
-pub mod webhooks;
+pub mod studio_files;
 
 use std::sync::Arc;
 
@@ -47,7 +42,6 @@ pub fn run(opts: AppOptions) -> i32 {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
-        .manage(recheck::RecheckState::default())
         .setup(move |app| {
             app.state::<AppState>()
                 .set_notifier(Arc::new(notifier::WindowNotifier(app.handle().clone())));
@@ -56,91 +50,7 @@ pub fn run(opts: AppOptions) -> i32 {
             }
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::resume_session,
-            commands::demo_sign_in,
-            commands::sign_in,
-            commands::sign_out,
-            commands::events_list,
-            commands::attendee_counts,
-            commands::guests_page,
-            domain::cmd::domain_get,
-            domain::cmd::domain_status,
-            domain::cmd::domain_validate,
-            domain::cmd::domain_create,
-            domain::cmd::domain_verify,
-            domain::cmd::domain_activate,
-            domain::cmd::domain_deactivate,
-            domain::cmd::domain_delete,
-            domain::cmd::domain_export,
-            domain::cmd::domain_precheck,
-            domain::cmd::demo_publish_dns,
-            recheck::cmd::domain_recheck_start,
-            recheck::cmd::domain_recheck_leave,
-            recheck::cmd::domain_recheck_now,
-            recheck::cmd::domain_recheck_set_background,
-            webhooks::cmd::webhook_overview,
-            webhooks::cmd::webhook_url_check,
-            webhooks::cmd::webhook_set,
-            webhooks::cmd::webhook_rotate,
-            webhooks::cmd::webhook_test,
-            webhooks::cmd::webhook_delete,
-            webhooks::cmd::webhook_reveal_secret,
-            webhooks::cmd::receiver_start,
-            webhooks::cmd::receiver_stop,
-            webhooks::cmd::webhook_feed,
-            webhooks::cmd::webhook_diagnose,
-            webhooks::cmd::attendee_timeline,
-            studio::cmd::templates_list,
-            studio::cmd::template_get,
-            studio::cmd::studio_setup,
-            studio::cmd::template_preview,
-            studio::cmd::template_save,
-            studio::cmd::template_delete,
-            studio::cmd::draft_save,
-            studio::cmd::drafts_list,
-            studio::cmd::draft_delete,
-            studio::cmd::template_versions,
-            studio::cmd::template_test_send,
-            studio::cmd::template_import,
-            studio::cmd::template_export,
-            studio::cmd::template_export_file,
-            studio::cmd::template_import_file,
-            studio::cmd::test_attendees_find,
-            studio::cmd::test_attendees_remove,
-            desk::commands::guest_detail,
-            desk::commands::guest_save,
-            desk::commands::guest_check_in,
-            desk::commands::guest_delete,
-            desk::commands::guest_history,
-            desk::commands::resend_options,
-            desk::commands::resend_preview,
-            desk::commands::resend,
-            desk::commands::email_check,
-            desk::commands::guest_add,
-            desk::commands::send_statuses,
-            bulk::bulk_preview,
-            bulk::bulk_start,
-            bulk::bulk_continue,
-            bulk::bulk_pause,
-            bulk::bulk_resume,
-            bulk::bulk_cancel,
-            bulk::bulk_status,
-            bulk::bulk_unfinished,
-            bulk::bulk_discard,
-            bulk::bulk_select_filtered,
-            desk::commands::event_templates,
-            feel::cmd::connection_probe,
-            feel::cmd::demo_set_offline,
-            events::cmd::event_create,
-            events::cmd::event_update,
-            events::cmd::event_delete,
-            events::cmd::zones_search,
-            profiles::cmd::profiles_list,
-            profiles::cmd::profile_sign_in,
-            profiles::cmd::profile_forget,
-        ])
+        .invoke_handler(commands::handler())
         .build(tauri::generate_context!());
     let app = match app {
         Ok(app) => app,
@@ -169,8 +79,7 @@ fn start_demo(handle: &tauri::AppHandle) {
     let started = std::time::Instant::now();
     tauri::async_runtime::spawn(async move {
         let state = handle.state::<AppState>();
-        let rc = handle.state::<recheck::RecheckState>();
-        let who = commands::demo_start(&state, &rc).await;
+        let who = handlers::demo_start(&state).await;
         drop(gate);
         let signed_in = who.is_ok();
         tracing::debug!(

@@ -4,6 +4,7 @@ use clap::Subcommand;
 use qflow_core::api::ApiRequest;
 use qflow_core::dns;
 use qflow_core::models::{Domain, DomainStatus};
+use qflow_core::ops::domain::{self as ops, DomainRequest};
 use qflow_core::Result;
 use serde_json::Value;
 
@@ -26,7 +27,7 @@ pub enum DomainCmd {
     Delete,
     /// Local DNS pre-check of the three CNAMEs before asking Qflow to verify (exit 1 if any is wrong).
     Check {
-        /// Ask this DNS server (IP:PORT) instead of the system resolver, e.g. your zone's authoritative server.
+        /// Ask this DNS server (IP:PORT) instead of QFLOW_DNS_SERVER or the system resolver, e.g. your zone's authoritative server.
         #[arg(long, value_name = "IP:PORT")]
         dns_server: Option<std::net::SocketAddr>,
     },
@@ -39,8 +40,11 @@ pub async fn run(cmd: &DomainCmd, ctx: &Ctx) -> Result<i32> {
             print_domain(ctx, &raw, "GET /api/comms/domain")
         }
         DomainCmd::Create { domain } => {
-            let domain = qflow_core::validate::domain_name(domain)?;
-            let raw = ctx.execute(ApiRequest::domain_create(&domain)).await?;
+            // The wizard's rule and answers (apex domain, IDN in both forms), before any request.
+            let input = ops::domain_validate(DomainRequest {
+                domain: domain.clone(),
+            })?;
+            let raw = ctx.execute(ApiRequest::domain_create(&input.ascii)).await?;
             let code = print_domain(ctx, &raw, "POST /api/comms/domain")?;
             if !ctx.json {
                 output::note("Publish these CNAMEs at your DNS provider, then run `qflow-console domain check` and `qflow-console domain verify`.");
@@ -136,14 +140,9 @@ fn print_status(ctx: &Ctx, raw: &Value, s: &DomainStatus) {
     }
 }
 
+/// The window's pre-check (`--demo`: the sandbox's simulated DNS), printed.
 async fn check(dns_server: Option<std::net::SocketAddr>, ctx: &Ctx) -> Result<i32> {
-    let raw = ctx.execute(ApiRequest::domain_get()).await?;
-    let domain: Domain = decode("GET /api/comms/domain", &raw)?;
-    let resolver = match dns_server {
-        Some(addr) => dns::HickoryResolver::with_nameservers(&[addr])?,
-        None => dns::HickoryResolver::from_system_conf()?,
-    };
-    let report = dns::precheck_domain(&domain, &resolver).await;
+    let report = ops::precheck(&*ctx.session().await?, dns_server).await?;
     if ctx.json {
         output::print_json(&serde_json::to_value(&report).unwrap_or(Value::Null));
     } else {

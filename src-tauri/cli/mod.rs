@@ -177,14 +177,21 @@ impl Ctx {
                 } else {
                     StoreLocation::Default
                 };
-                Ok(Session::new(CtxParts {
+                let session = Session::new(CtxParts {
                     info,
                     client,
                     secrets: Arc::clone(&self.store),
                     store,
                     clock: Arc::new(SystemClock),
                     notifier: Arc::new(output::StderrNotifier),
-                }))
+                });
+                if let Some(sb) = self.demo_sandbox.lock().await.as_ref() {
+                    // `domain check` simulates DNS from the sandbox, as the window's demo does.
+                    session
+                        .state::<qflow_core::ops::domain::DemoDns>()
+                        .attach(sb.dns_switch());
+                }
+                Ok(session)
             })
             .await
             .cloned()

@@ -1,9 +1,11 @@
 // The only door to Rust. Every command is typed with the structs ts-rs generates from the
 // Rust side (src/bindings/), and every failure is an `ErrorBody` the UI switches on by `code`.
-import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AttendeeCount } from "./bindings/AttendeeCount";
 import type { AttendeeCountsRequest } from "./bindings/AttendeeCountsRequest";
+import type { Commands, Events } from "./bindings/commands";
 import type { ApiCode } from "./bindings/ApiCode";
 import type { ErrorBody } from "./bindings/ErrorBody";
 import type { LocalCode } from "./bindings/LocalCode";
@@ -84,9 +86,18 @@ export function onCommandFailure(fn: (e: CommandError) => void): () => void {
   };
 }
 
-export async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
+/** A command's request, as declared in Rust (`src-tauri/app/commands.rs`). */
+export type Request<K extends keyof Commands> = Commands[K]["req"];
+/** A command's answer. */
+export type Answer<K extends keyof Commands> = Commands[K]["res"];
+/** The arguments after the name: none for a command without a request. */
+export type CallArgs<K extends keyof Commands> = Request<K> extends null ? [] : [req: Request<K>];
+
+/** Call a command by name. The name and the request are checked against the command map
+ * generated from Rust, so a wrong name or payload fails `tsc`. */
+export async function call<K extends keyof Commands>(command: K, ...args: CallArgs<K>): Promise<Answer<K>> {
   try {
-    return await invoke<T>(command, args);
+    return await invoke<Answer<K>>(command, args.length > 0 ? { req: args[0] } : undefined);
   } catch (e) {
     const err = new CommandError(command, toErrorBody(e));
     for (const fn of failureListeners) fn(err);
@@ -94,15 +105,22 @@ export async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   }
 }
 
+/** Hear an event Rust pushes to the window; its payload is typed by the generated event map. */
+export function listenTo<K extends keyof Events>(name: K, fn: (payload: Events[K]) => void): Promise<UnlistenFn> {
+  return listen<Events[K]>(name, (e) => {
+    fn(e.payload);
+  });
+}
+
 export const api = {
-  appInfo: () => call<AppInfo>("app_info"),
-  resumeSession: () => call<SignedIn | null>("resume_session"),
-  demoSignIn: () => call<SignedIn>("demo_sign_in"),
-  signIn: (req: SignInRequest) => call<SignedIn>("sign_in", { req }),
-  signOut: () => call<null>("sign_out"),
-  eventsList: (req: EventsListRequest = { from: null, to: null }) => call<EventRow[]>("events_list", { req }),
-  attendeeCounts: (req: AttendeeCountsRequest) => call<AttendeeCount[]>("attendee_counts", { req }),
-  guestsPage: (req: GuestsPageRequest) => call<GuestsPage>("guests_page", { req }),
+  appInfo: () => call("app_info"),
+  resumeSession: () => call("resume_session"),
+  demoSignIn: () => call("demo_sign_in"),
+  signIn: (req: SignInRequest) => call("sign_in", req),
+  signOut: () => call("sign_out"),
+  eventsList: (req: EventsListRequest = { from: null, to: null }) => call("events_list", req),
+  attendeeCounts: (req: AttendeeCountsRequest) => call("attendee_counts", req),
+  guestsPage: (req: GuestsPageRequest) => call("guests_page", req),
 };
 
 export type Api = typeof api;

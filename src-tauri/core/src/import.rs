@@ -42,7 +42,6 @@ pub const IMPORT_NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_0a4e_5b7d_4c1e_9a3f_2d
 /// else the header as written.
 #[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct RowError {
     #[ts(type = "number")]
     pub line: u64,
@@ -54,7 +53,6 @@ pub struct RowError {
 
 /// Index range `[start, end)` into [`ImportPlan::rows`].
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct Chunk {
     #[ts(type = "number")]
     pub start: usize,
@@ -65,7 +63,6 @@ pub struct Chunk {
 /// The validated file.
 #[derive(Serialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct ImportPlan {
     /// SHA-256 (hex) of the file's bytes, for the local import log.
     pub file_hash: String,

@@ -25,7 +25,6 @@ pub type Extra = Map<String, Value>;
 /// on the wire (the guide's example is `"tags": "VIP"`); an array is accepted and kept as one.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct Guest {
     pub id: Uuid,
     pub event_id: Uuid,
@@ -94,7 +93,6 @@ fn tag_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error>
 /// Body of `POST /api/guest`: a guest plus the optional atomic-send fields.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct GuestCreate {
     #[serde(flatten)]
     pub guest: Guest,
@@ -108,7 +106,6 @@ pub struct GuestCreate {
 /// `timeZoneId` (an IANA zone), as in the guide's examples.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct Event {
     /// Absent on create: the server assigns it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -157,7 +154,6 @@ pub struct Template {
 /// clear, `Some(v)` = set. `attachPdf`: `None` = keep. `name`, `subject`, `html` are always sent.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct TemplateUpsert {
     pub id: Uuid,
     pub event_id: Uuid,
@@ -179,7 +175,6 @@ pub struct TemplateUpsert {
 /// Body of `POST /api/comms/send`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct SendRequest {
     pub attendee_id: Uuid,
     pub template_id: Uuid,
@@ -190,7 +185,6 @@ pub struct SendRequest {
 /// Response of `POST /api/comms/send`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct SendResponse {
     pub attendee_invitation_id: Uuid,
     pub status: String,
@@ -202,7 +196,6 @@ pub struct SendResponse {
 /// `GET /api/comms/webhook` (no secret).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct WebhookConfig {
     #[serde(default)]
     pub url: Option<String>,
@@ -224,7 +217,6 @@ pub struct WebhookSecretResponse {
 /// A delivery event's JSON body (the guide's "Body shape").
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct WebhookPayload {
     #[serde(default)]
     pub attendee_id: Option<Uuid>,
@@ -246,7 +238,6 @@ pub struct WebhookPayload {
 /// One DNS record Qflow asks the user to publish.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct DnsRecord {
     #[serde(rename = "type")]
     pub record_type: String,
@@ -259,7 +250,6 @@ pub struct DnsRecord {
 /// `GET/POST /api/comms/domain`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct Domain {
     #[ts(type = "number")]
     pub id: i64,
@@ -278,7 +268,6 @@ pub struct Domain {
 /// One entry of `reasons` from `/domain/verify`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct VerifyReason {
     pub name: String,
     #[serde(default)]
@@ -290,7 +279,6 @@ pub struct VerifyReason {
 /// `POST /api/comms/domain/verify` (and activate/deactivate, which answer the same flags).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct DomainStatus {
     #[serde(default)]
     pub verified: bool,

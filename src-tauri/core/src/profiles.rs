@@ -39,7 +39,6 @@ pub fn data_dir() -> Result<PathBuf> {
 /// One Qflow account's non-secret settings.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct Profile {
     pub name: String,
     pub api_base: String,

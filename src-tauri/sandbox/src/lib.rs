@@ -250,7 +250,7 @@ impl Sandbox {
             cfg,
             state: Mutex::new(st),
             token_requests: AtomicUsize::new(0),
-            dns_published: AtomicBool::new(false),
+            dns_published: Arc::new(AtomicBool::new(false)),
             closed: AtomicBool::new(false),
             faults: Mutex::new(Vec::new()),
             request_log: Mutex::new(Vec::new()),
@@ -338,6 +338,12 @@ impl Sandbox {
     /// Whether [`Sandbox::publish_dns`] is on (the demo's simulated DNS follows it).
     pub fn dns_published(&self) -> bool {
         self.shared.dns_published.load(Ordering::SeqCst)
+    }
+
+    /// The [`Sandbox::publish_dns`] switch itself, for a demo session that simulates DNS from
+    /// it (`qflow_core::ops::domain::DemoDns`) and outlives borrows of the sandbox.
+    pub fn dns_switch(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.shared.dns_published)
     }
 
     /// Every webhook POST attempt so far (for tests and diagnostics).

@@ -29,7 +29,8 @@ pub(crate) struct Shared {
     pub token_requests: AtomicUsize,
     pub edge_limit: AtomicBool,
     pub app_limit: AtomicBool,
-    pub dns_published: AtomicBool,
+    /// Shared with the demo session that simulates DNS from it ([`crate::Sandbox::dns_switch`]).
+    pub dns_published: Arc<AtomicBool>,
     pub closed: AtomicBool,
     pub faults: Mutex<Vec<Fault>>,
     pub request_log: Mutex<Vec<(String, String)>>,

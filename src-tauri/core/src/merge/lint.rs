@@ -35,7 +35,6 @@ pub const MAX_BODY_BYTES: usize = 100 * 1024;
 
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, TS)]
 #[serde(rename_all = "lowercase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub enum Severity {
     /// Qflow will reject it, or it cannot work.
     Error,
@@ -48,7 +47,6 @@ pub enum Severity {
 /// One finding. `offset` is a byte offset into `field`; `line`/`col` are 1-based (col in chars).
 #[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct LintIssue {
     pub rule: String,
     pub severity: Severity,

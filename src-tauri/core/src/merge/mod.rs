@@ -216,7 +216,6 @@ impl TemplateFields<'_> {
 
 /// Which template field a report is about (wire names).
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Hash, TS)]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub enum TemplateField {
     #[serde(rename = "subject")]
     Subject,
@@ -231,7 +230,6 @@ pub enum TemplateField {
 /// Why a `{{…}}` was left literal.
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub enum UnknownReason {
     /// Not a token of the guide's table (typo, wrong case, spaces inside the braces).
     Unknown,
@@ -243,7 +241,6 @@ pub enum UnknownReason {
 /// source; `line`/`col` are 1-based, `col` counted in characters.
 #[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct UnknownToken {
     pub field: TemplateField,
     /// As written, braces included.
@@ -282,7 +279,6 @@ impl Rendered {
 /// is null when the email body is `html` (attachPdf off).
 #[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct RenderJson {
     pub subject: String,
     pub html: String,

@@ -62,7 +62,6 @@ impl Tok {
 /// One row of the token table, for the editor's autocomplete and the docs.
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct TokenInfo {
     /// The name between the braces, e.g. `firstname`.
     pub name: &'static str,

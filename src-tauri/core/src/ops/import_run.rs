@@ -20,7 +20,6 @@ use crate::{Error, Result};
 /// Progress after each chunk.
 #[derive(Serialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct ImportProgress {
     /// Rows to send in this run (not counting ones created by an earlier run).
     pub to_send: usize,
@@ -31,7 +30,6 @@ pub struct ImportProgress {
 
 #[derive(Serialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct ImportSummary {
     pub file_hash: String,
     pub event_id: Uuid,

@@ -8,6 +8,7 @@ pub mod connection;
 pub mod ctx;
 pub mod desk;
 pub mod display;
+pub mod domain;
 pub mod events;
 pub mod files;
 pub mod guests;

@@ -13,7 +13,6 @@ use crate::{Error, Result};
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub enum BulkItemState {
     Queued,
     Sending,
@@ -58,7 +57,6 @@ pub struct NewBulkItem {
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct BulkItem {
     #[ts(type = "number")]
     pub id: i64,
@@ -237,7 +235,6 @@ impl Store {
 /// How many items of a job are in each state.
 #[derive(Serialize, Clone, Copy, Debug, Default, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct BulkCounts {
     pub total: u32,
     pub queued: u32,

@@ -13,7 +13,6 @@ use crate::Result;
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub enum ImportRowState {
     New,
     /// Written before the request: after a crash, resend with the same id (idempotent).
@@ -46,7 +45,6 @@ impl ImportRowState {
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct ImportRow {
     pub file_hash: String,
     /// The data row's position in the file (0-based, header excluded).

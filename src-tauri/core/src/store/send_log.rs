@@ -23,7 +23,6 @@ pub struct NewSend {
 /// The state of a send-log row.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub enum SendResult {
     /// Written before the request; no answer yet.
     Pending,
@@ -97,7 +96,6 @@ impl SendOutcome {
 /// One row of the send log.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct SendLogEntry {
     #[ts(type = "number")]
     pub id: i64,

@@ -77,7 +77,6 @@ impl Default for ReceiverOptions {
     rename_all = "snake_case",
     rename_all_fields = "camelCase"
 )]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub enum ReceiverEvent {
     /// Verified, new, stored.
     Accepted { event: WebhookEventRecord },

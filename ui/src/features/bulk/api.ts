@@ -1,6 +1,6 @@
 // The bulk resend commands (src-tauri/core/src/ops/bulk/) plus its `bulk-progress` event.
-import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { call } from "../../api";
+import type { UnlistenFn } from "@tauri-apps/api/event";
+import { call, listenTo } from "../../api";
 import type { BulkFilterRequest } from "../../bindings/BulkFilterRequest";
 import type { BulkPreview } from "../../bindings/BulkPreview";
 import type { BulkSelection } from "../../bindings/BulkSelection";
@@ -13,22 +13,20 @@ export type { BulkProblem } from "../../bindings/BulkProblem";
 export type { BulkRecent } from "../../bindings/BulkRecent";
 
 export const bulkApi = {
-  eventTemplates: (eventId: string) => call<TemplateOption[]>("event_templates", { req: { eventId } }),
-  preview: (req: BulkSelection) => call<BulkPreview>("bulk_preview", { req }),
-  start: (req: BulkSelection) => call<BulkStatus>("bulk_start", { req }),
-  pause: () => call<BulkStatus>("bulk_pause"),
-  resume: () => call<BulkStatus>("bulk_resume"),
-  cancel: () => call<BulkStatus>("bulk_cancel"),
-  status: () => call<BulkStatus | null>("bulk_status"),
-  unfinished: () => call<BulkUnfinished[]>("bulk_unfinished"),
-  continueJob: (jobId: string) => call<BulkStatus>("bulk_continue", { req: { jobId } }),
-  discard: (jobId: string) => call<null>("bulk_discard", { req: { jobId } }),
-  selectFiltered: (req: BulkFilterRequest) => call<string[]>("bulk_select_filtered", { req }),
+  eventTemplates: (eventId: string) => call("event_templates", { eventId }),
+  preview: (req: BulkSelection) => call("bulk_preview", req),
+  start: (req: BulkSelection) => call("bulk_start", req),
+  pause: () => call("bulk_pause"),
+  resume: () => call("bulk_resume"),
+  cancel: () => call("bulk_cancel"),
+  status: () => call("bulk_status"),
+  unfinished: () => call("bulk_unfinished"),
+  continueJob: (jobId: string) => call("bulk_continue", { jobId }),
+  discard: (jobId: string) => call("bulk_discard", { jobId }),
+  selectFiltered: (req: BulkFilterRequest) => call("bulk_select_filtered", req),
   /** Every step of the runner, pushed from Rust. */
   onProgress: (f: (s: BulkStatus) => void): Promise<UnlistenFn> =>
-    listen<BulkStatus>("bulk-progress", (e) => {
-      f(e.payload);
-    }),
+    listenTo("bulk-progress", f),
 };
 
 export type BulkApi = typeof bulkApi;

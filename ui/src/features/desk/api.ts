@@ -33,18 +33,18 @@ export type {
 };
 
 export const deskApi = {
-  guestDetail: (guestId: string) => call<GuestDetail>("guest_detail", { req: { guestId } }),
-  guestSave: (req: GuestEdit) => call<GuestDetail>("guest_save", { req }),
-  guestCheckIn: (req: CheckInRequest) => call<GuestDetail>("guest_check_in", { req }),
-  guestDelete: (guestId: string) => call<null>("guest_delete", { req: { guestId } }),
-  guestHistory: (guestId: string) => call<HistoryItem[]>("guest_history", { req: { guestId } }),
-  resendOptions: (guestId: string) => call<ResendOptions>("resend_options", { req: { guestId } }),
-  resendPreview: (req: ResendPreviewRequest) => call<ResendPreview>("resend_preview", { req }),
-  resend: (req: ResendRequest) => call<ResendResult>("resend", { req }),
-  emailCheck: (email: string) => call<EmailCheck>("email_check", { req: { email } }),
-  guestAdd: (req: GuestAddRequest) => call<GuestAdded>("guest_add", { req }),
-  eventTemplates: (eventId: string) => call<TemplateOption[]>("event_templates", { req: { eventId } }),
-  sendStatuses: (guestIds: string[]) => call<GuestSendStatus[]>("send_statuses", { req: { guestIds } }),
+  guestDetail: (guestId: string) => call("guest_detail", { guestId }),
+  guestSave: (req: GuestEdit) => call("guest_save", req),
+  guestCheckIn: (req: CheckInRequest) => call("guest_check_in", req),
+  guestDelete: (guestId: string) => call("guest_delete", { guestId }),
+  guestHistory: (guestId: string) => call("guest_history", { guestId }),
+  resendOptions: (guestId: string) => call("resend_options", { guestId }),
+  resendPreview: (req: ResendPreviewRequest) => call("resend_preview", req),
+  resend: (req: ResendRequest) => call("resend", req),
+  emailCheck: (email: string) => call("email_check", { email }),
+  guestAdd: (req: GuestAddRequest) => call("guest_add", req),
+  eventTemplates: (eventId: string) => call("event_templates", { eventId }),
+  sendStatuses: (guestIds: string[]) => call("send_statuses", { guestIds }),
 };
 
 export type DeskApi = typeof deskApi;

@@ -1,4 +1,4 @@
-// Typed wrappers for the domain commands (src-tauri/app/domain.rs).
+// Typed wrappers for the domain commands (core `ops::domain`, shared with the CLI).
 import { call } from "../../api";
 import type { DomainActionResult } from "../../bindings/DomainActionResult";
 import type { DomainExport } from "../../bindings/DomainExport";
@@ -14,18 +14,18 @@ export type { RecordReason } from "../../bindings/RecordReason";
 export type { DomainGlance } from "../../bindings/DomainGlance";
 
 export const domainApi = {
-  get: () => call<DomainView>("domain_get"),
+  get: () => call("domain_get"),
   /** Status at a glance, for the home screen. */
-  status: () => call<DomainStatusInfo>("domain_status"),
-  validate: (domain: string) => call<DomainInput>("domain_validate", { req: { domain } }),
-  create: (domain: string) => call<DomainView>("domain_create", { req: { domain } }),
-  verify: () => call<DomainActionResult>("domain_verify"),
-  activate: () => call<DomainActionResult>("domain_activate"),
-  deactivate: () => call<DomainActionResult>("domain_deactivate"),
-  remove: () => call<DomainView>("domain_delete"),
-  exportRecords: () => call<DomainExport>("domain_export"),
-  precheck: () => call<PrecheckReport>("domain_precheck"),
-  demoPublishDns: () => call<DomainView>("demo_publish_dns"),
+  status: () => call("domain_status"),
+  validate: (domain: string) => call("domain_validate", { domain }),
+  create: (domain: string) => call("domain_create", { domain }),
+  verify: () => call("domain_verify"),
+  activate: () => call("domain_activate"),
+  deactivate: () => call("domain_deactivate"),
+  remove: () => call("domain_delete"),
+  exportRecords: () => call("domain_export"),
+  precheck: () => call("domain_precheck"),
+  demoPublishDns: () => call("demo_publish_dns"),
 };
 
 export type DomainApi = typeof domainApi;

@@ -1,6 +1,6 @@
-// The domain recheck runner (src-tauri/app/recheck.rs): commands plus its `domain-recheck` event.
-import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { call } from "../../api";
+// The domain recheck runner (core `ops::recheck`): commands plus its `domain-recheck` event.
+import type { UnlistenFn } from "@tauri-apps/api/event";
+import { call, listenTo } from "../../api";
 import type { RecheckUpdate } from "../../bindings/RecheckUpdate";
 
 export type { RecheckUpdate };
@@ -8,16 +8,14 @@ export type { RecheckPhase } from "../../bindings/RecheckPhase";
 
 export const recheckApi = {
   /** `screen`: the domain screen opened (starts when waiting for DNS); else only if background is on. */
-  start: (screen: boolean) => call<RecheckUpdate>("domain_recheck_start", { req: { screen } }),
+  start: (screen: boolean) => call("domain_recheck_start", { screen }),
   /** The screen closed: stops unless "keep checking in the background" is on. */
-  leave: () => call<null>("domain_recheck_leave"),
-  now: () => call<RecheckUpdate>("domain_recheck_now"),
-  setBackground: (on: boolean) => call<RecheckUpdate>("domain_recheck_set_background", { req: { on } }),
+  leave: () => call("domain_recheck_leave"),
+  now: () => call("domain_recheck_now"),
+  setBackground: (on: boolean) => call("domain_recheck_set_background", { on }),
   /** Every step of the runner, pushed from Rust. */
   onUpdate: (f: (u: RecheckUpdate) => void): Promise<UnlistenFn> =>
-    listen<RecheckUpdate>("domain-recheck", (e) => {
-      f(e.payload);
-    }),
+    listenTo("domain-recheck", f),
 };
 
 export type RecheckApi = typeof recheckApi;

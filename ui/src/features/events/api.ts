@@ -7,10 +7,10 @@ import type { ZoneSearchResult } from "../../bindings/ZoneSearchResult";
 export type { EventForm, EventRow, ZoneInfo, ZoneSearchResult };
 
 export const eventsApi = {
-  create: (req: EventForm) => call<EventRow>("event_create", { req }),
-  update: (req: EventForm) => call<EventRow>("event_update", { req }),
-  remove: (id: string) => call<null>("event_delete", { req: { id } }),
-  zones: (query: string, limit?: number) => call<ZoneSearchResult>("zones_search", { req: { query, limit } }),
+  create: (req: EventForm) => call("event_create", req),
+  update: (req: EventForm) => call("event_update", req),
+  remove: (id: string) => call("event_delete", { id }),
+  zones: (query: string, limit?: number) => call("zones_search", { query, limit }),
 };
 
 export type EventsApi = typeof eventsApi;

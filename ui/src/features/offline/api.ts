@@ -4,8 +4,8 @@ import type { DemoOfflineRequest } from "../../bindings/DemoOfflineRequest";
 import { offlineMonitor, type OfflineMonitor } from "./offline";
 
 export const feelApi = {
-  connectionProbe: () => call<null>("connection_probe"),
-  demoSetOffline: (req: DemoOfflineRequest) => call<null>("demo_set_offline", { req }),
+  connectionProbe: () => call("connection_probe"),
+  demoSetOffline: (req: DemoOfflineRequest) => call("demo_set_offline", req),
 };
 
 /** The app's offline monitor, probing with `connection_probe`. */

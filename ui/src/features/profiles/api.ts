@@ -1,15 +1,15 @@
-// Typed wrappers for the saved-profile commands (src-tauri/app/profiles.rs).
-import { call, type SignedIn } from "../../api";
+// The saved-profile commands (declared in src-tauri/app/commands.rs; core's ops::account).
+import { call } from "../../api";
 import type { ProfileEntry } from "../../bindings/ProfileEntry";
 
 export type { ProfileEntry };
 
 export const profilesApi = {
-  list: () => call<ProfileEntry[]>("profiles_list"),
+  list: () => call("profiles_list"),
   /** Sign in with the profile's keychain secrets (nothing typed). */
-  signIn: (name: string) => call<SignedIn>("profile_sign_in", { req: { name } }),
+  signIn: (name: string) => call("profile_sign_in", { name }),
   /** Remove the profile's secrets from the keychain and its settings from this computer. */
-  forget: (name: string) => call<null>("profile_forget", { req: { name } }),
+  forget: (name: string) => call("profile_forget", { name }),
 };
 
 export type ProfilesApi = typeof profilesApi;

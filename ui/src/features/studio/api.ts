@@ -2,7 +2,6 @@
 import { call } from "../../api";
 import type { Draft } from "../../bindings/Draft";
 import type { DraftSaveRequest } from "../../bindings/DraftSaveRequest";
-import type { GuestsPage } from "../../bindings/GuestsPage";
 import type { GuestsPageRequest } from "../../bindings/GuestsPageRequest";
 import type { EventRow } from "../../bindings/EventRow";
 import type { PreviewRequest } from "../../bindings/PreviewRequest";
@@ -29,27 +28,27 @@ export type { EditorIssue } from "../../bindings/EditorIssue";
 export type { EdgeCase } from "../../bindings/EdgeCase";
 
 export const studioApi = {
-  eventsList: () => call<EventRow[]>("events_list", { req: { from: null, to: null } }),
-  guestsPage: (req: GuestsPageRequest) => call<GuestsPage>("guests_page", { req }),
-  templatesList: (eventId: string) => call<Template[]>("templates_list", { req: { eventId } }),
-  templateGet: (templateId: string) => call<Template>("template_get", { req: { templateId } }),
-  setup: () => call<StudioSetup>("studio_setup"),
-  preview: (req: PreviewRequest) => call<PreviewResult>("template_preview", { req }),
-  save: (req: TemplateSaveRequest) => call<TemplateSaved>("template_save", { req }),
-  remove: (templateId: string) => call<null>("template_delete", { req: { templateId } }),
-  draftSave: (req: DraftSaveRequest) => call<Draft>("draft_save", { req }),
-  draftsList: (eventId: string) => call<Draft[]>("drafts_list", { req: { eventId } }),
-  draftDelete: (templateId: string) => call<boolean>("draft_delete", { req: { templateId } }),
-  versions: (templateId: string) => call<TemplateVersion[]>("template_versions", { req: { templateId } }),
-  testSend: (req: TestSendRequest) => call<TestSendResult>("template_test_send", { req }),
-  importText: (eventId: string, text: string) => call<TemplateImport>("template_import", { req: { eventId, text } }),
-  exportJson: (req: TemplateExportRequest) => call<string>("template_export", { req }),
+  eventsList: () => call("events_list", { from: null, to: null }),
+  guestsPage: (req: GuestsPageRequest) => call("guests_page", req),
+  templatesList: (eventId: string) => call("templates_list", { eventId }),
+  templateGet: (templateId: string) => call("template_get", { templateId }),
+  setup: () => call("studio_setup"),
+  preview: (req: PreviewRequest) => call("template_preview", req),
+  save: (req: TemplateSaveRequest) => call("template_save", req),
+  remove: (templateId: string) => call("template_delete", { templateId }),
+  draftSave: (req: DraftSaveRequest) => call("draft_save", req),
+  draftsList: (eventId: string) => call("drafts_list", { eventId }),
+  draftDelete: (templateId: string) => call("draft_delete", { templateId }),
+  versions: (templateId: string) => call("template_versions", { templateId }),
+  testSend: (req: TestSendRequest) => call("template_test_send", req),
+  importText: (eventId: string, text: string) => call("template_import", { eventId, text }),
+  exportJson: (req: TemplateExportRequest) => call("template_export", req),
   /** Native save dialog, Rust writes the file; null = cancelled. */
-  exportFile: (req: TemplateExportFileRequest) => call<TemplateFileWritten | null>("template_export_file", { req }),
+  exportFile: (req: TemplateExportFileRequest) => call("template_export_file", req),
   /** Native open dialog, Rust reads and parses the file; null = cancelled. */
-  importFile: (eventId: string) => call<TemplateFileRead | null>("template_import_file", { req: { eventId } }),
-  testAttendees: (eventId: string) => call<TestAttendee[]>("test_attendees_find", { req: { eventId } }),
-  removeTestAttendees: (eventId: string, ids: string[]) => call<TestAttendeesRemoved>("test_attendees_remove", { req: { eventId, ids } }),
+  importFile: (eventId: string) => call("template_import_file", { eventId }),
+  testAttendees: (eventId: string) => call("test_attendees_find", { eventId }),
+  removeTestAttendees: (eventId: string, ids: string[]) => call("test_attendees_remove", { eventId, ids }),
 };
 
 export type StudioApi = typeof studioApi;

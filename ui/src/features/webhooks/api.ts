@@ -1,6 +1,6 @@
 // Typed wrappers for the webhook commands (src-tauri/app/webhooks.rs).
-import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { call } from "../../api";
+import type { UnlistenFn } from "@tauri-apps/api/event";
+import { call, listenTo } from "../../api";
 import type { FeedPing } from "../../bindings/FeedPing";
 import type { Diagnosis } from "../../bindings/Diagnosis";
 import type { DiagnoseRequest } from "../../bindings/DiagnoseRequest";
@@ -15,24 +15,22 @@ export type { Diagnosis, DiagnoseRequest, RevealedSecret, TimelineEntry, UrlChec
 export type { WebhookEventRecord } from "../../bindings/WebhookEventRecord";
 
 export const webhookApi = {
-  overview: () => call<WebhookOverview>("webhook_overview"),
-  urlCheck: (url: string) => call<UrlCheck>("webhook_url_check", { req: { url, confirmPrivate: false } }),
-  set: (url: string, confirmPrivate: boolean) => call<WebhookOverview>("webhook_set", { req: { url, confirmPrivate } }),
-  rotate: () => call<WebhookOverview>("webhook_rotate"),
-  test: () => call<WebhookOverview>("webhook_test"),
-  remove: () => call<WebhookOverview>("webhook_delete"),
-  revealSecret: () => call<RevealedSecret>("webhook_reveal_secret"),
-  receiverStart: (port: number) => call<WebhookOverview>("receiver_start", { req: { port } }),
-  receiverStop: () => call<WebhookOverview>("receiver_stop"),
-  feed: (eventType: string | null) => call<WebhookFeed>("webhook_feed", { req: { eventType, limit: 100 } }),
-  diagnose: (req: DiagnoseRequest) => call<Diagnosis>("webhook_diagnose", { req }),
+  overview: () => call("webhook_overview"),
+  urlCheck: (url: string) => call("webhook_url_check", { url, confirmPrivate: false }),
+  set: (url: string, confirmPrivate: boolean) => call("webhook_set", { url, confirmPrivate }),
+  rotate: () => call("webhook_rotate"),
+  test: () => call("webhook_test"),
+  remove: () => call("webhook_delete"),
+  revealSecret: () => call("webhook_reveal_secret"),
+  receiverStart: (port: number) => call("receiver_start", { port }),
+  receiverStop: () => call("receiver_stop"),
+  feed: (eventType: string | null) => call("webhook_feed", { eventType, limit: 100 }),
+  diagnose: (req: DiagnoseRequest) => call("webhook_diagnose", req),
   /** One attendee's sends and delivery events (oldest first); for the attendee panel too. */
-  attendeeTimeline: (attendeeId: string) => call<TimelineEntry[]>("attendee_timeline", { req: { attendeeId } }),
+  attendeeTimeline: (attendeeId: string) => call("attendee_timeline", { attendeeId }),
   /** Pushed by the receiver for every delivery it handles (accepted, duplicate, rejected). */
   onFeed: (f: (p: FeedPing) => void): Promise<UnlistenFn> =>
-    listen<FeedPing>("webhook-feed", (e) => {
-      f(e.payload);
-    }),
+    listenTo("webhook-feed", f),
 };
 
 export type WebhookApi = typeof webhookApi;

@@ -28,7 +28,6 @@ use crate::{Error, Result};
 /// Where a job stands.
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub enum BulkRunState {
     Running,
     /// Qflow asked to wait (429 with `Retry-After`); resumes by itself.
@@ -53,7 +52,6 @@ impl BulkRunState {
 /// A progress snapshot, sent after each item and on every state change.
 #[derive(Serialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct BulkProgress {
     pub job_id: String,
     // Inline: the bindings have this shape since the app embedded it across crates; kept as is.

@@ -69,7 +69,6 @@ pub enum EdgeCase {
 
 #[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct EdgeCaseInfo {
     // Inlined: app types embedding this one then need no cross-crate import.
     #[ts(inline)]
@@ -81,7 +80,6 @@ pub struct EdgeCaseInfo {
 /// `None` = left literal: no data).
 #[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct TokenValue {
     pub name: String,
     pub description: String,
@@ -101,7 +99,6 @@ pub struct TestAttendee {
 /// One attendee that could not be removed, and why.
 #[derive(Serialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct RemoveFailure {
     #[ts(inline)]
     pub attendee: TestAttendee,
