@@ -27,24 +27,8 @@ fn generated() -> BTreeMap<String, String> {
         })*};
     }
     {
-        use qflow_console::app::ipc::*;
-        types!(
-            EventsListRequest,
-            EventRow,
-            AttendeeCountsRequest,
-            AttendeeCount,
-            GuestsPageRequest,
-            GuestsPage,
-            GuestRow,
-        );
-    }
-    {
         use qflow_console::app::feel::*;
         types!(DemoOfflineRequest);
-    }
-    {
-        use qflow_console::app::events::*;
-        types!(EventForm, EventDeleteRequest, ZoneSearchRequest,);
     }
     {
         use qflow_console::app::profiles::*;
@@ -230,6 +214,26 @@ fn generated() -> BTreeMap<String, String> {
             BulkProgress,
             ZoneInfo,
             ZoneSearchResult
+        );
+    }
+    {
+        use qflow_core::ops::events::*;
+        types!(
+            EventsListRequest,
+            EventRow,
+            EventForm,
+            EventDeleteRequest,
+            ZoneSearchRequest,
+        );
+    }
+    {
+        use qflow_core::ops::guests::*;
+        types!(
+            AttendeeCountsRequest,
+            AttendeeCount,
+            GuestsPageRequest,
+            GuestsPage,
+            GuestRow,
         );
     }
     {
