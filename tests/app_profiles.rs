@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use qflow_console::app::handlers as profiles;
 use qflow_console::app::handlers::{self, AppState};
-use qflow_console::app::ipc::SignInRequest;
 use qflow_console::app::AppOptions;
 use qflow_core::api::{Client, ClientConfig};
 use qflow_core::models::SendRequest;
+use qflow_core::ops::account::SignInRequest;
 use qflow_core::ops::account::{ProfileEntry, ProfileNameRequest};
 use qflow_core::secrets::{Credentials, MemoryStore, SharedSecretStore};
 use qflow_core::{ErrorBody, Secret};

@@ -4,11 +4,11 @@
 //! `ErrorBody`; the operations are `qflow_core::ops::*`, the same ones the CLI runs.
 
 use qflow_core::ops::{
-    account, bulk, connection, desk, domain, events as event_ops, recheck, studio, webhooks,
+    account, bulk, connection, desk, domain, events as event_ops, guests, recheck, studio, webhooks,
 };
 use qflow_core::store::{Draft, TemplateVersion, TimelineEntry};
 
-use super::{events, handlers, ipc, studio_files};
+use super::{handlers, studio_files};
 
 pub use super::declare::{reply, Reply};
 
@@ -25,13 +25,13 @@ crate::declare_commands! {
         state profile_forget(account::ProfileNameRequest) -> () = handlers::profile_forget;
 
         // Events and the attendee table.
-        state events_list(ipc::EventsListRequest) -> Vec<ipc::EventRow> = handlers::events_list;
-        state attendee_counts(ipc::AttendeeCountsRequest) -> Vec<ipc::AttendeeCount> = handlers::attendee_counts;
-        state guests_page(ipc::GuestsPageRequest) -> ipc::GuestsPage = handlers::guests_page;
-        state event_create(events::EventForm) -> ipc::EventRow = events::event_create;
-        state event_update(events::EventForm) -> ipc::EventRow = events::event_update;
-        state event_delete(events::EventDeleteRequest) -> () = events::event_delete;
-        pure zones_search(events::ZoneSearchRequest) -> event_ops::ZoneSearchResult = zones;
+        session events_list(event_ops::EventsListRequest) -> Vec<event_ops::EventRow> = event_ops::events_list;
+        session attendee_counts(guests::AttendeeCountsRequest) -> Vec<guests::AttendeeCount> = guests::attendee_counts;
+        session guests_page(guests::GuestsPageRequest) -> guests::GuestsPage = guests::guests_page;
+        session event_create(event_ops::EventForm) -> event_ops::EventRow = event_ops::event_create;
+        session event_update(event_ops::EventForm) -> event_ops::EventRow = event_ops::event_update;
+        session event_delete(event_ops::EventDeleteRequest) -> () = event_ops::event_delete;
+        pure zones_search(event_ops::ZoneSearchRequest) -> event_ops::ZoneSearchResult = event_ops::zones_search;
 
         // The desk: one attendee.
         session guest_detail(desk::GuestIdRequest) -> desk::GuestDetail = desk::guest_detail;
@@ -118,8 +118,4 @@ crate::declare_commands! {
         recheck::RecheckUpdate,
         webhooks::FeedPing,
     }
-}
-
-fn zones(req: events::ZoneSearchRequest) -> qflow_core::Result<event_ops::ZoneSearchResult> {
-    Ok(events::zones_search(&req))
 }

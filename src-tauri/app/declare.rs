@@ -357,8 +357,12 @@ mod tests {
             "{ts}"
         );
         assert!(
-            ts.contains("import type { SavedProfile } from \"./SavedProfile\";"),
+            ts.contains("import type { AppInfo } from \"./AppInfo\";"),
             "{ts}"
+        );
+        assert!(
+            !ts.contains("SavedProfile\""),
+            "only the names the map uses: {ts}"
         );
         // Reached through AppInfo, not named in the list.
         assert!(d.files.contains_key("SavedProfile.ts"));

@@ -3,26 +3,20 @@
 
 use std::sync::Arc;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use qflow_core::api::Client;
+use qflow_core::ops;
 use qflow_core::ops::account;
 use qflow_core::ops::ctx::{Ctx, CtxParts, Notifier, Silent, StoreLocation, SystemClock};
-use qflow_core::ops::guests;
 use qflow_core::secrets::{Credentials, SharedSecretStore};
 use qflow_core::session::{self, Target};
 use qflow_core::{Error, Result, Secret};
 use qflow_sandbox::{Sandbox, SandboxConfig};
 use tokio::sync::{Mutex, RwLock};
-use uuid::Uuid;
 
-use super::ipc::*;
 use super::AppOptions;
+use qflow_core::ops::account::{AppInfo, SignInRequest, SignedIn};
 use qflow_core::ops::account::{ProfileEntry, ProfileNameRequest};
 
-/// Page size cap: the UI asks for what it shows, never the whole list.
-pub const MAX_PAGE: u32 = 500;
-/// `attendee_counts` loads at most this many lists per call (each is one request).
-pub const MAX_COUNT_EVENTS: usize = 25;
 /// The profile name shown while signed in to the embedded sandbox.
 pub const DEMO_PROFILE: &str = "demo";
 
@@ -284,167 +278,35 @@ pub async fn profile_forget(state: &AppState, req: ProfileNameRequest) -> Result
     account::forget(req, &state.store).await
 }
 
-pub async fn events_list(state: &AppState, req: EventsListRequest) -> Result<Vec<EventRow>> {
-    let now = Utc::now().naive_utc();
-    let from = match req.from.as_deref() {
-        Some(v) if !v.trim().is_empty() => parse_when("from", v, NaiveTime::MIN)?,
-        _ => now - Duration::days(30),
-    };
-    let to = match req.to.as_deref() {
-        Some(v) if !v.trim().is_empty() => parse_when("to", v, end_of_day())?,
-        _ => now + Duration::days(183),
-    };
-    if from > to {
-        return Err(Error::invalid("to", "must not be before 'from'"));
-    }
-    let session = state.current().await?;
-    let mut events = session.client.events_list(from, to).await?;
-    events.sort_by_key(|e| e.start_time);
-    let mut rows = Vec::with_capacity(events.len());
-    for e in events {
-        // An event without an id cannot be opened; the API always sends one on reads.
-        let Some(id) = e.id else { continue };
-        let when = qflow_core::ops::events::when_label(e.start_time, e.end_time, &e.time_zone_id);
-        rows.push(EventRow {
-            id: id.to_string(),
-            title: e.title,
-            start_time: e.start_time.format("%Y-%m-%dT%H:%M:%S").to_string(),
-            end_time: e.end_time.format("%Y-%m-%dT%H:%M:%S").to_string(),
-            time_zone_id: e.time_zone_id,
-            attendee_count: session.cached_count(id).await.map(count),
-            when: Some(when),
-            is_default: false,
-        });
-    }
-    let today = chrono::Local::now().date_naive();
-    if let Some(i) = qflow_core::ops::events::default_event(&rows, row_end, today)
-        .and_then(|d| rows.iter().position(|r| r.id == d.id))
-    {
-        rows[i].is_default = true;
-    }
-    Ok(rows)
-}
-
-fn row_end(r: &EventRow) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(&r.end_time, "%Y-%m-%dT%H:%M:%S").unwrap_or_default()
-}
-
-/// `--demo` start-up: load the attendees of the event the events screen opens first (same
-/// range and rule as the UI), so its first page only waits for work already under way.
+/// `--demo` start-up: load the first event's attendees while the window loads.
 pub async fn prefetch_default_guests(state: &AppState) -> Result<()> {
-    let rows = events_list(state, EventsListRequest::default()).await?;
-    let Some(row) = rows.iter().find(|r| r.is_default) else {
-        return Ok(());
-    };
-    let id = parse_id("eventId", &row.id)?;
-    state.current().await?.guests(id, false, false).await?;
-    Ok(())
-}
-
-/// Attendee counts for the list, loaded at background priority so they never delay a click.
-pub async fn attendee_counts(
-    state: &AppState,
-    req: AttendeeCountsRequest,
-) -> Result<Vec<AttendeeCount>> {
-    if req.event_ids.len() > MAX_COUNT_EVENTS {
-        return Err(Error::invalid(
-            "eventIds",
-            format!("at most {MAX_COUNT_EVENTS} events per call"),
-        ));
-    }
-    let ids = req
-        .event_ids
-        .iter()
-        .map(|v| parse_id("eventIds", v))
-        .collect::<Result<Vec<_>>>()?;
-    let session = state.current().await?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let list = session.guests(id, false, true).await?;
-        out.push(AttendeeCount {
-            event_id: id.to_string(),
-            count: count(list.len()),
-        });
-    }
-    Ok(out)
-}
-
-pub async fn guests_page(state: &AppState, req: GuestsPageRequest) -> Result<GuestsPage> {
-    let event_id = parse_id("eventId", &req.event_id)?;
-    if req.limit == 0 || req.limit > MAX_PAGE {
-        return Err(Error::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_PAGE}"),
-        ));
-    }
-    let session = state.current().await?;
-    let list = session.guests(event_id, req.refresh, false).await?;
-    // The same function the core search bench measures (core/benches/search.rs).
-    let matching = guests::filter_guests(
-        &list,
-        &guests::GuestFilter {
-            query: &req.query,
-            checked_in: req.checked_in,
-            tag: req.tag.as_deref(),
-        },
-    );
-    let rows = matching
-        .iter()
-        .skip(req.offset as usize)
-        .take(req.limit as usize)
-        .map(|g| GuestRow {
-            id: g.id().to_string(),
-            first_name: g.first_name().to_owned(),
-            last_name: g.last_name().to_owned(),
-            email: g.email().to_owned(),
-            barcode: g.barcode().map(str::to_owned),
-            tags: g.tags().map(str::to_owned),
-            checked_in: g.checked_in().unwrap_or(false),
-        })
-        .collect();
-    Ok(GuestsPage {
-        event_id: event_id.to_string(),
-        total: count(list.len()),
-        matched: count(matching.len()),
-        offset: req.offset,
-        rows,
-        tags: guests::all_tags(&list),
-    })
-}
-
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-fn parse_id(field: &str, value: &str) -> Result<Uuid> {
-    Uuid::parse_str(value.trim())
-        .map_err(|_| Error::invalid(field, format!("'{value}' is not a valid GUID")))
-}
-
-fn end_of_day() -> NaiveTime {
-    NaiveTime::from_hms_opt(23, 59, 59).expect("valid time")
-}
-
-/// `YYYY-MM-DD` (at `day_time`) or `YYYY-MM-DDTHH:MM[:SS]`.
-fn parse_when(field: &str, value: &str, day_time: NaiveTime) -> Result<NaiveDateTime> {
-    let v = value.trim();
-    if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        return Ok(d.and_time(day_time));
-    }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(v, fmt) {
-            return Ok(t);
-        }
-    }
-    Err(Error::invalid(
-        field,
-        format!("'{value}' is not a date (YYYY-MM-DD) or local date-time (YYYY-MM-DDTHH:MM:SS)"),
-    ))
+    ops::events::prefetch_default_guests(&*state.current().await?).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use qflow_core::ops::events::{EventRow, EventsListRequest};
+    use qflow_core::ops::guests::{
+        AttendeeCount, AttendeeCountsRequest, GuestsPage, GuestsPageRequest,
+    };
+
+    // The list commands, as the window runs them (core's operations over the session).
+    async fn events_list(state: &AppState, req: EventsListRequest) -> Result<Vec<EventRow>> {
+        ops::events::events_list(&*state.current().await?, req).await
+    }
+
+    async fn attendee_counts(
+        state: &AppState,
+        req: AttendeeCountsRequest,
+    ) -> Result<Vec<AttendeeCount>> {
+        ops::guests::attendee_counts(&*state.current().await?, req).await
+    }
+
+    async fn guests_page(state: &AppState, req: GuestsPageRequest) -> Result<GuestsPage> {
+        ops::guests::guests_page(&*state.current().await?, req).await
+    }
+
     use qflow_core::secrets::MemoryStore;
 
     fn opts() -> AppOptions {
@@ -512,7 +374,7 @@ mod tests {
         // Exactly one is marked to open first: core's rule over the listed rows.
         let today = chrono::Local::now().date_naive();
         let expected =
-            qflow_core::ops::events::default_event(&events, row_end, today).map(|e| e.id.clone());
+            ops::events::default_event(&events, ops::events::row_end, today).map(|e| e.id.clone());
         let marked: Vec<&str> = events
             .iter()
             .filter(|e| e.is_default)
@@ -543,7 +405,7 @@ mod tests {
         assert_eq!(p.total, total);
         assert_eq!(p.matched, total);
         assert_eq!(p.rows.len(), 25.min(total as usize));
-        let rest = guests_page(&st, page(first, "", 25, MAX_PAGE))
+        let rest = guests_page(&st, page(first, "", 25, ops::guests::MAX_PAGE))
             .await
             .unwrap();
         assert_eq!(rest.rows.len() as u32, total.saturating_sub(25));
@@ -568,67 +430,6 @@ mod tests {
 
         sign_out(&st).await.unwrap();
         assert!(app_info(&st).await.unwrap().signed_in.is_none());
-        st.shutdown().await;
-    }
-
-    #[tokio::test]
-    async fn the_counts_and_the_table_share_one_list_download() {
-        let (_, st) = state();
-        demo_sign_in(&st).await.unwrap();
-        let events = events_list(&st, EventsListRequest::default())
-            .await
-            .unwrap();
-        let ev = events[0].id.clone();
-        async fn lists(st: &AppState) -> usize {
-            let sb = st.sandbox.lock().await;
-            sb.as_ref().unwrap().requests("GET", "/api/guests/")
-        }
-        let before = lists(&st).await;
-        let counts = attendee_counts(
-            &st,
-            AttendeeCountsRequest {
-                event_ids: vec![ev.clone()],
-            },
-        );
-        let (counts, p) = tokio::join!(counts, guests_page(&st, page(&ev, "", 0, 10)));
-        assert_eq!(counts.unwrap()[0].count, p.unwrap().total);
-        assert_eq!(
-            lists(&st).await - before,
-            1,
-            "the same list was downloaded twice"
-        );
-        // A refresh still asks Qflow again.
-        let mut again = page(&ev, "", 0, 10);
-        again.refresh = true;
-        guests_page(&st, again).await.unwrap();
-        assert_eq!(lists(&st).await - before, 2);
-        st.shutdown().await;
-    }
-
-    #[tokio::test]
-    async fn the_start_up_prefetch_loads_the_first_events_list_once() {
-        let (_, st) = state();
-        demo_sign_in(&st).await.unwrap();
-        async fn lists(st: &AppState) -> usize {
-            let sb = st.sandbox.lock().await;
-            sb.as_ref().unwrap().requests("GET", "/api/guests/")
-        }
-        let before = lists(&st).await;
-        prefetch_default_guests(&st).await.unwrap();
-        assert_eq!(lists(&st).await - before, 1);
-        // The events screen opens the same event (the UI's rule, in core) and finds it loaded.
-        let events = events_list(&st, EventsListRequest::default())
-            .await
-            .unwrap();
-        let today = chrono::Local::now().date_naive().to_string();
-        let first = events
-            .iter()
-            .find(|e| e.end_time[..10] >= *today)
-            .unwrap_or(&events[0]);
-        assert!(first.attendee_count.is_some(), "{events:?}");
-        let p = guests_page(&st, page(&first.id, "", 0, 10)).await.unwrap();
-        assert_eq!(p.rows.len(), 10);
-        assert_eq!(lists(&st).await - before, 1, "downloaded again");
         st.shutdown().await;
     }
 
@@ -666,59 +467,6 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn bad_input_is_rejected_with_the_field() {
-        let (_, st) = state();
-        demo_sign_in(&st).await.unwrap();
-        let e = guests_page(&st, page("nope", "", 0, 10))
-            .await
-            .unwrap_err()
-            .body();
-        assert_eq!(
-            (e.code.as_str(), e.field.as_deref()),
-            ("invalid_input", Some("eventId"))
-        );
-        let id = Uuid::new_v4().to_string();
-        let e = guests_page(&st, page(&id, "", 0, MAX_PAGE + 1))
-            .await
-            .unwrap_err()
-            .body();
-        assert_eq!(e.field.as_deref(), Some("limit"));
-        let e = events_list(
-            &st,
-            EventsListRequest {
-                from: Some("2026-13-01".into()),
-                to: None,
-            },
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(e.body().field.as_deref(), Some("from"));
-        let e = events_list(
-            &st,
-            EventsListRequest {
-                from: Some("2026-05-02".into()),
-                to: Some("2026-05-01".into()),
-            },
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(e.body().field.as_deref(), Some("to"));
-        let many = AttendeeCountsRequest {
-            event_ids: vec![id; MAX_COUNT_EVENTS + 1],
-        };
-        assert_eq!(
-            attendee_counts(&st, many)
-                .await
-                .unwrap_err()
-                .body()
-                .field
-                .as_deref(),
-            Some("eventIds")
-        );
-        st.shutdown().await;
-    }
-
-    #[tokio::test]
     async fn sign_in_rejects_missing_fields_before_any_request() {
         let (mem, st) = state();
         let req = SignInRequest {
@@ -738,20 +486,5 @@ mod tests {
         );
         assert!(mem.is_empty());
         assert!(app_info(&st).await.unwrap().signed_in.is_none());
-    }
-
-    #[test]
-    fn dates_and_date_times_parse() {
-        let d = parse_when("from", "2026-05-01", NaiveTime::MIN).unwrap();
-        assert_eq!(d.to_string(), "2026-05-01 00:00:00");
-        let d = parse_when("to", "2026-05-01", end_of_day()).unwrap();
-        assert_eq!(d.to_string(), "2026-05-01 23:59:59");
-        assert_eq!(
-            parse_when("to", "2026-05-01T10:30", end_of_day())
-                .unwrap()
-                .to_string(),
-            "2026-05-01 10:30:00"
-        );
-        assert!(parse_when("to", "tomorrow", end_of_day()).is_err());
     }
 }

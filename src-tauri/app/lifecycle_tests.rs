@@ -100,3 +100,35 @@ async fn probe_and_offline_switch_need_a_session() {
     assert_eq!(st.current().await.unwrap_err().code(), "not_signed_in");
     st.shutdown().await;
 }
+
+fn form(id: &str, title: &str) -> qflow_core::ops::events::EventForm {
+    qflow_core::ops::events::EventForm {
+        id: id.into(),
+        title: title.into(),
+        start_time: "2030-06-01 10:00".into(),
+        end_time: "2030-06-01 11:00".into(),
+        time_zone_id: "UTC".into(),
+    }
+}
+
+#[tokio::test]
+async fn the_event_commands_need_a_session() {
+    let st = crate::app::test_support::demo_state(SandboxConfig::default());
+    let id = uuid::Uuid::new_v4().to_string();
+    for (name, req) in [
+        (
+            "event_create",
+            serde_json::to_value(form(&id, "x")).unwrap(),
+        ),
+        (
+            "event_update",
+            serde_json::to_value(form(&id, "x")).unwrap(),
+        ),
+        ("event_delete", serde_json::json!({ "id": id })),
+    ] {
+        let e = crate::app::commands::dispatch(&st, name, req)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "not_signed_in", "{name}");
+    }
+}

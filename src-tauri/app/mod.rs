@@ -8,9 +8,7 @@
 
 pub mod commands;
 pub mod declare;
-pub mod events;
 pub mod handlers;
-pub mod ipc;
 #[cfg(test)]
 mod lifecycle_tests;
 pub mod notifier;

@@ -80,7 +80,7 @@ pub enum Command {
         #[command(subcommand)]
         cmd: events::EventsCmd,
     },
-    /// One event.
+    /// One event: show, create, update, delete.
     Event {
         #[command(subcommand)]
         cmd: events::EventCmd,

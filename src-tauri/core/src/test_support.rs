@@ -24,3 +24,22 @@ pub(crate) fn demo_client(sb: &qflow_sandbox::Sandbox, budget: Option<Arc<Budget
     })
     .unwrap()
 }
+
+/// A session (`Ctx`) over the sandbox's demo account: in-memory keychain and store, the system
+/// clock, no notifications.
+pub(crate) fn demo_ctx(sb: &qflow_sandbox::Sandbox) -> Arc<crate::ops::ctx::Ctx> {
+    use crate::ops::ctx::{Ctx, CtxParts, SignedIn, Silent, StoreLocation, SystemClock};
+    Ctx::new(CtxParts {
+        info: SignedIn {
+            profile: "demo".into(),
+            username: qflow_sandbox::DEMO_USERNAME.into(),
+            api_base: sb.api_base(),
+            demo: true,
+        },
+        client: demo_client(sb, None),
+        secrets: Arc::new(crate::secrets::MemoryStore::new()),
+        store: StoreLocation::Memory,
+        clock: Arc::new(SystemClock),
+        notifier: Arc::new(Silent),
+    })
+}

@@ -1,6 +1,16 @@
-//! Attendee search. The CLI's `guests list --search` ([`matches`]) also looks in ids, tickets and
+//! Attendee lists: the table's pages and the events list's counts ([`pages`]), and attendee
+//! search. The CLI's `guests list --search` ([`matches`]) also looks in ids, tickets and
 //! sessions, so a script can find someone by ticket; the app's filter box ([`filter_guests`]) looks
 //! in the columns the table shows. Both require every word of the query, ignoring case.
+
+pub mod pages;
+pub mod types;
+
+pub use pages::{attendee_counts, count, guests_page, MAX_COUNT_EVENTS, MAX_PAGE};
+pub use types::*;
+
+#[cfg(test)]
+mod sandbox_tests;
 
 use std::collections::BTreeSet;
 
