@@ -34,8 +34,7 @@ pub fn payload<T>(t: T) -> T {
 }
 
 /// The body of one command, after the request was parsed: the session (or state) → the
-/// operation → `ErrorBody`. The Tauri wrapper and [`dispatch`](crate::app::commands::dispatch)
-/// both call it.
+/// operation → `ErrorBody`. The Tauri wrapper and the generated `dispatch` both call it.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __command_call {
