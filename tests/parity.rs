@@ -8,6 +8,8 @@
 //! the window's `guestId` field): those are compared after the field name, which is asserted
 //! separately.
 
+#![allow(clippy::result_large_err)] // the one error shape, returned once per call
+
 mod cli_common;
 
 use std::sync::Arc;
