@@ -96,7 +96,7 @@ impl AppState {
         self
     }
 
-    pub(crate) async fn current(&self) -> Result<Arc<Session>> {
+    pub async fn current(&self) -> Result<Arc<Session>> {
         if let Some(s) = self.session.read().await.clone() {
             return Ok(s);
         }

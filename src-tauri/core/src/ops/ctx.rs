@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use tokio::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -137,14 +137,14 @@ pub struct Ctx {
     guests: Mutex<HashMap<Uuid, Arc<GuestList>>>,
     /// One list load per event at a time: the attendee counts and the table asking for the same
     /// event share one request instead of downloading the list twice.
-    loading: Mutex<HashMap<Uuid, Arc<Mutex<()>>>>,
+    loading: Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>,
     events: Mutex<HashMap<Uuid, Event>>,
     templates: Mutex<HashMap<Uuid, Template>>,
     /// (fetched at, the verified sending domain or None).
     domain: Mutex<Option<(Instant, Option<String>)>>,
     /// Feature state owned by the session (bulk jobs, the receiver, preview sessions…), one
     /// value per type: see [`Ctx::state`].
-    features: std::sync::Mutex<HashMap<TypeId, Arc<dyn AnyState>>>,
+    features: Mutex<HashMap<TypeId, Arc<dyn AnyState>>>,
     closed: std::sync::atomic::AtomicBool,
 }
 
@@ -169,7 +169,7 @@ impl Ctx {
             events: Mutex::new(HashMap::new()),
             templates: Mutex::new(HashMap::new()),
             domain: Mutex::new(None),
-            features: std::sync::Mutex::new(HashMap::new()),
+            features: Mutex::new(HashMap::new()),
             closed: std::sync::atomic::AtomicBool::new(false),
         })
     }
@@ -222,6 +222,11 @@ impl Ctx {
         for s in states {
             s.close();
         }
+        // Nothing read for this account is served again, even to a task that still holds it.
+        lock(&self.guests).clear();
+        lock(&self.events).clear();
+        lock(&self.templates).clear();
+        *lock(&self.domain) = None;
     }
 
     /// False once the session was closed (a late background task must not act for it).
@@ -258,15 +263,15 @@ impl Ctx {
         background: bool,
     ) -> Result<Arc<GuestList>> {
         if !refresh {
-            if let Some(list) = self.guests.lock().await.get(&event_id) {
+            if let Some(list) = lock(&self.guests).get(&event_id) {
                 return Ok(Arc::clone(list));
             }
         }
-        let gate = Arc::clone(self.loading.lock().await.entry(event_id).or_default());
+        let gate = Arc::clone(lock(&self.loading).entry(event_id).or_default());
         let _loading = gate.lock().await;
         // Loaded by whoever held the gate before us: use theirs (a refresh still asks again).
         if !refresh {
-            if let Some(list) = self.guests.lock().await.get(&event_id) {
+            if let Some(list) = lock(&self.guests).get(&event_id) {
                 return Ok(Arc::clone(list));
             }
         }
@@ -281,27 +286,24 @@ impl Ctx {
             client.guests_list(event_id).await?,
         ));
         // Replacing a list drops the old copy once no page request still reads it.
-        self.guests.lock().await.insert(event_id, Arc::clone(&list));
+        lock(&self.guests).insert(event_id, Arc::clone(&list));
         release_free_heap();
         Ok(list)
     }
 
     /// The loaded list of an event, if any (no request).
     pub async fn cached_guests(&self, event_id: Uuid) -> Option<Arc<GuestList>> {
-        self.guests.lock().await.get(&event_id).cloned()
+        lock(&self.guests).get(&event_id).cloned()
     }
 
     /// How many attendees a loaded list has (no request).
     pub async fn cached_count(&self, event_id: Uuid) -> Option<usize> {
-        self.guests.lock().await.get(&event_id).map(|l| l.len())
+        lock(&self.guests).get(&event_id).map(|l| l.len())
     }
 
     /// One attendee: from a loaded list when there, else fetched.
     pub async fn guest(&self, id: Uuid) -> Result<Guest> {
-        let found = self
-            .guests
-            .lock()
-            .await
+        let found = lock(&self.guests)
             .values()
             .find_map(|l| l.find(id).map(|g| g.to_guest()));
         match found {
@@ -312,7 +314,7 @@ impl Ctx {
 
     /// Keep a loaded list in step after a create, edit or check-in (no reload needed).
     pub async fn put_cached_guest(&self, g: &Guest) {
-        let mut lists = self.guests.lock().await;
+        let mut lists = lock(&self.guests);
         if let Some(list) = lists.get_mut(&g.event_id) {
             // In place: copies the list only while a page request still holds the old one.
             Arc::make_mut(list).upsert(g.clone());
@@ -320,7 +322,7 @@ impl Ctx {
     }
 
     pub async fn remove_cached_guest(&self, id: Uuid) {
-        let mut lists = self.guests.lock().await;
+        let mut lists = lock(&self.guests);
         for list in lists.values_mut() {
             if list.position(id).is_some() {
                 Arc::make_mut(list).remove(id);
@@ -332,50 +334,50 @@ impl Ctx {
 
     /// One event: cached for the session, fetched on first use.
     pub async fn event(&self, id: Uuid) -> Result<Event> {
-        if let Some(e) = self.events.lock().await.get(&id) {
+        if let Some(e) = lock(&self.events).get(&id) {
             return Ok(e.clone());
         }
         let e = self.client.event_get(id).await?;
-        self.events.lock().await.insert(id, e.clone());
+        lock(&self.events).insert(id, e.clone());
         Ok(e)
     }
 
     /// After a create or an edit: every screen (studio and resend previews) reads this one.
     pub async fn put_event(&self, e: &Event) {
         if let Some(id) = e.id {
-            self.events.lock().await.insert(id, e.clone());
+            lock(&self.events).insert(id, e.clone());
         }
     }
 
     /// After a delete: the event, its list and its templates go.
     pub async fn forget_event(&self, id: Uuid) {
-        self.events.lock().await.remove(&id);
-        self.guests.lock().await.remove(&id);
-        self.templates.lock().await.retain(|_, t| t.event_id != id);
+        lock(&self.events).remove(&id);
+        lock(&self.guests).remove(&id);
+        lock(&self.templates).retain(|_, t| t.event_id != id);
     }
 
     // ------------------------------------------------------------------ templates
 
     /// One template: cached for the session, fetched on first use.
     pub async fn template(&self, id: Uuid) -> Result<Template> {
-        if let Some(t) = self.templates.lock().await.get(&id) {
+        if let Some(t) = lock(&self.templates).get(&id) {
             return Ok(t.clone());
         }
         let t = self.client.template_get(id).await?;
-        self.templates.lock().await.insert(id, t.clone());
+        lock(&self.templates).insert(id, t.clone());
         Ok(t)
     }
 
     /// One template if this session has read it (no request: e.g. names in a polled history).
     pub async fn cached_template(&self, id: Uuid) -> Option<Template> {
-        self.templates.lock().await.get(&id).cloned()
+        lock(&self.templates).get(&id).cloned()
     }
 
     /// The event's templates as Qflow has them now (always asked: the list is short and others
     /// may have added one); the cache is brought in step.
     pub async fn templates(&self, event_id: Uuid) -> Result<Vec<Template>> {
         let list = self.client.templates_list(event_id).await?;
-        let mut cache = self.templates.lock().await;
+        let mut cache = lock(&self.templates);
         cache.retain(|_, t| t.event_id != event_id);
         for t in &list {
             cache.insert(t.id, t.clone());
@@ -385,12 +387,12 @@ impl Ctx {
 
     /// After a save.
     pub async fn put_template(&self, t: &Template) {
-        self.templates.lock().await.insert(t.id, t.clone());
+        lock(&self.templates).insert(t.id, t.clone());
     }
 
     /// After a delete.
     pub async fn forget_template(&self, id: Uuid) {
-        self.templates.lock().await.remove(&id);
+        lock(&self.templates).remove(&id);
     }
 
     // ------------------------------------------------------------------ sending domain
@@ -414,9 +416,7 @@ impl Ctx {
 
     /// The verified domain if read within `max_age` (no request).
     pub async fn cached_domain(&self, max_age: Duration) -> Option<Option<String>> {
-        self.domain
-            .lock()
-            .await
+        lock(&self.domain)
             .as_ref()
             .filter(|(at, _)| at.elapsed() < max_age)
             .map(|(_, d)| d.clone())
@@ -424,8 +424,14 @@ impl Ctx {
 
     /// After any answer about the domain (create, verify, activate, deactivate, delete).
     pub async fn domain_changed(&self, verified: Option<String>) {
-        *self.domain.lock().await = Some((Instant::now(), verified));
+        *lock(&self.domain) = Some((Instant::now(), verified));
     }
+}
+
+/// The caches are held only for a lookup or an insert, never across an await: a plain mutex,
+/// and a poisoned one (a panic elsewhere) still holds valid maps.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Hand freed heap back to the OS after a big list load. Loading 50,000 attendees frees tens of
