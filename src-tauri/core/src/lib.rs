@@ -13,6 +13,7 @@ pub mod budget;
 pub mod dns;
 pub mod dns_export;
 pub mod errors;
+pub mod fsio;
 pub mod guest_list;
 pub mod http;
 pub mod import;

@@ -9,7 +9,6 @@
 
 use serde::{Deserialize, Serialize};
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use ts_rs::TS;
@@ -218,37 +217,10 @@ impl Profiles {
         if change(&mut file) {
             let json =
                 serde_json::to_vec_pretty(&file).map_err(|e| Error::Storage(e.to_string()))?;
-            write_atomically(&self.path, &json)?;
+            crate::fsio::write_private_atomic(&self.path, &json)?;
         }
         Ok(())
     }
-}
-
-/// Write `bytes` to a temp file next to `path`, fsync, then rename over `path`.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let storage = |what: &str, e: std::io::Error| {
-        Error::Storage(format!("Could not {what} {}: {e}", path.display()))
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| storage("create the folder for", e))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}-{}",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
-        std::process::id(),
-        uuid::Uuid::new_v4().simple()
-    ));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(storage("write", e));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
