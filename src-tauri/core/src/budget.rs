@@ -1,13 +1,14 @@
 //! The process-wide rate scheduler.
 //!
-//! Qflow allows 60 requests a minute at the edge (per IP) and 60 in-app (per user + IP). Every
-//! client in this process shares one `Budget` (`Budget::global()`), which keeps a sliding 60 s
-//! window under 50 grants so that the CLI, the app and background queues together never trip
-//! either layer. Interactive requests (a person is waiting) are served before Background ones
+//! Qflow allows 60 requests a minute at the edge (per IP, across the whole host) and 60 in-app
+//! (per user + IP). Every client in this process that talks to the same API host shares one
+//! `Budget` (`Budget::for_host`), which keeps a sliding 60 s window under 50 grants so that the
+//! CLI, the app and background queues together never trip either layer. (Another host — the
+//! embedded demo sandbox beside a real account, or each test's own sandbox — is another limit.) Interactive requests (a person is waiting) are served before Background ones
 //! (bulk queues). A 429 pauses everything in the process: for `Retry-After` on an in-app 429, or
 //! 60 s for the edge's IP block.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
@@ -63,11 +64,20 @@ impl Budget {
         })
     }
 
-    /// The one budget every client in this process shares unless told otherwise.
-    pub fn global() -> Arc<Budget> {
-        static GLOBAL: OnceLock<Arc<Budget>> = OnceLock::new();
-        GLOBAL
-            .get_or_init(|| Budget::new(DEFAULT_LIMIT_PER_MINUTE))
+    /// The one budget every client of this process shares for the API at `api_base` (its
+    /// scheme, host and port; the path does not matter) unless told otherwise.
+    pub fn for_host(api_base: &str) -> Arc<Budget> {
+        static HOSTS: OnceLock<Mutex<HashMap<String, Arc<Budget>>>> = OnceLock::new();
+        let key = url::Url::parse(api_base)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_else(|_| api_base.trim_end_matches('/').to_owned());
+        let mut hosts = HOSTS
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        hosts
+            .entry(key)
+            .or_insert_with(|| Budget::new(DEFAULT_LIMIT_PER_MINUTE))
             .clone()
     }
 
@@ -214,11 +224,13 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn global_default_is_fifty_and_shared() {
-        let a = Budget::global();
-        let b = Budget::global();
+    async fn the_default_is_fifty_shared_by_every_client_of_one_host() {
+        let a = Budget::for_host("https://api-uksouth-01.qflowhub.io");
+        let b = Budget::for_host("https://api-uksouth-01.qflowhub.io/");
         assert!(Arc::ptr_eq(&a, &b));
         assert_eq!(a.limit(), 50);
+        let other = Budget::for_host("http://127.0.0.1:9");
+        assert!(!Arc::ptr_eq(&a, &other), "another host is another limit");
     }
 
     #[tokio::test(start_paused = true)]

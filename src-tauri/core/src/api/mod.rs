@@ -55,7 +55,7 @@ pub struct ClientConfig {
     /// e.g. `https://identity.qflowhub.io/core/connect/token`.
     pub identity_url: String,
     pub credentials: Credentials,
-    /// `None` = the process-wide `Budget::global()`.
+    /// `None` = the budget this process shares for the host (`Budget::for_host`).
     pub budget: Option<Arc<Budget>>,
     pub connect_timeout: Duration,
     pub total_timeout: Duration,
@@ -156,7 +156,9 @@ impl Client {
                 api_base,
                 client_key,
                 auth,
-                budget: cfg.budget.unwrap_or_else(Budget::global),
+                budget: cfg
+                    .budget
+                    .unwrap_or_else(|| Budget::for_host(&cfg.api_base)),
                 offline: AtomicBool::new(false),
             }),
             priority: Priority::Interactive,
