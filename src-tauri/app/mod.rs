@@ -30,7 +30,7 @@ pub struct AppOptions {
 
 /// Open the window and run until it closes. Returns the process exit status.
 pub fn run(opts: AppOptions) -> i32 {
-    init_logging();
+    crate::init_logging();
     limit_malloc_arenas();
     let store: SharedSecretStore = Arc::new(KeyringStore::new());
     let state = AppState::new(&opts, store).with_sandbox_config(demo_sandbox_config());
@@ -122,17 +122,6 @@ fn limit_malloc_arenas() {
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
     }
-}
-
-/// Warnings to stderr (`RUST_LOG` raises the level). Core never logs secrets.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
 }
 
 /// Shared by the handler tests: a `--demo` app state over an in-memory keychain.

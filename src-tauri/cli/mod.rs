@@ -283,7 +283,7 @@ pub fn main() -> i32 {
             identity_url: cli.identity_url.clone(),
         });
     };
-    init_logging();
+    crate::init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -323,18 +323,6 @@ async fn dispatch(command: &Command, ctx: &Ctx) -> Result<i32> {
         Command::Domain { cmd } => domain::run(cmd, ctx).await,
         Command::Webhook { cmd } => webhook::run(cmd, ctx).await,
     }
-}
-
-/// Warnings from core (`tracing`) go to stderr; `RUST_LOG` raises the level. Never secrets:
-/// core does not log them.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
 }
 
 /// A GUID argument, rejected before any request with the argument's name and the reason.

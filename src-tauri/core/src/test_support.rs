@@ -25,21 +25,49 @@ pub(crate) fn demo_client(sb: &qflow_sandbox::Sandbox, budget: Option<Arc<Budget
     .unwrap()
 }
 
-/// A session (`Ctx`) over the sandbox's demo account: in-memory keychain and store, the system
-/// clock, no notifications.
-pub(crate) fn demo_ctx(sb: &qflow_sandbox::Sandbox) -> Arc<crate::ops::ctx::Ctx> {
-    use crate::ops::ctx::{Ctx, CtxParts, SignedIn, Silent, StoreLocation, SystemClock};
-    Ctx::new(CtxParts {
-        info: SignedIn {
-            profile: "demo".into(),
-            username: qflow_sandbox::DEMO_USERNAME.into(),
-            api_base: sb.api_base(),
+/// A session (`Ctx`) for tests over the sandbox's demo account: what each test changes is a
+/// field (`TestCtx { notifier, ..TestCtx::over(&sb) }.build()`).
+pub(crate) struct TestCtx {
+    pub client: Client,
+    pub profile: &'static str,
+    pub demo: bool,
+    pub secrets: crate::secrets::SharedSecretStore,
+    pub store: crate::ops::ctx::StoreLocation,
+    pub notifier: Arc<dyn crate::ops::ctx::Notifier>,
+}
+
+impl TestCtx {
+    /// The demo account over `sb`: in-memory keychain and store, no notifications.
+    pub(crate) fn over(sb: &qflow_sandbox::Sandbox) -> TestCtx {
+        TestCtx {
+            client: demo_client(sb, None),
+            profile: "demo",
             demo: true,
-        },
-        client: demo_client(sb, None),
-        secrets: Arc::new(crate::secrets::MemoryStore::new()),
-        store: StoreLocation::Memory,
-        clock: Arc::new(SystemClock),
-        notifier: Arc::new(Silent),
-    })
+            secrets: Arc::new(crate::secrets::MemoryStore::new()),
+            store: crate::ops::ctx::StoreLocation::Memory,
+            notifier: Arc::new(crate::ops::ctx::Silent),
+        }
+    }
+
+    pub(crate) fn build(self) -> Arc<crate::ops::ctx::Ctx> {
+        use crate::ops::ctx::{Ctx, CtxParts, SignedIn, SystemClock};
+        Ctx::new(CtxParts {
+            info: SignedIn {
+                profile: self.profile.into(),
+                username: qflow_sandbox::DEMO_USERNAME.into(),
+                api_base: self.client.api_base().to_owned(),
+                demo: self.demo,
+            },
+            client: self.client,
+            secrets: self.secrets,
+            store: self.store,
+            clock: Arc::new(SystemClock),
+            notifier: self.notifier,
+        })
+    }
+}
+
+/// The demo account's session over `sb` with the defaults of [`TestCtx::over`].
+pub(crate) fn demo_ctx(sb: &qflow_sandbox::Sandbox) -> Arc<crate::ops::ctx::Ctx> {
+    TestCtx::over(sb).build()
 }

@@ -14,9 +14,9 @@ use uuid::Uuid;
 
 use super::*;
 use crate::api::Budget;
-use crate::ops::ctx::{Ctx, CtxParts, Notifier, PushEvent, SignedIn, StoreLocation, SystemClock};
-use crate::secrets::MemoryStore;
+use crate::ops::ctx::{Ctx, Notifier, PushEvent, StoreLocation};
 use crate::store::NewBulkItem;
+use crate::test_support::TestCtx;
 
 const SEND: &str = "/api/comms/send";
 const PROFILE: &str = "demo";
@@ -46,19 +46,14 @@ async fn sandbox() -> Sandbox {
 /// A signed-in session over the sandbox's demo account, and what it pushes to the window.
 fn session(sb: &Sandbox, store: StoreLocation) -> (Arc<Ctx>, Pushed) {
     let (tx, rx) = mpsc::unbounded_channel();
-    let cx = Ctx::new(CtxParts {
-        info: SignedIn {
-            profile: PROFILE.into(),
-            username: qflow_sandbox::DEMO_USERNAME.into(),
-            api_base: sb.api_base(),
-            demo: true,
-        },
+    let cx = TestCtx {
         client: crate::test_support::demo_client(sb, Some(Budget::new(50))),
-        secrets: Arc::new(MemoryStore::new()),
+        profile: PROFILE,
         store,
-        clock: Arc::new(SystemClock),
         notifier: Arc::new(Pushes(tx)),
-    });
+        ..TestCtx::over(sb)
+    }
+    .build();
     (cx, rx)
 }
 

@@ -3,9 +3,7 @@ use std::sync::Arc;
 use qflow_sandbox::{Fault, FaultKind, Sandbox, SandboxConfig};
 
 use super::*;
-use crate::ops::ctx::{CtxParts, SignedIn, Silent, StoreLocation, SystemClock};
-use crate::secrets::MemoryStore;
-use crate::test_support::demo_client;
+use crate::test_support::TestCtx;
 
 async fn sandbox() -> Sandbox {
     Sandbox::start(SandboxConfig {
@@ -17,20 +15,11 @@ async fn sandbox() -> Sandbox {
 }
 
 fn session(sb: &Sandbox, demo: bool) -> Arc<Ctx> {
-    let client = demo_client(sb, None);
-    Ctx::new(CtxParts {
-        info: SignedIn {
-            profile: "demo".into(),
-            username: qflow_sandbox::DEMO_USERNAME.into(),
-            api_base: client.api_base().to_owned(),
-            demo,
-        },
-        client,
-        secrets: Arc::new(MemoryStore::new()),
-        store: StoreLocation::Memory,
-        clock: Arc::new(SystemClock),
-        notifier: Arc::new(Silent),
-    })
+    TestCtx {
+        demo,
+        ..TestCtx::over(sb)
+    }
+    .build()
 }
 
 #[tokio::test]

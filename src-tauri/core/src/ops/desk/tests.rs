@@ -11,9 +11,9 @@ use uuid::Uuid;
 use super::*;
 use crate::api::Budget;
 use crate::models::GuestCreate;
-use crate::ops::ctx::{Ctx, CtxParts, SignedIn, Silent, StoreLocation, SystemClock};
+use crate::ops::ctx::Ctx;
 use crate::ops::guests::{all_tags, filter_guests, GuestFilter};
-use crate::secrets::MemoryStore;
+use crate::test_support::TestCtx;
 
 const SEND: &str = "/api/comms/send";
 
@@ -26,20 +26,11 @@ async fn signed_in(cfg: SandboxConfig) -> (Sandbox, Arc<Ctx>) {
     })
     .await
     .unwrap();
-    let client = crate::test_support::demo_client(&sb, Some(Budget::new(6000)));
-    let cx = Ctx::new(CtxParts {
-        info: SignedIn {
-            profile: "demo".into(),
-            username: qflow_sandbox::DEMO_USERNAME.into(),
-            api_base: sb.api_base(),
-            demo: true,
-        },
-        client,
-        secrets: Arc::new(MemoryStore::new()),
-        store: StoreLocation::Memory,
-        clock: Arc::new(SystemClock),
-        notifier: Arc::new(Silent),
-    });
+    let cx = TestCtx {
+        client: crate::test_support::demo_client(&sb, Some(Budget::new(6000))),
+        ..TestCtx::over(&sb)
+    }
+    .build();
     (sb, cx)
 }
 

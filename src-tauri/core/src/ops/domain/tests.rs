@@ -7,6 +7,7 @@ use super::*;
 use crate::dns;
 use crate::ops::ctx::{Ctx, CtxParts, Notifier, SignedIn, Silent, StoreLocation, SystemClock};
 use crate::secrets::MemoryStore;
+use crate::test_support::TestCtx;
 
 pub(crate) async fn sandbox(attendees: usize) -> Sandbox {
     Sandbox::start(SandboxConfig {
@@ -26,20 +27,12 @@ fn client(sb: &Sandbox) -> crate::api::Client {
 
 /// A demo session over `sb`, its simulated DNS attached as the window and the CLI attach it.
 pub(crate) fn session(sb: &Sandbox, notifier: Arc<dyn Notifier>) -> Arc<Ctx> {
-    let client = client(sb);
-    let cx = Ctx::new(CtxParts {
-        info: SignedIn {
-            profile: "demo".into(),
-            username: qflow_sandbox::DEMO_USERNAME.into(),
-            api_base: sb.api_base(),
-            demo: true,
-        },
-        client,
-        secrets: Arc::new(MemoryStore::new()),
-        store: StoreLocation::Memory,
-        clock: Arc::new(SystemClock),
+    let cx = TestCtx {
+        client: client(sb),
         notifier,
-    });
+        ..TestCtx::over(sb)
+    }
+    .build();
     cx.state::<DemoDns>().attach(sb.dns_switch());
     cx
 }

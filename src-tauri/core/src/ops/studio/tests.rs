@@ -10,8 +10,7 @@ use uuid::Uuid;
 
 use super::*;
 use crate::merge::lint::rules;
-use crate::ops::ctx::{Ctx, CtxParts, SignedIn, Silent, StoreLocation, SystemClock};
-use crate::secrets::MemoryStore;
+use crate::ops::ctx::Ctx;
 
 struct Env {
     sb: Sandbox,
@@ -27,21 +26,8 @@ async fn signed_in() -> Env {
     })
     .await
     .unwrap();
-    let client = crate::test_support::demo_client(&sb, None);
-    let cx = Ctx::new(CtxParts {
-        info: SignedIn {
-            profile: "demo".into(),
-            username: qflow_sandbox::DEMO_USERNAME.into(),
-            api_base: sb.api_base(),
-            demo: true,
-        },
-        client,
-        secrets: Arc::new(MemoryStore::new()),
-        // Drafts and versions go to a private in-memory store, as in the demo.
-        store: StoreLocation::Memory,
-        clock: Arc::new(SystemClock),
-        notifier: Arc::new(Silent),
-    });
+    // Drafts and versions go to a private in-memory store, as in the demo.
+    let cx = crate::test_support::demo_ctx(&sb);
     let now = Utc::now().naive_utc();
     let mut events = cx
         .client

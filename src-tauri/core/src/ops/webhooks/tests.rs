@@ -10,11 +10,10 @@ use uuid::Uuid;
 
 use super::*;
 use crate::api::{Client, ClientConfig};
-use crate::ops::ctx::{
-    Ctx, CtxParts, Notifier, PushEvent, SignedIn, Silent, StoreLocation, SystemClock,
-};
+use crate::ops::ctx::{Ctx, Notifier, PushEvent, Silent, StoreLocation};
 use crate::secrets::{Credentials, MemoryStore, SharedSecretStore};
 use crate::test_support::demo_client;
+use crate::test_support::TestCtx;
 use crate::webhook;
 use crate::Secret;
 
@@ -34,19 +33,15 @@ fn ctx_over(
     secrets: SharedSecretStore,
     notifier: Arc<dyn Notifier>,
 ) -> Arc<Ctx> {
-    Ctx::new(CtxParts {
-        info: SignedIn {
-            profile: if demo { "demo" } else { "default" }.into(),
-            username: qflow_sandbox::DEMO_USERNAME.into(),
-            api_base: client.api_base().to_owned(),
-            demo,
-        },
+    TestCtx {
         client,
+        profile: if demo { "demo" } else { "default" },
+        demo,
         secrets,
         store: StoreLocation::Memory,
-        clock: Arc::new(SystemClock),
         notifier,
-    })
+    }
+    .build()
 }
 
 /// A demo session over `sb` and its keychain (to assert nothing reached it).
