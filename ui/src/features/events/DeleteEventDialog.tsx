@@ -1,6 +1,5 @@
-import { useEffect, useRef, useState } from "react";
-import { errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { useConfirmedDelete } from "../../components/useConfirmedDelete";
 import { plural } from "../../format";
 import type { EventRow, EventsApi } from "./api";
 import "./events.css";
@@ -14,38 +13,7 @@ interface Props {
 
 /** Delete, after a confirmation that names the event and says what goes with it. */
 export function DeleteEventDialog({ event, api, onClose, onDeleted }: Props) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorBody | null>(null);
-  const cancel = useRef<HTMLButtonElement>(null);
-
-  // Parents pass a fresh onClose each render: read it through a ref so focus is set once.
-  const close = useRef(onClose);
-  useEffect(() => {
-    close.current = onClose;
-  });
-  useEffect(() => {
-    // The safe choice has the focus.
-    cancel.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") close.current();
-    };
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("keydown", onKey);
-    };
-  }, []);
-
-  async function remove() {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.remove(event.id);
-      onDeleted(event.id);
-    } catch (e) {
-      setError(errorBody(e));
-      setBusy(false);
-    }
-  }
+  const { busy, error, keep, confirm } = useConfirmedDelete(event.id, api.remove, onClose, onDeleted);
 
   const attendees =
     event.attendeeCount === null
@@ -66,7 +34,7 @@ export function DeleteEventDialog({ event, api, onClose, onDeleted }: Props) {
         {event.when && <p className="muted small">{event.when}</p>}
         {error && <ErrorNotice error={error} />}
         <div className="ev-actions">
-          <button type="button" ref={cancel} className="btn btn-secondary" onClick={onClose}>
+          <button type="button" ref={keep} className="btn btn-secondary" onClick={onClose}>
             Keep it
           </button>
           <button
@@ -74,9 +42,7 @@ export function DeleteEventDialog({ event, api, onClose, onDeleted }: Props) {
             className="btn ev-danger"
             data-testid="event-delete-yes"
             disabled={busy}
-            onClick={() => {
-              void remove();
-            }}
+            onClick={confirm}
           >
             {busy ? "Deleting…" : `Delete ${event.title}`}
           </button>

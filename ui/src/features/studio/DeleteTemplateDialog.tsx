@@ -1,7 +1,6 @@
 // "Delete template": a confirmation that names the template, then one `template_delete`.
-import { useEffect, useRef, useState } from "react";
-import { errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { useConfirmedDelete } from "../../components/useConfirmedDelete";
 import type { StudioApi, Template } from "./api";
 
 interface Props {
@@ -13,36 +12,8 @@ interface Props {
 
 /** Delete, after a confirmation naming the template. The safe choice has the focus. */
 export function DeleteTemplateDialog({ template, api, onClose, onDeleted }: Props) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorBody | null>(null);
-  const keep = useRef<HTMLButtonElement>(null);
-  // Parents pass a fresh onClose each render: read it through a ref so the listener is set once.
-  const close = useRef(onClose);
-  useEffect(() => {
-    close.current = onClose;
-  });
-  useEffect(() => {
-    keep.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") close.current();
-    };
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("keydown", onKey);
-    };
-  }, []);
+  const { busy, error, keep, confirm } = useConfirmedDelete(template.id, api.remove, onClose, onDeleted);
 
-  async function remove() {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.remove(template.id);
-      onDeleted(template.id);
-    } catch (e) {
-      setError(errorBody(e));
-      setBusy(false);
-    }
-  }
 
   return (
     <div className="studio-backdrop">
@@ -61,9 +32,7 @@ export function DeleteTemplateDialog({ template, api, onClose, onDeleted }: Prop
             className="btn studio-danger"
             data-testid="template-delete-yes"
             disabled={busy}
-            onClick={() => {
-              void remove();
-            }}
+            onClick={confirm}
           >
             {busy ? "Deleting…" : "Delete template"}
           </button>
