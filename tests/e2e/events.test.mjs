@@ -134,3 +134,47 @@ test("events: create in Asia/Tokyo via the zone picker, edit, delete with a name
     await d.screenshot("events-deleted");
   });
 });
+
+test("events: a renamed event shows its new name in the resend preview at once", async () => {
+  const waitText = (css, re, timeoutMs) => d.waitText(css, re, timeoutMs);
+  /** Open the first attendee of the selected event and return the resend preview's subject. */
+  async function previewSubject() {
+    const [cell] = await d.waitFor(`${tid("attendee-row")} td:nth-child(2)`, { timeoutMs: 30_000 });
+    await d.click(cell);
+    await d.waitFor(tid("attendee-panel"));
+    await d.waitFor(tid("resend-preview"), { timeoutMs: 30_000 });
+    return waitText(tid("preview-subject"), /\S/);
+  }
+  async function closePanel() {
+    const [panel] = await d.waitFor(tid("attendee-panel"));
+    await d.sendKeys(panel, "\uE00C");
+    await d.waitFor(tid("attendee-panel"), { until: (els) => els.length === 0 });
+  }
+  let oldTitle = "";
+  await step("rename-before", async () => {
+    const [first] = await d.waitFor(tid("event-row"));
+    await d.click(first);
+    await d.click(await d.find(tid("event-edit")));
+    const [title] = await d.waitFor(tid("event-title"));
+    oldTitle = await value(title);
+    await d.click(await d.find(tid("event-cancel")));
+    await d.waitFor(tid("event-form"), { until: (els) => els.length === 0 });
+    const subject = await previewSubject();
+    assert.ok(subject.includes(oldTitle), `the subject names the event: ${subject}`);
+    await closePanel();
+  });
+  await step("rename", async () => {
+    await d.click(await d.find(tid("event-edit")));
+    await fill("event-title", "Renamed Conference");
+    await d.click(await d.find(tid("event-save")));
+    await d.waitFor(tid("event-form"), { until: (els) => els.length === 0 });
+    await waitRow((t) => t.includes("Renamed Conference"), "renamed event listed");
+  });
+  await step("rename-after", async () => {
+    const subject = await previewSubject();
+    assert.ok(subject.includes("Renamed Conference"), `the preview shows the new name: ${subject}`);
+    assert.ok(!subject.includes(oldTitle), `the old name is gone: ${subject}`);
+    await d.screenshot("events-renamed-preview");
+    await closePanel();
+  });
+});

@@ -336,3 +336,48 @@ test("studio: visual mode inserts a block that shows up in the code and the prev
     await d.screenshot("studio-visual-saved");
   });
 });
+
+test("studio: a template is deleted only after a confirmation that names it", async () => {
+  const el = (id) => ({ "element-6066-11e4-a52e-4f735466cecf": id });
+  /** The list's delete button of the template named `name` (none: null). */
+  async function deleteButton(name) {
+    for (const b of await d.findAll(tid("template-delete"))) {
+      const label = await d.execute("return arguments[0].getAttribute('aria-label');", [el(b)]);
+      if (label === `Delete template ${name}`) return b;
+    }
+    return null;
+  }
+  await step("delete-confirm", async () => {
+    const back = await d.findAll(tid("studio-back"));
+    if (back.length) await d.click(back[0]);
+    await d.waitFor(tid("template-delete"));
+    const button = await deleteButton(NAME);
+    assert.ok(button, `the saved template "${NAME}" has a delete button`);
+    await d.click(button);
+    await d.waitText(tid("template-delete-name"), new RegExp(`^${NAME}$`));
+    // The safe choice has the focus.
+    const focused = await d.execute("return document.activeElement?.dataset?.testid ?? '';");
+    assert.equal(focused, "template-delete-keep");
+    await d.screenshot("studio-delete-confirm");
+  });
+  await step("delete-keep", async () => {
+    const [keep] = await d.waitFor(tid("template-delete-keep"));
+    await d.click(keep);
+    await d.waitFor(tid("template-delete-confirm"), { until: (els) => els.length === 0 });
+    assert.ok(await deleteButton(NAME), "kept: still listed");
+  });
+  await step("delete", async () => {
+    await d.click(await deleteButton(NAME));
+    const [yes] = await d.waitFor(tid("template-delete-yes"));
+    await d.click(yes);
+    await d.waitFor(tid("template-delete-confirm"), { until: (els) => els.length === 0 });
+    // Gone from the list; the other template (named "… visual") stays.
+    const deadline = Date.now() + 15_000;
+    while ((await deleteButton(NAME)) !== null) {
+      assert.ok(Date.now() < deadline, `"${NAME}" is still listed`);
+      await sleep(200);
+    }
+    assert.ok(await deleteButton(`${NAME} visual`), "only the named template went");
+    await d.screenshot("studio-deleted");
+  });
+});

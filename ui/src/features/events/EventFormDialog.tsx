@@ -137,7 +137,7 @@ export function EventFormDialog({ event = null, api, onClose, onSaved, now = new
           </p>
         )}
         <div className="ev-actions">
-          <button type="button" className="btn btn-secondary" onClick={onClose}>
+          <button type="button" className="btn btn-secondary" data-testid="event-cancel" onClick={onClose}>
             Cancel
           </button>
           <button type="submit" className="btn btn-primary" data-testid="event-save" disabled={busy}>
