@@ -218,7 +218,7 @@ impl Error {
             Error::OutcomeUnknown { endpoint, message } => ErrorBody {
                 status: None,
                 code: self.code().into(),
-                message: format!("The request to {endpoint} may have reached Qflow, but the answer was lost ({message})."),
+                message: format!("The request to {endpoint} may have reached Qflow, but whether it did is not known ({message})."),
                 next_step: "Do not simply send again: check the attendee's delivery timeline or webhook events first; if nothing arrived within a few minutes, retry.".into(),
                 endpoint: Some(endpoint.clone()),
                 field: None,

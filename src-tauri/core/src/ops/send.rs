@@ -26,7 +26,20 @@ pub async fn send_logged(
         template_id: req.template_id,
         correlation_id: req.correlation_id.clone(),
     })?;
-    let (outcome, result) = send_once(client, req).await;
+    let (mut outcome, mut result) = send_once(client, req).await;
+    // A 429 means Qflow refused the request without processing it: wait out Retry-After (the
+    // budget holds every request until then) and send once more. Never a third time.
+    if is_refused_429(&result) {
+        (outcome, result) = send_once(client, req).await;
+        if let Err(Error::Api(a)) = &mut result {
+            if a.status == 429 {
+                a.next_step = "Nothing was sent: Qflow refused it twice for too many requests. Send it again after the wait.".into();
+                if let SendOutcome::Failed { message, .. } = &mut outcome {
+                    message.clone_from(&a.message);
+                }
+            }
+        }
+    }
     // The API's answer matters more than a failed log write; report the write on stderr-level
     // logging and still return the answer.
     if let Err(e) = store.finish_send(log_id, &outcome) {
@@ -67,6 +80,23 @@ pub async fn send_once(client: &Client, req: &SendRequest) -> (SendOutcome, Resu
             },
             Err(e),
         ),
+        // A 5xx may come after Qflow queued the send: not provably failed, so never "failed"
+        // (the duplicate guard must still see it) and never sent again by itself.
+        Err(Error::Api(a)) if a.status >= 500 => {
+            let e = Error::OutcomeUnknown {
+                endpoint: ENDPOINT.into(),
+                message: format!(
+                    "Qflow answered {} ({}) and may have queued this send",
+                    a.status, a.code
+                ),
+            };
+            (
+                SendOutcome::OutcomeUnknown {
+                    message: e.body().message,
+                },
+                Err(e),
+            )
+        }
         Err(e) => (
             SendOutcome::Failed {
                 code: e.code().to_owned(),
@@ -74,5 +104,121 @@ pub async fn send_once(client: &Client, req: &SendRequest) -> (SendOutcome, Resu
             },
             Err(e),
         ),
+    }
+}
+
+fn is_refused_429(r: &Result<Value>) -> bool {
+    matches!(r, Err(Error::Api(a)) if a.status == 429)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Budget;
+    use crate::ops::desk::recent_duplicate;
+    use crate::store::SendResult;
+    use chrono::{Days, Utc};
+    use qflow_sandbox::{Fault, FaultKind, Sandbox, SandboxConfig};
+
+    const SEND: &str = "/api/comms/send";
+
+    async fn setup() -> (Sandbox, Client, SendRequest) {
+        let sb = Sandbox::start(SandboxConfig {
+            attendees: 10,
+            rate_limits: false,
+            ..SandboxConfig::default()
+        })
+        .await
+        .unwrap();
+        let c = crate::test_support::demo_client(&sb, Some(Budget::new(6000)));
+        let now = Utc::now().naive_utc();
+        let events = c
+            .events_list(now - Days::new(60), now + Days::new(200))
+            .await
+            .unwrap();
+        let event = events[0].id.unwrap();
+        let guest = c
+            .guests_list(event)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|g| g.email != qflow_sandbox::SUPPRESSED_EMAIL)
+            .unwrap();
+        let template = c.templates_list(event).await.unwrap()[0].id;
+        let req = SendRequest {
+            attendee_id: guest.id,
+            template_id: template,
+            correlation_id: Some("t-1".into()),
+        };
+        (sb, c, req)
+    }
+
+    fn status(status: u16, retry_after: Option<u64>) -> Fault {
+        Fault {
+            method: "POST".into(),
+            path_prefix: SEND.into(),
+            kind: FaultKind::Status {
+                status,
+                body: if status == 429 {
+                    r#"{"error":"rate_limit","message":"Too many requests"}"#.into()
+                } else {
+                    format!(r#"{{"error":"e{status}","message":"status {status}"}}"#)
+                },
+                retry_after,
+            },
+        }
+    }
+
+    #[tokio::test]
+    async fn a_5xx_is_an_unknown_outcome_that_the_duplicate_guard_still_sees() {
+        let (sb, c, req) = setup().await;
+        let store = Store::open_in_memory().unwrap();
+        sb.inject(status(503, None));
+        let e = send_logged(&c, &store, "p", &req).await.unwrap_err();
+        assert_eq!(e.code(), "outcome_unknown", "{e}");
+        assert!(
+            e.body().next_step.starts_with("Do not simply send again"),
+            "{:?}",
+            e.body()
+        );
+        assert_eq!(sb.requests("POST", SEND), 1, "never sent again by itself");
+        let log = store.sends_for_attendee(req.attendee_id).unwrap();
+        assert_eq!(log[0].result, SendResult::OutcomeUnknown);
+        assert!(
+            recent_duplicate(&log, req.template_id, Utc::now()).is_some(),
+            "the next click is warned"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_429_waits_for_retry_after_and_sends_once_more() {
+        let (sb, c, req) = setup().await;
+        let store = Store::open_in_memory().unwrap();
+        sb.inject(status(429, Some(1)));
+        let started = std::time::Instant::now();
+        send_logged(&c, &store, "p", &req).await.unwrap();
+        assert!(started.elapsed() >= std::time::Duration::from_millis(900));
+        assert_eq!(sb.requests("POST", SEND), 2);
+        let log = store.sends_for_attendee(req.attendee_id).unwrap();
+        assert_eq!(log.len(), 1, "one send, one log row");
+        assert_eq!(log[0].result, SendResult::Queued);
+    }
+
+    #[tokio::test]
+    async fn a_second_429_is_refused_honestly_and_not_sent_a_third_time() {
+        let (sb, c, req) = setup().await;
+        let store = Store::open_in_memory().unwrap();
+        sb.inject(status(429, Some(1)));
+        sb.inject(status(429, Some(1)));
+        let e = send_logged(&c, &store, "p", &req).await.unwrap_err();
+        assert_eq!(e.code(), "rate_limit");
+        assert!(
+            e.body().next_step.starts_with("Nothing was sent"),
+            "{:?}",
+            e.body()
+        );
+        assert_eq!(sb.requests("POST", SEND), 2, "at most once more");
+        let log = store.sends_for_attendee(req.attendee_id).unwrap();
+        assert_eq!(log[0].result, SendResult::Error);
     }
 }

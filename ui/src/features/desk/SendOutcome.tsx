@@ -46,13 +46,14 @@ export function SuppressionExplainer({ error, onCorrectEmail }: { error: ErrorBo
   );
 }
 
-/** A lost answer: the email may or may not have gone out. Say so, and what to check. */
+/** A lost answer or a Qflow server error: the email may or may not have gone out. Say so, and
+ * what to check. */
 export function OutcomeUnknown() {
   return (
     <div className="notice desk-warning" role="alert" data-testid="outcome-unknown">
       <div className="notice-body">
         <p className="notice-message desk-warning-title">We don’t know whether this email went out</p>
-        <p>The request may have reached Qflow, but the answer was lost (connection dropped). It was not retried, so at most one email was sent.</p>
+        <p>The request may have reached Qflow, but its answer did not say whether the email was queued (the connection dropped, or Qflow had a server error). It was not retried, so at most one email was sent.</p>
         <p>
           <strong>Before sending again:</strong> wait a few minutes and check the history below for delivery events (when webhooks are set up),
           or ask the attendee to look in their inbox and spam folder. If nothing arrived, send again — the app will ask you to confirm.

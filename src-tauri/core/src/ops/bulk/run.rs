@@ -22,7 +22,7 @@ use crate::api::{Budget, Client};
 use crate::budget::WINDOW;
 use crate::models::SendRequest;
 use crate::ops::send::send_once;
-use crate::store::{BulkCounts, SendOutcome, Store};
+use crate::store::{BulkCounts, Store};
 use crate::{Error, Result};
 
 /// Where a job stands.
@@ -290,16 +290,7 @@ pub async fn run_bulk(
                     control.pause_because(format!("{} {}", body.message, body.next_step));
                 }
             }
-            // A 5xx may come after Qflow queued the send: not provably failed, never resent.
-            Err(Error::Api(a)) if a.status >= 500 => {
-                let unknown = SendOutcome::OutcomeUnknown {
-                    message: format!(
-                        "Qflow answered {} ({}) and may have queued this send; check the attendee's delivery events before sending again",
-                        a.status, a.code
-                    ),
-                };
-                store.bulk_finish_send(item.id, log_id, &unknown)?;
-            }
+            // A 5xx is an unknown outcome already (`send_once`): finished as such, never resent.
             _ => store.bulk_finish_send(item.id, log_id, &outcome)?,
         }
         emit(BulkRunState::Running)?;
