@@ -63,7 +63,18 @@ run: build
 	$(APP_BIN)
 
 ## ---- checks ---------------------------------------------------------------------------------
-test: deps ui lint test-rust test-ui test-keyring test-e2e
+# Each stage in turn, timed; the times are printed at the end (and on a failure, so far).
+TEST_STAGES := deps ui lint test-rust test-ui test-keyring test-e2e
+test:
+	@times=""; \
+	for stage in $(TEST_STAGES); do \
+	  t0=$$(date +%s); \
+	  if ! $(MAKE) --no-print-directory $$stage; then \
+	    printf "stage times (s):%b  %s failed after %s\n" "$$times" "$$stage" "$$(( $$(date +%s) - t0 ))"; exit 1; \
+	  fi; \
+	  times="$$times\n  $$stage $$(( $$(date +%s) - t0 ))"; \
+	done; \
+	printf "stage times (s):%b\n" "$$times"
 	@echo "make test: all suites passed"
 
 lint:
