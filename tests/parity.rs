@@ -242,6 +242,45 @@ fn each_rule_answers_the_cli_and_the_window_alike() {
     );
     assert_eq!(env.sandbox.requests("POST", "/api/event"), 0);
 
+    // Writing a file: the studio's export (its dialog picks the path, then core writes) and
+    // `template export --out` write through one function; a path that cannot be written
+    // answers alike, and a written file is the user's alone.
+    let blocker = env.data.path().join("not-a-folder");
+    std::fs::write(&blocker, "x").unwrap();
+    let bad = blocker.join("ticket.json");
+    let (code, cli) = cli_error(
+        &env,
+        &[
+            "template",
+            "export",
+            &template,
+            "--out",
+            bad.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 1);
+    let win = qflow_core::ops::studio::write_template_file(&bad, "{}")
+        .unwrap_err()
+        .body();
+    same("file writing", &cli, &win);
+    let good = env.data.path().join("ticket.json");
+    env.run(&[
+        "template",
+        "export",
+        &template,
+        "--out",
+        good.to_str().unwrap(),
+    ])
+    .ok();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&good).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "an export is private to the user");
+    }
+    let exported: Value = serde_json::from_str(&std::fs::read_to_string(&good).unwrap()).unwrap();
+    assert_eq!(exported["id"], template.as_str());
+
     // The webhook URL policy.
     for url in [
         "ftp://hooks.example.com/x",

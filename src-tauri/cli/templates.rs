@@ -27,11 +27,58 @@ pub enum TemplateCmd {
     Push { file: PathBuf },
     /// Delete a template.
     Delete { id: String },
+    /// Save a template to a file, as the studio's "Export": its HTML, or template JSON that
+    /// `template push` and the studio's import read back. Written whole or not at all, private
+    /// to you.
+    Export {
+        id: String,
+        /// html or json.
+        #[arg(long, value_enum, default_value = "json")]
+        format: CliExportFormat,
+        /// Where to write it (replaced if it exists).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Merge a template offline (no sign-in): FILE is template JSON (API shape) or .html.
     Render(super::render::RenderArgs),
     /// Check a template: unknown tokens, missing alt text or unsubscribe link, fromAddress, …
     /// (exit 1 on any error or warning)
     Lint(super::render::LintArgs),
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum CliExportFormat {
+    Html,
+    Json,
+}
+
+/// The studio's export: the same content and the same file writing (core), to `out`.
+async fn export(
+    id: &str,
+    format: CliExportFormat,
+    out: &std::path::Path,
+    ctx: &Ctx,
+) -> Result<i32> {
+    let template_id = parse_id("ID", id)?;
+    let cx = ctx.session().await?;
+    let t = cx.client.template_get(template_id).await?;
+    let req = studio::TemplateExportFileRequest {
+        event_id: t.event_id.to_string(),
+        template_id: t.id.to_string(),
+        fields: studio::TemplateEdit::from_template(&t),
+        format: match format {
+            CliExportFormat::Html => studio::ExportFormat::Html,
+            CliExportFormat::Json => studio::ExportFormat::Json,
+        },
+    };
+    let content = studio::export_content(&req)?;
+    let written = studio::write_template_file(out, &content)?;
+    if ctx.json {
+        output::print_json(&serde_json::json!({ "path": written.path, "bytes": written.bytes }));
+    } else {
+        output::note(format!("Wrote {} ({} bytes).", written.path, written.bytes));
+    }
+    Ok(0)
 }
 
 pub async fn run_templates(cmd: &TemplatesCmd, ctx: &Ctx) -> Result<i32> {
@@ -80,6 +127,7 @@ pub async fn run_template(cmd: &TemplateCmd, ctx: &Ctx) -> Result<i32> {
         }
         TemplateCmd::Push { file } => push(file, ctx).await,
         TemplateCmd::Delete { id } => delete(id, ctx).await,
+        TemplateCmd::Export { id, format, out } => export(id, *format, out, ctx).await,
         TemplateCmd::Render(args) => super::render::render(args, ctx),
         TemplateCmd::Lint(args) => super::render::lint(args, ctx).await,
     }
