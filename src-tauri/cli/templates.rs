@@ -1,4 +1,4 @@
-//! `templates list`, `template show|push|delete|render|lint`.
+//! `templates list`, `template show|push|delete|export|render|lint`.
 
 use clap::Subcommand;
 use qflow_core::api::ApiRequest;
