@@ -17,7 +17,7 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir).map_err(fail)?;
+    create_dirs(dir).map_err(fail)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(
         ".{name}.tmp-{}-{}",
@@ -48,4 +48,81 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Folders this app creates are the user's alone (0700 on unix).
+fn create_dirs(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}
+
+/// The app's own data folder: created private, and made private if an older version left it
+/// readable by others (it holds attendee names and emails, webhook bodies, the send log).
+pub fn private_dir(dir: &Path) -> Result<()> {
+    let fail = |e: std::io::Error| {
+        Error::Storage(format!(
+            "Could not create the folder {}: {e}",
+            dir.display()
+        ))
+    };
+    create_dirs(dir).map_err(fail)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// A file that only the user may read, created empty if missing (0600 on unix; an existing one
+/// is made private too). SQLite gives its -wal and -shm files the same mode.
+pub fn private_file(path: &Path) -> Result<()> {
+    let fail =
+        |e: std::io::Error| Error::Storage(format!("Could not create {}: {e}", path.display()));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path).map_err(fail)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(fail)?;
+    }
+    Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn what_the_app_creates_is_private() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("data");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        private_dir(&dir).unwrap();
+        assert_eq!(mode(&dir), 0o700, "an existing data folder is tightened");
+        let file = dir.join("qflow-console.db");
+        private_file(&file).unwrap();
+        assert_eq!(mode(&file), 0o600);
+        write_private_atomic(&tmp.path().join("new/sub/out.json"), b"{}").unwrap();
+        assert_eq!(mode(&tmp.path().join("new/sub")), 0o700);
+        assert_eq!(mode(&tmp.path().join("new/sub/out.json")), 0o600);
+    }
 }

@@ -35,6 +35,13 @@ pub fn data_dir() -> Result<PathBuf> {
         })
 }
 
+/// [`data_dir`], created (or tightened) private to the user.
+pub fn private_data_dir() -> Result<PathBuf> {
+    let dir = data_dir()?;
+    crate::fsio::private_dir(&dir)?;
+    Ok(dir)
+}
+
 /// One Qflow account's non-secret settings.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
@@ -116,7 +123,7 @@ static WRITE_LOCK: Mutex<()> = Mutex::new(());
 impl Profiles {
     /// `<data dir>/profiles.json`.
     pub fn open_default() -> Result<Profiles> {
-        Ok(Self::in_dir(data_dir()?))
+        Ok(Self::in_dir(private_data_dir()?))
     }
 
     /// `<dir>/profiles.json`.

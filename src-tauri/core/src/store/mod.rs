@@ -52,7 +52,7 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// `<data dir>/qflow-console.db`, created with its folder if needed.
     pub fn open_default() -> Result<Store> {
-        Self::open(&crate::profiles::data_dir()?.join(DB_FILE))
+        Self::open(&crate::profiles::private_data_dir()?.join(DB_FILE))
     }
 
     pub fn open(path: &Path) -> Result<Store> {
@@ -60,6 +60,8 @@ impl Store {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::Storage(format!("Could not create {}: {e}", dir.display())))?;
         }
+        // Attendee names, emails and webhook bodies: the user's alone.
+        crate::fsio::private_file(path)?;
         let conn = Connection::open(path)
             .map_err(|e| Error::Storage(format!("Could not open {}: {e}", path.display())))?;
         // WAL: the app and a CLI run can read while the other writes.
@@ -136,6 +138,15 @@ mod tests {
             .unwrap();
         assert_eq!(mode, "wal");
         assert_eq!(s.schema_version().unwrap(), schema::LATEST);
+        #[cfg(unix)]
+        {
+            // The database and its WAL are the user's alone.
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            let wal = path.with_file_name(format!("{DB_FILE}-wal"));
+            assert_eq!(mode(&wal), 0o600);
+        }
         drop(s);
         // Reopening keeps data and does not re-run migrations.
         let s = Store::open(&path).unwrap();
