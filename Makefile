@@ -95,9 +95,10 @@ test-ui: deps-node
 	cd ui && npx vitest run
 
 # Keychain round trip against a real Secret Service (gnome-keyring in a private D-Bus session).
+# The four keychain tests are the workspace's only ignored ones. Selected this way they build with
+# the same features as `cargo test --workspace`: nothing is compiled again.
 test-keyring:
-	tests/support/with-keyring.sh cargo test -p qflow-core --lib -- --ignored keyring
-	tests/support/with-keyring.sh cargo test -p qflow-console --test cli_keyring -- --ignored
+	tests/support/with-keyring.sh cargo test --workspace --lib --test cli_keyring -- --ignored
 
 test-e2e: build
 	QFLOW_APP_BIN=$(APP_BIN) tests/e2e/run.sh
