@@ -70,7 +70,7 @@ test:
 	for stage in $(TEST_STAGES); do \
 	  t0=$$(date +%s); \
 	  if ! $(MAKE) --no-print-directory $$stage; then \
-	    printf "stage times (s):%b  %s failed after %s\n" "$$times" "$$stage" "$$(( $$(date +%s) - t0 ))"; exit 1; \
+	    printf "stage times (s):%b\n  %s failed after %s\n" "$$times" "$$stage" "$$(( $$(date +%s) - t0 ))"; exit 1; \
 	  fi; \
 	  times="$$times\n  $$stage $$(( $$(date +%s) - t0 ))"; \
 	done; \

@@ -82,7 +82,13 @@ stop_driver() {
   kill -- "-$DRIVER_PID" 2>/dev/null || kill "$DRIVER_PID" 2>/dev/null || true
   wait "$DRIVER_PID" 2>/dev/null || true
   DRIVER_PID=""
-  for _ in $(seq 50); do port_busy "$E2E_DRIVER_PORT" || break; sleep 0.1; done
+  # Both ports: WebKitWebDriver (the native port) can outlive tauri-driver by a moment, and
+  # the next suite's driver cannot listen there until it has gone (seen once in CI).
+  for _ in $(seq 100); do
+    port_busy "$E2E_DRIVER_PORT" || port_busy "$E2E_NATIVE_PORT" || break
+    sleep 0.1
+  done
+  pkill -f -- "WebKitWebDriver --port=$E2E_NATIVE_PORT" 2>/dev/null || true
 }
 : >"$E2E_DRIVER_LOG"
 
