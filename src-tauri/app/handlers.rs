@@ -1,5 +1,7 @@
-//! What each command does, as plain async functions over `AppState`: no Tauri types here, so
-//! the tests drive them directly against the sandbox. `commands.rs` only adapts them to IPC.
+//! The window's state: which session is current (each a `qflow_core::ops::ctx::Ctx`, closed
+//! when another replaces it), the demo's embedded sandbox and start-up sign-in, and the account
+//! commands that change the current session (they call `qflow_core::ops::account`). No Tauri
+//! types here, so the tests drive it directly against the sandbox.
 
 use std::sync::Arc;
 

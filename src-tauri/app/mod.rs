@@ -1,6 +1,7 @@
-//! The desktop shell: a Tauri window over the same core as the CLI. Commands are thin
-//! (`commands.rs`), the work is in `handlers.rs` (testable without a window), and the IPC
-//! types in `ipc.rs` are exported to `ui/src/bindings/`.
+//! The desktop shell: a Tauri window over the same core as the CLI. Every command is one line
+//! in `commands.rs` (the operations are `qflow_core::ops::*`); `handlers.rs` holds the window's
+//! state (which session is current, the demo start); `notifier.rs` turns pushed events into
+//! Tauri events; `studio_files.rs` is the studio's native dialogs.
 
 // qflow_core::Error/ErrorBody carry the full explanation (message, next step, details) by
 // design; they are returned once per command, not in hot loops.

@@ -40,7 +40,7 @@ export QFLOW_KEYRING_SERVICE="qflow-e2e-$$-$RANDOM"
 export RUST_LOG="${RUST_LOG:-info}"
 export NO_AT_BRIDGE=1
 # Test-only stand-ins for the native save/open dialogs (WebKitWebDriver cannot drive them);
-# honoured by debug builds only (src-tauri/app/studio.rs e2e_dialog_path).
+# honoured by debug builds only (src-tauri/app/studio_files.rs e2e_dialog_path).
 export QFLOW_E2E_SAVE_PATH="$WORK/export.out" QFLOW_E2E_OPEN_PATH="$WORK/import.in"
 unset QFLOW_CLIENT_ID QFLOW_CLIENT_SECRET QFLOW_USERNAME QFLOW_PASSWORD QFLOW_CLIENT_KEY QFLOW_PROFILE QFLOW_API_BASE QFLOW_IDENTITY_URL
 mkdir -p "$QFLOW_DATA_DIR"
