@@ -17,15 +17,7 @@ fn send_log(env: &Env) -> Vec<qflow_core::store::SendLogEntry> {
 fn target(env: &Env) -> (Value, String) {
     let event = env.event_id(1);
     let template = env.templates(&event)[0]["id"].as_str().unwrap().to_owned();
-    let guest = env
-        .guests(&event)
-        .into_iter()
-        .find(|g| {
-            g["email"].as_str().is_some_and(|e| {
-                e.ends_with("@example.com") && e != qflow_sandbox::SUPPRESSED_EMAIL
-            })
-        })
-        .unwrap();
+    let guest = env.ordinary_guest(&event);
     (guest, template)
 }
 

@@ -233,15 +233,7 @@ fn guest_resend_is_queued_and_logged() {
     let env = Env::start();
     let event = env.event_id(1);
     let template = env.templates(&event)[1]["id"].as_str().unwrap().to_owned();
-    let guest = env
-        .guests(&event)
-        .into_iter()
-        .find(|g| {
-            g["email"].as_str().is_some_and(|e| {
-                e.ends_with("@example.com") && e != qflow_sandbox::SUPPRESSED_EMAIL
-            })
-        })
-        .unwrap();
+    let guest = env.ordinary_guest(&event);
     let gid = guest["id"].as_str().unwrap();
     let out = env
         .run(&[

@@ -87,15 +87,7 @@ fn each_rule_answers_the_cli_and_the_window_alike() {
     let st = window(&env);
     let event = env.event_id(1);
     let template = env.templates(&event)[0]["id"].as_str().unwrap().to_owned();
-    let guest = env
-        .guests(&event)
-        .into_iter()
-        .find(|g| {
-            g["email"].as_str().is_some_and(|e| {
-                e.ends_with("@example.com") && e != qflow_sandbox::SUPPRESSED_EMAIL
-            })
-        })
-        .unwrap()["id"]
+    let guest = env.ordinary_guest(&event)["id"]
         .as_str()
         .unwrap()
         .to_owned();

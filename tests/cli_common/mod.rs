@@ -156,6 +156,18 @@ impl Env {
             .clone()
     }
 
+    /// An attendee of the event with an ordinary address (not the seeded suppressed one).
+    pub fn ordinary_guest(&self, event_id: &str) -> Value {
+        self.guests(event_id)
+            .into_iter()
+            .find(|g| {
+                g["email"].as_str().is_some_and(|e| {
+                    e.ends_with("@example.com") && e != qflow_sandbox::SUPPRESSED_EMAIL
+                })
+            })
+            .expect("an attendee with an ordinary address")
+    }
+
     pub fn templates(&self, event_id: &str) -> Vec<Value> {
         self.run(&["templates", "list", event_id, "--json"])
             .ok()
