@@ -146,9 +146,32 @@ pub fn plain_text(domain: &Domain) -> String {
     out
 }
 
-/// A BIND zone-file snippet (`$ORIGIN` + relative names + values with the final dot).
+/// A name as DNS writes it: letters, digits, `-`, `_` and dots (IDNs in their ASCII form). The
+/// API's values are written into zone files and spreadsheets only when they are one: a newline
+/// or a `;` in a value would add lines of its own to the admin's zone.
+fn is_dns_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// A CSV cell a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return is prefixed with `'` (shown as text).
+fn csv_cell(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_owned(),
+    }
+}
+
+/// A BIND zone-file snippet (`$ORIGIN` + relative names + values with the final dot). A record
+/// whose type, name or value is not a plain DNS name is left out, with a comment saying so.
 pub fn bind_snippet(domain: &Domain) -> String {
     let zone = normalize(&domain.domain);
+    if !is_dns_name(&zone) {
+        return "; Qflow sending domain authentication: the domain is not a DNS name; nothing to add.\n".into();
+    }
     let records = checklist(domain);
     let width = records
         .iter()
@@ -157,6 +180,15 @@ pub fn bind_snippet(domain: &Domain) -> String {
         .unwrap_or(0);
     let mut out = format!("; Qflow sending domain authentication for {zone}\n$ORIGIN {zone}.\n");
     for r in &records {
+        let plain = r.record_type.bytes().all(|b| b.is_ascii_alphanumeric())
+            && is_dns_name(&r.full_host)
+            && is_dns_name(&r.value);
+        if !plain {
+            out.push_str(
+                "; left out: a record whose name or value is not a DNS name (ask Qflow support)\n",
+            );
+            continue;
+        }
         // Records outside the zone keep their full name, written absolute.
         let name = if r.relative_host == r.full_host {
             format!("{}.", r.full_host)
@@ -176,7 +208,9 @@ pub fn csv(domain: &Domain) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(["type", "host", "relative_host", "value"]);
     for r in checklist(domain) {
-        let _ = w.write_record([&r.record_type, &r.full_host, &r.relative_host, &r.value]);
+        let _ = w.write_record(
+            [&r.record_type, &r.full_host, &r.relative_host, &r.value].map(|c| csv_cell(c)),
+        );
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -323,5 +357,30 @@ mod tests {
         assert_eq!(&rows[1][1], "s1._domainkey.brand.com");
         assert_eq!(&rows[1][2], "s1._domainkey");
         assert_eq!(&rows[1][3], "s1.domainkey.u44936656.wl157.sendgrid.net");
+    }
+
+    #[test]
+    fn api_values_cannot_run_in_a_spreadsheet_or_add_zone_lines() {
+        let mut d = domain("example.com");
+        d.dns_records[0].host = "=HYPERLINK(\"https://evil.example\")".into();
+        d.dns_records[1].data = "u1.wl.sendgrid.net.\nevil  3600  IN  A  10.0.0.1".into();
+        d.dns_records[2].data = "@SUM(1)".into();
+        let csv = csv(&d);
+        assert!(csv.contains("\"'=hyperlink("), "{csv}");
+        assert!(csv.contains("'@sum(1)"), "{csv}");
+        assert!(!csv.contains(",=") && !csv.contains(",@"), "{csv}");
+        let bind = bind_snippet(&d);
+        assert!(!bind.contains("evil"), "{bind}");
+        assert!(!bind.contains("hyperlink"), "{bind}");
+        assert_eq!(bind.matches("; left out:").count(), 3, "{bind}");
+        // Every line is a comment, the origin or one record.
+        assert!(
+            bind.lines()
+                .all(|l| l.starts_with(';') || l.starts_with("$ORIGIN") || l.contains("  IN  ")),
+            "{bind}"
+        );
+        let mut bad_zone = domain("example.com");
+        bad_zone.domain = "example.com\n$INCLUDE /etc/passwd".into();
+        assert!(!bind_snippet(&bad_zone).contains("$INCLUDE"));
     }
 }
