@@ -84,6 +84,25 @@ fn login_stores_secrets_in_the_keychain_and_logout_removes_them() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout.lines().count(), 4);
 
+    // The saved credentials go only where the profile signed in.
+    let mut elsewhere = env.bare_command(&[
+        "events",
+        "list",
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2100-12-31",
+    ]);
+    elsewhere.env("QFLOW_API_BASE", "https://elsewhere.example");
+    let out = run_command(elsewhere, None);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("is not where profile 'default' signed in"),
+        "{}",
+        out.stderr
+    );
+
     // The same list the window's profile menu shows, from the same core operation.
     let listed = run_command(env.bare_command(&["profiles", "list", "--json"]), None).ok();
     assert_eq!(listed.json()[0]["name"], "default");

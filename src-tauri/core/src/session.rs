@@ -74,18 +74,58 @@ pub fn endpoints(target: &Target, saved: Option<&Profile>) -> Result<(String, St
     Ok((api_base.trim_end_matches('/').to_owned(), identity_url))
 }
 
-/// An http(s) URL with a host and no embedded credentials.
+/// An https URL with a host and no embedded credentials; `http://` only to this computer (the
+/// embedded sandbox, `qflow-console sandbox`): the password and the client key travel to it.
 pub fn check_url(field: &str, value: &str) -> Result<()> {
     let url = url::Url::parse(value.trim())
         .map_err(|e| Error::invalid(field, format!("'{value}' is not a URL ({e})")))?;
     if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
         return Err(Error::invalid(
             field,
-            format!("'{value}' must be an http(s) URL with a host"),
+            format!("'{value}' must be an https URL with a host"),
+        ));
+    }
+    if url.scheme() == "http" && !is_loopback(&url) {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "'{value}' must use https: over http the password and the client key would cross the network readable (http:// is only for this computer, e.g. the sandbox)"
+            ),
         ));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::invalid(field, "must not contain credentials"));
+    }
+    Ok(())
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Keychain credentials go only to the endpoints they were saved for: an API base or identity
+/// URL given on the command line or in the environment that differs from the profile's is
+/// refused (the `QFLOW_*` credential variables may go anywhere they are sent).
+fn check_saved_endpoints(profile: &Profile, api_base: &str, identity_url: &str) -> Result<()> {
+    let same = |a: &str, b: &str| a.trim().trim_end_matches('/') == b.trim().trim_end_matches('/');
+    for (field, given, saved) in [
+        ("api-base", api_base, profile.api_base.as_str()),
+        ("identity-url", identity_url, profile.identity_url.as_str()),
+    ] {
+        if !same(given, saved) {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "{given} is not where profile '{}' signed in ({saved}); its saved credentials are only sent there. Sign in again for {given} (`qflow-console login`, or the sign-in screen), or drop the override",
+                    profile.name
+                ),
+            ));
+        }
     }
     Ok(())
 }
@@ -111,6 +151,7 @@ pub async fn resolve(target: &Target, store: &SharedSecretStore) -> Result<Resol
                     target.profile
                 )));
             };
+            check_saved_endpoints(p, &api_base, &identity_url)?;
             let c = secrets::load_credentials(store, &target.profile, &p.client_id, &p.username)
                 .await?;
             (c, CredentialSource::Keychain)
@@ -191,11 +232,11 @@ async fn prove_client_key(client: &Client) -> Result<()> {
     }
 }
 
-/// Remove the profile's secrets from the keychain (settings stay, so the next sign-in is
-/// prefilled).
+/// Remove the profile's sign-in secrets from the keychain (settings stay, so the next sign-in is
+/// prefilled; the webhook secret stays, since Qflow shows it only once).
 pub async fn logout(profile: &str, store: &SharedSecretStore) -> Result<()> {
     validate_profile_name(profile)?;
-    secrets::delete_profile_secrets(store, profile).await
+    secrets::delete_credentials(store, profile).await
 }
 
 #[cfg(test)]
@@ -234,6 +275,42 @@ mod tests {
         let (api, id) = endpoints(&t, Some(&saved)).unwrap();
         assert_eq!(api, "http://127.0.0.1:9");
         assert_eq!(id, "https://id.saved.example/token");
+    }
+
+    #[test]
+    fn credentials_go_over_https_or_stay_on_this_computer() {
+        for ok in [
+            "https://api.example.com",
+            "http://127.0.0.1:9",
+            "http://localhost:8080/x",
+            "http://[::1]:9",
+        ] {
+            assert!(check_url("api-base", ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://api.example.com",
+            "http://10.0.0.5:8080",
+            "http://127.example.com",
+        ] {
+            let e = check_url("api-base", bad).unwrap_err().body();
+            assert_eq!(e.field.as_deref(), Some("api-base"), "{bad}");
+            assert!(e.message.contains("must use https"), "{bad}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn saved_credentials_are_not_sent_to_another_api() {
+        let p = profile();
+        assert!(check_saved_endpoints(&p, "https://saved.example/", &p.identity_url).is_ok());
+        let e = check_saved_endpoints(&p, "https://elsewhere.example", &p.identity_url)
+            .unwrap_err()
+            .body();
+        assert_eq!(e.field.as_deref(), Some("api-base"));
+        assert!(e.message.contains("https://saved.example"), "{}", e.message);
+        let e = check_saved_endpoints(&p, &p.api_base, "https://id.elsewhere.example/token")
+            .unwrap_err()
+            .body();
+        assert_eq!(e.field.as_deref(), Some("identity-url"));
     }
 
     #[test]
