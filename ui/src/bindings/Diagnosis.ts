@@ -7,6 +7,7 @@ import type { Verdict } from "./Verdict";
  */
 export type Diagnosis = { verdict: Verdict, 
 /**
- * The lowercase hex HMAC of the body as given.
+ * The lowercase hex HMAC of the body as given, when the secret was the caller's own; never
+ * for the secret kept in the keychain (the window must not be able to sign with it).
  */
-expectedSignature: string, findings: Array<Finding>, };
+expectedSignature?: string, findings: Array<Finding>, };

@@ -233,8 +233,11 @@ pub struct Finding {
 #[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct Diagnosis {
     pub verdict: Verdict,
-    /// The lowercase hex HMAC of the body as given.
-    pub expected_signature: String,
+    /// The lowercase hex HMAC of the body as given, when the secret was the caller's own; never
+    /// for the secret kept in the keychain (the window must not be able to sign with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub expected_signature: Option<String>,
     pub findings: Vec<Finding>,
 }
 
@@ -307,7 +310,7 @@ pub fn diagnose(
     }
     Diagnosis {
         verdict,
-        expected_signature: expected,
+        expected_signature: Some(expected),
         findings,
     }
 }
@@ -604,6 +607,6 @@ mod tests {
         let d = diagnose(&secret(), BODY, Some(&sig), Some(&ts), NOW);
         assert!(d.verdict.valid);
         assert!(d.findings.is_empty());
-        assert_eq!(d.expected_signature, sig);
+        assert_eq!(d.expected_signature.as_deref(), Some(sig.as_str()));
     }
 }

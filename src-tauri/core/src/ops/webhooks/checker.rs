@@ -12,6 +12,7 @@ use super::types::{AttendeeTimelineRequest, DiagnoseRequest};
 
 /// `webhook_diagnose`: would this delivery verify, and if not, the usual mistake behind it.
 pub async fn webhook_diagnose(cx: &Ctx, req: DiagnoseRequest) -> Result<Diagnosis> {
+    let stored = req.use_stored;
     let secret = match (req.use_stored, req.secret) {
         (true, _) => secret::stored(cx)
             .await?
@@ -26,13 +27,18 @@ pub async fn webhook_diagnose(cx: &Ctx, req: DiagnoseRequest) -> Result<Diagnosi
     };
     let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
     let (sig, ts) = (opt(&req.signature), opt(&req.timestamp));
-    Ok(webhook::diagnose(
+    let mut d = webhook::diagnose(
         &secret,
         req.body.as_bytes(),
         sig.as_deref(),
         ts.as_deref(),
         cx.now().timestamp(),
-    ))
+    );
+    if stored {
+        // Say what is wrong, never hand out a valid signature made with the stored secret.
+        d.expected_signature = None;
+    }
+    Ok(d)
 }
 
 /// `attendee_timeline`: one attendee's sends and delivery events, oldest first.

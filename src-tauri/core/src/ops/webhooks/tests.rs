@@ -163,6 +163,28 @@ async fn demo_wires_receiver_rotates_tests_and_reveals_once() {
     .await
     .unwrap();
     assert!(d.verdict.valid, "{d:?}");
+    // With the stored secret the answer says what is wrong, but never hands out a signature:
+    // a tampered body gets findings and no valid signature for it.
+    let tampered = ev.raw_body.replacen('{', "{\"x\":1,", 1);
+    let d = webhook_diagnose(
+        &cx,
+        DiagnoseRequest {
+            body: tampered.clone(),
+            signature: sig.clone(),
+            timestamp: Utc::now().timestamp().to_string(),
+            secret: None,
+            use_stored: true,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(!d.verdict.valid);
+    assert_eq!(d.expected_signature, None);
+    let forged = webhook::sign(&Secret::new(s.secret.clone()), tampered.as_bytes());
+    assert!(
+        !serde_json::to_string(&d).unwrap().contains(&forged),
+        "the answer carries a valid signature for the tampered body"
+    );
     let pretty = serde_json::to_string_pretty(
         &serde_json::from_str::<serde_json::Value>(&ev.raw_body).unwrap(),
     )
