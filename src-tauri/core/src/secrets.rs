@@ -439,6 +439,24 @@ pub async fn save_credentials(
 }
 
 /// Remove every secret of `profile` (missing entries are fine).
+/// Remove the profile's three sign-in secrets (password, client secret, client key). The
+/// webhook secret stays: Qflow shows it only once, and signing out is not forgetting.
+pub async fn delete_credentials(store: &SharedSecretStore, profile: &str) -> crate::Result<()> {
+    let p = profile.to_owned();
+    with_store(store, move |s| {
+        for kind in [
+            SecretKind::Password,
+            SecretKind::ClientSecret,
+            SecretKind::ClientKey,
+        ] {
+            s.delete(&p, kind)?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Remove every secret of the profile, the webhook secret too (forgetting the profile).
 pub async fn delete_profile_secrets(store: &SharedSecretStore, profile: &str) -> crate::Result<()> {
     let p = profile.to_owned();
     with_store(store, move |s| {

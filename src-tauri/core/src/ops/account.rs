@@ -217,8 +217,9 @@ pub async fn profile_sign_in(
     })
 }
 
-/// End `cx`: its jobs and receiver stop, and for a real profile its secrets leave the keychain
-/// (the settings stay, so the next sign-in is prefilled).
+/// End `cx`: its jobs and receiver stop, and for a real profile its three sign-in secrets leave
+/// the keychain (the settings stay, so the next sign-in is prefilled; the webhook secret stays:
+/// Qflow shows it only once, and only "forget" removes it).
 pub async fn sign_out(cx: &Ctx) -> Result<()> {
     cx.close();
     if !cx.info.demo {
@@ -227,12 +228,57 @@ pub async fn sign_out(cx: &Ctx) -> Result<()> {
     Ok(())
 }
 
-/// Forget a profile that is not signed in now: its secrets leave the keychain and its settings
-/// the profile file. (Signing out a current profile is the caller's first step.)
+/// Forget a profile that is not signed in now: all its secrets (the webhook secret too) leave
+/// the keychain and its settings the profile file. (Signing out a current profile is the caller's first step.)
 pub async fn forget(req: ProfileNameRequest, secrets: &SharedSecretStore) -> Result<()> {
     let name = req.name.trim().to_owned();
     validate_profile_name(&name)?;
     secrets::delete_profile_secrets(secrets, &name).await?;
     Profiles::open_default()?.remove(&name)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::{save_credentials, MemoryStore, SecretKind, SecretStore};
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn signing_out_keeps_the_webhook_secret_and_forgetting_removes_it() {
+        let mem = Arc::new(MemoryStore::new());
+        let store: SharedSecretStore = mem.clone();
+        let creds = Credentials {
+            client_id: "c".into(),
+            username: "u".into(),
+            client_secret: Secret::new("cs"),
+            password: Secret::new("pw"),
+            client_key: Secret::new("ck"),
+        };
+        save_credentials(&store, "work", &creds).await.unwrap();
+        mem.set("work", SecretKind::WebhookSecret, &Secret::new("whsec"))
+            .unwrap();
+
+        session::logout("work", &store).await.unwrap();
+        for kind in [
+            SecretKind::Password,
+            SecretKind::ClientSecret,
+            SecretKind::ClientKey,
+        ] {
+            assert!(mem.get("work", kind).unwrap().is_none(), "{kind:?} stayed");
+        }
+        assert!(
+            mem.get("work", SecretKind::WebhookSecret)
+                .unwrap()
+                .is_some(),
+            "signing out removed the webhook secret, which Qflow shows only once"
+        );
+
+        // What `forget` removes from the keychain (the profile file is a process-wide setting,
+        // tested in tests/app_profiles.rs).
+        secrets::delete_profile_secrets(&store, "work")
+            .await
+            .unwrap();
+        assert!(mem.is_empty(), "forget leaves nothing");
+    }
 }
