@@ -71,3 +71,17 @@ impl TestCtx {
 pub(crate) fn demo_ctx(sb: &qflow_sandbox::Sandbox) -> Arc<crate::ops::ctx::Ctx> {
     TestCtx::over(sb).build()
 }
+
+/// A fresh sandbox with `attendees` seeded and the demo account's session over it.
+pub(crate) async fn seeded_ctx(
+    attendees: usize,
+) -> (qflow_sandbox::Sandbox, Arc<crate::ops::ctx::Ctx>) {
+    let sb = qflow_sandbox::Sandbox::start(qflow_sandbox::SandboxConfig {
+        attendees,
+        ..qflow_sandbox::SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let cx = demo_ctx(&sb);
+    (sb, cx)
+}

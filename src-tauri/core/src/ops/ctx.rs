@@ -111,6 +111,15 @@ impl<T: SessionState> AnyState for T {
     }
 }
 
+/// Push a typed event through `notifier`: `Ctx::push`, and what a task that outlives its call
+/// (holding the session's notifier, not the session) uses.
+pub fn push_to<P: PushEvent>(notifier: &dyn Notifier, payload: &P) {
+    match serde_json::to_value(payload) {
+        Ok(v) => notifier.push(P::NAME, v),
+        Err(e) => tracing::warn!(event = P::NAME, "could not encode a pushed event: {e}"),
+    }
+}
+
 /// What a `Ctx` is built from.
 pub struct CtxParts {
     pub info: SignedIn,
@@ -180,10 +189,7 @@ impl Ctx {
 
     /// Push a typed event to the UI.
     pub fn push<P: PushEvent>(&self, payload: &P) {
-        match serde_json::to_value(payload) {
-            Ok(v) => self.notifier.push(P::NAME, v),
-            Err(e) => tracing::warn!(event = P::NAME, "could not encode a pushed event: {e}"),
-        }
+        push_to(self.notifier.as_ref(), payload)
     }
 
     /// The session's state of type `T`, created on first use. It lives as long as the session

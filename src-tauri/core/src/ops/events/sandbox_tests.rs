@@ -25,14 +25,7 @@ async fn empty() -> (Sandbox, Arc<Ctx>) {
 }
 
 async fn seeded() -> (Sandbox, Arc<Ctx>) {
-    let sb = Sandbox::start(SandboxConfig {
-        attendees: 300,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
-    let cx = demo_ctx(&sb);
-    (sb, cx)
+    crate::test_support::seeded_ctx(300).await
 }
 
 fn t(s: &str) -> NaiveDateTime {

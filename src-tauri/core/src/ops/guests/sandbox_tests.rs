@@ -2,22 +2,14 @@
 
 use std::sync::Arc;
 
-use qflow_sandbox::{Sandbox, SandboxConfig};
+use qflow_sandbox::Sandbox;
 use uuid::Uuid;
 
 use super::*;
 use crate::ops::ctx::Ctx;
-use crate::test_support::demo_ctx;
 
 async fn seeded() -> (Sandbox, Arc<Ctx>) {
-    let sb = Sandbox::start(SandboxConfig {
-        attendees: 300,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
-    let cx = demo_ctx(&sb);
-    (sb, cx)
+    crate::test_support::seeded_ctx(300).await
 }
 
 /// The seeded events' ids, by start time (read directly: this module does not depend on the

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::broadcast;
 
-use crate::ops::ctx::{Ctx, Notifier, PushEvent, SessionState};
+use crate::ops::ctx::{push_to, Ctx, Notifier, SessionState};
 use crate::store::{WebhookEventRecord, KNOWN_EVENT_TYPES};
 use crate::webhook::{
     serve_receiver, ReceiverEvent, ReceiverHandle, ReceiverOptions, WebhookSecretSource,
@@ -129,7 +129,7 @@ async fn feed(
             Err(broadcast::error::RecvError::Lagged(_)) => continue,
             Err(broadcast::error::RecvError::Closed) => break,
         };
-        push(&*notifier, &FeedPing::of(&e));
+        push_to(&*notifier, &FeedPing::of(&e));
         if let ReceiverEvent::Rejected {
             reason,
             detail,
@@ -150,15 +150,6 @@ async fn feed(
                 event_type,
             });
         }
-    }
-}
-
-/// `Ctx::push` for the feed task, which outlives the call that started it (it holds the
-/// session's notifier, not the session).
-fn push<P: PushEvent>(notifier: &dyn Notifier, payload: &P) {
-    match serde_json::to_value(payload) {
-        Ok(v) => notifier.push(P::NAME, v),
-        Err(e) => tracing::warn!(event = P::NAME, "could not encode a pushed event: {e}"),
     }
 }
 
