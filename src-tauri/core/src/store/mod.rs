@@ -15,6 +15,7 @@ mod bulk;
 mod drafts;
 mod imports;
 mod schema;
+mod secret_reveals;
 mod send_log;
 mod timeline;
 mod webhook_events;

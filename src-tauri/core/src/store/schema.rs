@@ -92,6 +92,15 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE bulk_queue ADD COLUMN attendee_name TEXT;
     ALTER TABLE bulk_queue ADD COLUMN template_name TEXT;
     "#,
+    // Reveal-once per issued webhook secret, across sessions: a fingerprint, never the secret.
+    r#"
+    CREATE TABLE secret_reveals (
+        profile TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        revealed_at TEXT NOT NULL,
+        PRIMARY KEY (profile, fingerprint)
+    );
+    "#,
 ];
 
 pub(super) const LATEST: i64 = MIGRATIONS.len() as i64;

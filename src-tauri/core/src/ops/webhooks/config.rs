@@ -76,7 +76,7 @@ pub async fn overview(cx: &Ctx, message: Option<String>) -> Result<WebhookOvervi
         url,
         secret_stored: mem.current().is_some(),
         secret_in_memory_only: cx.info.demo,
-        reveal_available: mem.reveal_available(),
+        reveal_available: secret::reveal_available(cx, &mem).await?,
         receiver: cx.state::<Receiver>().status(),
         demo: cx.info.demo,
         message,

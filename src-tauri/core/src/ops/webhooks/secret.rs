@@ -1,7 +1,7 @@
 //! The signing secret: issued once by Qflow (set, rotate), kept at once — in the profile's
 //! keychain entry, or in memory for a demo session — and shown to the user only on request,
-//! once per secret. The session remembers it (and whether it was revealed) in
-//! [`SecretMemory`]; a new session starts from the keychain again.
+//! once per issued secret (remembered in the local store, so a new session does not show it
+//! again). The session keeps its copy in [`SecretMemory`]; a new session reads the keychain.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -13,15 +13,13 @@ use crate::{Error, Result, Secret};
 
 use super::types::{RevealedSecret, SecretKept};
 
-/// The session's copy of the webhook secret and its reveal-once flag.
+/// The session's copy of the webhook secret.
 #[derive(Default)]
 pub struct SecretMemory {
     /// Shared with the built-in receiver, which verifies with whatever it holds now.
     pub(super) cell: SecretCell,
     /// The cell holds the keychain's secret (read once per session).
     loaded: AtomicBool,
-    /// One reveal per issued secret.
-    revealed: AtomicBool,
 }
 
 impl SessionState for SecretMemory {
@@ -34,11 +32,17 @@ impl SecretMemory {
     pub fn current(&self) -> Option<Secret> {
         self.cell.current()
     }
+}
 
-    /// The current secret was not shown yet.
-    pub fn reveal_available(&self) -> bool {
-        self.cell.current().is_some() && !self.revealed.load(Ordering::SeqCst)
-    }
+/// A secret is held and was not shown yet (in this or any earlier session).
+pub(super) async fn reveal_available(cx: &Ctx, mem: &SecretMemory) -> Result<bool> {
+    let Some(secret) = mem.current() else {
+        return Ok(false);
+    };
+    Ok(!cx
+        .local_store()
+        .await?
+        .secret_revealed(&cx.info.profile, &secret)?)
 }
 
 /// The session's secret memory, with the keychain's secret read into it (once; the demo has
@@ -98,7 +102,6 @@ pub(super) async fn keep(cx: &Ctx, secret: Secret) -> Result<SecretKept> {
         SecretKept::Keychain
     };
     mem.cell.set(Some(secret));
-    mem.revealed.store(false, Ordering::SeqCst);
     Ok(kept)
 }
 
@@ -130,7 +133,11 @@ pub async fn webhook_reveal_secret(cx: &Ctx) -> Result<RevealedSecret> {
             "no webhook secret is stored; set the URL or rotate to get one",
         ));
     };
-    if mem.revealed.swap(true, Ordering::SeqCst) {
+    let first =
+        cx.local_store()
+            .await?
+            .mark_secret_revealed(&cx.info.profile, &secret, cx.now())?;
+    if !first {
         return Err(Error::invalid(
             "secret",
             "the secret was already revealed once; rotate it to get a new one if you lost it",

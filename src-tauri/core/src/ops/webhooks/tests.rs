@@ -470,3 +470,51 @@ async fn a_real_account_keeps_the_secret_in_the_keychain_and_refuses_without_one
     cx.close();
     sb.shutdown().await;
 }
+
+/// Reveal-once holds per issued secret, not per session: signing out and in again (a new
+/// session over the same keychain and local database) does not show the same secret twice;
+/// a rotated secret can be shown once.
+#[tokio::test]
+async fn reveal_once_survives_a_new_session_and_resets_on_rotate() {
+    let sb = sandbox().await;
+    let keychain = Arc::new(MemoryStore::new());
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("q.db");
+    let session = || {
+        TestCtx {
+            client: demo_client(&sb, None),
+            profile: "work",
+            demo: false,
+            secrets: keychain.clone(),
+            store: StoreLocation::File(db.clone()),
+            notifier: Arc::new(Silent),
+        }
+        .build()
+    };
+
+    let first = session();
+    webhook_set(
+        &first,
+        WebhookSetRequest {
+            url: "https://hooks.example.com/qflow".into(),
+            confirm_private: false,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(webhook_overview(&first).await.unwrap().reveal_available);
+    let shown = webhook_reveal_secret(&first).await.unwrap().secret;
+    first.close();
+
+    let second = session();
+    let o = webhook_overview(&second).await.unwrap();
+    assert!(o.secret_stored && !o.reveal_available, "{o:?}");
+    let e = webhook_reveal_secret(&second).await.unwrap_err();
+    assert!(e.to_string().contains("already revealed"), "{e}");
+
+    webhook_rotate(&second).await.unwrap();
+    assert!(webhook_overview(&second).await.unwrap().reveal_available);
+    let rotated = webhook_reveal_secret(&second).await.unwrap().secret;
+    assert_ne!(rotated, shown);
+    assert!(webhook_reveal_secret(&second).await.is_err());
+}
