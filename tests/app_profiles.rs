@@ -12,7 +12,7 @@ use qflow_core::api::{Client, ClientConfig};
 use qflow_core::models::SendRequest;
 use qflow_core::ops::account::SignInRequest;
 use qflow_core::ops::account::{ProfileEntry, ProfileNameRequest};
-use qflow_core::secrets::{Credentials, MemoryStore, SharedSecretStore};
+use qflow_core::secrets::{Credentials, MemoryStore, SecretKind, SharedSecretStore};
 use qflow_core::{ErrorBody, Secret};
 use qflow_sandbox::{Sandbox, SandboxConfig};
 use uuid::Uuid;
@@ -248,5 +248,59 @@ async fn profiles_switch_without_typing_and_sign_in_errors_are_distinct() {
         !file.contains(pw) && !file.contains(key),
         "no secret in the profile file"
     );
+
+    forget_during_sign_in_leaves_nothing(&sb).await;
     sb.shutdown().await;
+}
+
+/// A keychain whose writes take a while, as gnome-keyring's can.
+struct SlowKeychain(MemoryStore);
+
+impl qflow_core::secrets::SecretStore for SlowKeychain {
+    fn get(&self, p: &str, k: SecretKind) -> qflow_core::Result<Option<Secret>> {
+        self.0.get(p, k)
+    }
+    fn set(&self, p: &str, k: SecretKind, v: &Secret) -> qflow_core::Result<()> {
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        self.0.set(p, k, v)
+    }
+    fn delete(&self, p: &str, k: SecretKind) -> qflow_core::Result<()> {
+        self.0.delete(p, k)
+    }
+}
+
+/// "Sign out and forget" clicked while a sign-in is still saving its secrets: the forget waits
+/// for the sign-in, then removes everything; the next start has nothing to resume.
+async fn forget_during_sign_in_leaves_nothing(sb: &Sandbox) {
+    let slow = Arc::new(SlowKeychain(MemoryStore::new()));
+    let store: SharedSecretStore = slow.clone();
+    let opts = AppOptions {
+        demo: false,
+        profile: "Racer".into(),
+        api_base: None,
+        identity_url: None,
+    };
+    let st = AppState::new(&opts, store);
+    let req = request(
+        sb,
+        "Racer",
+        qflow_sandbox::OTHER_USERNAME,
+        qflow_sandbox::DEMO_PASSWORD,
+        qflow_sandbox::CLIENT_KEY,
+    );
+    let (signed_in, forgot) = tokio::join!(handlers::sign_in(&st, req), async {
+        // The sign-in has proved the password and is writing the keychain by now.
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        profiles::profile_forget(&st, by_name("Racer")).await
+    });
+    signed_in.unwrap();
+    forgot.unwrap();
+    assert!(
+        slow.0.is_empty(),
+        "no secret of the forgotten profile is left"
+    );
+    assert!(handlers::app_info(&st).await.unwrap().signed_in.is_none());
+    let list = profiles::profiles_list(&st).await.unwrap();
+    assert!(list.iter().all(|p| p.name != "Racer"), "{list:?}");
+    assert_eq!(handlers::resume(&st).await.unwrap(), None);
 }

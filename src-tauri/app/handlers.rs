@@ -38,6 +38,9 @@ pub struct AppState {
     /// Held by the start-up demo sign-in until it has a session: the UI's first calls, made
     /// while the window loads, wait for it instead of failing as not signed in.
     boot_gate: Arc<Mutex<()>>,
+    /// Sign-in, resume, sign-out and forget run one at a time, in the order asked: a "forget"
+    /// clicked while a sign-in is still saving its secrets waits for it, then removes them.
+    account_lock: Mutex<()>,
 }
 
 /// The start-up demo sign-in under way: its result arrives here.
@@ -62,6 +65,7 @@ impl AppState {
             notifier: std::sync::RwLock::new(Arc::new(Silent)),
             demo_boot: std::sync::Mutex::new(None),
             boot_gate: Arc::new(Mutex::new(())),
+            account_lock: Mutex::new(()),
         }
     }
 
@@ -165,6 +169,7 @@ pub async fn app_info(state: &AppState) -> Result<AppInfo> {
 /// Pick up the saved sign-in of the start-up profile (keychain or `QFLOW_*` variables) without
 /// a request. `None` when there is none to resume.
 pub async fn resume(state: &AppState) -> Result<Option<SignedIn>> {
+    let _one_at_a_time = state.account_lock.lock().await;
     if let Some(s) = state.session.read().await.as_ref() {
         return Ok(Some(s.info.clone()));
     }
@@ -179,6 +184,7 @@ pub async fn resume(state: &AppState) -> Result<Option<SignedIn>> {
 
 /// Start the embedded sandbox (once) and sign in with its demo account, held in memory only.
 pub async fn demo_sign_in(state: &AppState) -> Result<SignedIn> {
+    let _one_at_a_time = state.account_lock.lock().await;
     let (api_base, identity_url, dns) = {
         let mut guard = state.sandbox.lock().await;
         if guard.is_none() {
@@ -219,12 +225,18 @@ pub async fn demo_sign_in(state: &AppState) -> Result<SignedIn> {
 
 /// Prove the credentials, store the secrets in the keychain and the rest in the profile file.
 pub async fn sign_in(state: &AppState, req: SignInRequest) -> Result<SignedIn> {
+    let _one_at_a_time = state.account_lock.lock().await;
     let a = account::sign_in(req, &state.target, &state.store).await?;
     Ok(state.set_account(a).await)
 }
 
 /// End the session; for a real profile also remove its secrets from the keychain.
 pub async fn sign_out(state: &AppState) -> Result<()> {
+    let _one_at_a_time = state.account_lock.lock().await;
+    end_session(state).await
+}
+
+async fn end_session(state: &AppState) -> Result<()> {
     let previous = state.session.write().await.take();
     match previous {
         Some(cx) => account::sign_out(&cx).await,
@@ -265,17 +277,19 @@ pub async fn profiles_list(state: &AppState) -> Result<Vec<ProfileEntry>> {
 
 /// Sign in with a saved profile's keychain secrets. On failure the current session stays.
 pub async fn profile_sign_in(state: &AppState, req: ProfileNameRequest) -> Result<SignedIn> {
+    let _one_at_a_time = state.account_lock.lock().await;
     let a = account::profile_sign_in(req, &state.store).await?;
     Ok(state.set_account(a).await)
 }
 
 /// Forget a profile; the profile signed in now is signed out first.
 pub async fn profile_forget(state: &AppState, req: ProfileNameRequest) -> Result<()> {
+    let _one_at_a_time = state.account_lock.lock().await;
     let name = req.name.trim();
-    let is_current =
-        matches!(state.current().await, Ok(s) if !s.info.demo && s.info.profile == name);
+    // Not `current()`: it waits for the start-up sign-in, which may wait for this lock.
+    let is_current = matches!(state.session.read().await.as_deref(), Some(s) if !s.info.demo && s.info.profile == name);
     if is_current {
-        sign_out(state).await?;
+        end_session(state).await?;
     }
     account::forget(req, &state.store).await
 }
