@@ -227,7 +227,7 @@ fn precheck_and_exports_never_panic_and_stay_one_record_per_line() {
             prop_assert_eq!(report.checks.len(), d.dns_records.len());
 
             // CSV: a header and one row per record; no cell a spreadsheet would run; each cell
-            // is the checklist's value (after the `'` that neutralises it).
+            // is the checklist's value, behind a `'` when a spreadsheet would run it.
             let out = csv(&d);
             let rows: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
                 .has_headers(false)
@@ -246,11 +246,13 @@ fn precheck_and_exports_never_panic_and_stay_one_record_per_line() {
                         "{:?}",
                         cell
                     );
-                    let bare = match cell.strip_prefix('\'') {
-                        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
-                        _ => cell,
+                    let runs = want.starts_with(['=', '+', '-', '@', '\t', '\r']);
+                    let expected = if runs {
+                        format!("'{want}")
+                    } else {
+                        want.to_string()
                     };
-                    prop_assert_eq!(bare, want.as_str());
+                    prop_assert_eq!(cell, expected.as_str());
                 }
             }
 
