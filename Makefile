@@ -7,6 +7,8 @@ SHELL := /bin/bash
 
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 APP_BIN    := $(TARGET_DIR)/debug/qflow-console
+# Pinned: tests/support/audit.sh relies on where this version keeps the advisory database.
+CARGO_DENY_VERSION := 0.20.2
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CARGO_TERM_COLOR ?= never
 
@@ -17,11 +19,13 @@ DEB_PKGS := build-essential pkg-config curl file libssl-dev libxdo-dev librsvg2-
             fonts-nanum
 
 .PHONY: help deps deps-system deps-rust deps-node ui build demo run test test-rust test-ui test-keyring \
-        test-e2e lint fmt bindings bench bench-ui bench-studio clean
+        test-e2e lint audit fuzz fmt bindings bench bench-ui bench-studio clean
 
 help:
 	@echo "make demo   - install missing packages, build, open the app on the sandbox with sample data"
 	@echo "make test   - the whole suite (lint, Rust unit + contract tests, UI tests, keychain, E2E)"
+	@echo "make fuzz   - every property test at 100,000 cases (FUZZ_CASES=n to change), with a table of cases, time, failures"
+	@echo "make audit  - supply-chain check: cargo-deny against the offline RustSec snapshot (advisories, licences, sources)"
 	@echo "make bench  - benchmarks (merge engine vs handlebars/mustache; search over 50,000 attendees; webhook receiver events/s + restart)"
 	@echo "make bench-ui - start-up, memory and scroll vs an empty Tauri window (Xvfb, release builds)"
 	@echo "make bench-studio - studio keystroke-to-preview p50/p95 on a 100 KB template (Xvfb, release build)"
@@ -41,6 +45,7 @@ deps-system:
 deps-rust:
 	@command -v cargo >/dev/null || { echo "Rust is required: install rustup (https://rustup.rs) and re-run"; exit 1; }
 	@command -v tauri-driver >/dev/null || [ -x "$$HOME/.cargo/bin/tauri-driver" ] || cargo install tauri-driver --version 2.1.0 --locked
+	@[ "$$(cargo deny --version 2>/dev/null)" = "cargo-deny $(CARGO_DENY_VERSION)" ] || cargo install cargo-deny --version $(CARGO_DENY_VERSION) --locked
 
 deps-node: ui/node_modules/.package-lock.json
 
@@ -64,7 +69,7 @@ run: build
 
 ## ---- checks ---------------------------------------------------------------------------------
 # Each stage in turn, timed; the times are printed at the end (and on a failure, so far).
-TEST_STAGES := deps ui lint test-rust test-ui test-keyring test-e2e
+TEST_STAGES := deps ui lint audit test-rust test-ui test-keyring test-e2e
 test:
 	@times=""; \
 	for stage in $(TEST_STAGES); do \
@@ -81,6 +86,15 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cd ui && npx tsc --noEmit && npx eslint . --max-warnings 0
+
+# Advisories (any vulnerability fails; accepted warnings are listed by id in deny.toml), licences
+# and sources, against ../shared/supply-chain/advisory-db.bundle: no network. A few seconds.
+audit:
+	tests/support/audit.sh
+
+# Not part of `make test` (CI runs the short pass inside test-rust): minutes, not seconds.
+fuzz:
+	FUZZ_CASES=$(or $(FUZZ_CASES),100000) tests/support/fuzz.sh
 
 # ts-rs rewrites ui/src/bindings during the tests: any drift from the checked-in files fails.
 test-rust:

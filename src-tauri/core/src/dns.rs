@@ -46,9 +46,12 @@ pub trait Resolver: Send + Sync {
     fn lookup<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<DnsAnswer>>;
 }
 
-/// Lowercase, no trailing dot, trimmed.
+/// Lowercase, no trailing dot, trimmed. Idempotent: trailing dots and spaces are taken off
+/// together (`"x. ."` is `x`, not `"x. "`).
 pub fn normalize(name: &str) -> String {
-    name.trim().trim_end_matches('.').to_ascii_lowercase()
+    name.trim_start()
+        .trim_end_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_ascii_lowercase()
 }
 
 /// hickory-resolver with the system's resolver configuration.
@@ -482,6 +485,16 @@ fn is_cloudflare_ip(ip: &IpAddr) -> bool {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    /// Found by the property tests: `"x. ."` normalised to `"x. "`, which normalised again
+    /// to `x`, so two spellings of one host compared unequal.
+    #[test]
+    fn normalize_takes_off_trailing_dots_and_spaces_together() {
+        for name in ["Em1.Brand.com. .", "em1.brand.com . ", " em1.brand.com..\t"] {
+            assert_eq!(normalize(name), "em1.brand.com");
+        }
+        assert_eq!(normalize(&normalize("x. .")), normalize("x. ."));
+    }
 
     #[derive(Default)]
     struct Fake {

@@ -490,7 +490,14 @@ impl LineCounter<'_> {
         while byte < self.body.len() && matches!(self.body[byte], b'\r' | b'\n') {
             byte += 1;
         }
-        self.line += memchr::memchr_iter(b'\n', &self.body[self.pos..byte]).count() as u64;
+        // A line ends at LF, CRLF or a lone CR (classic Mac "CSV (Macintosh)" files): the csv
+        // reader splits records at all three.
+        let span = &self.body[self.pos..byte];
+        let lf = memchr::memchr_iter(b'\n', span).count();
+        let lone_cr = memchr::memchr_iter(b'\r', span)
+            .filter(|&i| self.body.get(self.pos + i + 1) != Some(&b'\n'))
+            .count();
+        self.line += (lf + lone_cr) as u64;
         self.pos = byte;
         self.line
     }
@@ -508,6 +515,14 @@ mod tests {
     use super::*;
 
     const EVENT: Uuid = Uuid::from_u128(0x00890adf_1a80_4b1f_87ce_620feb9bec12);
+
+    /// Found by the property tests: with CR-only line ends every row was reported on line 1.
+    #[test]
+    fn lines_are_counted_with_cr_only_line_ends_too() {
+        let p = plan("firstName,lastName,email\rAnn,Lee,ann@example.com\r\rBo,Li,nope\r\"C\r\n2\",D,c@example.com\r\nE,F,e@example.com");
+        assert_eq!(p.row_lines, vec![2, 5, 7]);
+        assert_eq!(errs(&p)[0].0, 4);
+    }
 
     fn plan(s: &str) -> ImportPlan {
         plan_import(s.as_bytes(), EVENT)

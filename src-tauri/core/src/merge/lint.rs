@@ -418,13 +418,12 @@ fn parse_tags(src: &str) -> Vec<Tag> {
                     value = Some((vs, p));
                 }
             }
+            // A stray `=` (no name before it) and its value were consumed above: dropped.
             if !attr_name.is_empty() {
                 attrs.push(Attr {
                     name: attr_name,
                     value,
                 });
-            } else {
-                p += 1; // a stray '=': skip it
             }
         }
         pos = pos.max(p);
@@ -459,6 +458,18 @@ mod tests {
 
     fn only(issues: &[LintIssue], rule: &str) -> Vec<LintIssue> {
         issues.iter().filter(|i| i.rule == rule).cloned().collect()
+    }
+
+    /// Found by the property tests: a stray `=` at the very end (typing `<a=` in the editor)
+    /// stepped past the end of the text and the linter panicked.
+    #[test]
+    fn stray_equals_signs_do_not_panic_and_do_not_eat_the_next_attribute() {
+        for html in ["<a=", "<a =", "<a ==", "<img ='x'"] {
+            lint(&fields(html), None);
+        }
+        let tags = parse_tags("<img =\"x\"alt=\"ticket\" src=\"{{barcode_qr}}\">");
+        let names: Vec<&str> = tags[0].attrs.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["alt", "src"]);
     }
 
     #[test]
