@@ -245,12 +245,17 @@ fn print_event(ctx: &Ctx, ev: &ReceiverEvent) {
     }
     let line = match ev {
         ReceiverEvent::Accepted { event } => format!(
-            "{}  {}  status={} attendee={} correlation={}",
+            "{}  {}  status={} attendee={} correlation={}{}",
             event.occurred_at().format("%Y-%m-%d %H:%M:%S UTC"),
             event.event_type,
             output::or_dash(event.status.as_deref()),
             output::or_dash(event.attendee_id.as_deref()),
             output::or_dash(event.correlation_id.as_deref()),
+            event
+                .arrival_note
+                .as_ref()
+                .map(|n| format!("  [{}: {n}]", event.arrival.as_str().to_ascii_uppercase()))
+                .unwrap_or_default(),
         ),
         ReceiverEvent::Duplicate {
             webhook_id,

@@ -11,6 +11,7 @@
 // `Error` is large (ApiError inline); boxing it is errors.rs's call, so allow it here.
 #![allow(clippy::result_large_err)]
 
+mod arrival;
 mod bulk;
 mod drafts;
 mod imports;
@@ -19,6 +20,7 @@ mod send_log;
 mod timeline;
 mod webhook_events;
 
+pub use arrival::Arrival;
 pub use bulk::{BulkCounts, BulkItem, BulkItemState, NewBulkItem, UnfinishedBulkJob};
 pub use drafts::{Draft, TemplateVersion};
 pub use imports::{ImportRow, ImportRowState};

@@ -7,7 +7,7 @@ use serde_json::Value;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::{db, parse_ts, ts, Store};
+use super::{db, parse_ts, ts, Arrival, Store};
 use crate::Result;
 
 /// The guide's event catalogue. Others are recorded too (additive changes ship without notice).
@@ -35,6 +35,10 @@ pub struct NewWebhookEvent {
     pub received_at: DateTime<Utc>,
     /// `X-Qflow-Timestamp` (unix seconds).
     pub timestamp: Option<i64>,
+    /// The receiver's verdict on the timestamp; `new` says on time.
+    pub arrival: Arrival,
+    /// `received_at` minus `timestamp`, in seconds.
+    pub lag_secs: Option<i64>,
     /// The body exactly as received (lossy UTF-8 if it was not UTF-8).
     pub raw_body: String,
 }
@@ -46,13 +50,27 @@ impl NewWebhookEvent {
         timestamp: Option<i64>,
         raw_body: &[u8],
     ) -> Self {
+        let received_at = Utc::now();
         NewWebhookEvent {
             webhook_id: webhook_id.to_owned(),
             event_type: event_type.to_owned(),
-            received_at: Utc::now(),
+            received_at,
             timestamp,
+            arrival: Arrival::OnTime,
+            lag_secs: timestamp.map(|t| received_at.timestamp().saturating_sub(t)),
             raw_body: String::from_utf8_lossy(raw_body).into_owned(),
         }
+    }
+
+    /// Received at `at` by a receiver whose window is `window` seconds: sets the lag and
+    /// classifies it.
+    pub fn arrived(mut self, at: DateTime<Utc>, window: i64) -> Self {
+        self.received_at = at;
+        self.lag_secs = self.timestamp.map(|t| at.timestamp().saturating_sub(t));
+        self.arrival = self
+            .lag_secs
+            .map_or(Arrival::OnTime, |lag| Arrival::of(lag, window));
+        self
     }
 }
 
@@ -77,6 +95,13 @@ pub struct WebhookEventRecord {
     pub status: Option<String>,
     pub error: Option<String>,
     pub raw_body: String,
+    /// Late (a retry after the receiver was down) or ahead (clock skew): kept, flagged.
+    pub arrival: Arrival,
+    /// Seconds between `timestamp` and `received_at` (negative: the timestamp is ahead).
+    #[ts(type = "number | null")]
+    pub lag_secs: Option<i64>,
+    /// What to say about a late or early arrival, e.g. "arrived 12 min after it was created…".
+    pub arrival_note: Option<String>,
 }
 
 impl WebhookEventRecord {
@@ -88,10 +113,12 @@ impl WebhookEventRecord {
     }
 }
 
-pub(super) const COLUMNS: &str = "id, webhook_id, event_type, received_at, timestamp, attendee_id, template_id, attendee_invitation_id, correlation_id, status, error, raw_body";
+pub(super) const COLUMNS: &str = "id, webhook_id, event_type, received_at, timestamp, attendee_id, template_id, attendee_invitation_id, correlation_id, status, error, raw_body, arrival, lag_secs";
 
 pub(super) fn record(r: &Row<'_>) -> rusqlite::Result<WebhookEventRecord> {
     let event_type: String = r.get(2)?;
+    let arrival = Arrival::parse(&r.get::<_, String>(12)?);
+    let lag_secs: Option<i64> = r.get(13)?;
     Ok(WebhookEventRecord {
         id: r.get(0)?,
         webhook_id: r.get(1)?,
@@ -106,6 +133,9 @@ pub(super) fn record(r: &Row<'_>) -> rusqlite::Result<WebhookEventRecord> {
         status: r.get(9)?,
         error: r.get(10)?,
         raw_body: r.get(11)?,
+        arrival,
+        lag_secs,
+        arrival_note: arrival.note(lag_secs),
     })
 }
 
@@ -132,8 +162,8 @@ impl Store {
         let n = c
             .execute(
                 "INSERT INTO webhook_events (webhook_id, event_type, received_at, timestamp, attendee_id, template_id,
-                   attendee_invitation_id, correlation_id, status, error, raw_body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                   attendee_invitation_id, correlation_id, status, error, raw_body, arrival, lag_secs)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
                  ON CONFLICT(webhook_id) DO NOTHING",
                 params![
                     ev.webhook_id,
@@ -147,6 +177,8 @@ impl Store {
                     field(&body, "status"),
                     field(&body, "error"),
                     ev.raw_body,
+                    ev.arrival.as_str(),
+                    ev.lag_secs,
                 ],
             )
             .map_err(db)?;

@@ -1,10 +1,18 @@
-//! The local webhook receiver: an HTTP listener that verifies each event (constant time,
-//! replay window), dedupes on `X-Qflow-Webhook-Id`, stores the event **before** answering 2xx
-//! (so a crash never loses an acknowledged event), keeps unknown event types, and publishes
-//! what it saw on a broadcast channel for the UI feed.
+//! The local webhook receiver: an HTTP listener that verifies each event's signature (constant
+//! time), dedupes on `X-Qflow-Webhook-Id`, stores the event **before** answering 2xx (so a
+//! crash never loses an acknowledged event), keeps unknown event types, and publishes what it
+//! saw on a broadcast channel for the UI feed.
+//!
+//! A correctly signed event with an unseen id is kept whatever its age: Qflow's retries after
+//! an outage carry the creation time, and answering them 401 would stop the retries and lose
+//! the event for good. One older (or further ahead) than the replay window is stored flagged
+//! [`Arrival::Late`] / [`Arrival::Ahead`] with the clock difference.
+//!
+//! Limits (`limits.rs`): body size, time to send headers and body, requests at once.
 
-use axum::body::Bytes;
-use axum::extract::State;
+mod limits;
+
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -13,15 +21,19 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
-use tokio::sync::{broadcast, oneshot};
+use std::time::Duration;
+use tokio::sync::{broadcast, watch, Semaphore};
 use ts_rs::TS;
 
+pub use limits::{MAX_BODY_BYTES, MAX_IN_FLIGHT, REQUEST_TIMEOUT};
+
 use super::{
-    verify_headers, RejectReason, HEADER_EVENT, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+    verify_signed_headers, RejectReason, HEADER_EVENT, HEADER_SIGNATURE, HEADER_TIMESTAMP,
     HEADER_WEBHOOK_ID, REPLAY_WINDOW_SECS,
 };
+use crate::clock::{Clock, SystemClock};
 use crate::secrets::Secret;
-use crate::store::{NewWebhookEvent, Store, WebhookEventRecord};
+use crate::store::{Arrival, NewWebhookEvent, Store, WebhookEventRecord};
 use crate::{Error, Result};
 
 /// Where the receiver gets the current webhook secret (it changes on rotate).
@@ -54,11 +66,21 @@ impl WebhookSecretSource for SecretCell {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ReceiverOptions {
+    /// An event whose timestamp is further than this from the clock is kept and flagged
+    /// late (or ahead), never rejected.
     pub replay_window_secs: i64,
     /// Broadcast buffer; slow subscribers miss the oldest items (`RecvError::Lagged`).
     pub channel_capacity: usize,
+    /// "Now" for the lag (the session's clock; tests run it at a compressed rate).
+    pub clock: Arc<dyn Clock>,
+    /// A larger body answers 413.
+    pub max_body_bytes: usize,
+    /// Headers, then the body, must each arrive within this; a stalled client is cut off.
+    pub request_timeout: Duration,
+    /// Requests handled at once; more answer 503 (Qflow retries a 5xx).
+    pub max_in_flight: usize,
 }
 
 impl Default for ReceiverOptions {
@@ -66,7 +88,23 @@ impl Default for ReceiverOptions {
         ReceiverOptions {
             replay_window_secs: REPLAY_WINDOW_SECS,
             channel_capacity: 256,
+            clock: Arc::new(SystemClock),
+            max_body_bytes: MAX_BODY_BYTES,
+            request_timeout: REQUEST_TIMEOUT,
+            max_in_flight: MAX_IN_FLIGHT,
         }
+    }
+}
+
+impl std::fmt::Debug for ReceiverOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReceiverOptions")
+            .field("replay_window_secs", &self.replay_window_secs)
+            .field("channel_capacity", &self.channel_capacity)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_in_flight", &self.max_in_flight)
+            .finish_non_exhaustive()
     }
 }
 
@@ -78,7 +116,7 @@ impl Default for ReceiverOptions {
     rename_all_fields = "camelCase"
 )]
 pub enum ReceiverEvent {
-    /// Verified, new, stored.
+    /// Verified, new, stored; `event.arrival` says whether it came late (or ahead).
     Accepted { event: WebhookEventRecord },
     /// Verified, but this webhook id was already stored (a retry); answered 200.
     Duplicate {
@@ -100,13 +138,17 @@ struct Inner {
     store: Arc<Store>,
     events: broadcast::Sender<ReceiverEvent>,
     window: i64,
+    clock: Arc<dyn Clock>,
+    max_body: usize,
+    body_timeout: Duration,
+    in_flight: Arc<Semaphore>,
 }
 
 /// A running receiver. Dropping it stops the listener.
 pub struct ReceiverHandle {
     local_addr: SocketAddr,
     events: broadcast::Sender<ReceiverEvent>,
-    shutdown: Option<oneshot::Sender<()>>,
+    stop: watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
@@ -119,9 +161,7 @@ impl ReceiverHandle {
     }
     /// Stop accepting and wait for in-flight requests to finish.
     pub async fn shutdown(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
+        let _ = self.stop.send(true);
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
@@ -130,9 +170,7 @@ impl ReceiverHandle {
 
 impl Drop for ReceiverHandle {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
+        let _ = self.stop.send(true);
     }
 }
 
@@ -160,24 +198,24 @@ pub async fn serve_receiver(
         store,
         events: events.clone(),
         window: opts.replay_window_secs,
+        clock: opts.clock,
+        max_body: opts.max_body_bytes,
+        body_timeout: opts.request_timeout,
+        in_flight: Arc::new(Semaphore::new(opts.max_in_flight.max(1))),
     });
     let app = Router::new().fallback(handle).with_state(inner);
-    let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
-        if let Err(e) = served {
-            tracing::error!("webhook receiver stopped: {e}");
-        }
-    });
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(limits::accept_loop(
+        listener,
+        app,
+        opts.request_timeout,
+        stopped,
+    ));
     tracing::info!("webhook receiver listening on {local_addr}");
     Ok(ReceiverHandle {
         local_addr,
         events,
-        shutdown: Some(tx),
+        stop,
         task: Some(task),
     })
 }
@@ -186,7 +224,7 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
-fn json(status: StatusCode, code: &str, message: &str) -> Response {
+pub(super) fn json(status: StatusCode, code: &str, message: &str) -> Response {
     (
         status,
         axum::Json(serde_json::json!({ "error": code, "message": message })),
@@ -194,28 +232,36 @@ fn json(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
-async fn handle(
-    State(st): State<Arc<Inner>>,
-    method: Method,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if method == Method::GET || method == Method::HEAD {
+async fn handle(State(st): State<Arc<Inner>>, req: Request) -> Response {
+    // Held until the answer is built: the cap counts requests being read or stored.
+    let Ok(_permit) = Arc::clone(&st.in_flight).try_acquire_owned() else {
+        return limits::busy();
+    };
+    let (parts, body) = req.into_parts();
+    if parts.method == Method::GET || parts.method == Method::HEAD {
         return (
             StatusCode::OK,
             "qflow-console webhook receiver is running; Qflow POSTs events here.\n",
         )
             .into_response();
     }
-    if method != Method::POST {
+    if parts.method != Method::POST {
         return json(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
             "Webhooks are POSTed.",
         );
     }
-    let webhook_id = header(&headers, HEADER_WEBHOOK_ID).map(str::to_owned);
-    let event_type = header(&headers, HEADER_EVENT).map(str::to_owned);
+    let body = match limits::read_body(&parts.headers, body, st.max_body, st.body_timeout).await {
+        Ok(b) => b,
+        Err(answer) => return answer,
+    };
+    receive(&st, &parts.headers, body).await
+}
+
+async fn receive(st: &Inner, headers: &HeaderMap, body: axum::body::Bytes) -> Response {
+    let webhook_id = header(headers, HEADER_WEBHOOK_ID).map(str::to_owned);
+    let event_type = header(headers, HEADER_EVENT).map(str::to_owned);
 
     let Some(secret) = st.secret.current() else {
         // 5xx: Qflow retries, so the event is not lost while no secret is configured.
@@ -225,27 +271,29 @@ async fn handle(
             "No webhook secret is configured in qflow-console; set or rotate the webhook first.",
         );
     };
-    let now = Utc::now();
-    let verdict = verify_headers(
+    let now = st.clock.now();
+    let signed = verify_signed_headers(
         &secret,
         &body,
-        header(&headers, HEADER_SIGNATURE),
-        header(&headers, HEADER_TIMESTAMP),
-        now.timestamp(),
-        st.window,
+        header(headers, HEADER_SIGNATURE),
+        header(headers, HEADER_TIMESTAMP),
     );
     drop(secret);
-    if let Some(reason) = verdict.reason {
-        tracing::warn!("webhook rejected: {} ({})", reason.as_str(), verdict.detail);
-        let _ = st.events.send(ReceiverEvent::Rejected {
-            reason,
-            detail: verdict.detail.clone(),
-            webhook_id,
-            event_type,
-            at: now,
-        });
-        return json(StatusCode::UNAUTHORIZED, reason.as_str(), &verdict.detail);
-    }
+    let timestamp = match signed {
+        Ok(ts) => ts,
+        Err(verdict) => {
+            let reason = verdict.reason.unwrap_or(RejectReason::BadSignature);
+            tracing::warn!("webhook rejected: {} ({})", reason.as_str(), verdict.detail);
+            let _ = st.events.send(ReceiverEvent::Rejected {
+                reason,
+                detail: verdict.detail.clone(),
+                webhook_id,
+                event_type,
+                at: now,
+            });
+            return json(StatusCode::UNAUTHORIZED, reason.as_str(), &verdict.detail);
+        }
+    };
 
     // Every event should carry an id; without one, dedupe on the body's hash.
     let webhook_id = webhook_id
@@ -254,14 +302,20 @@ async fn handle(
     let event_type = event_type
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "unknown".to_owned());
-    let timestamp = header(&headers, HEADER_TIMESTAMP).and_then(|t| t.trim().parse().ok());
-    let mut ev = NewWebhookEvent::new(&webhook_id, &event_type, timestamp, &body);
-    ev.received_at = now;
+    let ev = NewWebhookEvent::new(&webhook_id, &event_type, Some(timestamp), &body)
+        .arrived(now, st.window);
 
     let store = Arc::clone(&st.store);
     let stored = tokio::task::spawn_blocking(move || store.record_webhook_event(&ev)).await;
     match stored {
         Ok(Ok(Some(record))) => {
+            if record.arrival != Arrival::OnTime {
+                tracing::info!(
+                    "webhook {webhook_id} kept, flagged {}: {}",
+                    record.arrival.as_str(),
+                    record.arrival_note.as_deref().unwrap_or_default()
+                );
+            }
             let _ = st.events.send(ReceiverEvent::Accepted { event: record });
             StatusCode::OK.into_response()
         }
@@ -274,230 +328,22 @@ async fn handle(
         }
         Ok(Err(e)) => {
             tracing::error!("could not store webhook {webhook_id}: {e}");
-            json(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "storage_error",
-                "The event could not be stored; Qflow will retry.",
-            )
+            storage_error()
         }
         Err(e) => {
             tracing::error!("webhook store task failed: {e}");
-            json(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "storage_error",
-                "The event could not be stored; Qflow will retry.",
-            )
+            storage_error()
         }
     }
+}
+
+fn storage_error() -> Response {
+    json(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "storage_error",
+        "The event could not be stored; Qflow will retry.",
+    )
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::sign;
-    use super::*;
-    use std::time::Duration;
-
-    const BODY: &str = r#"{"attendeeId":"f9804be1-4d31-4dc2-917c-ff3e9b6a9a41","templateId":"00890adf-1a80-4b1f-87ce-620feb9bec12","attendeeInvitationId":"8d630377-970a-4687-aa66-2a18fb964c99","status":"delivered","error":null,"correlationId":"first-test"}"#;
-
-    struct Rig {
-        handle: ReceiverHandle,
-        store: Arc<Store>,
-        secret: SecretCell,
-        http: reqwest::Client,
-    }
-
-    async fn rig() -> Rig {
-        let store = Arc::new(Store::open_in_memory().unwrap());
-        let secret = SecretCell::new(Some(Secret::new("whsec-test-1")));
-        let handle = serve_receiver(
-            "127.0.0.1:0".parse().unwrap(),
-            Arc::new(secret.clone()),
-            store.clone(),
-            ReceiverOptions::default(),
-        )
-        .await
-        .unwrap();
-        Rig {
-            handle,
-            store,
-            secret,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    impl Rig {
-        async fn post(
-            &self,
-            id: &str,
-            event: &str,
-            ts: i64,
-            body: &str,
-            signature: Option<String>,
-        ) -> (u16, String) {
-            let mut req = self
-                .http
-                .post(format!("http://{}/qflow", self.handle.local_addr()))
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "Qflow-Webhook/1.0")
-                .header("X-Qflow-Webhook-Id", id)
-                .header("X-Qflow-Event", event)
-                .header("X-Qflow-Timestamp", ts.to_string())
-                .body(body.to_owned());
-            if let Some(sig) = signature {
-                req = req.header("X-Qflow-Signature", sig);
-            }
-            let resp = req.send().await.unwrap();
-            (resp.status().as_u16(), resp.text().await.unwrap())
-        }
-        fn sig(&self, body: &str) -> Option<String> {
-            Some(sign(&self.secret.current().unwrap(), body.as_bytes()))
-        }
-    }
-
-    fn now() -> i64 {
-        Utc::now().timestamp()
-    }
-
-    async fn next(rx: &mut broadcast::Receiver<ReceiverEvent>) -> ReceiverEvent {
-        tokio::time::timeout(Duration::from_secs(5), rx.recv())
-            .await
-            .expect("feed event")
-            .unwrap()
-    }
-
-    #[tokio::test]
-    async fn valid_event_is_stored_before_200_and_published() {
-        let r = rig().await;
-        let mut feed = r.handle.subscribe();
-        let (status, _) = r
-            .post("wh-1", "comms.delivered", now(), BODY, r.sig(BODY))
-            .await;
-        assert_eq!(status, 200);
-        // Stored by the time the 200 arrived.
-        let rec = r
-            .store
-            .webhook_event("wh-1")
-            .unwrap()
-            .expect("stored before answering");
-        assert_eq!(rec.raw_body, BODY);
-        assert_eq!(rec.correlation_id.as_deref(), Some("first-test"));
-        match next(&mut feed).await {
-            ReceiverEvent::Accepted { event } => assert_eq!(event.webhook_id, "wh-1"),
-            other => panic!("{other:?}"),
-        }
-        r.handle.shutdown().await;
-    }
-
-    #[tokio::test]
-    async fn tampered_body_and_wrong_secret_get_401_and_are_not_stored() {
-        let r = rig().await;
-        let mut feed = r.handle.subscribe();
-        let tampered = BODY.replace("delivered", "opened");
-        let (status, text) = r
-            .post("wh-t", "comms.delivered", now(), &tampered, r.sig(BODY))
-            .await;
-        assert_eq!(status, 401);
-        assert!(text.contains("bad_signature"), "{text}");
-
-        let wrong = Some(sign(&Secret::new("old-secret"), BODY.as_bytes()));
-        let (status, _) = r.post("wh-w", "comms.delivered", now(), BODY, wrong).await;
-        assert_eq!(status, 401);
-
-        let (status, text) = r.post("wh-m", "comms.delivered", now(), BODY, None).await;
-        assert_eq!(status, 401);
-        assert!(text.contains("missing_header"), "{text}");
-
-        assert_eq!(r.store.webhook_event_count().unwrap(), 0);
-        match next(&mut feed).await {
-            ReceiverEvent::Rejected {
-                reason, webhook_id, ..
-            } => {
-                assert_eq!(reason, RejectReason::BadSignature);
-                assert_eq!(webhook_id.as_deref(), Some("wh-t"));
-            }
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[tokio::test]
-    async fn stale_and_future_timestamps_get_401() {
-        let r = rig().await;
-        let (status, text) = r
-            .post("wh-s", "comms.sent", now() - 301, BODY, r.sig(BODY))
-            .await;
-        assert_eq!(status, 401);
-        assert!(
-            text.contains("stale_timestamp") && text.contains("in the past"),
-            "{text}"
-        );
-        let (status, text) = r
-            .post("wh-f", "comms.sent", now() + 600, BODY, r.sig(BODY))
-            .await;
-        assert_eq!(status, 401);
-        assert!(text.contains("in the future"), "{text}");
-        assert_eq!(r.store.webhook_event_count().unwrap(), 0);
-    }
-
-    #[tokio::test]
-    async fn duplicate_id_is_acknowledged_but_stored_once() {
-        let r = rig().await;
-        let mut feed = r.handle.subscribe();
-        for _ in 0..2 {
-            let (status, _) = r
-                .post("wh-dup", "comms.sent", now(), BODY, r.sig(BODY))
-                .await;
-            assert_eq!(status, 200);
-        }
-        assert_eq!(r.store.webhook_event_count().unwrap(), 1);
-        assert!(matches!(
-            next(&mut feed).await,
-            ReceiverEvent::Accepted { .. }
-        ));
-        match next(&mut feed).await {
-            ReceiverEvent::Duplicate { webhook_id, .. } => assert_eq!(webhook_id, "wh-dup"),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[tokio::test]
-    async fn unknown_event_type_is_recorded() {
-        let r = rig().await;
-        let body = r#"{"attendeeId":null,"status":"clicked","newField":{"x":1}}"#;
-        let (status, _) = r
-            .post("wh-u", "comms.clicked", now(), body, r.sig(body))
-            .await;
-        assert_eq!(status, 200);
-        let rec = r.store.webhook_event("wh-u").unwrap().unwrap();
-        assert_eq!(rec.event_type, "comms.clicked");
-        assert!(!rec.known_type);
-        assert_eq!(rec.raw_body, body);
-    }
-
-    #[tokio::test]
-    async fn rotation_and_missing_secret() {
-        let r = rig().await;
-        let old_sig = r.sig(BODY);
-        r.secret.set(Some(Secret::new("whsec-rotated")));
-        let (status, _) = r.post("wh-r1", "comms.sent", now(), BODY, old_sig).await;
-        assert_eq!(status, 401, "the old secret stops working immediately");
-        let (status, _) = r
-            .post("wh-r2", "comms.sent", now(), BODY, r.sig(BODY))
-            .await;
-        assert_eq!(status, 200);
-
-        r.secret.set(None);
-        let (status, text) = r
-            .post("wh-r3", "comms.sent", now(), BODY, Some("0".repeat(64)))
-            .await;
-        assert_eq!(status, 503, "5xx so that Qflow retries later");
-        assert!(text.contains("no_webhook_secret"));
-
-        let get = r
-            .http
-            .get(format!("http://{}/", r.handle.local_addr()))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(get.status().as_u16(), 200);
-    }
-}
+mod tests;
