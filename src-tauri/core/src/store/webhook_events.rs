@@ -1,7 +1,7 @@
 //! Received webhook events, deduplicated on `X-Qflow-Webhook-Id` (Qflow reuses it on retries).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -153,46 +153,67 @@ fn field(body: &Value, name: &str) -> Option<String> {
     )
 }
 
+/// Insert one event on `c`; `None` if its webhook id is already stored.
+fn insert(c: &Connection, ev: &NewWebhookEvent) -> Result<Option<WebhookEventRecord>> {
+    // An unparseable body is still recorded (raw); its fields stay empty.
+    let body: Value = serde_json::from_str(&ev.raw_body).unwrap_or(Value::Null);
+    let n = c
+        .execute(
+            "INSERT INTO webhook_events (webhook_id, event_type, received_at, timestamp, attendee_id, template_id,
+               attendee_invitation_id, correlation_id, status, error, raw_body, arrival, lag_secs)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             ON CONFLICT(webhook_id) DO NOTHING",
+            params![
+                ev.webhook_id,
+                ev.event_type,
+                ts(ev.received_at),
+                ev.timestamp,
+                field(&body, "attendeeId"),
+                field(&body, "templateId"),
+                field(&body, "attendeeInvitationId"),
+                field(&body, "correlationId"),
+                field(&body, "status"),
+                field(&body, "error"),
+                ev.raw_body,
+                ev.arrival.as_str(),
+                ev.lag_secs,
+            ],
+        )
+        .map_err(db)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let id = c.last_insert_rowid();
+    c.query_row(
+        &format!("SELECT {COLUMNS} FROM webhook_events WHERE id = ?1"),
+        [id],
+        record,
+    )
+    .map(Some)
+    .map_err(db)
+}
+
 impl Store {
     /// Store an event. `Ok(None)` if this webhook id was already stored (a retry).
     pub fn record_webhook_event(&self, ev: &NewWebhookEvent) -> Result<Option<WebhookEventRecord>> {
-        // An unparseable body is still recorded (raw); its fields stay empty.
-        let body: Value = serde_json::from_str(&ev.raw_body).unwrap_or(Value::Null);
-        let c = self.conn();
-        let n = c
-            .execute(
-                "INSERT INTO webhook_events (webhook_id, event_type, received_at, timestamp, attendee_id, template_id,
-                   attendee_invitation_id, correlation_id, status, error, raw_body, arrival, lag_secs)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                 ON CONFLICT(webhook_id) DO NOTHING",
-                params![
-                    ev.webhook_id,
-                    ev.event_type,
-                    ts(ev.received_at),
-                    ev.timestamp,
-                    field(&body, "attendeeId"),
-                    field(&body, "templateId"),
-                    field(&body, "attendeeInvitationId"),
-                    field(&body, "correlationId"),
-                    field(&body, "status"),
-                    field(&body, "error"),
-                    ev.raw_body,
-                    ev.arrival.as_str(),
-                    ev.lag_secs,
-                ],
-            )
-            .map_err(db)?;
-        if n == 0 {
-            return Ok(None);
-        }
-        let id = c.last_insert_rowid();
-        c.query_row(
-            &format!("SELECT {COLUMNS} FROM webhook_events WHERE id = ?1"),
-            [id],
-            record,
-        )
-        .map(Some)
-        .map_err(db)
+        insert(&self.conn(), ev)
+    }
+
+    /// Store several events in one transaction: one disk sync for all of them (the receiver's
+    /// group commit under `synchronous=FULL`). Answers as [`Store::record_webhook_event`], in
+    /// order; a second event with the same id in the batch is a duplicate. All or nothing.
+    pub fn record_webhook_events(
+        &self,
+        evs: &[NewWebhookEvent],
+    ) -> Result<Vec<Option<WebhookEventRecord>>> {
+        let mut c = self.conn();
+        let tx = c.transaction().map_err(db)?;
+        let out = evs
+            .iter()
+            .map(|ev| insert(&tx, ev))
+            .collect::<Result<Vec<_>>>()?;
+        tx.commit().map_err(db)?;
+        Ok(out)
     }
 
     pub fn webhook_event(&self, webhook_id: &str) -> Result<Option<WebhookEventRecord>> {
@@ -248,6 +269,22 @@ mod tests {
 
         assert!(s.record_webhook_event(&ev).unwrap().is_none());
         assert_eq!(s.webhook_event_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_batch_is_stored_in_order_and_dedupes_within_itself_and_against_the_table() {
+        let s = Store::open_in_memory().unwrap();
+        let ev = |id: &str| NewWebhookEvent::new(id, "comms.sent", Some(1_780_000_000), b"{}");
+        s.record_webhook_event(&ev("old")).unwrap();
+        let got = s
+            .record_webhook_events(&[ev("a"), ev("old"), ev("b"), ev("a")])
+            .unwrap();
+        let ids: Vec<Option<&str>> = got
+            .iter()
+            .map(|r| r.as_ref().map(|r| r.webhook_id.as_str()))
+            .collect();
+        assert_eq!(ids, [Some("a"), None, Some("b"), None]);
+        assert_eq!(s.webhook_event_count().unwrap(), 3);
     }
 
     #[test]

@@ -8,9 +8,11 @@
 //! the event for good. One older (or further ahead) than the replay window is stored flagged
 //! [`Arrival::Late`] / [`Arrival::Ahead`] with the clock difference.
 //!
-//! Limits (`limits.rs`): body size, time to send headers and body, requests at once.
+//! Limits (`limits.rs`): body size, time to send headers and body, requests at once. Events are
+//! stored by one writer with group commit (`writer.rs`).
 
 mod limits;
+mod writer;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode};
@@ -135,7 +137,7 @@ pub enum ReceiverEvent {
 
 struct Inner {
     secret: Arc<dyn WebhookSecretSource>,
-    store: Arc<Store>,
+    writer: writer::Writer,
     events: broadcast::Sender<ReceiverEvent>,
     window: i64,
     clock: Arc<dyn Clock>,
@@ -195,7 +197,7 @@ pub async fn serve_receiver(
     let (events, _) = broadcast::channel(opts.channel_capacity.max(1));
     let inner = Arc::new(Inner {
         secret: secret_source,
-        store,
+        writer: writer::Writer::start(store, opts.max_in_flight),
         events: events.clone(),
         window: opts.replay_window_secs,
         clock: opts.clock,
@@ -305,10 +307,8 @@ async fn receive(st: &Inner, headers: &HeaderMap, body: axum::body::Bytes) -> Re
     let ev = NewWebhookEvent::new(&webhook_id, &event_type, Some(timestamp), &body)
         .arrived(now, st.window);
 
-    let store = Arc::clone(&st.store);
-    let stored = tokio::task::spawn_blocking(move || store.record_webhook_event(&ev)).await;
-    match stored {
-        Ok(Ok(Some(record))) => {
+    match st.writer.store(ev).await {
+        Ok(Some(record)) => {
             if record.arrival != Arrival::OnTime {
                 tracing::info!(
                     "webhook {webhook_id} kept, flagged {}: {}",
@@ -319,19 +319,15 @@ async fn receive(st: &Inner, headers: &HeaderMap, body: axum::body::Bytes) -> Re
             let _ = st.events.send(ReceiverEvent::Accepted { event: record });
             StatusCode::OK.into_response()
         }
-        Ok(Ok(None)) => {
+        Ok(None) => {
             let _ = st.events.send(ReceiverEvent::Duplicate {
                 webhook_id,
                 event_type,
             });
             StatusCode::OK.into_response()
         }
-        Ok(Err(e)) => {
-            tracing::error!("could not store webhook {webhook_id}: {e}");
-            storage_error()
-        }
         Err(e) => {
-            tracing::error!("webhook store task failed: {e}");
+            tracing::error!("could not store webhook {webhook_id}: {e}");
             storage_error()
         }
     }
