@@ -119,7 +119,7 @@ impl std::fmt::Debug for ReceiverOptions {
 )]
 pub enum ReceiverEvent {
     /// Verified, new, stored; `event.arrival` says whether it came late (or ahead).
-    Accepted { event: WebhookEventRecord },
+    Accepted { event: Box<WebhookEventRecord> },
     /// Verified, but this webhook id was already stored (a retry); answered 200.
     Duplicate {
         webhook_id: String,
@@ -316,7 +316,9 @@ async fn receive(st: &Inner, headers: &HeaderMap, body: axum::body::Bytes) -> Re
                     record.arrival_note.as_deref().unwrap_or_default()
                 );
             }
-            let _ = st.events.send(ReceiverEvent::Accepted { event: record });
+            let _ = st.events.send(ReceiverEvent::Accepted {
+                event: Box::new(record),
+            });
             StatusCode::OK.into_response()
         }
         Ok(None) => {
