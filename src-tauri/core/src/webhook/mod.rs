@@ -8,7 +8,8 @@
 //! the guide's 300 s window limits nothing that the id dedupe does not: the checker and
 //! `webhook verify` still report a timestamp outside it (would a strict receiver accept this?),
 //! while our receiver keeps a correctly signed event with an unseen id whatever its age and
-//! flags it ([`crate::store::Arrival`]), because Qflow's retries after an outage carry the creation time.
+//! flags it ([`crate::store::Arrival`]): Qflow's retries after an outage carry the creation
+//! time.
 
 // `Error` is large (ApiError inline); boxing it is errors.rs's call, so allow it here.
 #![allow(clippy::result_large_err)]

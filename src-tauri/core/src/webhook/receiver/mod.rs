@@ -344,4 +344,6 @@ fn storage_error() -> Response {
 }
 
 #[cfg(test)]
+mod limit_tests;
+#[cfg(test)]
 mod tests;
