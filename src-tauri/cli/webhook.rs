@@ -46,10 +46,12 @@ pub enum WebhookCmd {
     Test,
     /// Clear the webhook configuration.
     Delete,
-    /// Check a received webhook: HMAC of the raw body and the 300 s replay window (exit 1 if invalid).
-    /// The secret comes from QFLOW_WEBHOOK_SECRET or the keychain.
+    /// Check a received webhook as a strict receiver would: HMAC of the raw body and the guide's
+    /// 300 s replay window (exit 1 if invalid). The secret comes from QFLOW_WEBHOOK_SECRET or the
+    /// keychain. (`listen` keeps a late retry, marked late.)
     Verify(VerifyArgs),
-    /// Run the webhook receiver in the foreground until interrupted; events are stored locally.
+    /// Run the webhook receiver in the foreground until interrupted; events are stored locally,
+    /// and a signed retry that arrives after the 300 s window is kept and marked late.
     Listen {
         /// Port on 127.0.0.1 (0 = any free port).
         #[arg(long, default_value_t = 8787)]
@@ -245,12 +247,17 @@ fn print_event(ctx: &Ctx, ev: &ReceiverEvent) {
     }
     let line = match ev {
         ReceiverEvent::Accepted { event } => format!(
-            "{}  {}  status={} attendee={} correlation={}",
+            "{}  {}  status={} attendee={} correlation={}{}",
             event.occurred_at().format("%Y-%m-%d %H:%M:%S UTC"),
             event.event_type,
             output::or_dash(event.status.as_deref()),
             output::or_dash(event.attendee_id.as_deref()),
             output::or_dash(event.correlation_id.as_deref()),
+            event
+                .arrival_note
+                .as_ref()
+                .map(|n| format!("  [{}: {n}]", event.arrival.as_str().to_ascii_uppercase()))
+                .unwrap_or_default(),
         ),
         ReceiverEvent::Duplicate {
             webhook_id,

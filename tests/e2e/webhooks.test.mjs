@@ -1,7 +1,8 @@
 // Webhooks in the demo: wired to the built-in receiver, rotate (old secret stops, test fired),
-// the test event arrives in the live feed, reveal once, and the signature checker names a
-// mistake. Runs under tests/e2e/run.sh (pattern: "webhooks:").
+// the test event arrives in the live feed, reveal once, a late retry is kept and marked late,
+// and the signature checker names a mistake. Runs under tests/e2e/run.sh (pattern: "webhooks:").
 import assert from "node:assert/strict";
+import { createHmac, randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { WebDriver, stepper } from "./webdriver.mjs";
 
@@ -48,12 +49,37 @@ test("webhooks: demo receiver, rotate, test event in the feed, reveal once, chec
     await d.screenshot("webhooks-feed");
   });
 
+  let secret = "";
   await step("reveal-once", async () => {
     await d.click(await d.find(tid("webhook-reveal")));
     const [box] = await d.waitFor(tid("webhook-secret-revealed"));
-    assert.match(await d.textContent(box), /[0-9a-f]{64}/);
+    [secret] = (await d.textContent(box)).match(/[0-9a-f]{64}/) ?? [""];
+    assert.match(secret, /^[0-9a-f]{64}$/);
     assert.equal((await d.findAll(tid("webhook-reveal"))).length, 0, "only once");
     await d.screenshot("webhooks-revealed");
+  });
+
+  await step("late-retry", async () => {
+    // Qflow retrying 12.5 minutes after it created the event (the receiver was down): kept, marked late.
+    const url = await d.textContent(await d.find(tid("webhook-url")));
+    const body = JSON.stringify({ attendeeId: null, templateId: null, attendeeInvitationId: null, status: "delivered", error: null, correlationId: "e2e-late" });
+    const res = await fetch(url, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "X-Qflow-Webhook-Id": randomUUID(),
+        "X-Qflow-Event": "comms.delivered",
+        "X-Qflow-Timestamp": String(Math.floor(Date.now() / 1000) - 750),
+        "X-Qflow-Signature": createHmac("sha256", secret).update(body).digest("hex"),
+      },
+      body,
+    });
+    assert.equal(res.status, 200, await res.text());
+    const [badge] = await d.waitFor(tid("feed-arrival"), { timeoutMs: 20_000 });
+    assert.equal(await d.attribute(badge, "data-arrival"), "late");
+    assert.match(await d.textContent(badge), /^Late arrived 12 min after it was created/);
+    await d.execute("document.querySelector('[data-testid=webhook-feed]').scrollIntoView()");
+    await d.screenshot("webhooks-feed-late");
   });
 
   await step("checker", async () => {

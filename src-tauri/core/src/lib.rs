@@ -10,6 +10,7 @@
 pub mod api;
 pub mod auth;
 pub mod budget;
+pub mod clock;
 pub mod dns;
 pub mod dns_export;
 pub mod errors;

@@ -96,9 +96,14 @@
 //!     when none is configured. `/test` answers 200 `{"event":"comms.test","webhookId"}` and
 //!     delivers asynchronously. Bodies follow the guide's shape (`status` = the event name
 //!     without `comms.`, `"test"` for the test event). Deliveries use the URL and secret
-//!     current at each attempt; 5xx or a transport error is retried up to [`MAX_ATTEMPTS`]
-//!     times with backoff 0.5 s·2ⁿ (cap 8 s) × `delivery_scale`, same `X-Qflow-Webhook-Id`
-//!     and timestamp; a 2xx-4xx answer ends it. Events of one send are delivered in order.
+//!     current at each attempt; 5xx or a transport error is retried after each wait of
+//!     `SandboxConfig::retry_schedule` × `delivery_scale`, by default [`RETRY_SCHEDULE`]:
+//!     30 s, 1, 2, 5, 10, 15, 20, 30, 45 min ([`MAX_ATTEMPTS`] = 10 attempts over ~2 h 8 min,
+//!     so a receiver down for tens of minutes loses nothing), with the same
+//!     `X-Qflow-Webhook-Id` and the same `X-Qflow-Timestamp` (the creation time: a late retry
+//!     carries an old one); a 2xx-4xx answer ends it. Events of one send are delivered in
+//!     order. `compress_clock` makes the timestamps run at the compressed rate too
+//!     ([`Sandbox::clock`]), for tests of long outages that run in seconds.
 //! 17. **Domain**: `POST` with `{"domain"}`: missing → 400; one already configured → 409
 //!     `domain_already_configured` (checked before syntax); anything that is not a bare
 //!     hostname (`https://x.com/`, `a b`, no dot) → 422 `sendgrid_create_failed`. The domain is
@@ -126,6 +131,7 @@
 // Handlers return `Result<Response, Response>`: the error *is* the answer, size is irrelevant.
 #![allow(clippy::result_large_err)]
 
+mod clock;
 mod identity;
 mod limits;
 mod resp;
@@ -146,10 +152,13 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use clock::SandboxClock;
 pub use routes::templates::VALIDATION_UNAVAILABLE_DOMAIN;
 pub use seed::{SEED_DOMAIN, SUPPRESSED_EMAIL};
 pub use state::{DeliveryRecord, SendRecord};
-pub use webhooks::{BOUNCE_DOMAIN, FAIL_DOMAIN, MAX_ATTEMPTS, SPAM_DOMAIN, UNSUBSCRIBE_DOMAIN};
+pub use webhooks::{
+    BOUNCE_DOMAIN, FAIL_DOMAIN, MAX_ATTEMPTS, RETRY_SCHEDULE, SPAM_DOMAIN, UNSUBSCRIBE_DOMAIN,
+};
 
 use routes::{domain, events, guests, send, templates, webhook};
 use state::{Shared, State};
@@ -178,9 +187,15 @@ pub struct SandboxConfig {
     pub token_lifetime_secs: u64,
     /// Both rate-limit layers.
     pub rate_limits: bool,
-    /// Multiplies webhook delivery delays (sent ~0.5 s, delivered ~2 s, opened ~4 s) and retry
-    /// backoff.
+    /// Multiplies webhook delivery delays (sent ~0.5 s, delivered ~2 s, opened ~4 s) and the
+    /// waits of `retry_schedule`.
     pub delivery_scale: f64,
+    /// Waits between attempts to deliver one webhook event (after a 5xx or a transport error);
+    /// attempts = waits + 1. Default [`RETRY_SCHEDULE`].
+    pub retry_schedule: Vec<std::time::Duration>,
+    /// Webhook timestamps from a clock running `1 / delivery_scale` times as fast
+    /// ([`Sandbox::clock`]): tests that compress a long outage. Off: the wall clock.
+    pub compress_clock: bool,
     pub rng_seed: u64,
 }
 
@@ -193,6 +208,8 @@ impl Default for SandboxConfig {
             token_lifetime_secs: 3600,
             rate_limits: true,
             delivery_scale: 1.0,
+            retry_schedule: RETRY_SCHEDULE.to_vec(),
+            compress_clock: false,
             rng_seed: 42,
         }
     }
@@ -244,6 +261,7 @@ impl Sandbox {
             .timeout(std::time::Duration::from_secs(10))
             .build()
             .map_err(std::io::Error::other)?;
+        let clock = SandboxClock::new(cfg.compress_clock, cfg.delivery_scale);
         let shared = Arc::new(Shared {
             edge_limit: AtomicBool::new(cfg.rate_limits),
             app_limit: AtomicBool::new(cfg.rate_limits),
@@ -258,6 +276,7 @@ impl Sandbox {
             http,
             deliveries: Mutex::new(Vec::new()),
             sends: Mutex::new(Vec::new()),
+            clock,
         });
         let app = router(shared.clone());
         let (stop, stop_rx) = watch::channel(false);
@@ -353,6 +372,12 @@ impl Sandbox {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// The clock webhook timestamps come from (compressed with `compress_clock`), for a
+    /// receiver under test to measure their age on.
+    pub fn clock(&self) -> SandboxClock {
+        self.shared.clock.clone()
     }
 
     /// Every accepted `POST /api/comms/send` so far, in order (what the client sent).

@@ -11,6 +11,7 @@ use rand::{Rng, RngCore, SeedableRng};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use crate::clock::SandboxClock;
 use crate::limits::Limits;
 use crate::store::Guests;
 use crate::{Fault, SandboxConfig};
@@ -38,6 +39,8 @@ pub(crate) struct Shared {
     pub http: reqwest::Client,
     pub deliveries: Mutex<Vec<DeliveryRecord>>,
     pub sends: Mutex<Vec<SendRecord>>,
+    /// Webhook timestamps ([`crate::SandboxClock`]).
+    pub clock: SandboxClock,
 }
 
 impl Shared {
@@ -58,6 +61,8 @@ pub struct DeliveryRecord {
     pub attempt: u32,
     /// HTTP status the receiver answered, or None when it could not be reached.
     pub status: Option<u16>,
+    /// `X-Qflow-Timestamp` sent (the event's creation time, the same on every attempt).
+    pub timestamp: i64,
 }
 
 /// One accepted `POST /api/comms/send` as the client sent it (`Sandbox::sends`).

@@ -22,8 +22,23 @@ pub const SPAM_DOMAIN: &str = "spam.example";
 pub const UNSUBSCRIBE_DOMAIN: &str = "unsubscribe.example";
 pub const FAIL_DOMAIN: &str = "fail.example";
 
-/// Delivery attempts per event (the guide: "up to ~10").
-pub const MAX_ATTEMPTS: u32 = 10;
+/// Waits between delivery attempts after a 5xx or a transport error (before `delivery_scale`):
+/// 10 attempts over about two hours, so a receiver that was down for tens of minutes still
+/// gets every event (the guide: "exponential backoff up to ~10 attempts").
+pub const RETRY_SCHEDULE: [Duration; 9] = [
+    Duration::from_secs(30),
+    Duration::from_secs(60),
+    Duration::from_secs(2 * 60),
+    Duration::from_secs(5 * 60),
+    Duration::from_secs(10 * 60),
+    Duration::from_secs(15 * 60),
+    Duration::from_secs(20 * 60),
+    Duration::from_secs(30 * 60),
+    Duration::from_secs(45 * 60),
+];
+
+/// Delivery attempts per event with the default schedule.
+pub const MAX_ATTEMPTS: u32 = RETRY_SCHEDULE.len() as u32 + 1;
 
 pub(crate) struct SendJob {
     pub user: String,
@@ -111,9 +126,26 @@ fn script(email: &str, suppressed: Option<&Suppression>) -> Vec<Step> {
     ]
 }
 
-/// Runs one send's event chain in order. Atomic sends (POST /api/guest) skip the 422
-/// eligibility check, so a suppressed recipient gets `comms.dropped` instead.
+/// One created event waiting for delivery.
+struct Created {
+    event: String,
+    id: Uuid,
+    body: serde_json::Value,
+    timestamp: i64,
+}
+
+/// Runs one send's event chain: each event is created at its time in the script (its
+/// timestamp), and the send's events are delivered in order, each retried on its own. Atomic
+/// sends (POST /api/guest) skip the 422 eligibility check, so a suppressed recipient gets
+/// `comms.dropped` instead.
 pub(crate) fn spawn_send(s: SharedRef, job: SendJob) {
+    let (created, mut to_deliver) = tokio::sync::mpsc::unbounded_channel::<Created>();
+    let (sd, user) = (s.clone(), job.user.clone());
+    tokio::spawn(async move {
+        while let Some(c) = to_deliver.recv().await {
+            deliver(&sd, &user, &c.event, c.id, c.body, c.timestamp).await;
+        }
+    });
     tokio::spawn(async move {
         let suppressed = {
             let mut st = s.lock();
@@ -151,7 +183,12 @@ pub(crate) fn spawn_send(s: SharedRef, job: SendJob) {
                 "correlationId": job.correlation_id,
             });
             let id = s.lock().new_uuid();
-            deliver(&s, &job.user, &format!("comms.{status}"), id, body).await;
+            let _ = created.send(Created {
+                event: format!("comms.{status}"),
+                id,
+                body,
+                timestamp: s.clock.now().timestamp(),
+            });
         }
     });
 }
@@ -166,16 +203,25 @@ pub(crate) fn spawn_test(s: SharedRef, user: String, id: Uuid) {
             "error": null,
             "correlationId": null,
         });
-        deliver(&s, &user, "comms.test", id, body).await;
+        let timestamp = s.clock.now().timestamp();
+        deliver(&s, &user, "comms.test", id, body, timestamp).await;
     });
 }
 
-/// POSTs one event, retrying on 5xx or transport errors with exponential backoff
-/// (0.5 s, 1 s, 2 s … capped at 8 s, times `delivery_scale`), the same webhook id each time.
-async fn deliver(s: &SharedRef, user: &str, event: &str, id: Uuid, body: serde_json::Value) {
+/// POSTs one event, retrying on 5xx or transport errors after each wait of
+/// `SandboxConfig::retry_schedule` (times `delivery_scale`), with the same webhook id and the
+/// same timestamp (when the event was created) each time.
+async fn deliver(
+    s: &SharedRef,
+    user: &str,
+    event: &str,
+    id: Uuid,
+    body: serde_json::Value,
+    timestamp: i64,
+) {
     let raw = serde_json::to_vec(&body).unwrap_or_default();
-    let timestamp = Utc::now().timestamp();
-    for attempt in 1..=MAX_ATTEMPTS {
+    let mut waits = s.cfg.retry_schedule.iter();
+    for attempt in 1.. {
         if s.closed.load(Ordering::SeqCst) {
             return;
         }
@@ -205,12 +251,15 @@ async fn deliver(s: &SharedRef, user: &str, event: &str, id: Uuid, body: serde_j
                 url: cfg.url.clone(),
                 attempt,
                 status,
+                timestamp,
             });
         match status {
             Some(code) if code < 500 => return,
             _ => {}
         }
-        let backoff = (0.5 * 2f64.powi(attempt as i32 - 1)).min(8.0);
-        tokio::time::sleep(scaled(s, backoff)).await;
+        let Some(wait) = waits.next() else {
+            return;
+        };
+        tokio::time::sleep(scaled(s, wait.as_secs_f64())).await;
     }
 }

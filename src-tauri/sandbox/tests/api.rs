@@ -365,6 +365,59 @@ async fn atomic_create_is_idempotent_and_sends_once_with_signed_webhooks() {
 }
 
 #[tokio::test]
+async fn webhook_retries_follow_the_schedule_and_keep_the_creation_timestamp() {
+    // Default: ~10 attempts over tens of minutes, as the guide describes Qflow's retries.
+    let default = SandboxConfig::default().retry_schedule;
+    assert_eq!(default.len() as u32 + 1, qflow_sandbox::MAX_ATTEMPTS);
+    assert_eq!(qflow_sandbox::MAX_ATTEMPTS, 10);
+    let total: Duration = default.iter().sum();
+    assert!(total >= Duration::from_secs(3600), "{total:?}");
+    assert!(default.windows(2).all(|w| w[0] <= w[1]), "backoff grows");
+
+    let waits = [1, 4, 2].map(Duration::from_secs);
+    let sb = Sandbox::start(SandboxConfig {
+        delivery_scale: 0.1,
+        retry_schedule: waits.to_vec(),
+        ..quiet_config()
+    })
+    .await
+    .unwrap();
+    let api = Api::demo(&sb).await;
+    let rx = Receiver::start(usize::MAX).await; // always 503
+    api.post("/api/comms/webhook", json!({"url": rx.url})).await;
+    assert_eq!(api.post_empty("/api/comms/webhook/test").await.status, 200);
+    let got = rx.wait_for(4).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        rx.got.lock().unwrap().len(),
+        4,
+        "3 waits: 4 attempts, then it gives up"
+    );
+    for (pair, wait) in got.windows(2).zip(waits) {
+        let gap = pair[1].at - pair[0].at;
+        assert!(gap >= wait.mul_f64(0.1), "{gap:?} < {wait:?} x 0.1");
+    }
+    let stamps: Vec<_> = got
+        .iter()
+        .map(|r| r.headers["x-qflow-timestamp"].clone())
+        .collect();
+    assert!(stamps.iter().all(|t| *t == stamps[0]), "{stamps:?}");
+    let d = sb.deliveries();
+    assert_eq!(
+        d.iter().map(|x| (x.attempt, x.status)).collect::<Vec<_>>(),
+        [
+            (1, Some(503)),
+            (2, Some(503)),
+            (3, Some(503)),
+            (4, Some(503))
+        ]
+    );
+    assert!(d
+        .iter()
+        .all(|x| x.timestamp.to_string() == stamps[0].to_str().unwrap()));
+}
+
+#[tokio::test]
 async fn webhook_retries_5xx_with_the_same_id_and_rotate_changes_the_signature() {
     let sb = sandbox().await;
     let api = Api::demo(&sb).await;

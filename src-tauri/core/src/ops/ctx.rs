@@ -51,19 +51,7 @@ pub enum StoreLocation {
     File(PathBuf),
 }
 
-/// The time, from one place (tests can stop it).
-pub trait Clock: Send + Sync {
-    fn now(&self) -> DateTime<Utc>;
-}
-
-/// The system clock.
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
+pub use crate::clock::{Clock, SystemClock};
 
 /// A message pushed to whoever shows the session: the window (a Tauri event, a desktop
 /// notification) or the CLI (stderr, or nothing).

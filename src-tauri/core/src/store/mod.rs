@@ -11,6 +11,7 @@
 // `Error` is large (ApiError inline); boxing it is errors.rs's call, so allow it here.
 #![allow(clippy::result_large_err)]
 
+mod arrival;
 mod bulk;
 mod drafts;
 mod imports;
@@ -20,6 +21,7 @@ mod send_log;
 mod timeline;
 mod webhook_events;
 
+pub use arrival::Arrival;
 pub use bulk::{BulkCounts, BulkItem, BulkItemState, NewBulkItem, UnfinishedBulkJob};
 pub use drafts::{Draft, TemplateVersion};
 pub use imports::{ImportRow, ImportRowState};
@@ -68,7 +70,10 @@ impl Store {
         // WAL: the app and a CLI run can read while the other writes.
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(db)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
+        // FULL: a commit is on disk before we act on it. Rows here promise things to the outside
+        // world (a webhook event answered 200 is not sent again; a bulk item marked "sending"
+        // must not be resent after a power cut), which NORMAL can roll back in WAL mode.
+        conn.pragma_update(None, "synchronous", "FULL")
             .map_err(db)?;
         Self::init(conn, Some(path.to_owned()))
     }
@@ -138,6 +143,12 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+        // 2 = FULL: an acknowledged webhook or a "sending" mark survives a power cut.
+        let sync: i64 = s
+            .conn()
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(sync, 2, "synchronous=FULL");
         assert_eq!(s.schema_version().unwrap(), schema::LATEST);
         #[cfg(unix)]
         {

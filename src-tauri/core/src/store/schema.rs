@@ -101,6 +101,14 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (profile, fingerprint)
     );
     "#,
+    // Late webhook retries are kept and flagged (store::Arrival); rows from before were all
+    // within the window. lag_secs = arrival minus X-Qflow-Timestamp.
+    r#"
+    ALTER TABLE webhook_events ADD COLUMN arrival TEXT NOT NULL DEFAULT 'on_time';
+    ALTER TABLE webhook_events ADD COLUMN lag_secs INTEGER;
+    UPDATE webhook_events SET lag_secs = CAST(strftime('%s', received_at) AS INTEGER) - timestamp
+      WHERE timestamp IS NOT NULL;
+    "#,
 ];
 
 pub(super) const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -122,4 +130,47 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
         tx.commit().map_err(db)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database as the previous version left it (the first `n` migrations).
+    fn at_version(n: usize) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..n] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", n as i64).unwrap();
+        conn
+    }
+
+    #[test]
+    fn webhook_events_from_before_read_as_on_time_with_their_lag() {
+        let mut conn = at_version(2);
+        conn.execute(
+            "INSERT INTO webhook_events (webhook_id, event_type, received_at, timestamp, raw_body)
+             VALUES ('old', 'comms.sent', '2026-11-24T19:00:07.250Z', 1795546800, '{}'),
+                    ('no-ts', 'comms.sent', '2026-11-24T19:00:00.000Z', NULL, '{}')",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let rows: Vec<(String, String, Option<i64>)> = conn
+            .prepare("SELECT webhook_id, arrival, lag_secs FROM webhook_events ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        // 1795546800 = 2026-11-24T19:00:00Z.
+        assert_eq!(
+            rows,
+            [
+                ("old".into(), "on_time".into(), Some(7)),
+                ("no-ts".into(), "on_time".into(), None)
+            ]
+        );
+    }
 }

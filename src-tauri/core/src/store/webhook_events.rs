@@ -1,13 +1,13 @@
 //! Received webhook events, deduplicated on `X-Qflow-Webhook-Id` (Qflow reuses it on retries).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::{db, parse_ts, ts, Store};
+use super::{db, parse_ts, ts, Arrival, Store};
 use crate::Result;
 
 /// The guide's event catalogue. Others are recorded too (additive changes ship without notice).
@@ -35,6 +35,10 @@ pub struct NewWebhookEvent {
     pub received_at: DateTime<Utc>,
     /// `X-Qflow-Timestamp` (unix seconds).
     pub timestamp: Option<i64>,
+    /// The receiver's verdict on the timestamp; `new` says on time.
+    pub arrival: Arrival,
+    /// `received_at` minus `timestamp`, in seconds.
+    pub lag_secs: Option<i64>,
     /// The body exactly as received (lossy UTF-8 if it was not UTF-8).
     pub raw_body: String,
 }
@@ -46,13 +50,27 @@ impl NewWebhookEvent {
         timestamp: Option<i64>,
         raw_body: &[u8],
     ) -> Self {
+        let received_at = Utc::now();
         NewWebhookEvent {
             webhook_id: webhook_id.to_owned(),
             event_type: event_type.to_owned(),
-            received_at: Utc::now(),
+            received_at,
             timestamp,
+            arrival: Arrival::OnTime,
+            lag_secs: timestamp.map(|t| received_at.timestamp().saturating_sub(t)),
             raw_body: String::from_utf8_lossy(raw_body).into_owned(),
         }
+    }
+
+    /// Received at `at` by a receiver whose window is `window` seconds: sets the lag and
+    /// classifies it.
+    pub fn arrived(mut self, at: DateTime<Utc>, window: i64) -> Self {
+        self.received_at = at;
+        self.lag_secs = self.timestamp.map(|t| at.timestamp().saturating_sub(t));
+        self.arrival = self
+            .lag_secs
+            .map_or(Arrival::OnTime, |lag| Arrival::of(lag, window));
+        self
     }
 }
 
@@ -77,6 +95,13 @@ pub struct WebhookEventRecord {
     pub status: Option<String>,
     pub error: Option<String>,
     pub raw_body: String,
+    /// Late (a retry after the receiver was down) or ahead (clock skew): kept, flagged.
+    pub arrival: Arrival,
+    /// Seconds between `timestamp` and `received_at` (negative: the timestamp is ahead).
+    #[ts(type = "number | null")]
+    pub lag_secs: Option<i64>,
+    /// What to say about a late or early arrival, e.g. "arrived 12 min after it was created…".
+    pub arrival_note: Option<String>,
 }
 
 impl WebhookEventRecord {
@@ -88,10 +113,12 @@ impl WebhookEventRecord {
     }
 }
 
-pub(super) const COLUMNS: &str = "id, webhook_id, event_type, received_at, timestamp, attendee_id, template_id, attendee_invitation_id, correlation_id, status, error, raw_body";
+pub(super) const COLUMNS: &str = "id, webhook_id, event_type, received_at, timestamp, attendee_id, template_id, attendee_invitation_id, correlation_id, status, error, raw_body, arrival, lag_secs";
 
 pub(super) fn record(r: &Row<'_>) -> rusqlite::Result<WebhookEventRecord> {
     let event_type: String = r.get(2)?;
+    let arrival = Arrival::parse(&r.get::<_, String>(12)?);
+    let lag_secs: Option<i64> = r.get(13)?;
     Ok(WebhookEventRecord {
         id: r.get(0)?,
         webhook_id: r.get(1)?,
@@ -106,6 +133,9 @@ pub(super) fn record(r: &Row<'_>) -> rusqlite::Result<WebhookEventRecord> {
         status: r.get(9)?,
         error: r.get(10)?,
         raw_body: r.get(11)?,
+        arrival,
+        lag_secs,
+        arrival_note: arrival.note(lag_secs),
     })
 }
 
@@ -123,44 +153,67 @@ fn field(body: &Value, name: &str) -> Option<String> {
     )
 }
 
+/// Insert one event on `c`; `None` if its webhook id is already stored.
+fn insert(c: &Connection, ev: &NewWebhookEvent) -> Result<Option<WebhookEventRecord>> {
+    // An unparseable body is still recorded (raw); its fields stay empty.
+    let body: Value = serde_json::from_str(&ev.raw_body).unwrap_or(Value::Null);
+    let n = c
+        .execute(
+            "INSERT INTO webhook_events (webhook_id, event_type, received_at, timestamp, attendee_id, template_id,
+               attendee_invitation_id, correlation_id, status, error, raw_body, arrival, lag_secs)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             ON CONFLICT(webhook_id) DO NOTHING",
+            params![
+                ev.webhook_id,
+                ev.event_type,
+                ts(ev.received_at),
+                ev.timestamp,
+                field(&body, "attendeeId"),
+                field(&body, "templateId"),
+                field(&body, "attendeeInvitationId"),
+                field(&body, "correlationId"),
+                field(&body, "status"),
+                field(&body, "error"),
+                ev.raw_body,
+                ev.arrival.as_str(),
+                ev.lag_secs,
+            ],
+        )
+        .map_err(db)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let id = c.last_insert_rowid();
+    c.query_row(
+        &format!("SELECT {COLUMNS} FROM webhook_events WHERE id = ?1"),
+        [id],
+        record,
+    )
+    .map(Some)
+    .map_err(db)
+}
+
 impl Store {
     /// Store an event. `Ok(None)` if this webhook id was already stored (a retry).
     pub fn record_webhook_event(&self, ev: &NewWebhookEvent) -> Result<Option<WebhookEventRecord>> {
-        // An unparseable body is still recorded (raw); its fields stay empty.
-        let body: Value = serde_json::from_str(&ev.raw_body).unwrap_or(Value::Null);
-        let c = self.conn();
-        let n = c
-            .execute(
-                "INSERT INTO webhook_events (webhook_id, event_type, received_at, timestamp, attendee_id, template_id,
-                   attendee_invitation_id, correlation_id, status, error, raw_body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                 ON CONFLICT(webhook_id) DO NOTHING",
-                params![
-                    ev.webhook_id,
-                    ev.event_type,
-                    ts(ev.received_at),
-                    ev.timestamp,
-                    field(&body, "attendeeId"),
-                    field(&body, "templateId"),
-                    field(&body, "attendeeInvitationId"),
-                    field(&body, "correlationId"),
-                    field(&body, "status"),
-                    field(&body, "error"),
-                    ev.raw_body,
-                ],
-            )
-            .map_err(db)?;
-        if n == 0 {
-            return Ok(None);
-        }
-        let id = c.last_insert_rowid();
-        c.query_row(
-            &format!("SELECT {COLUMNS} FROM webhook_events WHERE id = ?1"),
-            [id],
-            record,
-        )
-        .map(Some)
-        .map_err(db)
+        insert(&self.conn(), ev)
+    }
+
+    /// Store several events in one transaction: one disk sync for all of them (the receiver's
+    /// group commit under `synchronous=FULL`). Answers as [`Store::record_webhook_event`], in
+    /// order; a second event with the same id in the batch is a duplicate. All or nothing.
+    pub fn record_webhook_events(
+        &self,
+        evs: &[NewWebhookEvent],
+    ) -> Result<Vec<Option<WebhookEventRecord>>> {
+        let mut c = self.conn();
+        let tx = c.transaction().map_err(db)?;
+        let out = evs
+            .iter()
+            .map(|ev| insert(&tx, ev))
+            .collect::<Result<Vec<_>>>()?;
+        tx.commit().map_err(db)?;
+        Ok(out)
     }
 
     pub fn webhook_event(&self, webhook_id: &str) -> Result<Option<WebhookEventRecord>> {
@@ -216,6 +269,22 @@ mod tests {
 
         assert!(s.record_webhook_event(&ev).unwrap().is_none());
         assert_eq!(s.webhook_event_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_batch_is_stored_in_order_and_dedupes_within_itself_and_against_the_table() {
+        let s = Store::open_in_memory().unwrap();
+        let ev = |id: &str| NewWebhookEvent::new(id, "comms.sent", Some(1_780_000_000), b"{}");
+        s.record_webhook_event(&ev("old")).unwrap();
+        let got = s
+            .record_webhook_events(&[ev("a"), ev("old"), ev("b"), ev("a")])
+            .unwrap();
+        let ids: Vec<Option<&str>> = got
+            .iter()
+            .map(|r| r.as_ref().map(|r| r.webhook_id.as_str()))
+            .collect();
+        assert_eq!(ids, [Some("a"), None, Some("b"), None]);
+        assert_eq!(s.webhook_event_count().unwrap(), 3);
     }
 
     #[test]

@@ -144,6 +144,7 @@ impl Api {
 pub struct Received {
     pub headers: HeaderMap,
     pub body: Bytes,
+    pub at: std::time::Instant,
 }
 
 /// A loopback receiver; answers `fail_first` requests with 503, then 200.
@@ -162,7 +163,11 @@ impl Receiver {
                 let seen = seen.clone();
                 async move {
                     let mut g = seen.lock().unwrap();
-                    g.push(Received { headers, body });
+                    g.push(Received {
+                        headers,
+                        body,
+                        at: std::time::Instant::now(),
+                    });
                     if g.len() <= fail_first {
                         StatusCode::SERVICE_UNAVAILABLE
                     } else {

@@ -4,7 +4,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { CopyButton } from "../CopyButton";
 import type { CopyFn } from "../copy";
 import { useAction, useLoad } from "../useAction";
-import type { Diagnosis, UrlCheck, WebhookApi, WebhookFeed, WebhookOverview } from "./api";
+import type { Diagnosis, UrlCheck, WebhookApi, WebhookEventRecord, WebhookFeed, WebhookOverview } from "./api";
 import { formatInstantSeconds } from "../desk/format";
 import "../domain/domain.css";
 import "./webhooks.css";
@@ -224,9 +224,10 @@ function Receiver({ o, busy, onStart, onStop }: { o: WebhookOverview; busy: bool
     <div className="card" data-testid="receiver">
       <h2>Built-in receiver</h2>
       <p className="muted">
-        A local listener that checks each event's signature (constant time) and its 300 s replay window, drops retries of
-        the same event id, and stores every event on this computer before answering. Off by default; put your reverse
-        proxy or tunnel in front of it.
+        A local listener that checks each event's signature (constant time), drops retries of the same event id, and
+        stores every event on this computer before answering. A signed event that arrives after the 300 s window (Qflow
+        retrying after the receiver was down) is kept and marked late. Off by default; put your reverse proxy or tunnel
+        in front of it.
       </p>
       {o.receiver.running ? (
         <p data-testid="receiver-running">
@@ -350,8 +351,11 @@ function Feed({ api, pollMs }: { api: WebhookApi; pollMs: number }) {
           </thead>
           <tbody>
             {feed?.events.map((e) => (
-              <tr key={e.id} data-testid="feed-row" data-event={e.eventType}>
-                <td>{e.timestamp ? formatInstantSeconds(new Date(e.timestamp * 1000).toISOString()) : formatInstantSeconds(e.receivedAt)}</td>
+              <tr key={e.id} data-testid="feed-row" data-event={e.eventType} data-arrival={e.arrival}>
+                <td>
+                  {e.timestamp ? formatInstantSeconds(new Date(e.timestamp * 1000).toISOString()) : formatInstantSeconds(e.receivedAt)}
+                  <ArrivalBadge e={e} />
+                </td>
                 <td>
                   <span className={`ev ev-${e.eventType.replace("comms.", "")}`}>{e.eventType}</span>
                   {!e.knownType && <span className="muted"> (new type)</span>}
@@ -367,6 +371,17 @@ function Feed({ api, pollMs }: { api: WebhookApi; pollMs: number }) {
           </tbody>
         </table>
       )}
+    </div>
+  );
+}
+
+/** Kept although it came late (a retry after the receiver was down) or ahead of this computer's clock. */
+function ArrivalBadge({ e }: { e: WebhookEventRecord }) {
+  if (e.arrival === "on_time") return null;
+  return (
+    <div className="arrival" data-testid="feed-arrival" data-arrival={e.arrival}>
+      <span className={`arrival-badge arrival-${e.arrival}`}>{e.arrival === "late" ? "Late" : "Clock skew"}</span>{" "}
+      <span className="muted">{e.arrivalNote}</span>
     </div>
   );
 }

@@ -148,5 +148,5 @@ pub async fn receiver_start(cx: &Ctx, req: ReceiverStartRequest) -> Result<Webho
 /// `receiver_stop`: stop listening (in-flight deliveries finish first).
 pub async fn receiver_stop(cx: &Ctx) -> Result<WebhookOverview> {
     receiver::stop(cx).await;
-    overview(cx, Some("Receiver stopped: events Qflow sends now are retried by Qflow for a while (up to ~10 attempts).".into())).await
+    overview(cx, Some("Receiver stopped: Qflow retries the events it sends meanwhile (up to ~10 attempts); start the receiver again and they are kept, marked late if they arrive after 5 minutes.".into())).await
 }

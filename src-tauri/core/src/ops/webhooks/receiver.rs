@@ -99,7 +99,11 @@ pub(super) async fn start(cx: &Ctx, addr: SocketAddr) -> Result<SocketAddr> {
     }
     let store = cx.local_store().await?;
     let source: Arc<dyn WebhookSecretSource> = Arc::new(cx.state::<SecretMemory>().cell.clone());
-    let handle = serve_receiver(addr, source, store, ReceiverOptions::default()).await?;
+    let opts = ReceiverOptions {
+        clock: Arc::clone(&cx.clock),
+        ..ReceiverOptions::default()
+    };
+    let handle = serve_receiver(addr, source, store, opts).await?;
     let feed = tokio::spawn(feed(
         handle.subscribe(),
         Arc::clone(&rx.rejected),

@@ -297,6 +297,7 @@ async fn each_delivery_is_pushed_to_the_ui_without_polling() {
     let want = serde_json::to_value(FeedPing {
         kind: "accepted".into(),
         event_type: Some("comms.test".into()),
+        arrival: Some(crate::store::Arrival::OnTime),
     })
     .unwrap();
     let mut pushed = false;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::ops::ctx::PushEvent;
-use crate::store::WebhookEventRecord;
+use crate::store::{Arrival, WebhookEventRecord};
 use crate::webhook::ReceiverEvent;
 use crate::Secret;
 
@@ -20,6 +20,8 @@ pub struct FeedPing {
     /// `accepted`, `duplicate` or `rejected`.
     pub kind: String,
     pub event_type: Option<String>,
+    /// Accepted: on time, or kept although late (or ahead of our clock).
+    pub arrival: Option<Arrival>,
 }
 
 impl PushEvent for FeedPing {
@@ -32,14 +34,17 @@ impl FeedPing {
             ReceiverEvent::Accepted { event } => FeedPing {
                 kind: "accepted".into(),
                 event_type: Some(event.event_type.clone()),
+                arrival: Some(event.arrival),
             },
             ReceiverEvent::Duplicate { event_type, .. } => FeedPing {
                 kind: "duplicate".into(),
                 event_type: Some(event_type.clone()),
+                arrival: None,
             },
             ReceiverEvent::Rejected { event_type, .. } => FeedPing {
                 kind: "rejected".into(),
                 event_type: event_type.clone(),
+                arrival: None,
             },
         }
     }
