@@ -220,6 +220,9 @@ pub enum FaultKind {
     DropBeforeRead,
     /// Apply the request, then answer 200 with a truncated JSON body.
     MalformedJson,
+    /// Apply the request, then hold the real answer this long (a slow answer: past a client's
+    /// timeout the request was processed but the answer never arrives).
+    Delay { ms: u64 },
 }
 
 /// A running sandbox. Dropping it stops the server too (without waiting).

@@ -840,6 +840,46 @@ async fn faults_status_drops_and_malformed_json() {
 }
 
 #[tokio::test]
+async fn a_delay_fault_applies_the_request_and_answers_late() {
+    let sb = sandbox().await;
+    let api = Api::demo(&sb).await;
+    let ev = api.new_event().await;
+    sb.inject(Fault {
+        method: "POST".into(),
+        path_prefix: "/api/guest".into(),
+        kind: FaultKind::Delay { ms: 400 },
+    });
+    let id = "44444444-4444-4444-8444-444444444444";
+    let started = std::time::Instant::now();
+    let r = api
+        .post(
+            "/api/guest",
+            json!({"id": id, "firstName": "A", "lastName": "B", "eventId": ev}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "the real answer");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(400));
+    // A client that gave up before the answer: the request was applied all the same.
+    sb.inject(Fault {
+        method: "POST".into(),
+        path_prefix: "/api/guest".into(),
+        kind: FaultKind::Delay { ms: 2000 },
+    });
+    let id2 = "55555555-5555-4555-8555-555555555555";
+    let err = api
+        .client
+        .post(format!("{}/api/guest", sb.api_base()))
+        .bearer_auth(&api.token)
+        .header("X-Qflow-Client-Key", CLIENT_KEY)
+        .timeout(std::time::Duration::from_millis(300))
+        .json(&json!({"id": id2, "firstName": "A", "lastName": "B", "eventId": ev}))
+        .send()
+        .await;
+    assert!(err.is_err_and(|e| e.is_timeout()));
+    assert_eq!(api.get(&format!("/api/guest/{id2}")).await.status, 200);
+}
+
+#[tokio::test]
 async fn validation_errors_are_400_naming_the_field() {
     let sb = sandbox().await;
     let api = Api::demo(&sb).await;
