@@ -80,6 +80,21 @@ pub async fn send_once(client: &Client, req: &SendRequest) -> (SendOutcome, Resu
             },
             Err(e),
         ),
+        // A 2xx whose body is not JSON (cut short, too large): Qflow took the request.
+        Err(Error::Malformed { message, .. }) => {
+            let e = Error::OutcomeUnknown {
+                endpoint: ENDPOINT.into(),
+                message: format!(
+                    "Qflow accepted the request but its answer was unreadable ({message})"
+                ),
+            };
+            (
+                SendOutcome::OutcomeUnknown {
+                    message: e.body().message,
+                },
+                Err(e),
+            )
+        }
         // A 5xx may come after Qflow queued the send: not provably failed, so never "failed"
         // (the duplicate guard must still see it) and never sent again by itself.
         Err(Error::Api(a)) if a.status >= 500 => {
@@ -188,6 +203,23 @@ mod tests {
             recent_duplicate(&log, req.template_id, Utc::now()).is_some(),
             "the next click is warned"
         );
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_2xx_is_an_unknown_outcome_not_a_failure() {
+        let (sb, c, req) = setup().await;
+        let store = Store::open_in_memory().unwrap();
+        sb.inject(Fault {
+            method: "POST".into(),
+            path_prefix: SEND.into(),
+            kind: FaultKind::MalformedJson,
+        });
+        let e = send_logged(&c, &store, "p", &req).await.unwrap_err();
+        assert_eq!(e.code(), "outcome_unknown", "{e}");
+        assert_eq!(sb.sends().len(), 1, "Qflow queued it");
+        let log = store.sends_for_attendee(req.attendee_id).unwrap();
+        assert_eq!(log[0].result, SendResult::OutcomeUnknown);
+        assert!(recent_duplicate(&log, req.template_id, Utc::now()).is_some());
     }
 
     #[tokio::test]
