@@ -297,6 +297,14 @@ impl Sandbox {
         self.shared.lock().tokens.clear();
     }
 
+    /// Access and refresh tokens both become invalid (revoked at the identity provider): the
+    /// next request needs a password grant.
+    pub fn revoke_all_tokens(&self) {
+        let mut st = self.shared.lock();
+        st.tokens.clear();
+        st.refresh_tokens.clear();
+    }
+
     pub fn inject(&self, fault: Fault) {
         self.shared
             .faults

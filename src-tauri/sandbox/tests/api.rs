@@ -52,6 +52,17 @@ async fn password_and_refresh_grants_follow_oauth() {
     assert_eq!(r.status(), 400);
     assert_eq!(r.json::<Value>().await.unwrap()["error"], "invalid_grant");
 
+    // Revoked: the newest refresh token is refused too.
+    sb.revoke_all_tokens();
+    let r = http()
+        .post(sb.identity_url())
+        .form(&refresh_form(v2["refresh_token"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"], "invalid_grant");
+
     let r = http()
         .post(sb.identity_url())
         .form(&[
