@@ -94,7 +94,7 @@ async fn password_and_refresh_grants_follow_oauth() {
         .unwrap();
     assert_eq!(r.status(), 400);
     assert_eq!(r.json::<Value>().await.unwrap()["error"], "invalid_client");
-    assert_eq!(sb.token_requests(), 5);
+    assert_eq!(sb.token_requests(), 6);
 }
 
 #[tokio::test]
