@@ -219,7 +219,7 @@ impl Error {
                 status: None,
                 code: self.code().into(),
                 message: format!("The request to {endpoint} may have reached Qflow, but whether it did is not known ({message})."),
-                next_step: "Do not simply send again: check the attendee's delivery timeline or webhook events first; if nothing arrived within a few minutes, retry.".into(),
+                next_step: outcome_unknown_next_step(endpoint).into(),
                 endpoint: Some(endpoint.clone()),
                 field: None,
                 details: Map::new(),
@@ -257,6 +257,20 @@ impl Error {
             Error::Storage(m) => simple(self.code(), m, "Check that the data directory is writable and has free space."),
             Error::Internal(m) => simple(self.code(), &format!("Something went wrong inside Qflow Console ({m})."), "Try again; if it keeps happening, restart Qflow Console and report the message."),
         }
+    }
+}
+
+/// What to check before repeating a request that may have been applied: it depends on what
+/// a repeat would do (a second email, a second secret, nothing harmful).
+fn outcome_unknown_next_step(endpoint: &str) -> &'static str {
+    match endpoint {
+        "POST /api/comms/send" | "POST /api/guest" => "Do not simply send again: check the attendee's delivery timeline or webhook events first; if nothing arrived within a few minutes, retry.",
+        "POST /api/comms/webhook" => "Reload the webhook settings: if the new URL shows, Qflow issued a signing secret this app did not receive; rotate the secret so that the receiver gets one it can check.",
+        "POST /api/comms/webhook/rotate" => "The old secret may have stopped working already: rotate again so that this app keeps the current secret (rotating again is safe).",
+        "POST /api/comms/webhook/test" => "Check the webhook feed for the comms.test event; sending another test is harmless.",
+        "POST /api/comms/domain" => "Reload the domain settings: if the domain shows, it was created; create it only if it does not.",
+        "POST /api/event" => "Reload the events list: if the event shows, it was created; create it only if it does not.",
+        _ => "Reload and check whether the change was made before doing it again.",
     }
 }
 
@@ -456,6 +470,33 @@ mod tests {
             assert!(known.contains(&api(code)), "{code} is not an ApiCode");
         }
         assert_eq!(Error::internal("x").body().code, "internal");
+    }
+
+    #[test]
+    fn an_unknown_outcome_advises_what_a_repeat_of_that_request_would_do() {
+        let next = |endpoint: &str| {
+            Error::OutcomeUnknown {
+                endpoint: endpoint.into(),
+                message: "reset".into(),
+            }
+            .body()
+            .next_step
+        };
+        assert!(next("POST /api/comms/send").starts_with("Do not simply send again"));
+        assert!(next("POST /api/guest").starts_with("Do not simply send again"));
+        // Not a send: no attendee timeline to check, and what a repeat would do.
+        assert!(next("POST /api/comms/webhook").contains("rotate the secret"));
+        assert!(next("POST /api/comms/webhook/rotate").contains("rotate again"));
+        assert!(next("POST /api/comms/domain").contains("Reload the domain"));
+        for other in [
+            "POST /api/comms/webhook",
+            "POST /api/comms/webhook/test",
+            "POST /api/comms/domain",
+            "POST /api/event",
+            "POST /api/guests/x",
+        ] {
+            assert!(!next(other).contains("attendee"), "{other}");
+        }
     }
 
     #[test]
