@@ -366,7 +366,9 @@ impl Sandbox {
             .clone()
     }
 
-    /// Every accepted `POST /api/comms/send` so far, in order (what the client sent).
+    /// Every email queued so far, in order (what the client sent): each accepted
+    /// `POST /api/comms/send` and each `POST /api/guest` that created a guest with a
+    /// `commsTemplateId` (`atomic`).
     pub fn sends(&self) -> Vec<SendRecord> {
         self.shared
             .sends

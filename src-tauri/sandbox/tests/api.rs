@@ -337,6 +337,10 @@ async fn atomic_create_is_idempotent_and_sends_once_with_signed_webhooks() {
     let again = api.post("/api/guest", changed).await;
     assert_eq!(again.status, 200);
     assert_eq!(again.json(), g, "re-post returns the existing record");
+    let sends = sb.sends();
+    assert_eq!(sends.len(), 1, "one email, counted with the sends");
+    assert!(sends[0].atomic);
+    assert_eq!(sends[0].correlation_id.as_deref(), Some("first-test"));
 
     let got = rx.wait_for(3).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
