@@ -4,7 +4,7 @@
 use qflow_core::import::{plan_import, RowError};
 use qflow_core::ops::import_run::{check_plan, read_csv_file, run_import};
 use qflow_core::store::Store;
-use qflow_core::{Error, Result};
+use qflow_core::Result;
 use std::path::Path;
 
 use super::output;

@@ -187,6 +187,36 @@ impl Error {
         })
     }
 
+    /// A write that failed this way may still have been applied by Qflow: its answer was lost,
+    /// a 2xx could not be read (Qflow took it), or a 5xx (which can come after the work).
+    pub fn may_have_been_applied(&self) -> bool {
+        match self {
+            Error::OutcomeUnknown { .. } | Error::Malformed { .. } => true,
+            Error::Api(a) => a.status >= 500,
+            _ => false,
+        }
+    }
+
+    /// For a request that must not be repeated blindly (a send): an error that
+    /// [`Error::may_have_been_applied`] becomes `OutcomeUnknown` for `endpoint`; others stay.
+    pub fn into_outcome_unknown(self, endpoint: &str) -> Error {
+        let message = match &self {
+            Error::OutcomeUnknown { .. } => return self,
+            Error::Malformed { message, .. } => {
+                format!("Qflow accepted the request but its answer was unreadable ({message})")
+            }
+            Error::Api(a) if a.status >= 500 => format!(
+                "Qflow answered {} ({}) and may have processed it",
+                a.status, a.code
+            ),
+            _ => return self,
+        };
+        Error::OutcomeUnknown {
+            endpoint: endpoint.into(),
+            message,
+        }
+    }
+
     /// A fault in the app itself (a task that panicked, a value that would not encode).
     pub fn internal(what: impl Into<String>) -> Self {
         Error::Internal(what.into())
@@ -264,7 +294,9 @@ impl Error {
 /// a repeat would do (a second email, a second secret, nothing harmful).
 fn outcome_unknown_next_step(endpoint: &str) -> &'static str {
     match endpoint {
-        "POST /api/comms/send" | "POST /api/guest" => "Do not simply send again: check the attendee's delivery timeline or webhook events first; if nothing arrived within a few minutes, retry.",
+        "POST /api/comms/send" => "Do not simply send again: check the attendee's delivery timeline or webhook events first; if nothing arrived within a few minutes, retry.",
+        // The window's form re-posts the same id (safe); `guest add` makes a new one each run.
+        "POST /api/guest" => "Do not add this attendee again yet: look them up in the list first; if they are there, check their delivery timeline before sending them anything.",
         "POST /api/comms/webhook" => "Reload the webhook settings: if the new URL shows, Qflow issued a signing secret this app did not receive; rotate the secret so that the receiver gets one it can check.",
         "POST /api/comms/webhook/rotate" => "The old secret may have stopped working already: rotate again so that this app keeps the current secret (rotating again is safe).",
         "POST /api/comms/webhook/test" => "Check the webhook feed for the comms.test event; sending another test is harmless.",
@@ -483,7 +515,7 @@ mod tests {
             .next_step
         };
         assert!(next("POST /api/comms/send").starts_with("Do not simply send again"));
-        assert!(next("POST /api/guest").starts_with("Do not simply send again"));
+        assert!(next("POST /api/guest").starts_with("Do not add this attendee again"));
         // Not a send: no attendee timeline to check, and what a repeat would do.
         assert!(next("POST /api/comms/webhook").contains("rotate the secret"));
         assert!(next("POST /api/comms/webhook/rotate").contains("rotate again"));

@@ -74,37 +74,11 @@ pub async fn send_once(client: &Client, req: &SendRequest) -> (SendOutcome, Resu
                 )
             }
         },
-        Err(e @ Error::OutcomeUnknown { .. }) => (
-            SendOutcome::OutcomeUnknown {
-                message: e.body().message,
-            },
-            Err(e),
-        ),
-        // A 2xx whose body is not JSON (cut short, too large): Qflow took the request.
-        Err(Error::Malformed { message, .. }) => {
-            let e = Error::OutcomeUnknown {
-                endpoint: ENDPOINT.into(),
-                message: format!(
-                    "Qflow accepted the request but its answer was unreadable ({message})"
-                ),
-            };
-            (
-                SendOutcome::OutcomeUnknown {
-                    message: e.body().message,
-                },
-                Err(e),
-            )
-        }
-        // A 5xx may come after Qflow queued the send: not provably failed, so never "failed"
-        // (the duplicate guard must still see it) and never sent again by itself.
-        Err(Error::Api(a)) if a.status >= 500 => {
-            let e = Error::OutcomeUnknown {
-                endpoint: ENDPOINT.into(),
-                message: format!(
-                    "Qflow answered {} ({}) and may have queued this send",
-                    a.status, a.code
-                ),
-            };
+        // A lost answer, an unreadable 2xx or a 5xx may come after Qflow queued the send: not
+        // provably failed, so never "failed" (the duplicate guard must still see it) and never
+        // sent again by itself.
+        Err(e) if e.may_have_been_applied() => {
+            let e = e.into_outcome_unknown(ENDPOINT);
             (
                 SendOutcome::OutcomeUnknown {
                     message: e.body().message,

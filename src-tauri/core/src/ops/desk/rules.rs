@@ -150,7 +150,11 @@ pub async fn create_guest_logged(
             correlation_id: correlation,
         })?),
     };
-    let answer = client.guest_create(create).await;
+    // An unreadable 2xx or a 5xx may come after the email was queued: say so, as for a send.
+    let answer = client
+        .guest_create(create)
+        .await
+        .map_err(|e| e.into_outcome_unknown("POST /api/guest"));
     if let Some(id) = log_id {
         let logged = match &answer {
             Ok(_) => store.finish_send_accepted(id),

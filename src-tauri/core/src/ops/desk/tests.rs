@@ -506,6 +506,43 @@ async fn suppressed_recipient_is_explained_and_logged() {
 }
 
 #[tokio::test]
+async fn an_add_with_send_whose_answer_is_unreadable_is_an_unknown_outcome() {
+    let (sb, cx) = desk().await;
+    let ev = event_id(&cx, "Tokyo").await;
+    let template = cx
+        .client
+        .templates_list(Uuid::parse_str(&ev).unwrap())
+        .await
+        .unwrap()[0]
+        .id;
+    sb.inject(qflow_sandbox::Fault {
+        method: "POST".into(),
+        path_prefix: "/api/guest".into(),
+        kind: qflow_sandbox::FaultKind::MalformedJson,
+    });
+    let id = Uuid::new_v4().to_string();
+    let req = GuestAddRequest {
+        id: id.clone(),
+        event_id: ev,
+        first_name: "Ana".into(),
+        last_name: "Lost".into(),
+        email: "ana.lost@example.com".into(),
+        tags: String::new(),
+        template_id: Some(template.to_string()),
+        keep_email: false,
+    };
+    let e = guest_add(&cx, req).await.unwrap_err().body();
+    assert_eq!(e.code, "outcome_unknown", "{e:?}");
+    assert!(
+        e.next_step.starts_with("Do not add this attendee again"),
+        "{e:?}"
+    );
+    assert_eq!(sb.sends().len(), 1, "Qflow queued it");
+    let history = guest_history(&cx, gid(&id)).await.unwrap();
+    assert_eq!(history[0].status, "outcome_unknown", "not failed");
+}
+
+#[tokio::test]
 async fn add_with_template_is_atomic_and_retry_safe() {
     let (sb, cx) = desk().await;
     let ev = event_id(&cx, "Tokyo").await;
