@@ -276,7 +276,11 @@ impl Error {
                 status: None,
                 code: self.code().into(),
                 message: format!("{field}: {reason}"),
-                next_step: format!("Correct {field} and try again. Nothing was sent."),
+                next_step: if field == DUPLICATE_FIELD {
+                    DUPLICATE_NEXT_STEP.into()
+                } else {
+                    format!("Correct {field} and try again. Nothing was sent.")
+                },
                 endpoint: None,
                 field: Some(field.clone()),
                 details: Map::new(),
@@ -289,6 +293,12 @@ impl Error {
         }
     }
 }
+
+/// The field the duplicate guard's refusal names (the window's "send it again" confirmation,
+/// the CLI's `--force`): not bad input to correct, a question to answer after checking.
+pub const DUPLICATE_FIELD: &str = "confirmDuplicate";
+
+const DUPLICATE_NEXT_STEP: &str = "Nothing was sent. Check the attendee's delivery timeline first; send again (confirm in the window, --force in the CLI) only if the earlier email did not arrive.";
 
 /// What to check before repeating a request that may have been applied: it depends on what
 /// a repeat would do (a second email, a second secret, nothing harmful).
@@ -424,10 +434,12 @@ fn catalogue(
         }
         (422, "sendgrid_create_failed") => (format!("SendGrid rejected the domain: {}", or("no reason given")),
             "Check the domain name (apex domain, no scheme or path) and try again."),
+        // Whoever sees a 429 was refused (the client already retried what it may): nothing was
+        // done, and it does not happen by itself later.
         (429, "rate_limit") => (format!("Too many requests; Qflow asks to wait {} s.", retry_after.unwrap_or(60)),
-            "Requests are paused automatically and resume after the wait."),
+            "Nothing was done: do it again after the wait (this app holds its other requests until then)."),
         (429, _) => ("Qflow's edge blocked this IP for 60 seconds (too many requests).".into(),
-            "Everything is paused for 60 s and resumes by itself."),
+            "Nothing was done: do it again after 60 s (this app holds its other requests until then)."),
         (502, "fromaddress_validation_unavailable") => ("Qflow could not reach SendGrid to check the From address.".into(),
             "Retry in a moment; nothing was saved."),
         (400, _) => (or("Qflow rejected the request as invalid."), "Check the highlighted fields and try again."),
@@ -502,6 +514,38 @@ mod tests {
             assert!(known.contains(&api(code)), "{code} is not an ApiCode");
         }
         assert_eq!(Error::internal("x").body().code, "internal");
+    }
+
+    #[test]
+    fn a_refused_write_says_nothing_was_done_and_the_guard_says_check_first() {
+        for (body, retry) in [
+            (&br#"{"error":"rate_limit","message":"m"}"#[..], Some(3)),
+            (&b"<html>"[..], None),
+        ] {
+            let e = Error::Api(ApiError::from_response(
+                429,
+                body,
+                "POST /api/comms/webhook/rotate",
+                retry,
+            ));
+            assert!(
+                e.body()
+                    .next_step
+                    .starts_with("Nothing was done: do it again after"),
+                "{:?}",
+                e.body()
+            );
+        }
+        let guard = Error::invalid(
+            DUPLICATE_FIELD,
+            "already sent 2 minute(s) ago (outcome_unknown)",
+        );
+        let next = guard.body().next_step;
+        assert!(
+            next.contains("Check the attendee's delivery timeline first"),
+            "{next}"
+        );
+        assert!(!next.contains("Correct"), "{next}");
     }
 
     #[test]

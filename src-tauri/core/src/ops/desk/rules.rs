@@ -61,9 +61,7 @@ pub fn recent_duplicate(
         .max_by_key(|s| (s.requested_at, s.id))
 }
 
-/// The field a duplicate refusal names: the window's "send it again" confirmation (the CLI's
-/// `--force`).
-pub const DUPLICATE_FIELD: &str = "confirmDuplicate";
+pub use crate::errors::DUPLICATE_FIELD;
 
 /// The guard's answer to a resend of the same template within the window: refused until the
 /// person confirms. `status` is what became of the earlier send (`delivered`, `queued`…).
