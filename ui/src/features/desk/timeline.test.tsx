@@ -80,7 +80,7 @@ describe("delivery timeline", () => {
     };
     const dropped: HistoryItem = { ...settled, at: "2026-05-01T11:00:00Z", settled: { event: "dropped", at: "2026-05-01T11:00:01Z", sent: false } };
     render(<DeliveryTimeline history={[dropped, settled, lost]} />);
-    const results = screen.getAllByTestId("history-result").map((r) => r.textContent ?? "");
+    const results = screen.getAllByTestId("history-result").map((r) => r.textContent);
     expect(results[0]).toMatch(/^Outcome unknown → settled, Qflow took it but did not deliver it: Qflow reported dropped at /);
     expect(results[1]).toMatch(/^Outcome unknown → confirmed sent: Qflow reported delivered at \d\d:\d\d:02$/);
     expect(results[2]).toContain("Outcome unknown: no answer from Qflow (it may have been sent)");
