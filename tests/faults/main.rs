@@ -9,6 +9,8 @@
 //! binary. Sends (desk resend, add with send) go through both; the rest through the window,
 //! whose commands run the same `core::ops` the CLI runs. Bulk import is CLI-only.
 //!
+//! Revoked tokens: before the operation, and for the bulk job mid-run (after its first email).
+//!
 //! An edge 429 makes the client hold every request for 60 s (Cloudflare's block): those cases
 //! run first and in parallel, so the suite takes about a minute and a half.
 

@@ -109,8 +109,13 @@ pub fn run(op: Op, fault: Fault, env: &Env, fx: &Fixture) -> Row {
     if fault == Fault::KeychainLocked {
         keychain.locked.store(true, Ordering::SeqCst);
     }
-    fault.apply(sb, method, &path);
-    let (seen, again) = perform(op, &w, fx);
+    // A bulk job's sign-in is revoked mid-run: after its first email.
+    let mid_run =
+        op == Op::BulkResend && matches!(fault, Fault::TokenRevoked | Fault::RefreshRevoked);
+    if !mid_run {
+        fault.apply(sb, method, &path);
+    }
+    let (seen, again) = perform(op, &w, fx, mid_run.then_some(fault));
     let row = Row {
         op,
         fault,
@@ -174,7 +179,7 @@ fn template_fields(fx: &Fixture) -> Value {
 }
 
 /// Run the operation; the answer, and what the same click again (sends) did.
-fn perform(op: Op, w: &Window, fx: &Fixture) -> (Answer, String) {
+fn perform(op: Op, w: &Window, fx: &Fixture, mid_run: Option<Fault>) -> (Answer, String) {
     let c = setup_client(&w.env.sandbox);
     match op {
         Op::Resend => {
@@ -203,7 +208,18 @@ fn perform(op: Op, w: &Window, fx: &Fixture) -> (Answer, String) {
             let sel = json!({"eventId": fx.event, "guestIds": &fx.guests[..3],
                              "templateId": fx.template, "includeRecent": false});
             let first = match w.call("bulk_start", sel.clone()) {
-                Ok(_) => Answer::Done(wait_for_bulk(w)),
+                Ok(_) => {
+                    if let Some(f) = mid_run {
+                        let sb = &w.env.sandbox;
+                        let deadline = Instant::now() + Duration::from_secs(20);
+                        while sb.sends().is_empty() {
+                            assert!(Instant::now() < deadline, "the job never sent");
+                            std::thread::sleep(Duration::from_millis(20));
+                        }
+                        f.apply(sb, "POST", "/api/comms/send");
+                    }
+                    Answer::Done(wait_for_bulk(w))
+                }
                 Err(e) => Answer::from_error(&serde_json::to_value(&e).unwrap()),
             };
             if let Answer::Done(_) = first {
