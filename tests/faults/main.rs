@@ -6,13 +6,15 @@
 //! is printed on stderr and written to `target/fault-table.md`.
 //!
 //! The window's path is the app's JSON `dispatch` (as the UI calls it); the CLI's is the real
-//! binary. Sends (desk resend, add with send) go through both; the rest through the window,
-//! whose commands run the same `core::ops` the CLI runs. Bulk import is CLI-only.
+//! binary. Sends (desk resend, add with send) go through both; the rest through the window.
+//! The CLI's webhook commands run the same `core::ops::webhooks`; its domain commands and
+//! `template push` call the same API client directly (same retries and unknown outcomes, but
+//! not the window's domain read-back or the studio's drafts). Bulk import is CLI-only.
 //!
 //! Revoked tokens: before the operation, and for the bulk job mid-run (after its first email).
 //!
 //! An edge 429 makes the client hold every request for 60 s (Cloudflare's block): those cases
-//! run first and in parallel, so the suite takes about a minute and a half.
+//! run first and in parallel, so the suite takes about 70 s.
 
 #![allow(clippy::result_large_err)] // the one error shape, returned once per call
 
