@@ -19,7 +19,7 @@ DEB_PKGS := build-essential pkg-config curl file libssl-dev libxdo-dev librsvg2-
             fonts-nanum
 
 .PHONY: help deps deps-system deps-rust deps-node ui build demo run test test-rust test-ui test-keyring \
-        test-e2e lint audit fuzz fmt bindings bench bench-ui bench-studio clean
+        test-e2e faults lint audit fuzz fmt bindings bench bench-ui bench-studio clean
 
 help:
 	@echo "make demo   - install missing packages, build, open the app on the sandbox with sample data"
@@ -101,6 +101,10 @@ test-rust:
 	cargo test --workspace
 	@drift=$$(git status --porcelain -- ui/src/bindings); if [ -n "$$drift" ]; then \
 	  echo "TypeScript bindings are stale; run 'make bindings' and commit:"; echo "$$drift"; exit 1; fi
+
+# The fault-injection suite alone, with its table (it also runs in test-rust).
+faults:
+	cargo test -p qflow-console --test faults -- --nocapture
 
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p qflow-console --test bindings_fresh

@@ -212,6 +212,16 @@ fn guest_add_with_template_sends_once() {
         .json();
     let id = g["id"].as_str().unwrap().to_owned();
     assert_eq!(env.sandbox.requests("POST", "/api/guest"), 1);
+    // In the local send log, as the desk's add: the duplicate guard sees it.
+    let log = qflow_core::store::Store::open(&env.data.path().join(qflow_core::store::DB_FILE))
+        .unwrap()
+        .recent_sends(None, 100)
+        .unwrap();
+    assert!(
+        log.iter().any(|s| s.attendee_id.to_string() == id
+            && s.correlation_id.as_deref() == Some("cli-test-1")),
+        "{log:?}"
+    );
     assert_eq!(env.sandbox.requests("POST", "/api/comms/send"), 0);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {

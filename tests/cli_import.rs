@@ -160,3 +160,25 @@ fn invalid_rows_block_the_import_unless_skipped() {
         out.stderr
     );
 }
+
+#[test]
+fn a_file_over_the_size_cap_is_refused_with_what_to_do() {
+    let env = Env::start();
+    let event = env.event_id(2);
+    let file = env.write("huge.csv", "firstName,lastName,email\n");
+    // Sparse: only the size matters (the file is refused before it is read).
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_len(qflow_core::import::MAX_FILE_BYTES + 1)
+        .unwrap();
+    let out = env.run(&["guests", "import", &event, &file]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("20.0 MB") && out.stderr.contains("split it"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(bulk_requests(&env), 0);
+}

@@ -2,9 +2,9 @@
 //! stderr); then core's runner sends it in ≤ 200-row chunks, paced, resumable.
 
 use qflow_core::import::{plan_import, RowError};
-use qflow_core::ops::import_run::{check_plan, run_import};
+use qflow_core::ops::import_run::{check_plan, read_csv_file, run_import};
 use qflow_core::store::Store;
-use qflow_core::{Error, Result};
+use qflow_core::Result;
 use std::path::Path;
 
 use super::output;
@@ -15,8 +15,7 @@ const SHOW_PROBLEMS: usize = 50;
 
 pub async fn run(event_id: &str, file: &Path, skip_invalid: bool, ctx: &Ctx) -> Result<i32> {
     let event_id = parse_id("EVENT_ID", event_id)?;
-    let bytes = std::fs::read(file)
-        .map_err(|e| Error::invalid("FILE", format!("cannot read {}: {e}", file.display())))?;
+    let bytes = read_csv_file("FILE", file)?;
     let plan = plan_import(&bytes, event_id);
     report("warning", &plan.warnings);
     report(if skip_invalid { "skipped" } else { "error" }, &plan.errors);

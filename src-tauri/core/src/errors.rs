@@ -187,6 +187,36 @@ impl Error {
         })
     }
 
+    /// A write that failed this way may still have been applied by Qflow: its answer was lost,
+    /// a 2xx could not be read (Qflow took it), or a 5xx (which can come after the work).
+    pub fn may_have_been_applied(&self) -> bool {
+        match self {
+            Error::OutcomeUnknown { .. } | Error::Malformed { .. } => true,
+            Error::Api(a) => a.status >= 500,
+            _ => false,
+        }
+    }
+
+    /// For a request that must not be repeated blindly (a send): an error that
+    /// [`Error::may_have_been_applied`] becomes `OutcomeUnknown` for `endpoint`; others stay.
+    pub fn into_outcome_unknown(self, endpoint: &str) -> Error {
+        let message = match &self {
+            Error::OutcomeUnknown { .. } => return self,
+            Error::Malformed { message, .. } => {
+                format!("Qflow accepted the request but its answer was unreadable ({message})")
+            }
+            Error::Api(a) if a.status >= 500 => format!(
+                "Qflow answered {} ({}) and may have processed it",
+                a.status, a.code
+            ),
+            _ => return self,
+        };
+        Error::OutcomeUnknown {
+            endpoint: endpoint.into(),
+            message,
+        }
+    }
+
     /// A fault in the app itself (a task that panicked, a value that would not encode).
     pub fn internal(what: impl Into<String>) -> Self {
         Error::Internal(what.into())
@@ -219,7 +249,7 @@ impl Error {
                 status: None,
                 code: self.code().into(),
                 message: format!("The request to {endpoint} may have reached Qflow, but whether it did is not known ({message})."),
-                next_step: "Do not simply send again: check the attendee's delivery timeline or webhook events first; if nothing arrived within a few minutes, retry.".into(),
+                next_step: outcome_unknown_next_step(endpoint).into(),
                 endpoint: Some(endpoint.clone()),
                 field: None,
                 details: Map::new(),
@@ -246,7 +276,11 @@ impl Error {
                 status: None,
                 code: self.code().into(),
                 message: format!("{field}: {reason}"),
-                next_step: format!("Correct {field} and try again. Nothing was sent."),
+                next_step: if field == DUPLICATE_FIELD {
+                    DUPLICATE_NEXT_STEP.into()
+                } else {
+                    format!("Correct {field} and try again. Nothing was sent.")
+                },
                 endpoint: None,
                 field: Some(field.clone()),
                 details: Map::new(),
@@ -257,6 +291,28 @@ impl Error {
             Error::Storage(m) => simple(self.code(), m, "Check that the data directory is writable and has free space."),
             Error::Internal(m) => simple(self.code(), &format!("Something went wrong inside Qflow Console ({m})."), "Try again; if it keeps happening, restart Qflow Console and report the message."),
         }
+    }
+}
+
+/// The field the duplicate guard's refusal names (the window's "send it again" confirmation,
+/// the CLI's `--force`): not bad input to correct, a question to answer after checking.
+pub const DUPLICATE_FIELD: &str = "confirmDuplicate";
+
+const DUPLICATE_NEXT_STEP: &str = "Nothing was sent. Check the attendee's delivery timeline first; send again (confirm in the window, --force in the CLI) only if the earlier email did not arrive.";
+
+/// What to check before repeating a request that may have been applied: it depends on what
+/// a repeat would do (a second email, a second secret, nothing harmful).
+fn outcome_unknown_next_step(endpoint: &str) -> &'static str {
+    match endpoint {
+        "POST /api/comms/send" => "Do not simply send again: check the attendee's delivery timeline or webhook events first; if nothing arrived within a few minutes, retry.",
+        // The window's form re-posts the same id (safe); `guest add` makes a new one each run.
+        "POST /api/guest" => "Do not add this attendee again yet: look them up in the list first; if they are there, check their delivery timeline before sending them anything.",
+        "POST /api/comms/webhook" => "Reload the webhook settings: if the new URL shows, Qflow issued a signing secret this app did not receive; rotate the secret so that the receiver gets one it can check.",
+        "POST /api/comms/webhook/rotate" => "The old secret may have stopped working already: rotate again so that this app keeps the current secret (rotating again is safe).",
+        "POST /api/comms/webhook/test" => "Check the webhook feed for the comms.test event; sending another test is harmless.",
+        "POST /api/comms/domain" => "Reload the domain settings: if the domain shows, it was created; create it only if it does not.",
+        "POST /api/event" => "Reload the events list: if the event shows, it was created; create it only if it does not.",
+        _ => "Reload and check whether the change was made before doing it again.",
     }
 }
 
@@ -378,10 +434,12 @@ fn catalogue(
         }
         (422, "sendgrid_create_failed") => (format!("SendGrid rejected the domain: {}", or("no reason given")),
             "Check the domain name (apex domain, no scheme or path) and try again."),
+        // Whoever sees a 429 was refused (the client already retried what it may): nothing was
+        // done, and it does not happen by itself later.
         (429, "rate_limit") => (format!("Too many requests; Qflow asks to wait {} s.", retry_after.unwrap_or(60)),
-            "Requests are paused automatically and resume after the wait."),
+            "Nothing was done: do it again after the wait (this app holds its other requests until then)."),
         (429, _) => ("Qflow's edge blocked this IP for 60 seconds (too many requests).".into(),
-            "Everything is paused for 60 s and resumes by itself."),
+            "Nothing was done: do it again after 60 s (this app holds its other requests until then)."),
         (502, "fromaddress_validation_unavailable") => ("Qflow could not reach SendGrid to check the From address.".into(),
             "Retry in a moment; nothing was saved."),
         (400, _) => (or("Qflow rejected the request as invalid."), "Check the highlighted fields and try again."),
@@ -456,6 +514,65 @@ mod tests {
             assert!(known.contains(&api(code)), "{code} is not an ApiCode");
         }
         assert_eq!(Error::internal("x").body().code, "internal");
+    }
+
+    #[test]
+    fn a_refused_write_says_nothing_was_done_and_the_guard_says_check_first() {
+        for (body, retry) in [
+            (&br#"{"error":"rate_limit","message":"m"}"#[..], Some(3)),
+            (&b"<html>"[..], None),
+        ] {
+            let e = Error::Api(ApiError::from_response(
+                429,
+                body,
+                "POST /api/comms/webhook/rotate",
+                retry,
+            ));
+            assert!(
+                e.body()
+                    .next_step
+                    .starts_with("Nothing was done: do it again after"),
+                "{:?}",
+                e.body()
+            );
+        }
+        let guard = Error::invalid(
+            DUPLICATE_FIELD,
+            "already sent 2 minute(s) ago (outcome_unknown)",
+        );
+        let next = guard.body().next_step;
+        assert!(
+            next.contains("Check the attendee's delivery timeline first"),
+            "{next}"
+        );
+        assert!(!next.contains("Correct"), "{next}");
+    }
+
+    #[test]
+    fn an_unknown_outcome_advises_what_a_repeat_of_that_request_would_do() {
+        let next = |endpoint: &str| {
+            Error::OutcomeUnknown {
+                endpoint: endpoint.into(),
+                message: "reset".into(),
+            }
+            .body()
+            .next_step
+        };
+        assert!(next("POST /api/comms/send").starts_with("Do not simply send again"));
+        assert!(next("POST /api/guest").starts_with("Do not add this attendee again"));
+        // Not a send: no attendee timeline to check, and what a repeat would do.
+        assert!(next("POST /api/comms/webhook").contains("rotate the secret"));
+        assert!(next("POST /api/comms/webhook/rotate").contains("rotate again"));
+        assert!(next("POST /api/comms/domain").contains("Reload the domain"));
+        for other in [
+            "POST /api/comms/webhook",
+            "POST /api/comms/webhook/test",
+            "POST /api/comms/domain",
+            "POST /api/event",
+            "POST /api/guests/x",
+        ] {
+            assert!(!next(other).contains("attendee"), "{other}");
+        }
     }
 
     #[test]

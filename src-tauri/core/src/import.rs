@@ -34,6 +34,12 @@ use crate::validate;
 /// The API's bulk cap (`POST /api/guests/{eventId}`): 200 records per call.
 pub const CHUNK_SIZE: usize = 200;
 
+/// The largest CSV file imported (~100,000 ordinary rows): a larger one is refused before it
+/// is read, with a hint to split it.
+pub const MAX_FILE_BYTES: u64 = 20_000_000;
+/// The most data rows one import takes (500 bulk calls, ~9 minutes at the rate limit).
+pub const MAX_ROWS: usize = 100_000;
+
 /// Namespace of the derived guest ids (a fixed random UUID; never change it).
 pub const IMPORT_NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_0a4e_5b7d_4c1e_9a3f_2d8e_7b61_c045);
 
@@ -101,6 +107,15 @@ impl ImportPlan {
     pub fn chunk_rows(&self) -> impl Iterator<Item = &[Guest]> {
         self.chunks.iter().map(|c| &self.rows[c.start..c.end])
     }
+}
+
+/// Why a file of `size` bytes is not imported, and what to do.
+pub fn too_large(size: u64) -> String {
+    format!(
+        "the file is {:.1} MB, more than the {} MB an import reads: split it into smaller files (each with the header row) and import them one after another",
+        size as f64 / 1e6,
+        MAX_FILE_BYTES / 1_000_000
+    )
 }
 
 /// The id a row without an `id` gets: UUID v5 of `"<event id>\n<lower-cased email>"`.
@@ -190,6 +205,15 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
         warnings: Vec::new(),
         chunks: Vec::new(),
     };
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        plan.errors.push(RowError {
+            line: 1,
+            row: None,
+            column: None,
+            message: too_large(bytes.len() as u64),
+        });
+        return plan;
+    }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -323,6 +347,18 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
             continue;
         }
         let row = plan.total_rows;
+        if row == MAX_ROWS {
+            plan.errors.push(RowError {
+                line,
+                row: None,
+                column: None,
+                message: format!(
+                    "the file has more than {MAX_ROWS} rows (this is row {}): split it into files of at most {MAX_ROWS} rows, each with the header row, and import them one after another",
+                    row + 1
+                ),
+            });
+            break;
+        }
         plan.total_rows += 1;
         let errors_before = plan.errors.len();
         let mut err = |column: Option<String>, message: String| {
@@ -533,6 +569,31 @@ mod tests {
             .iter()
             .map(|e| (e.line, e.column.as_deref(), e.message.as_str()))
             .collect()
+    }
+
+    #[test]
+    fn more_rows_than_the_cap_block_the_file_and_say_to_split_it() {
+        let mut csv = String::from("firstName,lastName,email\n");
+        for i in 0..=MAX_ROWS {
+            csv.push_str(&format!("A,B,a{i}@x.org\n"));
+        }
+        let p = plan(&csv);
+        let e = p.file_errors().next().expect("a file error");
+        assert!(e.message.contains("split it"), "{}", e.message);
+        assert_eq!(e.line, MAX_ROWS as u64 + 2, "the first row past the cap");
+        assert!(!p.can_send(true), "not even skipping invalid rows");
+        assert_eq!(p.total_rows, MAX_ROWS);
+    }
+
+    #[test]
+    fn a_file_over_the_byte_cap_is_not_parsed() {
+        let mut bytes = b"firstName,lastName,email\n".to_vec();
+        bytes.resize(MAX_FILE_BYTES as usize + 1, b'\n');
+        let p = plan_import(&bytes, EVENT);
+        assert_eq!(p.errors.len(), 1);
+        assert!(p.errors[0].message.contains("20.0 MB"), "{:?}", p.errors);
+        assert!(p.errors[0].message.contains("split it"));
+        assert!(!p.can_send(true));
     }
 
     #[test]

@@ -43,7 +43,7 @@ impl Resolved {
     }
 }
 
-/// A client with the process-wide budget and the default timeouts.
+/// A client with the process-wide budget and the default timeouts ([`total_timeout`]).
 pub fn client_for(api_base: &str, identity_url: &str, credentials: Credentials) -> Result<Client> {
     Client::new(ClientConfig {
         api_base: api_base.trim_end_matches('/').to_owned(),
@@ -51,8 +51,21 @@ pub fn client_for(api_base: &str, identity_url: &str, credentials: Credentials) 
         credentials,
         budget: None,
         connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-        total_timeout: DEFAULT_TOTAL_TIMEOUT,
+        total_timeout: total_timeout(std::env::var("QFLOW_HTTP_TIMEOUT_SECS").ok().as_deref()),
     })
+}
+
+/// How long one request may take: `QFLOW_HTTP_TIMEOUT_SECS` (1-300 whole seconds: a slow
+/// link, or tests of answers past the timeout), else [`DEFAULT_TOTAL_TIMEOUT`].
+pub fn total_timeout(setting: Option<&str>) -> std::time::Duration {
+    match setting.map(|v| v.trim().parse::<u64>()) {
+        None => DEFAULT_TOTAL_TIMEOUT,
+        Some(Ok(n @ 1..=300)) => std::time::Duration::from_secs(n),
+        Some(_) => {
+            tracing::warn!("QFLOW_HTTP_TIMEOUT_SECS is not a whole number of seconds from 1 to 300: using the default");
+            DEFAULT_TOTAL_TIMEOUT
+        }
+    }
 }
 
 /// The endpoints for `target`, given the profile's saved settings (if any). Validated.
@@ -250,6 +263,16 @@ mod tests {
             identity_url: "https://id.saved.example/token".into(),
             client_id: "c".into(),
             username: "u".into(),
+        }
+    }
+
+    #[test]
+    fn the_request_timeout_is_settable_within_bounds() {
+        use std::time::Duration;
+        assert_eq!(total_timeout(None), DEFAULT_TOTAL_TIMEOUT);
+        assert_eq!(total_timeout(Some(" 2 ")), Duration::from_secs(2));
+        for bad in ["0", "301", "1.5", "soon", ""] {
+            assert_eq!(total_timeout(Some(bad)), DEFAULT_TOTAL_TIMEOUT, "{bad}");
         }
     }
 

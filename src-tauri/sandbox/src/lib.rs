@@ -237,6 +237,9 @@ pub enum FaultKind {
     DropBeforeRead,
     /// Apply the request, then answer 200 with a truncated JSON body.
     MalformedJson,
+    /// Apply the request, then hold the real answer this long (a slow answer: past a client's
+    /// timeout the request was processed but the answer never arrives).
+    Delay { ms: u64 },
 }
 
 /// A running sandbox. Dropping it stops the server too (without waiting).
@@ -313,6 +316,14 @@ impl Sandbox {
         self.shared.lock().tokens.clear();
     }
 
+    /// Access and refresh tokens both become invalid (revoked at the identity provider): the
+    /// next request needs a password grant.
+    pub fn revoke_all_tokens(&self) {
+        let mut st = self.shared.lock();
+        st.tokens.clear();
+        st.refresh_tokens.clear();
+    }
+
     pub fn inject(&self, fault: Fault) {
         self.shared
             .faults
@@ -380,7 +391,9 @@ impl Sandbox {
         self.shared.clock.clone()
     }
 
-    /// Every accepted `POST /api/comms/send` so far, in order (what the client sent).
+    /// Every email queued so far, in order (what the client sent): each accepted
+    /// `POST /api/comms/send` and each `POST /api/guest` that created a guest with a
+    /// `commsTemplateId` (`atomic`).
     pub fn sends(&self) -> Vec<SendRecord> {
         self.shared
             .sends

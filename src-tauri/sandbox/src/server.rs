@@ -231,6 +231,10 @@ pub(crate) async fn pipeline(State(s): State<SharedRef>, mut req: Request, next:
     let resp = next.run(req).await;
     match after {
         Some(FaultKind::DropAfterRead) => drop_connection(conn).await,
+        Some(FaultKind::Delay { ms }) => {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            resp
+        }
         Some(FaultKind::MalformedJson) => {
             let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
                 .await

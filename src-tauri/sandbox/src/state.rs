@@ -65,12 +65,14 @@ pub struct DeliveryRecord {
     pub timestamp: i64,
 }
 
-/// One accepted `POST /api/comms/send` as the client sent it (`Sandbox::sends`).
+/// One queued email as the client asked for it (`Sandbox::sends`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SendRecord {
     pub attendee_id: Uuid,
     pub template_id: Uuid,
     pub correlation_id: Option<String>,
+    /// Queued by `POST /api/guest` with a `commsTemplateId` (create and send).
+    pub atomic: bool,
 }
 
 pub(crate) struct TokenInfo {

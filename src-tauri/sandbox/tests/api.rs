@@ -52,6 +52,17 @@ async fn password_and_refresh_grants_follow_oauth() {
     assert_eq!(r.status(), 400);
     assert_eq!(r.json::<Value>().await.unwrap()["error"], "invalid_grant");
 
+    // Revoked: the newest refresh token is refused too.
+    sb.revoke_all_tokens();
+    let r = http()
+        .post(sb.identity_url())
+        .form(&refresh_form(v2["refresh_token"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"], "invalid_grant");
+
     let r = http()
         .post(sb.identity_url())
         .form(&[
@@ -83,7 +94,7 @@ async fn password_and_refresh_grants_follow_oauth() {
         .unwrap();
     assert_eq!(r.status(), 400);
     assert_eq!(r.json::<Value>().await.unwrap()["error"], "invalid_client");
-    assert_eq!(sb.token_requests(), 5);
+    assert_eq!(sb.token_requests(), 6);
 }
 
 #[tokio::test]
@@ -326,6 +337,10 @@ async fn atomic_create_is_idempotent_and_sends_once_with_signed_webhooks() {
     let again = api.post("/api/guest", changed).await;
     assert_eq!(again.status, 200);
     assert_eq!(again.json(), g, "re-post returns the existing record");
+    let sends = sb.sends();
+    assert_eq!(sends.len(), 1, "one email, counted with the sends");
+    assert!(sends[0].atomic);
+    assert_eq!(sends[0].correlation_id.as_deref(), Some("first-test"));
 
     let got = rx.wait_for(3).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -890,6 +905,46 @@ async fn faults_status_drops_and_malformed_json() {
             .status(),
         500
     );
+}
+
+#[tokio::test]
+async fn a_delay_fault_applies_the_request_and_answers_late() {
+    let sb = sandbox().await;
+    let api = Api::demo(&sb).await;
+    let ev = api.new_event().await;
+    sb.inject(Fault {
+        method: "POST".into(),
+        path_prefix: "/api/guest".into(),
+        kind: FaultKind::Delay { ms: 400 },
+    });
+    let id = "44444444-4444-4444-8444-444444444444";
+    let started = std::time::Instant::now();
+    let r = api
+        .post(
+            "/api/guest",
+            json!({"id": id, "firstName": "A", "lastName": "B", "eventId": ev}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "the real answer");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(400));
+    // A client that gave up before the answer: the request was applied all the same.
+    sb.inject(Fault {
+        method: "POST".into(),
+        path_prefix: "/api/guest".into(),
+        kind: FaultKind::Delay { ms: 2000 },
+    });
+    let id2 = "55555555-5555-4555-8555-555555555555";
+    let err = api
+        .client
+        .post(format!("{}/api/guest", sb.api_base()))
+        .bearer_auth(&api.token)
+        .header("X-Qflow-Client-Key", CLIENT_KEY)
+        .timeout(std::time::Duration::from_millis(300))
+        .json(&json!({"id": id2, "firstName": "A", "lastName": "B", "eventId": ev}))
+        .send()
+        .await;
+    assert!(err.is_err_and(|e| e.is_timeout()));
+    assert_eq!(api.get(&format!("/api/guest/{id2}")).await.status, 200);
 }
 
 #[tokio::test]

@@ -360,17 +360,26 @@ impl Client {
         };
         let status = resp.status().as_u16();
         let retry_after = retry_after(resp.headers());
-        match resp.bytes().await {
-            Ok(b) => Ok(Attempt::Answer {
+        let success = (200..300).contains(&status);
+        match read_capped(resp, MAX_RESPONSE_BYTES).await {
+            Ok(body) => Ok(Attempt::Answer {
                 status,
                 retry_after,
-                // Takes the buffer over without copying when reqwest holds the only reference.
-                body: b.into(),
+                body,
+            }),
+            // Processed, but the answer cannot be used: not retried (it would be as large).
+            Err(BodyError::TooLarge(size)) if success => Err(Error::Malformed {
+                endpoint: req.endpoint(),
+                message: format!(
+                    "the answer is {size}, larger than the {} this app reads; nothing of it was used",
+                    human_size(MAX_RESPONSE_BYTES as u64)
+                ),
             }),
             // The server answered, so it got the request; the body was lost on the way back.
-            Err(e) if (200..300).contains(&status) => {
+            Err(BodyError::Transport(e)) if success => {
                 Ok(Attempt::Lost(describe_transport_error(&e)))
             }
+            // An error status says enough without its body.
             Err(_) => Ok(Attempt::Answer {
                 status,
                 retry_after,
@@ -519,6 +528,42 @@ impl Client {
     }
     pub async fn domain_delete(&self) -> Result<()> {
         self.call_unit(ApiRequest::domain_delete()).await
+    }
+}
+
+/// The largest response body read (the largest real answer, a 50,000-attendee list, is ~25 MB):
+/// a broken or hostile server cannot make the app hold an unbounded answer in memory.
+pub const MAX_RESPONSE_BYTES: usize = 32 << 20;
+
+enum BodyError {
+    /// How large it said it was, or "more than N" when it streamed past the cap.
+    TooLarge(String),
+    Transport(reqwest::Error),
+}
+
+/// The body, refused as soon as its announced length or what has arrived passes `cap`.
+async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Vec<u8>, BodyError> {
+    if let Some(len) = resp.content_length().filter(|n| *n > cap as u64) {
+        return Err(BodyError::TooLarge(human_size(len)));
+    }
+    let mut body = Vec::with_capacity(resp.content_length().unwrap_or(0) as usize);
+    while let Some(chunk) = resp.chunk().await.map_err(BodyError::Transport)? {
+        if body.len() + chunk.len() > cap {
+            return Err(BodyError::TooLarge(format!(
+                "more than {}",
+                human_size(cap as u64)
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn human_size(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{:.1} MiB", bytes as f64 / f64::from(1u32 << 20))
+    } else {
+        format!("{bytes} bytes")
     }
 }
 

@@ -507,6 +507,83 @@ async fn bodies_that_are_not_json_are_malformed_and_empty_is_null() {
 }
 
 #[tokio::test]
+async fn an_answer_larger_than_the_cap_is_refused_naming_its_size() {
+    // Announced: refused before reading it.
+    let big = "x".repeat(MAX_RESPONSE_BYTES + 1);
+    let srv = Server::start(move |r, _| match r.path.as_str() {
+        "/api/comms/webhook" => Reply::Raw(200, vec![], big.clone()),
+        _ => Reply::Raw(500, vec![], big.clone()),
+    })
+    .await;
+    let c = srv.client();
+    let e = c.webhook_get().await.unwrap_err();
+    let Error::Malformed { endpoint, message } = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(endpoint, "GET /api/comms/webhook");
+    assert!(message.contains("32.0 MiB"), "{message}");
+    assert_eq!(
+        srv.seen().len(),
+        1,
+        "not retried: the next answer would be as large"
+    );
+    // An error status is mapped from the status alone.
+    let e = c.domain_create("a.example").await.unwrap_err();
+    assert!(matches!(&e, Error::Api(a) if a.status == 500), "{e:?}");
+
+    // Streamed without a length: cut off once past the cap.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let Some(req) = read_request(&mut sock).await else {
+                    return;
+                };
+                if req.path.starts_with("/core/connect/token") {
+                    let body = json!({"access_token": "t", "expires_in": 3600}).to_string();
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = sock.write_all(format!("{head}{body}").as_bytes()).await;
+                    return;
+                }
+                let head =
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+                if sock.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = vec![b'x'; 1 << 20];
+                for _ in 0..40 {
+                    let mut c = format!("{:x}\r\n", chunk.len()).into_bytes();
+                    c.extend_from_slice(&chunk);
+                    c.extend_from_slice(b"\r\n");
+                    if sock.write_all(&c).await.is_err() {
+                        return; // the client hung up: what we want
+                    }
+                }
+                let _ = sock.write_all(b"0\r\n\r\n").await;
+            });
+        }
+    });
+    let c = Client::new(ClientConfig {
+        api_base: url.clone(),
+        identity_url: format!("{url}/core/connect/token"),
+        credentials: creds(),
+        budget: Some(Budget::new(1000)),
+        connect_timeout: Duration::from_secs(2),
+        total_timeout: Duration::from_secs(10),
+    })
+    .unwrap();
+    let e = c.webhook_get().await.unwrap_err();
+    assert!(
+        matches!(&e, Error::Malformed { message, .. } if message.contains("more than 32.0 MiB")),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_webhook_secret_never_appears_in_a_malformed_error() {
     let srv = Server::start(|_, _| {
         Reply::Json(

@@ -12,7 +12,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::api::Client;
-use crate::import::{ImportPlan, CHUNK_SIZE};
+use crate::import::{too_large, ImportPlan, CHUNK_SIZE, MAX_FILE_BYTES};
 use crate::models::Guest;
 use crate::store::{ImportRowState, Store};
 use crate::{Error, Result};
@@ -47,6 +47,27 @@ pub struct ImportSummary {
 /// into another event is another import).
 pub fn progress_key(plan: &ImportPlan, event_id: Uuid) -> String {
     format!("{}:{event_id}", plan.file_hash)
+}
+
+/// The CSV file's bytes; a file over [`MAX_FILE_BYTES`] is refused before it is read.
+pub fn read_csv_file(field: &str, path: &std::path::Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let cannot =
+        |e: std::io::Error| Error::invalid(field, format!("cannot read {}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let size = file.metadata().map_err(cannot)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(Error::invalid(field, too_large(size)));
+    }
+    // The file may grow while it is read: never past the cap.
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Error::invalid(field, too_large(bytes.len() as u64)));
+    }
+    Ok(bytes)
 }
 
 /// Why `plan` cannot be sent, as bad input naming the first problem's line and column.
@@ -145,4 +166,24 @@ pub async fn run_import(
             0
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_csv_file_over_the_cap_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.csv");
+        // Sparse: the size is what counts, nothing is written or read.
+        let f = std::fs::File::create(&path).unwrap();
+        f.set_len(MAX_FILE_BYTES + 1).unwrap();
+        let e = read_csv_file("FILE", &path).unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+        let msg = e.body().message;
+        assert!(msg.contains("20.0 MB") && msg.contains("split it"), "{msg}");
+        f.set_len(10).unwrap();
+        assert_eq!(read_csv_file("FILE", &path).unwrap().len(), 10);
+    }
 }

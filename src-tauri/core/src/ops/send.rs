@@ -74,22 +74,11 @@ pub async fn send_once(client: &Client, req: &SendRequest) -> (SendOutcome, Resu
                 )
             }
         },
-        Err(e @ Error::OutcomeUnknown { .. }) => (
-            SendOutcome::OutcomeUnknown {
-                message: e.body().message,
-            },
-            Err(e),
-        ),
-        // A 5xx may come after Qflow queued the send: not provably failed, so never "failed"
-        // (the duplicate guard must still see it) and never sent again by itself.
-        Err(Error::Api(a)) if a.status >= 500 => {
-            let e = Error::OutcomeUnknown {
-                endpoint: ENDPOINT.into(),
-                message: format!(
-                    "Qflow answered {} ({}) and may have queued this send",
-                    a.status, a.code
-                ),
-            };
+        // A lost answer, an unreadable 2xx or a 5xx may come after Qflow queued the send: not
+        // provably failed, so never "failed" (the duplicate guard must still see it) and never
+        // sent again by itself.
+        Err(e) if e.may_have_been_applied() => {
+            let e = e.into_outcome_unknown(ENDPOINT);
             (
                 SendOutcome::OutcomeUnknown {
                     message: e.body().message,
@@ -188,6 +177,23 @@ mod tests {
             recent_duplicate(&log, req.template_id, Utc::now()).is_some(),
             "the next click is warned"
         );
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_2xx_is_an_unknown_outcome_not_a_failure() {
+        let (sb, c, req) = setup().await;
+        let store = Store::open_in_memory().unwrap();
+        sb.inject(Fault {
+            method: "POST".into(),
+            path_prefix: SEND.into(),
+            kind: FaultKind::MalformedJson,
+        });
+        let e = send_logged(&c, &store, "p", &req).await.unwrap_err();
+        assert_eq!(e.code(), "outcome_unknown", "{e}");
+        assert_eq!(sb.sends().len(), 1, "Qflow queued it");
+        let log = store.sends_for_attendee(req.attendee_id).unwrap();
+        assert_eq!(log[0].result, SendResult::OutcomeUnknown);
+        assert!(recent_duplicate(&log, req.template_id, Utc::now()).is_some());
     }
 
     #[tokio::test]

@@ -114,7 +114,12 @@ const MIGRATIONS: &[&str] = &[
 pub(super) const LATEST: i64 = MIGRATIONS.len() as i64;
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
-    let current: i64 = conn
+    // One writer at a time from the version check on: the window and a CLI run (or two
+    // sessions) opening a new database together would otherwise both create the tables.
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(db)?;
+    let current: i64 = tx
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(db)?;
     if current > LATEST {
@@ -123,13 +128,37 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
         )));
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction().map_err(db)?;
         tx.execute_batch(sql).map_err(db)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)
             .map_err(db)?;
-        tx.commit().map_err(db)?;
     }
-    Ok(())
+    tx.commit().map_err(db)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Store;
+
+    #[test]
+    fn sessions_opening_a_new_database_together_all_get_it() {
+        for _ in 0..10 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("qflow.sqlite3");
+            let start = std::sync::Arc::new(std::sync::Barrier::new(6));
+            let opened: Vec<_> = (0..6)
+                .map(|_| {
+                    let (path, start) = (path.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        Store::open(&path).map(|s| s.schema_version().unwrap())
+                    })
+                })
+                .collect();
+            for t in opened {
+                assert_eq!(t.join().unwrap().unwrap(), super::LATEST);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -62,33 +62,27 @@ pub enum SendOutcome {
 }
 
 impl SendOutcome {
-    /// A failed request: `OutcomeUnknown` when it may have reached Qflow, else `Failed`.
+    /// A failed request: `OutcomeUnknown` when Qflow may have queued it anyway
+    /// ([`Error::may_have_been_applied`]), else `Failed`.
     pub fn from_error(e: &Error) -> SendOutcome {
-        match e {
-            Error::OutcomeUnknown { .. } => SendOutcome::OutcomeUnknown {
+        if e.may_have_been_applied() {
+            return SendOutcome::OutcomeUnknown {
                 message: e.body().message,
-            },
-            _ => SendOutcome::Failed {
-                code: e.code().to_owned(),
-                message: e.body().message,
-            },
+            };
+        }
+        SendOutcome::Failed {
+            code: e.code().to_owned(),
+            message: e.body().message,
         }
     }
 
-    /// From the API client's answer: `Error::OutcomeUnknown` stays unknown, any other error is
-    /// a definite failure.
+    /// From the API client's answer (see [`SendOutcome::from_error`]).
     pub fn from_result(r: &Result<SendResponse>) -> SendOutcome {
         match r {
             Ok(resp) => SendOutcome::Queued {
                 attendee_invitation_id: resp.attendee_invitation_id,
             },
-            Err(e @ Error::OutcomeUnknown { .. }) => SendOutcome::OutcomeUnknown {
-                message: e.body().message,
-            },
-            Err(e) => SendOutcome::Failed {
-                code: e.code().to_owned(),
-                message: e.body().message,
-            },
+            Err(e) => SendOutcome::from_error(e),
         }
     }
 }

@@ -135,6 +135,20 @@ impl SendHistory {
             .map(|(_, e)| e)
     }
 
+    /// For our send whose outcome was unknown (its answer lost) or never finished: the first of
+    /// Qflow's delivery events about it. Qflow reporting on the send proves it took it, so the
+    /// send is settled; `None` while it is still unknown (or was never in doubt).
+    pub fn settled_by(&self) -> Option<&TimelineEntry> {
+        let send = self.send.as_ref()?;
+        if !matches!(send.state(), "outcome_unknown" | "pending") {
+            return None;
+        }
+        self.events
+            .iter()
+            .filter(|e| is_delivery_event(e))
+            .min_by_key(|e| (e.at.timestamp(), lifecycle_rank(e)))
+    }
+
     /// [`SendHistory::delivery`], else the send's own result; `None` when neither is known.
     pub fn state(&self) -> Option<DeliveryState> {
         let latest = self.delivery().or(self.send.as_ref())?;
@@ -747,6 +761,62 @@ mod linking_tests {
     use super::super::{NewSend, NewWebhookEvent, SendOutcome};
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_unknown_outcome_is_settled_by_an_event_with_its_correlation_id_and_only_then() {
+        let s = Store::open_in_memory().unwrap();
+        let (a, template) = (Uuid::new_v4(), Uuid::new_v4());
+        let t0 = Utc::now() - chrono::Duration::minutes(3);
+        let lost = |corr: &str, at| {
+            let id = s
+                .begin_send_at(
+                    &NewSend {
+                        profile: "p".into(),
+                        attendee_id: a,
+                        template_id: template,
+                        correlation_id: Some(corr.into()),
+                    },
+                    at,
+                )
+                .unwrap();
+            s.finish_send(
+                id,
+                &SendOutcome::OutcomeUnknown {
+                    message: "the connection closed".into(),
+                },
+            )
+            .unwrap();
+            id
+        };
+        let settled = lost("resend-1", t0);
+        let still_unknown = lost("resend-2", t0 + chrono::Duration::seconds(30));
+        let base = t0.timestamp();
+        // Qflow's events name the send by its correlation id only (no attendeeId): as the guide
+        // allows. Delivered stamped before sent (clocks differ): sent is still what settled it.
+        event(
+            &s,
+            "d",
+            "comms.delivered",
+            base + 2,
+            json!({"attendeeInvitationId": Uuid::new_v4(), "correlationId": "resend-1", "attendeeId": a}),
+        );
+        event(
+            &s,
+            "t",
+            "comms.test",
+            base + 1,
+            json!({"correlationId": "resend-2", "attendeeId": a}),
+        );
+        let g = group_by_send(s.timeline(a).unwrap());
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].send.as_ref().unwrap().send_log_id, Some(settled));
+        let by = g[0].settled_by().expect("settled by Qflow's event");
+        assert_eq!(by.event, "comms.delivered");
+        assert_eq!(by.at.timestamp(), base + 2);
+        assert_eq!(g[1].send.as_ref().unwrap().send_log_id, Some(still_unknown));
+        assert!(g[1].settled_by().is_none(), "a test event settles nothing");
+        assert_eq!(g[1].send.as_ref().unwrap().state(), "outcome_unknown");
+    }
 
     fn event(s: &Store, id: &str, kind: &str, at: i64, body: serde_json::Value) {
         s.record_webhook_event(&NewWebhookEvent::new(

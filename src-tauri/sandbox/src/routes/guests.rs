@@ -287,6 +287,15 @@ pub(crate) async fn create(
         job
     };
     if let Some(job) = job {
+        s.sends
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(crate::state::SendRecord {
+                attendee_id: job.attendee_id,
+                template_id: job.template_id,
+                correlation_id: job.correlation_id.clone(),
+                atomic: true,
+            });
         webhooks::spawn_send(s.clone(), job);
     }
     Ok(ok(&guest_json(g.view())))

@@ -71,6 +71,7 @@ pub(crate) async fn send(
             attendee_id: job.attendee_id,
             template_id: job.template_id,
             correlation_id: job.correlation_id.clone(),
+            atomic: false,
         });
     webhooks::spawn_send(s.clone(), job);
     Ok(ok(&json!({

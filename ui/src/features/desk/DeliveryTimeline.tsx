@@ -30,6 +30,14 @@ const MATCHED: Record<string, string> = {
   correlationId: "Tied to this attendee by the correlation id this app sent",
 };
 
+/** The request's result, or for an unknown outcome that Qflow's events settled, what settled it. */
+function result(h: HistoryItem): string {
+  const s = h.settled;
+  if (!s) return RESULT[h.status] ?? h.status;
+  const what = `Qflow reported ${s.event.replace("_", " ")} at ${eventTime(s.at, h.at)}`;
+  return s.sent ? `Outcome unknown → confirmed sent: ${what}` : `Outcome unknown → settled, Qflow took it but did not deliver it: ${what}`;
+}
+
 /** What to expect next while no event has come in. */
 function waiting(h: HistoryItem): string | null {
   if (h.events.length > 0 || h.kind !== "send") return null;
@@ -63,7 +71,10 @@ export function DeliveryTimeline({ history }: { history: HistoryItem[] }) {
             <div className="muted small">
               {h.kind === "send" ? (
                 <>
-                  Requested {fmt(h.at, withSeconds)} from this app · <span data-testid="history-result">{RESULT[h.status] ?? h.status}</span>
+                  Requested {fmt(h.at, withSeconds)} from this app ·{" "}
+                  <span data-testid="history-result" data-settled={h.settled ? "true" : undefined}>
+                    {result(h)}
+                  </span>
                 </>
               ) : (
                 <>Sent elsewhere (known from Qflow’s events) · first seen {fmt(h.at, withSeconds)}</>

@@ -19,6 +19,7 @@ const sent: HistoryItem = {
   correlationId: "desk-resend-1",
   errorCode: null,
   message: null,
+  settled: null,
   events: [
     { at: "2026-05-01T09:00:01Z", event: "sent", reason: null, matchedBy: "attendeeId" },
     { at: "2026-05-01T09:00:03Z", event: "delivered", reason: null, matchedBy: "attendeeId" },
@@ -36,6 +37,7 @@ const bouncedElsewhere: HistoryItem = {
   correlationId: null,
   errorCode: null,
   message: null,
+  settled: null,
   events: [
     { at: "2026-05-02T10:00:00Z", event: "sent", reason: null, matchedBy: "attendeeId" },
     { at: "2026-05-02T10:00:02Z", event: "bounced", reason: `${BOUNCE} <img src=x onerror=alert(1)>`, matchedBy: "attendeeId" },
@@ -65,6 +67,24 @@ describe("delivery timeline", () => {
     // Markup from the server or a template name stays text.
     expect(document.querySelector("[data-testid=history] img, [data-testid=history] b")).toBeNull();
     expect(text(items, 1)).toContain("Ticket <b>VIP</b>");
+  });
+
+  it("shows an unknown outcome settled once Qflow reported on the send, and still unknown until then", () => {
+    const lost: HistoryItem = { ...sent, status: "outcome_unknown", message: "The request may have reached Qflow", delivery: null, events: [], settled: null };
+    const settled: HistoryItem = {
+      ...lost,
+      at: "2026-05-01T10:00:00Z",
+      delivery: "delivered",
+      events: [{ at: "2026-05-01T10:00:02Z", event: "delivered", reason: null, matchedBy: "correlationId" }],
+      settled: { event: "delivered", at: "2026-05-01T10:00:02Z", sent: true },
+    };
+    const dropped: HistoryItem = { ...settled, at: "2026-05-01T11:00:00Z", settled: { event: "dropped", at: "2026-05-01T11:00:01Z", sent: false } };
+    render(<DeliveryTimeline history={[dropped, settled, lost]} />);
+    const results = screen.getAllByTestId("history-result").map((r) => r.textContent);
+    expect(results[0]).toMatch(/^Outcome unknown → settled, Qflow took it but did not deliver it: Qflow reported dropped at /);
+    expect(results[1]).toMatch(/^Outcome unknown → confirmed sent: Qflow reported delivered at \d\d:\d\d:02$/);
+    expect(results[2]).toContain("Outcome unknown: no answer from Qflow (it may have been sent)");
+    expect(screen.getAllByTestId("history-item")[2]?.textContent).toContain("If it was sent, Qflow's events will show it here.");
   });
 
   it("says what to wait for while a queued send has no event yet", () => {

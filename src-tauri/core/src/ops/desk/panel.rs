@@ -180,6 +180,11 @@ fn template_of(g: &SendHistory) -> Option<Uuid> {
 
 fn history_item(g: SendHistory, names: &HashMap<Uuid, String>) -> HistoryItem {
     let delivery = g.delivery().map(|e| e.state().to_owned());
+    let settled = g.settled_by().map(|e| SettledBy {
+        event: e.state().to_owned(),
+        at: e.at.to_rfc3339(),
+        sent: !matches!(e.state(), "dropped" | "failed"),
+    });
     let at = g.at().to_rfc3339();
     let template_name = template_of(&g).and_then(|t| names.get(&t).cloned());
     let events: Vec<HistoryEvent> = g
@@ -203,6 +208,7 @@ fn history_item(g: SendHistory, names: &HashMap<Uuid, String>) -> HistoryItem {
             error_code: s.error_code,
             message: s.message,
             events,
+            settled,
         },
         None => HistoryItem {
             at,
@@ -217,6 +223,7 @@ fn history_item(g: SendHistory, names: &HashMap<Uuid, String>) -> HistoryItem {
             error_code: None,
             message: None,
             events,
+            settled: None,
         },
     }
 }

@@ -61,9 +61,7 @@ pub fn recent_duplicate(
         .max_by_key(|s| (s.requested_at, s.id))
 }
 
-/// The field a duplicate refusal names: the window's "send it again" confirmation (the CLI's
-/// `--force`).
-pub const DUPLICATE_FIELD: &str = "confirmDuplicate";
+pub use crate::errors::DUPLICATE_FIELD;
 
 /// The guard's answer to a resend of the same template within the window: refused until the
 /// person confirms. `status` is what became of the earlier send (`delivered`, `queued`…).
@@ -150,7 +148,11 @@ pub async fn create_guest_logged(
             correlation_id: correlation,
         })?),
     };
-    let answer = client.guest_create(create).await;
+    // An unreadable 2xx or a 5xx may come after the email was queued: say so, as for a send.
+    let answer = client
+        .guest_create(create)
+        .await
+        .map_err(|e| e.into_outcome_unknown("POST /api/guest"));
     if let Some(id) = log_id {
         let logged = match &answer {
             Ok(_) => store.finish_send_accepted(id),

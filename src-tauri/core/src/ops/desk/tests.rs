@@ -506,6 +506,43 @@ async fn suppressed_recipient_is_explained_and_logged() {
 }
 
 #[tokio::test]
+async fn an_add_with_send_whose_answer_is_unreadable_is_an_unknown_outcome() {
+    let (sb, cx) = desk().await;
+    let ev = event_id(&cx, "Tokyo").await;
+    let template = cx
+        .client
+        .templates_list(Uuid::parse_str(&ev).unwrap())
+        .await
+        .unwrap()[0]
+        .id;
+    sb.inject(qflow_sandbox::Fault {
+        method: "POST".into(),
+        path_prefix: "/api/guest".into(),
+        kind: qflow_sandbox::FaultKind::MalformedJson,
+    });
+    let id = Uuid::new_v4().to_string();
+    let req = GuestAddRequest {
+        id: id.clone(),
+        event_id: ev,
+        first_name: "Ana".into(),
+        last_name: "Lost".into(),
+        email: "ana.lost@example.com".into(),
+        tags: String::new(),
+        template_id: Some(template.to_string()),
+        keep_email: false,
+    };
+    let e = guest_add(&cx, req).await.unwrap_err().body();
+    assert_eq!(e.code, "outcome_unknown", "{e:?}");
+    assert!(
+        e.next_step.starts_with("Do not add this attendee again"),
+        "{e:?}"
+    );
+    assert_eq!(sb.sends().len(), 1, "Qflow queued it");
+    let history = guest_history(&cx, gid(&id)).await.unwrap();
+    assert_eq!(history[0].status, "outcome_unknown", "not failed");
+}
+
+#[tokio::test]
 async fn add_with_template_is_atomic_and_retry_safe() {
     let (sb, cx) = desk().await;
     let ev = event_id(&cx, "Tokyo").await;
@@ -674,6 +711,56 @@ async fn sandbox_webhooks_build_the_timeline_and_the_status_column() {
         .await
         .unwrap_err();
     assert!(e.body().message.contains("(opened)"), "{e:?}");
+
+    // Two sends whose answers were lost: one reached Qflow (its events settle it, by their
+    // correlation id), one did not (a 500 before any work: it stays unknown).
+    let others: Vec<String> = cx
+        .client
+        .guests_list(Uuid::parse_str(&ev).unwrap())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|g| g.email.ends_with("@example.com") && g.id.to_string() != guest)
+        .map(|g| g.id.to_string())
+        .take(2)
+        .collect();
+    let lost = |kind| qflow_sandbox::Fault {
+        method: "POST".into(),
+        path_prefix: SEND.into(),
+        kind,
+    };
+    sb.inject(lost(qflow_sandbox::FaultKind::DropAfterRead));
+    let e = resend(&cx, resend_req(&others[0], &template))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "outcome_unknown");
+    sb.inject(lost(qflow_sandbox::FaultKind::Status {
+        status: 500,
+        body: String::new(),
+        retry_after: None,
+    }));
+    let e = resend(&cx, resend_req(&others[1], &template))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "outcome_unknown");
+    let h = history_until(&cx, &others[0], |h| {
+        h.first().is_some_and(|i| i.settled.is_some())
+    })
+    .await;
+    assert_eq!(
+        h[0].status, "outcome_unknown",
+        "the request's own result stays"
+    );
+    let by = h[0].settled.clone().unwrap();
+    assert_eq!((by.event.as_str(), by.sent), ("sent", true));
+    // Long enough for the other send's events, had there been any.
+    history_until(&cx, &others[0], |h| {
+        h[0].delivery.as_deref() == Some("opened")
+    })
+    .await;
+    let h = guest_history(&cx, gid(&others[1])).await.unwrap();
+    assert_eq!(h[0].status, "outcome_unknown");
+    assert!(h[0].settled.is_none() && h[0].events.is_empty(), "{h:?}");
 
     // An attendee on the bounce domain, added with the template (atomic: no invitation id back).
     let bounced = Uuid::new_v4().to_string();

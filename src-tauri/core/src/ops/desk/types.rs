@@ -95,6 +95,23 @@ pub struct HistoryItem {
     pub message: Option<String>,
     /// Qflow's events about this send, oldest first.
     pub events: Vec<HistoryEvent>,
+    /// A send whose outcome was unknown, settled by Qflow's first delivery event about it (its
+    /// correlation id or invitation id): Qflow took it. Null while still unknown.
+    pub settled: Option<SettledBy>,
+}
+
+/// The event that settled an unknown outcome.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct SettledBy {
+    /// The event type without `comms.` (`sent`, `delivered`, `bounced`, `dropped`…).
+    pub event: String,
+    /// UTC, RFC 3339.
+    pub at: String,
+    /// Qflow reported it on its way to the recipient (`sent`, `delivered`, `opened`…), not
+    /// `dropped` or `failed` (taken, but not delivered).
+    pub sent: bool,
 }
 
 /// A webhook event about one send.

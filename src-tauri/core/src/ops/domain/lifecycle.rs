@@ -62,6 +62,19 @@ pub async fn domain_create(cx: &Ctx, req: DomainRequest) -> Result<DomainView> {
             });
             Ok(v)
         }
+        // The answer was lost: read the domain back rather than leave the user guessing.
+        Err(e @ Error::OutcomeUnknown { .. }) => match fetch(cx).await {
+            Ok(Some(d)) if d.domain == input.ascii => {
+                let mut v = view_of(&d, cx.info.demo, false);
+                v.notice = Some(format!(
+                    "{} was created (Qflow's answer was lost; read back): here is its checklist.",
+                    input.unicode
+                ));
+                note_view(cx, &v).await;
+                Ok(v)
+            }
+            _ => Err(e),
+        },
         Err(e) => Err(e),
     }
 }

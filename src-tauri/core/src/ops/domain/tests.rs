@@ -71,6 +71,37 @@ async fn create_rejects_bad_input_before_any_request_with_the_wizards_answer() {
 }
 
 #[tokio::test]
+async fn a_create_whose_answer_was_lost_is_read_back() {
+    let sb = sandbox(5).await;
+    let cx = session(&sb, Arc::new(Silent));
+    domain_delete(&cx).await.unwrap();
+    let before = sb.requests("POST", "/api/comms/domain");
+    let drop = |kind| qflow_sandbox::Fault {
+        method: "POST".into(),
+        path_prefix: "/api/comms/domain".into(),
+        kind,
+    };
+    // Never reached Qflow: still unknown to the client, and the read-back finds nothing.
+    sb.inject(drop(qflow_sandbox::FaultKind::DropBeforeRead));
+    let e = domain_create(&cx, req("lost.example.org"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "outcome_unknown");
+    assert!(e.body().next_step.starts_with("Reload the domain settings"));
+    // Created, answer lost: shown as created, not as an error to retry.
+    sb.inject(drop(qflow_sandbox::FaultKind::DropAfterRead));
+    let v = domain_create(&cx, req("lost.example.org")).await.unwrap();
+    assert_eq!(v.domain.as_deref(), Some("lost.example.org"));
+    assert!(v.notice.unwrap().contains("read back"));
+    assert_eq!(
+        sb.requests("POST", "/api/comms/domain") - before,
+        2,
+        "one post each, never repeated"
+    );
+    sb.shutdown().await;
+}
+
+#[tokio::test]
 async fn demo_lifecycle_from_checklist_to_verified() {
     let sb = sandbox(20).await;
     let st = session(&sb, Arc::new(Silent));
