@@ -138,31 +138,6 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::super::Store;
-
-    #[test]
-    fn sessions_opening_a_new_database_together_all_get_it() {
-        for _ in 0..10 {
-            let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("qflow.sqlite3");
-            let start = std::sync::Arc::new(std::sync::Barrier::new(6));
-            let opened: Vec<_> = (0..6)
-                .map(|_| {
-                    let (path, start) = (path.clone(), start.clone());
-                    std::thread::spawn(move || {
-                        start.wait();
-                        Store::open(&path).map(|s| s.schema_version().unwrap())
-                    })
-                })
-                .collect();
-            for t in opened {
-                assert_eq!(t.join().unwrap().unwrap(), super::LATEST);
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
     use super::*;
 
     /// A database as the previous version left it (the first `n` migrations).
@@ -201,5 +176,26 @@ mod tests {
                 ("no-ts".into(), "on_time".into(), None)
             ]
         );
+    }
+
+    #[test]
+    fn sessions_opening_a_new_database_together_all_get_it() {
+        for _ in 0..10 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("qflow.sqlite3");
+            let start = std::sync::Arc::new(std::sync::Barrier::new(6));
+            let opened: Vec<_> = (0..6)
+                .map(|_| {
+                    let (path, start) = (path.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        Store::open(&path).map(|s| s.schema_version().unwrap())
+                    })
+                })
+                .collect();
+            for t in opened {
+                assert_eq!(t.join().unwrap().unwrap(), LATEST);
+            }
+        }
     }
 }
