@@ -41,6 +41,9 @@ use crate::{Error, Result};
 
 pub const DB_FILE: &str = "qflow-console.db";
 
+/// How long a statement waits for another connection's lock before "database is locked".
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub struct Store {
     conn: Mutex<Connection>,
     path: Option<PathBuf>,
@@ -67,9 +70,10 @@ impl Store {
         crate::fsio::private_file(path)?;
         let conn = Connection::open(path)
             .map_err(|e| Error::Storage(format!("Could not open {}: {e}", path.display())))?;
+        // Before the first statement: a window and a CLI run may open the file together.
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
         // WAL: the app and a CLI run can read while the other writes.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(db)?;
+        use_wal(&conn)?;
         // FULL: a commit is on disk before we act on it. Rows here promise things to the outside
         // world (a webhook event answered 200 is not sent again; a bulk item marked "sending"
         // must not be resent after a power cut), which NORMAL can roll back in WAL mode.
@@ -84,8 +88,7 @@ impl Store {
     }
 
     fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(db)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
         schema::migrate(&mut conn)?;
         Ok(Store {
@@ -108,6 +111,24 @@ impl Store {
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (statements are atomic).
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Switch to WAL (kept in the file, so once is enough). The switch needs the file to itself and
+/// SQLite does not run the busy handler for it: wait here while another opener holds it.
+fn use_wal(conn: &Connection) -> Result<()> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Ok(()) => return Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(e) => return Err(db(e)),
+        }
     }
 }
 
