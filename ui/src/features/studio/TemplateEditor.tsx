@@ -12,6 +12,7 @@ import { lineDiff } from "./diff";
 import { PreviewStore } from "./previewStore";
 import { ImportExport, TestSend } from "./StudioTools";
 import { VisualEditor } from "./VisualEditor";
+import type { DarkEmulation } from "../../bindings/DarkEmulation";
 
 export function editFromTemplate(t: Template): TemplateEdit {
   return {
@@ -90,7 +91,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   const [issues, setIssues] = useState<EditorIssue[]>([]);
   const [previewError, setPreviewError] = useState<ErrorBody | null>(null);
   const [recipient, setRecipient] = useState<Recipient | null>(null);
-  const [dark, setDark] = useState(false);
+  const [dark, setDark] = useState<DarkEmulation>("off");
   const [remoteAllowed, setRemoteAllowed] = useState(() => localStorage.getItem(`qflow.studio.remote.${templateId}`) === "1");
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<ErrorBody | null>(null);
@@ -609,7 +610,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   );
 }
 
-type PreviewInputs = { fields: TemplateEdit; recipient: Recipient | null; dark: boolean; remoteAllowed: boolean };
+type PreviewInputs = { fields: TemplateEdit; recipient: Recipient | null; dark: DarkEmulation; remoteAllowed: boolean };
 function sameInputs(a: PreviewInputs, b: PreviewInputs): boolean {
   return a.recipient === b.recipient && a.dark === b.dark && a.remoteAllowed === b.remoteAllowed && sameEdit(a.fields, b.fields);
 }
