@@ -412,7 +412,7 @@ describe("dark preview", () => {
     const api = fakeApi();
     render(<StudioView api={api} />);
     fireEvent.click(await screen.findByText("Welcome ticket"));
-    const select = (await screen.findByTestId("preview-dark")) as HTMLSelectElement;
+    const select = await screen.findByTestId<HTMLSelectElement>("preview-dark");
     expect([...select.options].map((o) => o.value)).toEqual(["off", "invert", "scheme"]);
     const calls = () => (api.preview as ReturnType<typeof vi.fn>).mock.calls.map((c) => (c[0] as { dark: string }).dark);
     await waitFor(() => {
