@@ -338,8 +338,25 @@ test("studio: visual mode inserts a block that shows up in the code and the prev
   });
 });
 
-/** The spacer block as GrapesJS exports it (inlined styles may gain spaces). */
-const SPACER = /height:\s*24px/;
+/** Mouse actions at viewport coordinates (GrapesJS drags with mouse events: nativeDnD off). */
+async function mouse(steps) {
+  const actions = steps.flatMap((s) =>
+    s.move ? [{ type: "pointerMove", duration: s.ms ?? 0, origin: "viewport", x: s.move[0], y: s.move[1] }] : s.down ? [{ type: "pointerDown", button: 0 }] : s.up ? [{ type: "pointerUp", button: 0 }] : [{ type: "pause", duration: s.pause }],
+  );
+  await d.cmd("POST", "/actions", { actions: [{ type: "pointer", id: "mouse", parameters: { pointerType: "mouse" }, actions }] }, { retry: false });
+  await d.cmd("DELETE", "/actions", undefined, { retry: true });
+}
+
+/** Viewport box of the canvas element whose own text starts with `text`. */
+const canvasBox = (text) =>
+  d.execute(
+    `const f = document.querySelector('.gjs-frame'); const doc = f && f.contentDocument;
+     const el = doc && [...doc.body.querySelectorAll('*')].find((e) => e.children.length === 0 && e.textContent.trim().startsWith(arguments[0]));
+     if (!el) return null;
+     const r = el.getBoundingClientRect(), fr = f.getBoundingClientRect();
+     return { x: Math.round(fr.left + r.left + Math.min(30, r.width / 2)), top: Math.round(fr.top + r.top), bottom: Math.round(fr.top + r.bottom) };`,
+    [text],
+  );
 
 /** The HTML editor's text (what the code editor holds now). */
 async function codeText() {
@@ -371,27 +388,46 @@ test("studio: undo survives mode switches; full-width visual mode; both dark pre
     await waitPreview((h) => h.includes("UNDO-ME"), "the typed paragraph");
     const [visual] = await d.waitFor(tid("mode-visual"));
     await d.click(visual);
-    const [spacer] = await d.waitFor(tid("block-qf-spacer"), { timeoutMs: 30_000 });
+    await d.waitFor(tid("block-qf-spacer"), { timeoutMs: 30_000 });
     assert.equal((await d.findAll(tid("rewrite-confirm"))).length, 0, "a saved visual template round-trips");
-    await d.click(spacer);
-    await waitPreview((h) => h.includes("UNDO-ME") && h.match(SPACER), "the spacer after the paragraph");
+    // Move the heading below the first paragraph (both at the top of the canvas, in view):
+    // select it, drag its toolbar's move handle.
+    await d.execute("document.querySelector('.studio-left').scrollTop = 0;");
+    await sleep(500);
+    const heading = await canvasBox("Hi {{firstname}}");
+    assert.ok(heading, "the heading is in the canvas");
+    await mouse([{ move: [heading.x, Math.round((heading.top + heading.bottom) / 2)] }, { down: true }, { pause: 50 }, { up: true }]);
+    const [handle] = await d.waitFor(".gjs-toolbar-item.gjs-no-touch-actions");
+    const h = await d.execute("const r = arguments[0].getBoundingClientRect(); return { x: Math.round(r.left + r.width / 2), y: Math.round(r.top + r.height / 2) };", [{ "element-6066-11e4-a52e-4f735466cecf": handle }]);
+    const target = await canvasBox("Your ticket for");
+    assert.ok(target, "the first paragraph is in the canvas");
+    await mouse([
+      { move: [h.x, h.y] },
+      { down: true },
+      { pause: 100 },
+      { move: [target.x, target.top + 2], ms: 250 },
+      { move: [target.x, target.bottom - 2], ms: 250 },
+      { pause: 200 },
+      { up: true },
+    ]);
+    const moved = (x) => x.indexOf("<h1") > x.indexOf("is below.");
+    await waitPreview(moved, "the heading moved below the first paragraph");
     const [code] = await d.waitFor(tid("mode-code"));
     await d.click(code);
-    await d.waitFor(tid("editor-html-content"), { until: async ([el]) => el && (await d.textContent(el)).match(SPACER) });
+    await d.waitFor(tid("editor-html-content"), { until: async ([el]) => el && moved(await d.textContent(el)) });
     // Ctrl+Z (focus on the mode button: the studio's listener) and the toolbar button.
     await d.sendKeys(code, `${CTRL}z${RELEASE}`);
-    await d.waitFor(tid("editor-html-content"), { until: async ([el]) => el && !SPACER.test(await d.textContent(el)) });
-    assert.ok((await codeText()).includes("UNDO-ME"), "the first undo takes back the visual change only");
+    await d.waitFor(tid("editor-html-content"), { until: async ([el]) => el && !moved(await d.textContent(el)) });
+    assert.ok((await codeText()).includes("UNDO-ME"), "the first undo takes back the move only (one step for the drag)");
     const [undo] = await d.waitFor(tid("studio-undo"));
     await d.click(undo);
     await d.waitFor(tid("editor-html-content"), { until: async ([el]) => el && !(await d.textContent(el)).includes("UNDO-ME") });
     assert.equal(await codeText(), before, "both changes undone, in order");
-    await waitPreview((h) => !h.includes("UNDO-ME") && !h.match(SPACER), "the preview without either change");
+    await waitPreview((x) => !x.includes("UNDO-ME"), "the preview without either change");
     const [redo] = await d.waitFor(tid("studio-redo"));
     await d.click(redo);
     await d.click(redo);
-    await d.waitFor(tid("editor-html-content"), { until: async ([el]) => el && (await d.textContent(el)).match(SPACER) });
-    assert.ok((await codeText()).includes("UNDO-ME"));
+    await d.waitFor(tid("editor-html-content"), { until: async ([el]) => el && moved(await d.textContent(el)) });
     await d.screenshot("studio-undo-redo");
   });
 
