@@ -450,6 +450,15 @@ test("studio: undo survives mode switches; full-width visual mode; both dark pre
     await sleep(300);
     await d.screenshot("studio-visual-full-width-dark");
     await d.execute("delete document.documentElement.dataset.theme;");
+    // Undo in visual mode puts the state before the move into the canvas (and the preview).
+    await d.click((await d.waitFor(tid("studio-undo")))[0]);
+    await d.waitFor(".gjs-frame", {
+      until: async () => {
+        const [a, b] = [await canvasBox("Hi {{firstname}}"), await canvasBox("Your ticket for")];
+        return Boolean(a && b && a.top < b.top);
+      },
+    });
+    await waitPreview((x) => x.includes("UNDO-ME") && x.indexOf("<h1") < x.indexOf("is below."), "the heading back on top");
     // Remembered through a mode switch; "Show preview" brings the preview back.
     const [code] = await d.waitFor(tid("mode-code"));
     await d.click(code);
