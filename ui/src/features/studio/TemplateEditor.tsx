@@ -327,7 +327,6 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
     set("emailBody", v);
   }, [record, set]);
 
-
   const blocking = issues.filter((i) => i.severity !== "info");
 
   const doSave = useCallback(async () => {
@@ -393,6 +392,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
     editors.current.html?.setValue(v.html);
     editors.current.subject?.setValue(v.subject);
     editors.current.emailBody?.setValue(v.emailBody);
+    visual.current?.setHtml(v.html);
     setFields(v);
   };
 
