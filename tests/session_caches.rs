@@ -90,7 +90,7 @@ async fn a_rename_shows_everywhere_and_another_profile_sees_nothing_of_the_first
         run(
             "template_preview",
             json!({ "eventId": event_id, "fields": fields("{{event}} tomorrow"),
-                    "guestId": guest_id, "allowRemoteImages": false, "dark": false }),
+                    "guestId": guest_id, "allowRemoteImages": false, "dark": "off" }),
         )
     };
     let before = resend_preview().await.unwrap();

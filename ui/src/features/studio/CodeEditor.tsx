@@ -8,7 +8,7 @@ import { html } from "@codemirror/lang-html";
 import { bracketMatching, defaultHighlightStyle, foldGutter, foldKeymap, indentOnInput, syntaxHighlighting } from "@codemirror/language";
 import { lintGutter, setDiagnostics, type Diagnostic } from "@codemirror/lint";
 import { highlightSelectionMatches, search, searchKeymap } from "@codemirror/search";
-import { EditorState, type Extension } from "@codemirror/state";
+import { EditorState, Prec, type Extension, type Transaction } from "@codemirror/state";
 import {
   drawSelection,
   EditorView,
@@ -20,6 +20,7 @@ import {
   tooltips,
 } from "@codemirror/view";
 import type { EditorIssue } from "./api";
+import type { ChangeKind, Selection } from "./history";
 
 /** A merge token as offered by completion. */
 export interface TokenOption {
@@ -37,13 +38,30 @@ export interface CodeEditorHandle {
   setValue: (text: string) => void;
   replace: (from: number, to: number, text: string) => void;
   focusAt: (pos: number) => void;
+  /** Places the selection (and scrolls to it) without taking the focus. */
+  select: (sel: Selection) => void;
   view: () => EditorView | null;
+}
+
+/** How a change was made, for the studio history's grouping. */
+export interface ChangeInfo {
+  kind: ChangeKind;
+  before: Selection;
+  after: Selection;
+}
+
+/** Undo handled outside the editor (the studio's one history); CodeMirror keeps none then. */
+export interface ExternalUndo {
+  undo: () => void;
+  redo: () => void;
 }
 
 interface Props {
   initial: string;
-  onChange: (text: string) => void;
+  onChange: (text: string, info: ChangeInfo) => void;
   tokens: { current: TokenOption[] };
+  /** Given: Mod-z / Mod-Shift-z / Mod-y go here instead of CodeMirror's own history. */
+  undo?: ExternalUndo;
   singleLine?: boolean;
   testId: string;
   label: string;
@@ -119,27 +137,48 @@ const theme = EditorView.theme({
   ".cm-activeLineGutter": { backgroundColor: "var(--accent-soft)" },
 });
 
-export function CodeEditor({ initial, onChange, tokens, singleLine = false, testId, label, placeholder, onReady }: Props) {
+/** Typing and deleting group into bursts in the history; paste, completion, fixes stand alone. */
+export function changeKind(trs: readonly Transaction[]): ChangeKind {
+  const edits = trs.filter((t) => t.docChanged);
+  if (edits.length > 0 && edits.every((t) => t.isUserEvent("input.type"))) return "type";
+  if (edits.length > 0 && edits.every((t) => t.isUserEvent("delete"))) return "delete";
+  return "other";
+}
+
+const sel = (s: EditorState): Selection => ({ anchor: s.selection.main.anchor, head: s.selection.main.head });
+
+export function CodeEditor({ initial, onChange, tokens, undo, singleLine = false, testId, label, placeholder, onReady }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
   // Callbacks may change between renders; the editor reads the latest through refs.
   const onChangeRef = useRef(onChange);
   const onReadyRef = useRef(onReady);
   const initialRef = useRef(initial);
+  const undoRef = useRef(undo);
+  const externalUndo = undo !== undefined;
   useEffect(() => {
     onChangeRef.current = onChange;
     onReadyRef.current = onReady;
+    undoRef.current = undo;
   });
 
   useEffect(() => {
     // StrictMode mounts twice: create only when none exists, destroy in cleanup.
     if (!host.current || viewRef.current) return;
     const exts: Extension[] = [
-      history(),
+      externalUndo
+        ? Prec.high(
+            keymap.of([
+              { key: "Mod-z", preventDefault: true, run: () => { undoRef.current?.undo(); return true; } },
+              { key: "Mod-Shift-z", preventDefault: true, run: () => { undoRef.current?.redo(); return true; } },
+              { key: "Mod-y", preventDefault: true, run: () => { undoRef.current?.redo(); return true; } },
+            ]),
+          )
+        : history(),
       drawSelection(),
       tooltips({ parent: document.body }),
       autocompletion({ override: [(ctx) => tokenCompletions(ctx, tokens.current)], activateOnTyping: true, icons: false }),
-      keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap]),
+      keymap.of([...defaultKeymap, ...(externalUndo ? [] : historyKeymap), ...searchKeymap]),
       highlightSelectionMatches(),
       search({ top: true }),
       theme,
@@ -175,9 +214,10 @@ export function CodeEditor({ initial, onChange, tokens, singleLine = false, test
       // The change is reported before the view redraws, so work it starts (the preview
       // request) overlaps the redraw.
       dispatchTransactions: (trs, v) => {
-        const doc = trs[trs.length - 1]?.newDoc;
-        const changed = Boolean(doc && trs.some((t) => t.docChanged));
-        if (doc && changed) onChangeRef.current(doc.toString());
+        const first = trs[0];
+        const last = trs[trs.length - 1];
+        const changed = Boolean(first && last && trs.some((t) => t.docChanged));
+        if (first && last && changed) onChangeRef.current(last.newDoc.toString(), { kind: changeKind(trs), before: sel(first.startState), after: sel(last.state) });
         v.update(trs);
         // For tests/bench/studio-bench.mjs: the editor's own redraw of the keystroke.
         if (changed) performance.mark(`editor-updated-${testId}`);
@@ -204,8 +244,15 @@ export function CodeEditor({ initial, onChange, tokens, singleLine = false, test
       },
       setValue(text) {
         const v = viewRef.current;
-        if (!v || v.state.doc.toString() === text) return;
-        v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } });
+        const cur = v?.state.doc.toString();
+        if (!v || cur === undefined || cur === text) return;
+        // Only the changed range: the cursor and scroll position elsewhere stay where they are.
+        const max = Math.min(cur.length, text.length);
+        let pre = 0;
+        while (pre < max && cur.charCodeAt(pre) === text.charCodeAt(pre)) pre++;
+        let suf = 0;
+        while (suf < max - pre && cur.charCodeAt(cur.length - 1 - suf) === text.charCodeAt(text.length - 1 - suf)) suf++;
+        v.dispatch({ changes: { from: pre, to: cur.length - suf, insert: text.slice(pre, text.length - suf) } });
       },
       replace(from, to, text) {
         viewRef.current?.dispatch({ changes: { from, to, insert: text } });
@@ -217,6 +264,12 @@ export function CodeEditor({ initial, onChange, tokens, singleLine = false, test
         v.dispatch({ selection: { anchor: p }, scrollIntoView: true });
         v.focus();
       },
+      select(s) {
+        const v = viewRef.current;
+        if (!v) return;
+        const len = v.state.doc.length;
+        v.dispatch({ selection: { anchor: Math.min(s.anchor, len), head: Math.min(s.head, len) }, scrollIntoView: true });
+      },
       view: () => viewRef.current,
     };
     onReadyRef.current?.(handle);
@@ -224,7 +277,7 @@ export function CodeEditor({ initial, onChange, tokens, singleLine = false, test
       view.destroy();
       viewRef.current = null;
     };
-  }, [tokens, singleLine, testId, label, placeholder]);
+  }, [tokens, singleLine, testId, label, placeholder, externalUndo]);
 
   return <div ref={host} className={singleLine ? "cm-host cm-host-line" : "cm-host"} data-testid={testId} />;
 }

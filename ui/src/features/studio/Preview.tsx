@@ -8,6 +8,8 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExter
 import type { PreviewResult, StudioApi } from "./api";
 import type { PreviewStore } from "./previewStore";
 import type { EdgeCase } from "../../bindings/EdgeCase";
+import type { DarkEmulation } from "../../bindings/DarkEmulation";
+import { DarkPreviewToggle } from "./DarkPreviewToggle";
 import type { GuestRow } from "../../bindings/GuestRow";
 
 export type TextEdit = NonNullable<PreviewResult["textEdit"]>;
@@ -41,8 +43,8 @@ interface Props {
   recipient: Recipient | null;
   onRecipient: (r: Recipient) => void;
   edgeCases: { kind: EdgeCase; label: string }[];
-  dark: boolean;
-  onDark: (on: boolean) => void;
+  dark: DarkEmulation;
+  onDark: (mode: DarkEmulation) => void;
   remoteAllowed: boolean;
   onAllowRemote: () => void;
   api: Pick<StudioApi, "guestsPage">;
@@ -125,9 +127,7 @@ export function Preview(props: Props) {
             Mobile
           </button>
         </div>
-        <label className="check small">
-          <input type="checkbox" checked={p.dark} data-testid="preview-dark" onChange={(e) => { p.onDark(e.target.checked); }} /> Dark mode
-        </label>
+        <DarkPreviewToggle value={p.dark} onChange={p.onDark} />
       </div>
 
       <div className="inbox-row" data-testid="inbox-row">

@@ -4,14 +4,18 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { codeIs, errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import { CodeEditor, type CodeEditorHandle, type TokenOption } from "./CodeEditor";
+import { CodeEditor, type ChangeInfo, type CodeEditorHandle, type TokenOption } from "./CodeEditor";
+import { FullWidthToggle, UndoRedo, useFullWidth } from "./EditToolbar";
+import type { DocState } from "./history";
+import { docOf, useStudioHistory } from "./useStudioHistory";
 import { Preview, type FrameHandle, type Recipient } from "./Preview";
 import type { EditorIssue, StudioApi, StudioSetup, Template, TemplateEdit, TemplateVersion } from "./api";
 import type { TextPatch } from "../../bindings/TextPatch";
 import { lineDiff } from "./diff";
 import { PreviewStore } from "./previewStore";
 import { ImportExport, TestSend } from "./StudioTools";
-import { VisualEditor } from "./VisualEditor";
+import { VisualEditor, type VisualHandle } from "./VisualEditor";
+import type { DarkEmulation } from "../../bindings/DarkEmulation";
 
 export function editFromTemplate(t: Template): TemplateEdit {
   return {
@@ -90,7 +94,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   const [issues, setIssues] = useState<EditorIssue[]>([]);
   const [previewError, setPreviewError] = useState<ErrorBody | null>(null);
   const [recipient, setRecipient] = useState<Recipient | null>(null);
-  const [dark, setDark] = useState(false);
+  const [dark, setDark] = useState<DarkEmulation>("off");
   const [remoteAllowed, setRemoteAllowed] = useState(() => localStorage.getItem(`qflow.studio.remote.${templateId}`) === "1");
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<ErrorBody | null>(null);
@@ -103,10 +107,17 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   // Visual mode: GrapesJS's export of the untouched HTML, while the user decides on a rewrite.
   const [rewrite, setRewrite] = useState<string | null>(null);
   const visualAccepted = useRef(false);
+  const visual = useRef<VisualHandle | null>(null);
+  const [wide, toggleWide] = useFullWidth();
 
   const dirty = !sameEdit(fields, baseline);
   const tokens = useRef<TokenOption[]>(setup.tokens.map((t) => ({ ...t, value: null })));
   const editors = useRef<Partial<Record<"html" | "subject" | "emailBody", CodeEditorHandle>>>({});
+  const onApplied = useCallback((state: DocState) => {
+    setFields((f) => ({ ...f, ...state }));
+    setSavedNote(null);
+  }, []);
+  const { history, record, undo, redo, externalUndo, root } = useStudioHistory({ initial, editors, visual, mode, onApplied });
   const seq = useRef(0);
 
   // The preview attendee: the event's first attendee, else a built-in sample.
@@ -292,7 +303,8 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
       set("html", v);
     };
   }, [set]);
-  const onHtml = useCallback((v: string) => {
+  const onHtml = useCallback((v: string, info: ChangeInfo) => {
+    record("html", v, info.kind, info);
     changedAt.current = performance.now();
     pendingHtml.current = v;
     inputs.current = { ...inputs.current, fields: { ...inputs.current.fields, html: v } };
@@ -302,12 +314,18 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
     setTimeout(() => {
       flushHtml.current();
     }, 50);
-  }, []);
+  }, [record]);
   const onFrame = useCallback((h: FrameHandle) => {
     frame.current = h;
   }, []);
-  const onSubject = useCallback((v: string) => { set("subject", v); }, [set]);
-  const onEmailBody = useCallback((v: string) => { set("emailBody", v); }, [set]);
+  const onSubject = useCallback((v: string, info: ChangeInfo) => {
+    record("subject", v, info.kind, info);
+    set("subject", v);
+  }, [record, set]);
+  const onEmailBody = useCallback((v: string, info: ChangeInfo) => {
+    record("emailBody", v, info.kind, info);
+    set("emailBody", v);
+  }, [record, set]);
 
   const blocking = issues.filter((i) => i.severity !== "info");
 
@@ -321,6 +339,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
       setBaseline(editFromTemplate(r.template));
       setFields(editFromTemplate(r.template));
       lastDraft.current = null;
+      history.seal();
       setDraftAt(null);
       setSavedNote(`Saved at ${new Date().toLocaleTimeString()} · local version #${r.version.id}`);
       setSavedCount((n) => n + 1);
@@ -338,15 +357,16 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
     } finally {
       setSaving(false);
     }
-  }, [api, eventId, templateId, original, fields, onSaved]);
+  }, [api, eventId, templateId, original, fields, onSaved, history]);
 
   const toCode = useCallback(() => {
+    history.seal();
     setMode("code");
     setRewrite(null);
     visualAccepted.current = false;
     // The code editor stayed mounted: show it what visual mode produced.
     editors.current.html?.setValue(latest.current.fields.html);
-  }, []);
+  }, [history]);
   const onVisualLoad = useCallback((exported: string) => {
     if (normalizeHtml(exported) === normalizeHtml(latest.current.fields.html)) {
       visualAccepted.current = true;
@@ -356,15 +376,23 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   }, []);
   const onVisualChange = useCallback(
     (h: string) => {
-      if (visualAccepted.current) set("html", h);
+      if (!visualAccepted.current) return;
+      record("html", h, "visual");
+      set("html", h);
     },
-    [set],
+    [record, set],
   );
+  const onVisualReady = useCallback((h: VisualHandle | null) => {
+    visual.current = h;
+  }, []);
 
   const restoreVersion = (v: TemplateEdit) => {
+    // One step for the whole restore (the editors' reports below are then the present).
+    history.record(docOf(v), { field: "html", kind: "other", at: performance.now() });
     editors.current.html?.setValue(v.html);
     editors.current.subject?.setValue(v.subject);
     editors.current.emailBody?.setValue(v.emailBody);
+    visual.current?.setHtml(v.html);
     setFields(v);
   };
 
@@ -382,13 +410,15 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
     if (ed && i.suggestion && i.from !== null && i.to !== null) ed.replace(i.from, i.to, i.suggestion);
   };
 
+  const fullWidth = mode === "visual" && wide;
+
   const close = () => {
     if (dirty) setLeaving({ kind: "close" });
     else onClose();
   };
 
   return (
-    <div className="studio-editor" data-testid="studio-editor">
+    <div className="studio-editor" data-testid="studio-editor" ref={root}>
       <header className="studio-head">
         <button type="button" className="btn btn-ghost btn-small" data-testid="studio-back" onClick={close}>
           ← Templates
@@ -464,7 +494,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
         </div>
       )}
 
-      <div className="studio-body">
+      <div className={`studio-body${fullWidth ? " studio-wide" : ""}`} data-testid="studio-body">
         <div className="studio-left">
           <div className="field">
             <label htmlFor="studio-subject">Subject</label>
@@ -472,6 +502,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
               <CodeEditor
                 initial={initial.subject}
                 onChange={onSubject}
+                undo={externalUndo}
                 tokens={tokens}
                 singleLine
                 testId="editor-subject"
@@ -497,6 +528,8 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           <div className="editor-label">
             <span>{fields.attachPdf ? "HTML (PDF attachment)" : "HTML email body"}</span>
             <span className="muted small">{mode === "code" ? <>Type {"{{"} for merge tokens · Ctrl+F to search</> : "Click or drag a block; click text to edit it"}</span>
+            <UndoRedo history={history} onUndo={undo} onRedo={redo} />
+            {mode === "visual" && <FullWidthToggle wide={wide} onToggle={toggleWide} />}
             <div className="seg" role="group" aria-label="Editing mode">
               <button type="button" className={`seg-btn${mode === "code" ? " seg-on" : ""}`} data-testid="mode-code" aria-pressed={mode === "code"} onClick={toCode}>
                 Code
@@ -508,6 +541,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
                 aria-pressed={mode === "visual"}
                 onClick={() => {
                   visualAccepted.current = false;
+                  history.seal();
                   setMode("visual");
                 }}
               >
@@ -537,6 +571,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
                   data-testid="rewrite-accept"
                   onClick={() => {
                     visualAccepted.current = true;
+                    record("html", rewrite, "other");
                     set("html", rewrite);
                     setRewrite(null);
                   }}
@@ -547,11 +582,11 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
             </div>
           )}
           <div className="editor-main" hidden={mode !== "code"}>
-            <CodeEditor initial={initial.html} onChange={onHtml} tokens={tokens} testId="editor-html" label="Template HTML" onReady={(h) => { editors.current.html = h; }} />
+            <CodeEditor initial={initial.html} onChange={onHtml} undo={externalUndo} tokens={tokens} testId="editor-html" label="Template HTML" onReady={(h) => { editors.current.html = h; }} />
           </div>
           {mode === "visual" && (
             <div className="editor-visual">
-              <VisualEditor initial={fields.html} tokens={setup.tokens} onLoad={onVisualLoad} onChange={onVisualChange} />
+              <VisualEditor initial={fields.html} tokens={setup.tokens} onLoad={onVisualLoad} onChange={onVisualChange} onUndo={undo} onRedo={redo} onReady={onVisualReady} />
             </div>
           )}
 
@@ -562,7 +597,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
                 <span className="muted small">Empty = “Please find your invitation attached.”</span>
               </div>
               <div className="editor-small">
-                <CodeEditor initial={initial.emailBody} onChange={onEmailBody} tokens={tokens} testId="editor-emailBody" label="Email body" onReady={(h) => { editors.current.emailBody = h; }} />
+                <CodeEditor initial={initial.emailBody} onChange={onEmailBody} undo={externalUndo} tokens={tokens} testId="editor-emailBody" label="Email body" onReady={(h) => { editors.current.emailBody = h; }} />
               </div>
             </>
           )}
@@ -584,7 +619,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           {original && <VersionsPanel api={api} templateId={templateId} current={fields} savedCount={savedCount} onRestore={restoreVersion} />}
         </div>
 
-        <div className="studio-right">
+        <div className="studio-right" hidden={fullWidth}>
           {previewError && <ErrorNotice error={previewError} />}
           <Preview
             eventId={eventId}
@@ -609,7 +644,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   );
 }
 
-type PreviewInputs = { fields: TemplateEdit; recipient: Recipient | null; dark: boolean; remoteAllowed: boolean };
+type PreviewInputs = { fields: TemplateEdit; recipient: Recipient | null; dark: DarkEmulation; remoteAllowed: boolean };
 function sameInputs(a: PreviewInputs, b: PreviewInputs): boolean {
   return a.recipient === b.recipient && a.dark === b.dark && a.remoteAllowed === b.remoteAllowed && sameEdit(a.fields, b.fields);
 }

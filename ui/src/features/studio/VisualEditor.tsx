@@ -3,9 +3,17 @@
 // clicking a block appends it, dragging works with mouse events (nativeDnD: false: native
 // HTML5 drag into the canvas frame fails in WebKitGTK). Nothing is stored by GrapesJS
 // (storageManager: false): the HTML goes back to the studio, which saves through Rust.
+// Undo is the studio's (history.ts): GrapesJS's undo keys and buttons are routed there.
 import { useEffect, useRef, useState } from "react";
 import type { Editor } from "grapesjs";
 import "grapesjs/dist/css/grapes.min.css";
+import { undoKey } from "./history";
+
+/** What the studio drives: showing a state from its history. */
+export interface VisualHandle {
+  /** Replaces the content without reporting it back as a change. */
+  setHtml: (html: string) => void;
+}
 
 interface Props {
   initial: string;
@@ -14,6 +22,9 @@ interface Props {
   onChange: (html: string) => void;
   /** Once loaded: the export of the untouched input (differs when GrapesJS rewrote it). */
   onLoad: (exported: string) => void;
+  onUndo: () => void;
+  onRedo: () => void;
+  onReady?: (h: VisualHandle | null) => void;
 }
 
 const INLINED = "gjs-get-inlined-html";
@@ -56,13 +67,13 @@ function presetPlugin(mod: unknown): PresetFn {
   return m as PresetFn;
 }
 
-export function VisualEditor({ initial, tokens, onChange, onLoad }: Props) {
+export function VisualEditor({ initial, tokens, onChange, onLoad, onUndo, onRedo, onReady }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const [failed, setFailed] = useState<string | null>(null);
   const editorRef = useRef<Editor | null>(null);
-  const props = useRef({ initial, tokens, onChange, onLoad });
+  const props = useRef({ initial, tokens, onChange, onLoad, onUndo, onRedo, onReady });
   useEffect(() => {
-    props.current = { initial, tokens, onChange, onLoad };
+    props.current = { initial, tokens, onChange, onLoad, onUndo, onRedo, onReady };
   });
 
   useEffect(() => {
@@ -95,12 +106,41 @@ export function VisualEditor({ initial, tokens, onChange, onLoad }: Props) {
           attributes: { title: t.description, "data-testid": `block-token-${t.name}` },
         });
       }
+      // The preset's undo/redo buttons run these commands; the keys are handled below.
+      editor.Commands.add("core:undo", { run: () => { props.current.onUndo(); } });
+      editor.Commands.add("core:redo", { run: () => { props.current.onRedo(); } });
+      editor.Keymaps.remove("core:undo");
+      editor.Keymaps.remove("core:redo");
       editorRef.current = editor;
+      // GrapesJS reports changes on a zero timeout: a state set from the history is skipped
+      // until that has run.
+      let applying = false;
       editor.on("load", () => {
         if (cancelled) return;
         props.current.onLoad(exportHtml(editor));
         editor.on("update", () => {
-          props.current.onChange(exportHtml(editor));
+          if (!applying) props.current.onChange(exportHtml(editor));
+        });
+        // Keys in the canvas frame never reach the studio's listener. While text is being
+        // edited the browser's own undo works inside it.
+        editor.Canvas.getDocument()?.addEventListener("keydown", (e) => {
+          const k = undoKey(e);
+          if (!k || e.defaultPrevented || editor.getEditing()) return;
+          e.preventDefault();
+          if (k === "undo") props.current.onUndo();
+          else props.current.onRedo();
+        });
+        props.current.onReady?.({
+          setHtml(html) {
+            if (exportHtml(editor) === html) return;
+            applying = true;
+            editor.select();
+            editor.Css.clear();
+            editor.setComponents(html);
+            setTimeout(() => {
+              applying = false;
+            }, 0);
+          },
         });
       });
     }).catch((e: unknown) => {
@@ -108,6 +148,7 @@ export function VisualEditor({ initial, tokens, onChange, onLoad }: Props) {
     });
     return () => {
       cancelled = true;
+      props.current.onReady?.(null);
       editorRef.current?.destroy();
       editorRef.current = null;
     };

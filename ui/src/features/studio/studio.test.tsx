@@ -2,6 +2,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { CompletionContext } from "@codemirror/autocomplete";
 import { EditorState } from "@codemirror/state";
+import { EditorView } from "@codemirror/view";
 import { toDiagnostics, tokenCompletions, type TokenOption } from "./CodeEditor";
 import { StudioView } from "./StudioView";
 import { ImportExport, RemoveTestAttendees, TestSend } from "./StudioTools";
@@ -361,5 +362,66 @@ describe("applyTextEdit", () => {
     expect(applyTextEdit(doc, { tag: "h1", index: 0, child: 0, old: "", new: "x" })).toBe(false);
     expect(applyTextEdit(null, { tag: "p", index: 0, child: 0, old: "One ", new: "x" })).toBe(false);
     expect(doc.body.textContent).toBe("One bold tailsTyped: T");
+  });
+});
+
+describe("studio undo/redo", () => {
+  async function openEditor() {
+    const api = fakeApi();
+    render(<StudioView api={api} />);
+    fireEvent.click(await screen.findByText("Welcome ticket"));
+    await screen.findByTestId("studio-editor");
+    const view = async (id: string) => {
+      const v = EditorView.findFromDOM(await screen.findByTestId(id));
+      if (!v) throw new Error(`no editor ${id}`);
+      return v;
+    };
+    return { html: await view("editor-html-content"), subject: await view("editor-subject-content") };
+  }
+  const typeAt = (v: EditorView, text: string) => {
+    act(() => {
+      v.dispatch({ changes: { from: v.state.doc.length, insert: text }, userEvent: "input.type" });
+    });
+  };
+
+  it("steps back through changes of both editors in the order they were made, by button and by key", async () => {
+    const { html, subject } = await openEditor();
+    const undo = screen.getByRole("button", { name: "Undo" });
+    const redo = screen.getByRole("button", { name: "Redo" });
+    expect(undo).toHaveProperty("disabled", true);
+    typeAt(html, "<p>x</p>");
+    typeAt(subject, "!");
+    expect(subject.state.doc.toString()).toBe("Your ticket for {{event}}!");
+    fireEvent.click(undo);
+    expect(subject.state.doc.toString()).toBe("Your ticket for {{event}}");
+    expect(html.state.doc.toString()).toBe("<h1>Hi {{firstname}}!</h1><p>x</p>");
+    // Ctrl+Z in the subject editor undoes the HTML change: one history, not one per editor.
+    fireEvent.keyDown(subject.contentDOM, { key: "z", code: "KeyZ", keyCode: 90, ctrlKey: true });
+    expect(html.state.doc.toString()).toBe(TEMPLATE.html);
+    expect(undo).toHaveProperty("disabled", true);
+    fireEvent.click(redo);
+    expect(html.state.doc.toString()).toBe("<h1>Hi {{firstname}}!</h1><p>x</p>");
+    fireEvent.keyDown(html.contentDOM, { key: "Z", code: "KeyZ", keyCode: 90, ctrlKey: true, shiftKey: true });
+    expect(subject.state.doc.toString()).toBe("Your ticket for {{event}}!");
+    expect(redo).toHaveProperty("disabled", true);
+  });
+});
+
+describe("dark preview", () => {
+  it("asks Rust for the chosen emulation and offers both kinds", async () => {
+    const api = fakeApi();
+    render(<StudioView api={api} />);
+    fireEvent.click(await screen.findByText("Welcome ticket"));
+    const select = await screen.findByTestId<HTMLSelectElement>("preview-dark");
+    expect([...select.options].map((o) => o.value)).toEqual(["off", "invert", "scheme"]);
+    const calls = () => (api.preview as ReturnType<typeof vi.fn>).mock.calls.map((c) => (c[0] as { dark: string }).dark);
+    await waitFor(() => {
+      expect(calls()).toContain("off");
+    });
+    fireEvent.change(select, { target: { value: "scheme" } });
+    await waitFor(() => {
+      expect(calls()).toContain("scheme");
+    });
+    expect(screen.getByLabelText(/Dark mode/)).toBe(select);
   });
 });

@@ -2,6 +2,7 @@
 //! (strict CSP, remote images blocked by default), remote images, the inbox preheader, and
 //! UTF-16 offsets for the editor.
 
+use super::dark::{dark_head, prefer_dark, DarkEmulation};
 use super::types::TokenValue;
 use crate::merge::{render_str, tokens, MergeContext, TemplateField};
 
@@ -45,17 +46,19 @@ pub fn preview_csp(allow_remote_images: bool) -> String {
 /// The `srcdoc` of the preview iframe: a CSP `<meta>` first (it governs everything after it,
 /// whether `body` is a fragment or a whole document), then the rendered HTML. Meant for an
 /// iframe with `sandbox=""` (no scripts, opaque origin): two independent locks.
-/// `dark` emulates a client's forced dark mode (inverted colours, images kept).
-pub fn preview_document(body: &str, allow_remote_images: bool, dark: bool) -> String {
+/// `dark` emulates a dark-mode client (see [`DarkEmulation`]).
+pub fn preview_document(body: &str, allow_remote_images: bool, dark: DarkEmulation) -> String {
     let mut doc = String::with_capacity(body.len() + 512);
     doc.push_str("<!DOCTYPE html><meta http-equiv=\"Content-Security-Policy\" content=\"");
     doc.push_str(&preview_csp(allow_remote_images));
     doc.push_str("\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><base target=\"_self\">");
     doc.push_str("<style>body{margin:8px;font-family:system-ui,sans-serif;overflow-wrap:anywhere}img{max-width:100%}</style>");
-    if dark {
-        doc.push_str("<style>html{background:#fff;filter:invert(1) hue-rotate(180deg)}img{filter:invert(1) hue-rotate(180deg)}</style>");
+    doc.push_str(dark_head(dark));
+    if dark == DarkEmulation::Scheme {
+        doc.push_str(&prefer_dark(body));
+    } else {
+        doc.push_str(body);
     }
-    doc.push_str(body);
     doc
 }
 
@@ -209,14 +212,24 @@ mod tests {
 
     #[test]
     fn preview_document_starts_with_a_strict_csp() {
-        let d = preview_document("<p>x</p>", false, false);
+        let d = preview_document("<p>x</p>", false, DarkEmulation::Off);
         assert!(d.starts_with("<!DOCTYPE html><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:;"), "{d}");
         assert!(
             !d.contains("script-src"),
             "scripts fall under default-src 'none'"
         );
-        assert!(preview_document("<p>x</p>", true, false).contains("img-src data: https: http:"));
-        assert!(preview_document("<p>x</p>", false, true).contains("invert(1)"));
+        assert!(preview_document("<p>x</p>", true, DarkEmulation::Off)
+            .contains("img-src data: https: http:"));
+        assert!(preview_document("<p>x</p>", false, DarkEmulation::Invert).contains("invert(1)"));
+        let media = "<style>@media (prefers-color-scheme: dark){p{color:#fff}}</style><p>x</p>";
+        assert!(preview_document(media, false, DarkEmulation::Off)
+            .contains("(prefers-color-scheme: dark)"));
+        let scheme = preview_document(media, false, DarkEmulation::Scheme);
+        assert!(
+            scheme.contains("@media (min-width:0px){p{color:#fff}}")
+                && scheme.contains("color-scheme:dark"),
+            "{scheme}"
+        );
     }
 
     #[test]

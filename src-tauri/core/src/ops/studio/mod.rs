@@ -8,6 +8,7 @@
 //! in the next preview); the open editors' sessions are [`PreviewSessions`], state of the
 //! session that goes with it.
 
+mod dark;
 mod document;
 mod drafts;
 mod edge_cases;
@@ -24,6 +25,7 @@ mod types;
 #[cfg(test)]
 mod tests;
 
+pub use dark::{dark_head, prefer_dark, DarkEmulation};
 pub use document::{
     preheader, preview_csp, preview_document, remote_image_count, token_values, utf16_offset,
 };

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::dark::DarkEmulation;
 use super::document::{
     preheader, preview_document, remote_image_count, token_values, utf16_offset,
 };
@@ -181,7 +182,7 @@ pub async fn template_preview(cx: &Ctx, req: PreviewRequest) -> Result<PreviewRe
         preview_document(
             &format!("<style>body{{background:#888;margin:0;padding:16px}}.qf-a4{{background:#fff;width:210mm;min-height:297mm;margin:0 auto;padding:15mm;box-sizing:border-box;box-shadow:0 2px 8px rgba(0,0,0,.4)}}</style><div class=\"qf-a4\">{h}</div>"),
             req.allow_remote_images,
-            false,
+            DarkEmulation::Off,
         )
     });
     let mut out = PreviewResult {

@@ -55,7 +55,7 @@ fn preview_req(event: &str, fields: TemplateEdit) -> PreviewRequest {
         guest_id: None,
         edge_case: None,
         allow_remote_images: false,
-        dark: false,
+        dark: DarkEmulation::Off,
         session: None,
         html_patch: None,
         lint: None,

@@ -174,7 +174,7 @@ pub struct PreviewRequest {
     #[serde(default)]
     pub allow_remote_images: bool,
     #[serde(default)]
-    pub dark: bool,
+    pub dark: super::dark::DarkEmulation,
     /// The editor session (one per open editor). With it, Rust keeps the last html and output,
     /// so a keystroke sends and receives only the changed range (`htmlPatch`, patches back).
     #[ts(optional)]
