@@ -24,7 +24,8 @@
 //! - **Courier mode**: see [`render_template`].
 
 pub mod lint;
-mod scan;
+mod plan;
+pub(crate) mod scan;
 mod tokens;
 
 use chrono::{DateTime, NaiveDateTime};
@@ -37,6 +38,7 @@ use uuid::Uuid;
 use crate::models::{Event, Guest, Template, TemplateUpsert};
 use crate::{Error, Result};
 
+pub use plan::{MergePlan, PlanSlot, RecipientValues};
 pub use tokens::{tokens, TokenInfo};
 
 /// Where `{{barcode_qr}}` points by default: `<base><barcode>`. A guess at Qflow's QR service;
