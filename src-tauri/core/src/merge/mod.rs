@@ -26,7 +26,7 @@
 pub mod lint;
 mod plan;
 pub(crate) mod scan;
-mod tokens;
+pub(crate) mod tokens;
 
 use chrono::{DateTime, NaiveDateTime};
 use chrono_tz::Tz;
@@ -348,7 +348,11 @@ struct Values {
 
 impl Values {
     fn new(ctx: &MergeContext) -> Values {
-        let g = &ctx.guest;
+        Values::with_guest(ctx, &ctx.guest)
+    }
+
+    /// `ctx` with another guest (pre-flight merges many without cloning them).
+    fn with_guest(ctx: &MergeContext, g: &Guest) -> Values {
         let e = &ctx.event;
         let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
         let opt = |s: &Option<String>| s.as_deref().and_then(some);

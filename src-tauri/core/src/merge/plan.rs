@@ -26,6 +26,7 @@ impl PlanSlot {
 #[derive(Clone, Debug)]
 pub struct MergePlan<'a> {
     pub src: &'a str,
+    field: TemplateField,
     html: bool,
     pub slots: Vec<PlanSlot>,
 }
@@ -44,9 +45,14 @@ impl<'a> MergePlan<'a> {
         }
         MergePlan {
             src,
+            field,
             html: field != TemplateField::Subject,
             slots,
         }
+    }
+
+    pub fn field(&self) -> TemplateField {
+        self.field
     }
 
     /// The token's name between the braces.
@@ -104,6 +110,11 @@ impl RecipientValues {
         RecipientValues(Values::new(ctx))
     }
 
+    /// `ctx`'s event and account values with `guest` (the context's own guest is not read).
+    pub fn for_guest(ctx: &MergeContext, guest: &crate::models::Guest) -> Self {
+        RecipientValues(Values::with_guest(ctx, guest))
+    }
+
     /// The plain (subject-style, unescaped apart from line breaks) value of a token by name.
     pub fn plain(&self, name: &str) -> Option<&str> {
         self.0.get(tokens::lookup(name)?, false)
@@ -136,7 +147,11 @@ mod tests {
     fn plan_matches_render_template() {
         let html = "<p>{{firstname}} {{lastname}} {{nope}} {{tags}} {{V_1}} {{V_2}} {{V_9}}</p>\
                     <img src=\"{{barcode_qr}}\"> {{ firstname }} {{plusones}} {{date}} {{{x}}}";
-        for c in [ctx("Ann", Some("B 1/2")), ctx("", None), ctx("<Zoë>", Some(""))] {
+        for c in [
+            ctx("Ann", Some("B 1/2")),
+            ctx("", None),
+            ctx("<Zoë>", Some("")),
+        ] {
             let r = render_template(
                 &TemplateFields {
                     subject: "Hi {{firstname}}",
