@@ -35,6 +35,7 @@ pub const MAX_BODY_BYTES: usize = 100 * 1024;
 
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export_to = "../../../ui/src/bindings/")]
 pub enum Severity {
     /// Qflow will reject it, or it cannot work.
     Error,

@@ -218,6 +218,7 @@ impl TemplateFields<'_> {
 
 /// Which template field a report is about (wire names).
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Hash, TS)]
+#[ts(export_to = "../../../ui/src/bindings/")]
 pub enum TemplateField {
     #[serde(rename = "subject")]
     Subject,

@@ -9,7 +9,7 @@ use crate::models::Guest;
 
 use super::html::Doc;
 use super::links::{self, decode_attr};
-use super::{finding, rules, AttendeeRef, Finding, PreflightOptions, SizeMeter};
+use super::{finding, rules, AttendeeRef, PreflightFinding, PreflightOptions, SizeMeter};
 
 const NAME_TOKENS: &[&str] = &["firstname", "lastname", "fullname", "othernames"];
 
@@ -18,7 +18,7 @@ pub(crate) fn unknown_tokens(
     plans: &[MergePlan<'_>],
     attendees: &[Guest],
     opts: &PreflightOptions,
-    out: &mut Vec<Finding>,
+    out: &mut Vec<PreflightFinding>,
 ) {
     for plan in plans {
         let mut seen: HashMap<&str, ()> = HashMap::new();
@@ -51,7 +51,7 @@ pub(crate) fn unknown_tokens(
     }
 }
 
-fn fill(x: &mut Finding, attendees: &[Guest], who: Vec<u32>, opts: &PreflightOptions) {
+fn fill(x: &mut PreflightFinding, attendees: &[Guest], who: Vec<u32>, opts: &PreflightOptions) {
     x.attendee_total = who.len() as u32;
     x.attendees = who
         .iter()
@@ -188,7 +188,7 @@ pub(crate) fn merge_all(
     base: &MergeContext,
     attendees: &[Guest],
     opts: &PreflightOptions,
-    out: &mut Vec<Finding>,
+    out: &mut Vec<PreflightFinding>,
 ) -> SizeMeter {
     let mut groups: Vec<TokenGroup<'_>> = Vec::new();
     let mut uses_barcode = false;
@@ -268,7 +268,7 @@ fn report(
     acc: Acc,
     attendees: &[Guest],
     opts: &PreflightOptions,
-    out: &mut Vec<Finding>,
+    out: &mut Vec<PreflightFinding>,
 ) -> SizeMeter {
     let n = attendees.len();
     for (gi, t) in pass.groups.iter().enumerate() {

@@ -7,7 +7,7 @@ use crate::merge::{MergePlan, TemplateField};
 use super::clients::{find_decl, Needle, FEATURES};
 use super::contrast::{parse_color, ratio, Rgb, WHITE};
 use super::links::{self, decode_attr};
-use super::{finding, rules, Finding};
+use super::{finding, rules, PreflightFinding};
 
 const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
@@ -148,7 +148,7 @@ fn background(src: &str, t: &Tag) -> Option<Rgb> {
         .or_else(|| attr(src, t, "bgcolor").and_then(parse_color))
 }
 
-pub(crate) fn checks(plan: &MergePlan<'_>, doc: &Doc, out: &mut Vec<Finding>) {
+pub(crate) fn checks(plan: &MergePlan<'_>, doc: &Doc, out: &mut Vec<PreflightFinding>) {
     let src = plan.src;
     let field = plan.field();
     let f = |rule: &str, sev: Severity, at: usize, msg: String| {
@@ -232,7 +232,7 @@ pub(crate) fn checks(plan: &MergePlan<'_>, doc: &Doc, out: &mut Vec<Finding>) {
     walk(src, doc, field, out);
 }
 
-fn client_support(src: &str, doc: &Doc, field: TemplateField, out: &mut Vec<Finding>) {
+fn client_support(src: &str, doc: &Doc, field: TemplateField, out: &mut Vec<PreflightFinding>) {
     for feat in FEATURES {
         let at = match feat.needle {
             Needle::Decl(p, v) => doc
@@ -298,7 +298,7 @@ fn client_support(src: &str, doc: &Doc, field: TemplateField, out: &mut Vec<Find
 
 /// Walks the element tree: contrast of text against its nearest inline background, link
 /// text, and the QR's background.
-fn walk(src: &str, doc: &Doc, field: TemplateField, out: &mut Vec<Finding>) {
+fn walk(src: &str, doc: &Doc, field: TemplateField, out: &mut Vec<PreflightFinding>) {
     let mut stack: Vec<Open> = Vec::new();
     let mut reported_colors: Vec<usize> = Vec::new();
     // (offset of <a>, its text so far)
@@ -387,7 +387,7 @@ fn text(
     reported: &mut Vec<usize>,
     anchor: &mut Option<(usize, String)>,
     field: TemplateField,
-    out: &mut Vec<Finding>,
+    out: &mut Vec<PreflightFinding>,
 ) {
     if raw.trim().is_empty() {
         return;
@@ -422,7 +422,7 @@ fn text(
     }
 }
 
-fn vague_link(text: &str, at: usize, field: TemplateField, out: &mut Vec<Finding>) {
+fn vague_link(text: &str, at: usize, field: TemplateField, out: &mut Vec<PreflightFinding>) {
     let norm = decode_attr(text)
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -438,7 +438,13 @@ fn vague_link(text: &str, at: usize, field: TemplateField, out: &mut Vec<Finding
     }
 }
 
-fn qr_background(src: &str, t: &Tag, stack: &[Open], field: TemplateField, out: &mut Vec<Finding>) {
+fn qr_background(
+    src: &str,
+    t: &Tag,
+    stack: &[Open],
+    field: TemplateField,
+    out: &mut Vec<PreflightFinding>,
+) {
     let is_qr = attr(src, t, "src").is_some_and(|s| s.contains("{{barcode_qr}}"));
     if !is_qr || background(src, t).is_some() || stack.iter().any(|o| o.bg.is_some()) {
         return;

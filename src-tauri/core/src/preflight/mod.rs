@@ -72,7 +72,7 @@ impl AttendeeRef {
 #[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export, export_to = "../../../ui/src/bindings/")]
-pub struct Finding {
+pub struct PreflightFinding {
     /// Stable kebab-case id (see [`rules`]).
     pub rule: String,
     pub severity: Severity,
@@ -123,7 +123,7 @@ pub struct PreflightReport {
     /// `<img>` elements in the sent body.
     pub image_count: u32,
     /// Errors first, then warnings, then info; by field and position within each.
-    pub findings: Vec<Finding>,
+    pub findings: Vec<PreflightFinding>,
 }
 
 impl PreflightReport {
@@ -140,8 +140,8 @@ pub(crate) fn finding(
     field: TemplateField,
     offset: Option<usize>,
     message: String,
-) -> Finding {
-    Finding {
+) -> PreflightFinding {
+    PreflightFinding {
         rule: rule.to_owned(),
         severity,
         message,
@@ -210,7 +210,7 @@ pub fn preflight(
 
 fn finish(
     t: &TemplateFields<'_>,
-    mut findings: Vec<Finding>,
+    mut findings: Vec<PreflightFinding>,
     attendees: usize,
     size: SizeMeter,
     image_count: u32,

@@ -46,7 +46,7 @@ fn run(html: &str) -> PreflightReport {
     preflight(&t, &base(), &people(), &PreflightOptions::default())
 }
 
-fn rule<'a>(r: &'a PreflightReport, id: &str) -> Vec<&'a Finding> {
+fn rule<'a>(r: &'a PreflightReport, id: &str) -> Vec<&'a PreflightFinding> {
     r.findings.iter().filter(|f| f.rule == id).collect()
 }
 
