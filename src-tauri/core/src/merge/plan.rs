@@ -29,6 +29,8 @@ pub struct MergePlan<'a> {
     field: TemplateField,
     html: bool,
     pub slots: Vec<PlanSlot>,
+    /// Each known token once: (token, occurrences, bytes of one occurrence with braces).
+    distinct: Vec<(Tok, usize, usize)>,
 }
 
 impl<'a> MergePlan<'a> {
@@ -43,11 +45,20 @@ impl<'a> MergePlan<'a> {
                 tok: tokens::lookup(&src[c.name_start..c.name_end]),
             });
         }
+        let mut distinct: Vec<(Tok, usize, usize)> = Vec::new();
+        for s in &slots {
+            let Some(tok) = s.tok else { continue };
+            match distinct.iter_mut().find(|d| d.0 == tok) {
+                Some(d) => d.1 += 1,
+                None => distinct.push((tok, 1, s.end - s.open)),
+            }
+        }
         MergePlan {
             src,
             field,
             html: field != TemplateField::Subject,
             slots,
+            distinct,
         }
     }
 
@@ -66,12 +77,12 @@ impl<'a> MergePlan<'a> {
         v.0.get(self.slots[i].tok?, self.html)
     }
 
-    /// The rendered length in bytes, without rendering.
+    /// The rendered length in bytes, without rendering (one lookup per distinct token).
     pub fn rendered_len(&self, v: &RecipientValues) -> usize {
         let mut len = self.src.len();
-        for (i, s) in self.slots.iter().enumerate() {
-            if let Some(value) = self.value(i, v) {
-                len = len - (s.end - s.open) + value.len();
+        for &(tok, n, bytes) in &self.distinct {
+            if let Some(value) = v.0.get(tok, self.html) {
+                len = len - n * bytes + n * value.len();
             }
         }
         len

@@ -68,12 +68,17 @@ struct TokenGroup<'a> {
     long_checked: bool,
 }
 
-/// A URL attribute holding merge tokens.
+/// A URL attribute holding merge tokens; the same source text elsewhere merges the same, so
+/// it is checked once per attendee (`more` = other places with that text).
 struct MergedUrl {
     plan: usize,
     start: usize,
     end: usize,
     is_link: bool,
+    more: u32,
+    /// Scheme and host are literal: only a token left literal can break it, and those
+    /// attendees are the token's empty ones (no per-attendee work).
+    fixed: bool,
 }
 
 /// Who hit what, for a slice of attendees (merged across threads).
@@ -158,7 +163,7 @@ impl Pass<'_, '_> {
                     Some(_) => {}
                 }
             }
-            for (ui, u) in self.urls.iter().enumerate() {
+            for (ui, u) in self.urls.iter().enumerate().filter(|(_, u)| !u.fixed) {
                 buf.clear();
                 self.plans[u.plan].render_span(u.start, u.end, &v, &mut buf);
                 if let Some(p) = links::check(&decode_attr(&buf), u.is_link) {
@@ -209,22 +214,33 @@ pub(crate) fn merge_all(
             }
         }
     }
-    let urls: Vec<MergedUrl> = docs
-        .iter()
-        .enumerate()
-        .flat_map(|(di, d)| {
-            let plan = &plans[di + 1];
-            d.urls
-                .iter()
-                .filter(move |u| !plan.slots_in(u.start, u.end).is_empty())
-                .map(move |u| MergedUrl {
-                    plan: di + 1,
-                    start: u.start,
-                    end: u.end,
-                    is_link: u.is_link,
-                })
-        })
-        .collect();
+    let mut urls: Vec<MergedUrl> = Vec::new();
+    let mut seen: HashMap<(usize, bool, &str), usize> = HashMap::new();
+    for (di, d) in docs.iter().enumerate() {
+        let plan = &plans[di + 1];
+        for u in &d.urls {
+            let slots = plan.slots_in(u.start, u.end);
+            if slots.is_empty() {
+                continue;
+            }
+            let fixed = links::fixed_origin(&plan.src[u.start..plan.slots[slots.start].open]);
+            let key = (di + 1, u.is_link, &plan.src[u.start..u.end]);
+            match seen.get(&key) {
+                Some(&m) => urls[m].more += 1,
+                None => {
+                    seen.insert(key, urls.len());
+                    urls.push(MergedUrl {
+                        plan: di + 1,
+                        start: u.start,
+                        end: u.end,
+                        is_link: u.is_link,
+                        more: 0,
+                        fixed,
+                    });
+                }
+            }
+        }
+    }
     let pass = Pass {
         plans,
         groups,
@@ -300,18 +316,74 @@ fn report(
             out.push(x);
         }
     }
+    // Literal-origin URLs break exactly for their tokens' empty attendees: one finding per set
+    // of tokens, at its first URL.
+    let mut by_tokens: Vec<(Vec<usize>, &MergedUrl, u32)> = Vec::new();
+    for u in pass.urls.iter().filter(|u| u.fixed) {
+        let plan = &pass.plans[u.plan];
+        let mut gis: Vec<usize> = plan.slots[plan.slots_in(u.start, u.end)]
+            .iter()
+            .filter_map(|s| pass.groups.iter().position(|g| g.name == plan.name(s)))
+            .filter(|&gi| !acc.empty[gi].is_empty())
+            .collect();
+        gis.sort_unstable();
+        gis.dedup();
+        if gis.is_empty() {
+            continue;
+        }
+        match by_tokens.iter_mut().find(|(k, _, _)| *k == gis) {
+            Some(e) => e.2 += 1 + u.more,
+            None => by_tokens.push((gis, u, u.more)),
+        }
+    }
+    for (gis, u, more) in by_tokens {
+        let plan = &pass.plans[u.plan];
+        let mut who: Vec<u32> = gis
+            .iter()
+            .flat_map(|&gi| acc.empty[gi].iter().copied())
+            .collect();
+        who.sort_unstable();
+        who.dedup();
+        let list = gis
+            .iter()
+            .map(|&gi| format!("{{{{{}}}}}", pass.groups[gi].name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let also = match more {
+            0 => String::new(),
+            n => format!(" {n} more links hold it too."),
+        };
+        let mut x = finding(
+            rules::LINK_INVALID,
+            Severity::Error,
+            plan.field(),
+            Some(u.start),
+            format!(
+                "For {} attendees the URL {} keeps {list} literally after merge (no value): the link is broken.{also}",
+                who.len(),
+                links::short(&plan.src[u.start..u.end])
+            ),
+        );
+        x.suggestion = Some("Fill the field for them, or use a URL without it.".into());
+        fill(&mut x, attendees, who, opts);
+        out.push(x);
+    }
     let mut urls: Vec<_> = acc.urls.into_iter().collect();
     urls.sort_by_key(|((ui, rule), _)| (*ui, *rule));
     for ((ui, _), (who, p, example)) in urls {
         let u = &pass.urls[ui];
         let plan = &pass.plans[u.plan];
+        let also = match u.more {
+            0 => String::new(),
+            n => format!(" The same URL is in {n} more places."),
+        };
         let mut x = finding(
             p.rule,
             p.severity,
             plan.field(),
             Some(u.start),
             format!(
-                "For {} attendees after merge: {} (e.g. {})",
+                "For {} attendees after merge: {} (e.g. {}){also}",
                 who.len(),
                 p.message,
                 links::short(&example)

@@ -217,12 +217,26 @@ pub(crate) fn checks(plan: &MergePlan<'_>, doc: &Doc, out: &mut Vec<PreflightFin
 
     client_support(src, doc, field, out);
 
-    // Links without merge tokens: checked once, here (the others per attendee).
+    // Links without merge tokens, or whose scheme and host are literal: checked once, here
+    // (tokens there stand as "x"; the others are checked per attendee).
     for u in &doc.urls {
-        if !plan.slots_in(u.start, u.end).is_empty() {
+        let slots = plan.slots_in(u.start, u.end);
+        let text = if slots.is_empty() {
+            decode_attr(&src[u.start..u.end]).into_owned()
+        } else if links::fixed_origin(&src[u.start..plan.slots[slots.start].open]) {
+            let mut t = String::new();
+            let mut lit = u.start;
+            for s in &plan.slots[slots] {
+                t.push_str(&src[lit..s.open]);
+                t.push('x');
+                lit = s.end;
+            }
+            t.push_str(&src[lit..u.end]);
+            decode_attr(&t).into_owned()
+        } else {
             continue;
-        }
-        if let Some(p) = links::check(&decode_attr(&src[u.start..u.end]), u.is_link) {
+        };
+        if let Some(p) = links::check(&text, u.is_link) {
             let mut x = f(p.rule, p.severity, u.start, p.message);
             x.suggestion = p.suggestion;
             out.push(x);

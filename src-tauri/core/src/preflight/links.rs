@@ -235,3 +235,32 @@ fn percent_decode(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// Whether the literal text before a URL's first merge token already fixes its scheme and host
+/// (`https://host/…`): then no value can change whether it parses (the parser percent-encodes
+/// any path, query or fragment), nor its scheme or host, so it is checked once, not per attendee.
+pub(crate) fn fixed_origin(prefix: &str) -> bool {
+    let p = prefix.trim_start().to_ascii_lowercase();
+    let rest = ["https://", "http://", "//"]
+        .iter()
+        .find_map(|s| p.strip_prefix(s));
+    rest.is_some_and(|r| {
+        r.find(['/', '?', '#'])
+            .is_some_and(|i| i > 0 && !r[..i].contains('{'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_fixed_by_the_literal_prefix() {
+        assert!(fixed_origin("https://example.com/t/"));
+        assert!(fixed_origin("http://example.com?b="));
+        assert!(!fixed_origin("https://example.com"));
+        assert!(!fixed_origin("https://"));
+        assert!(!fixed_origin(""));
+        assert!(!fixed_origin("mailto:"));
+    }
+}

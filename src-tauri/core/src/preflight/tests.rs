@@ -187,6 +187,15 @@ fn static_links_syntax_https_mailto_and_safety() {
         .all(|f| f.severity == Severity::Error && f.line.is_some()));
     assert_eq!(rule(&r, rules::URL_SUSPICIOUS).len(), 1);
     assert_eq!(rule(&r, rules::LINK_INVALID).len(), 2);
+    // A literal scheme and host are checked once, whatever the tokens after them.
+    let r = run(
+        r##"<html lang="en"><a href="http://malware.test/t/{{barcode}}">Ticket</a>
+<a href="http://example.com/t/{{barcode}}?n={{firstname}}">Ticket again</a></html>"##,
+    );
+    let flagged = rule(&r, rules::URL_FLAGGED);
+    assert_eq!((flagged.len(), flagged[0].attendee_total), (1, 0));
+    let http = rule(&r, rules::LINK_NOT_HTTPS);
+    assert_eq!((http.len(), http[0].line), (1, Some(2)));
 }
 
 #[test]
