@@ -12,8 +12,11 @@ mod contrast;
 mod html;
 mod links;
 pub mod rules;
+mod send;
 #[cfg(test)]
 mod tests;
+
+pub use send::{send_warning, SendWarning};
 
 use serde::Serialize;
 use ts_rs::TS;
