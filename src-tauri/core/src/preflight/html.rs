@@ -4,7 +4,8 @@
 use crate::merge::lint::{parse_tags, Severity, Tag};
 use crate::merge::{MergePlan, TemplateField};
 
-use super::clients::{find_decl, Needle, FEATURES};
+use super::clients::{find_decl, Needle};
+use super::clients_data::FEATURES;
 use super::contrast::{parse_color, ratio, Rgb, WHITE};
 use super::links::{self, decode_attr};
 use super::{finding, rules, PreflightFinding};
@@ -131,11 +132,10 @@ struct Open {
 /// The inline `prop` of a style attribute (last declaration wins).
 fn style_prop<'a>(style: &'a str, prop: &str) -> Option<&'a str> {
     style
-        .split(';')
+        .rsplit(';')
         .filter_map(|d| d.split_once(':'))
-        .filter(|(p, _)| p.trim().eq_ignore_ascii_case(prop))
+        .find(|(p, _)| p.trim().eq_ignore_ascii_case(prop))
         .map(|(_, v)| v.trim())
-        .last()
 }
 
 fn background(src: &str, t: &Tag) -> Option<Rgb> {

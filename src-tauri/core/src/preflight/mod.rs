@@ -2,8 +2,8 @@
 //! for every attendee of the event (the send path's engine, scanned once: [`MergePlan`]) and over
 //! the HTML itself (links, accessibility, what email clients drop, the QR in dark mode).
 //!
-//! Pure: the caller brings the attendees ([`crate::ops::studio::preflight`] reads them from the
-//! session's guest list). Findings name the attendees concerned, capped, with the total.
+//! Pure: the caller brings the attendees (the studio's operation reads them from the session's
+//! guest list). Findings name the attendees concerned, capped, with the total.
 
 mod attendees;
 mod clients;
