@@ -137,7 +137,9 @@ pub(crate) fn check(raw: &str, is_link: bool) -> Option<Problem> {
             Severity::Warning,
             format!("{shown} is plain http://: clients warn about it, and images over http are often blocked."),
         )?;
-        p.suggestion = Some(format!("https://{}", &url[7..]));
+        // After "http:" (any case, any slashes: the parser accepts "http:x" too).
+        let rest = url[5..].trim_start_matches('/');
+        p.suggestion = Some(format!("https://{rest}"));
         return Some(p);
     }
     None
@@ -262,5 +264,17 @@ mod tests {
         assert!(!fixed_origin("https://"));
         assert!(!fixed_origin(""));
         assert!(!fixed_origin("mailto:"));
+    }
+
+    /// "http:x" parses (host x) and is shorter than "http://": no slicing past its end.
+    #[test]
+    fn http_without_slashes_gets_a_https_suggestion() {
+        let p = check("http:x", true).unwrap();
+        assert_eq!(
+            (p.rule, p.suggestion.as_deref()),
+            (rules::LINK_NOT_HTTPS, Some("https://x"))
+        );
+        let p = check("HTTP://Example.com/a", true).unwrap();
+        assert_eq!(p.suggestion.as_deref(), Some("https://Example.com/a"));
     }
 }
