@@ -32,9 +32,10 @@ pub(crate) fn unknown_tokens(
                 .as_ref()
                 .map(|s| format!(" Did you mean {s}?"))
                 .unwrap_or_default();
+            // Warning, as in the template linter: it ships, but not as intended.
             let mut x = finding(
                 rules::UNKNOWN_TOKEN,
-                Severity::Error,
+                Severity::Warning,
                 plan.field(),
                 Some(s.open),
                 format!("{token} is not a merge token: every attendee gets it literally.{hint}"),

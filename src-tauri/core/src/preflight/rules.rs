@@ -1,7 +1,10 @@
-//! Rule ids (stable, kebab-case: the UI and `template lint --json` key on them).
+//! Rule ids (stable, kebab-case: the UI and `template lint --json` key on them). Rules the
+//! template linter also has keep its ids.
+
+use crate::merge::lint::rules as lint;
 
 /// `{{…}}` that is not a merge token: sent literally to everyone.
-pub const UNKNOWN_TOKEN: &str = "unknown-token";
+pub const UNKNOWN_TOKEN: &str = lint::UNKNOWN_TOKEN;
 /// A known token with no value for some attendees: they get `{{token}}` literally.
 pub const EMPTY_TOKEN: &str = "empty-token";
 /// A name longer than the limit (buttons, headings and greetings overflow).
@@ -15,7 +18,7 @@ pub const GMAIL_CLIPPED: &str = "gmail-clipped";
 /// A link or image URL (after merge) that does not parse, or is relative.
 pub const LINK_INVALID: &str = "link-invalid";
 /// A link or image over plain `http://`.
-pub const LINK_NOT_HTTPS: &str = "link-not-https";
+pub const LINK_NOT_HTTPS: &str = lint::INSECURE_LINK;
 /// A `mailto:` whose address is not an email address.
 pub const MAILTO_INVALID: &str = "mailto-invalid";
 /// A URL Qflow's safety scan rejects at save time (`spam_check_failed`).
@@ -23,7 +26,7 @@ pub const URL_FLAGGED: &str = "url-flagged-unsafe";
 /// A URL of a shape safety scanners and mail clients distrust (IP host, user@host).
 pub const URL_SUSPICIOUS: &str = "url-suspicious";
 /// `<img>` without `alt`.
-pub const IMG_MISSING_ALT: &str = "img-missing-alt";
+pub const IMG_MISSING_ALT: &str = lint::IMG_MISSING_ALT;
 /// `<html>` without `lang` (or no `<html>` at all).
 pub const MISSING_LANG: &str = "missing-lang";
 /// Link text that says nothing out of context ("click here").

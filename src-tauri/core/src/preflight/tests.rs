@@ -79,7 +79,7 @@ fn unknown_and_empty_tokens_name_the_attendees() {
     let r = run(r##"<html lang="en"><p>Hi {{firstnam}}, tags: {{tags}} {{tags}}</p></html>"##);
     let u = rule(&r, rules::UNKNOWN_TOKEN);
     assert_eq!(u.len(), 1);
-    assert_eq!(u[0].severity, Severity::Error);
+    assert_eq!(u[0].severity, Severity::Warning);
     assert_eq!(u[0].suggestion.as_deref(), Some("{{firstname}}"));
     assert_eq!((u[0].line, u[0].col), (Some(1), Some(23)));
     assert_eq!(u[0].attendee_total, 3);
@@ -297,6 +297,7 @@ fn every_rule_is_exercised_by_these_tests() {
 fn rules_const_name(id: &str) -> String {
     match id {
         "attendee-no-email" => "NO_EMAIL".into(),
+        "insecure-link" => "LINK_NOT_HTTPS".into(),
         "attendee-no-barcode" => "NO_BARCODE".into(),
         "url-flagged-unsafe" => "URL_FLAGGED".into(),
         "gmail-clipped" => "GMAIL_CLIPPED".into(),
