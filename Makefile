@@ -26,7 +26,7 @@ help:
 	@echo "make test   - the whole suite (lint, Rust unit + contract tests, UI tests, keychain, E2E)"
 	@echo "make fuzz   - every property test at 100,000 cases (FUZZ_CASES=n to change), with a table of cases, time, failures"
 	@echo "make audit  - supply-chain check: cargo-deny against the offline RustSec snapshot (advisories, licences, sources)"
-	@echo "make bench  - benchmarks (merge engine vs handlebars/mustache; search over 50,000 attendees; webhook receiver events/s + restart)"
+	@echo "make bench  - benchmarks (merge engine vs handlebars/mustache; search over 50,000 attendees; webhook receiver events/s + restart; template pre-flight for 1 vs 50,000 attendees)"
 	@echo "make bench-ui - start-up, memory and scroll vs an empty Tauri window (Xvfb, release builds)"
 	@echo "make bench-studio - studio keystroke-to-preview p50/p95 on a 100 KB template (Xvfb, release build)"
 
@@ -129,6 +129,7 @@ bench:
 	cargo bench -p qflow-core --bench merge -- --warm-up-time 1 --measurement-time 3
 	cargo bench -p qflow-core --bench search -- --warm-up-time 1 --measurement-time 3
 	cargo bench -p qflow-core --bench receiver
+	cargo bench -p qflow-core --bench preflight -- --warm-up-time 1 --measurement-time 5
 
 # Not part of `make test`: figures, not pass/fail (tests/bench/run.sh prints them with targets).
 bench-ui: deps-node deps-rust

@@ -302,3 +302,68 @@ fn delete_removes_the_template_and_a_second_delete_says_not_found() {
     let help = env.run(&["template", "--help"]).ok();
     assert!(help.stdout.contains("delete"), "{}", help.stdout);
 }
+
+/// `template lint FILE --event ID`: the pre-flight against the event's attendees, naming them.
+#[test]
+fn lint_against_every_attendee_of_an_event() {
+    let env = Env::start();
+    let event = env.event_id(1);
+    let guests = env.guests(&event);
+    let dirty = env.write(
+        "dirty.html",
+        "<html lang=\"en\"><p>Hi {{firstname}} {{firstnam}}, {{tags}}</p>\
+         <a href=\"https://phish.example.com/login\">Your ticket</a></html>",
+    );
+    let out = env.run(&["template", "lint", &dirty, "--event", &event, "--json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let v = out.json();
+    assert_eq!(v["attendees"].as_u64().unwrap() as usize, guests.len());
+    let findings = v["findings"].as_array().unwrap();
+    let rule = |id: &str| findings.iter().find(|f| f["rule"] == id).cloned();
+    assert_eq!(rule("unknown-token").unwrap()["line"], 1);
+    assert!(rule("url-flagged-unsafe").is_some());
+    // {{tags}} is empty for the attendees without tags, by id and name.
+    let untagged: Vec<&Value> = guests
+        .iter()
+        .filter(|g| g["tags"].as_str().is_none_or(|t| t.trim().is_empty()))
+        .collect();
+    let empty = rule("empty-token").expect("some seeded attendees have no tags");
+    assert_eq!(
+        empty["attendeeTotal"].as_u64().unwrap() as usize,
+        untagged.len()
+    );
+    let first = &empty["attendees"][0];
+    assert!(untagged.iter().any(|g| g["id"] == first["id"]));
+    assert!(first["name"].as_str().is_some_and(|n| !n.is_empty()));
+
+    // The text form names them too; the name limit is the user's.
+    let out = env.run(&[
+        "template",
+        "lint",
+        &dirty,
+        "--event",
+        &event,
+        "--name-limit",
+        "2",
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout.contains("long-value") && out.stdout.contains("empty-token"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(first["id"].as_str().unwrap()),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("Largest email:"), "{}", out.stdout);
+
+    // Nothing wrong (notes only): exit 0.
+    let clean = env.write(
+        "clean.html",
+        "<html lang=\"en\"><p>See you at {{event}}.</p><p><a href=\"https://example.com/programme\">The programme</a></p></html>",
+    );
+    let out = env.run(&["template", "lint", &clean, "--event", &event]);
+    assert_eq!(out.code, 0, "{out:?}");
+}

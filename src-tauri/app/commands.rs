@@ -64,6 +64,7 @@ crate::declare_commands! {
         session template_get(studio::TemplateIdRequest) -> qflow_core::models::Template = studio::template_get;
         session studio_setup() -> studio::StudioSetup = studio::studio_setup;
         session template_preview(studio::PreviewRequest) -> studio::PreviewResult = studio::template_preview;
+        session studio_preflight(studio::PreflightRequest) -> qflow_core::preflight::PreflightReport = studio::preflight;
         session template_save(studio::TemplateSaveRequest) -> studio::TemplateSaved = studio::template_save;
         session template_delete(studio::TemplateIdRequest) -> () = studio::template_delete;
         session draft_save(studio::DraftSaveRequest) -> Draft = studio::draft_save;

@@ -12,6 +12,7 @@ mod events;
 mod guests;
 mod import;
 mod output;
+mod preflight;
 mod render;
 mod sandbox;
 mod templates;

@@ -31,6 +31,13 @@ pub struct LintArgs {
     /// Your verified sending domain, to check fromAddress against (offline).
     #[arg(long, value_name = "DOMAIN")]
     pub domain: Option<String>,
+    /// Pre-flight instead: merge the template against every attendee of this event and check
+    /// the result (tokens, names, links, size, accessibility, email clients).
+    #[arg(long, value_name = "EVENT_ID")]
+    pub event: Option<String>,
+    /// With --event: longest first/last/full name before a finding (default 40).
+    #[arg(long, value_name = "N", requires = "event")]
+    pub name_limit: Option<u32>,
 }
 
 pub fn render(args: &RenderArgs, ctx: &Ctx) -> Result<i32> {
@@ -101,6 +108,9 @@ fn describe_token(t: &UnknownToken) -> String {
 
 pub async fn lint(args: &LintArgs, ctx: &Ctx) -> Result<i32> {
     let source = files::template_source("FILE", &args.file)?;
+    if let Some(event) = &args.event {
+        return super::preflight::run(source, event, args.name_limit, ctx).await;
+    }
     let from_domain = source
         .from_address
         .as_deref()

@@ -21,6 +21,7 @@ pub mod import;
 pub mod merge;
 pub mod models;
 pub mod ops;
+pub mod preflight;
 pub mod profiles;
 pub mod secrets;
 pub mod session;

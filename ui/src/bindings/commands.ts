@@ -39,6 +39,8 @@ import type { GuestsPage } from "./GuestsPage";
 import type { GuestsPageRequest } from "./GuestsPageRequest";
 import type { HistoryItem } from "./HistoryItem";
 import type { PrecheckReport } from "./PrecheckReport";
+import type { PreflightReport } from "./PreflightReport";
+import type { PreflightRequest } from "./PreflightRequest";
 import type { PreviewRequest } from "./PreviewRequest";
 import type { PreviewResult } from "./PreviewResult";
 import type { ProfileEntry } from "./ProfileEntry";
@@ -127,6 +129,7 @@ export type Commands = {
   template_get: { req: TemplateIdRequest; res: Template };
   studio_setup: { req: null; res: StudioSetup };
   template_preview: { req: PreviewRequest; res: PreviewResult };
+  studio_preflight: { req: PreflightRequest; res: PreflightReport };
   template_save: { req: TemplateSaveRequest; res: TemplateSaved };
   template_delete: { req: TemplateIdRequest; res: null };
   draft_save: { req: DraftSaveRequest; res: Draft };

@@ -35,6 +35,7 @@ pub const MAX_BODY_BYTES: usize = 100 * 1024;
 
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export_to = "../../../ui/src/bindings/")]
 pub enum Severity {
     /// Qflow will reject it, or it cannot work.
     Error,
@@ -346,22 +347,24 @@ fn has_tag(s: &str) -> bool {
 }
 
 #[derive(Debug)]
-struct Tag {
-    offset: usize,
-    name: String,
-    attrs: Vec<Attr>,
+pub(crate) struct Tag {
+    pub offset: usize,
+    /// One past the tag's `>` (or the end of the text).
+    pub end: usize,
+    pub name: String,
+    pub attrs: Vec<Attr>,
 }
 
 #[derive(Debug)]
-struct Attr {
-    name: String,
+pub(crate) struct Attr {
+    pub name: String,
     /// Byte span of the value (without quotes).
-    value: Option<(usize, usize)>,
+    pub value: Option<(usize, usize)>,
 }
 
 /// Start tags with their attributes; quote-aware so `>` inside values does not end a tag.
 /// Comments are skipped. Good enough for linting; not a conforming HTML parser.
-fn parse_tags(src: &str) -> Vec<Tag> {
+pub(crate) fn parse_tags(src: &str) -> Vec<Tag> {
     let b = src.as_bytes();
     let mut tags = Vec::new();
     let mut pos = 0;
@@ -429,6 +432,7 @@ fn parse_tags(src: &str) -> Vec<Tag> {
         pos = pos.max(p);
         tags.push(Tag {
             offset: start,
+            end: (p + 1).min(b.len()),
             name,
             attrs,
         });

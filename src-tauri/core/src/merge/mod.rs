@@ -24,8 +24,9 @@
 //! - **Courier mode**: see [`render_template`].
 
 pub mod lint;
-mod scan;
-mod tokens;
+mod plan;
+pub(crate) mod scan;
+pub(crate) mod tokens;
 
 use chrono::{DateTime, NaiveDateTime};
 use chrono_tz::Tz;
@@ -37,6 +38,7 @@ use uuid::Uuid;
 use crate::models::{Event, Guest, Template, TemplateUpsert};
 use crate::{Error, Result};
 
+pub use plan::{MergePlan, PlanSlot, RecipientValues};
 pub use tokens::{tokens, TokenInfo};
 
 /// Where `{{barcode_qr}}` points by default: `<base><barcode>`. A guess at Qflow's QR service;
@@ -216,6 +218,7 @@ impl TemplateFields<'_> {
 
 /// Which template field a report is about (wire names).
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Hash, TS)]
+#[ts(export_to = "../../../ui/src/bindings/")]
 pub enum TemplateField {
     #[serde(rename = "subject")]
     Subject,
@@ -346,7 +349,11 @@ struct Values {
 
 impl Values {
     fn new(ctx: &MergeContext) -> Values {
-        let g = &ctx.guest;
+        Values::with_guest(ctx, &ctx.guest)
+    }
+
+    /// `ctx` with another guest (pre-flight merges many without cloning them).
+    fn with_guest(ctx: &MergeContext, g: &Guest) -> Values {
         let e = &ctx.event;
         let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
         let opt = |s: &Option<String>| s.as_deref().and_then(some);

@@ -12,6 +12,7 @@ mod support;
 mod csv_import;
 mod dns;
 mod merge;
+mod preflight;
 mod receiver;
 mod template;
 mod webhook;

@@ -122,6 +122,11 @@ export function BulkResend({ eventId, selected, onClear, onDone, api = realApi }
                 ? "Nothing to send unless you confirm sending again below."
                 : `${toSend} of ${preview.selected} selected attendee${preview.selected === 1 ? "" : "s"} will get this email, about one a second within the shared request budget (${etaText((toSend * preview.paceMs) / 1000)}).`}
             </p>
+            {preview.preflight && (
+              <p className="hint desk-error-text" data-testid="bulk-preflight">
+                {preview.preflight.message}
+              </p>
+            )}
             {preview.recent.length > 0 && (
               <div className="bulk-recent" data-testid="bulk-recent">
                 <p>

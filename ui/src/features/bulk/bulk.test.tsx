@@ -34,6 +34,7 @@ function fakes(first: BulkStatus) {
     templateName: "Your ticket",
     etaSeconds: 3,
     paceMs: 1200,
+    preflight: { message: "These will be sent literally, as written: {{tags}} (empty for 1 of 2).", findings: [] },
   };
   const api: BulkApi = {
     eventTemplates: vi.fn().mockResolvedValue([{ id: "t1", name: "Your ticket", subject: null }]),
@@ -122,6 +123,7 @@ describe("bulk resend", () => {
     fireEvent.click(screen.getByTestId("bulk-review"));
     await screen.findByTestId("bulk-confirm");
     expect(screen.getByTestId("bulk-recent").textContent).toContain("Zoë Ødegård (2 min ago)");
+    expect(screen.getByTestId("bulk-preflight").textContent).toBe("These will be sent literally, as written: {{tags}} (empty for 1 of 2).");
     expect(screen.getByTestId("bulk-confirm-count").textContent).toContain("2 of 3 selected attendees will get this email");
     expect(screen.getByTestId("bulk-confirm-count").textContent).toContain("(about 3 s)");
     expect(screen.getByTestId("bulk-start").textContent).toBe("Send to 2");

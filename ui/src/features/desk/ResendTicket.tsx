@@ -189,7 +189,7 @@ export function ResendTicket({ guest, api, onSent }: Props) {
           </div>
           {preview.unknownTokens.length > 0 && (
             <p className="hint desk-error-text" data-testid="preview-unknown">
-              Left as typed (no value or unknown): {preview.unknownTokens.join(", ")}
+              {preview.preflight?.message ?? `Left as typed (no value or unknown): ${preview.unknownTokens.join(", ")}`}
             </p>
           )}
           {/* No scripts, no same-origin, its own CSP (see core ops::desk::preview_document). */}

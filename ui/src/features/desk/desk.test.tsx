@@ -31,7 +31,7 @@ function fakeApi() {
       Promise.resolve({ templates: [{ id: "t1", name: "Ticket", subject: "Your ticket" }], defaultTemplateId: "t1", defaultReason: "newest" }),
     ),
     resendPreview: vi.fn(() =>
-      Promise.resolve({ to: guest.email, subject: "Your ticket, Zoë", document: "<!doctype html><p>Hi</p>", unknownTokens: [], attachPdf: false, recentDuplicate: null }),
+      Promise.resolve({ to: guest.email, subject: "Your ticket, Zoë", document: "<!doctype html><p>Hi</p>", unknownTokens: [], attachPdf: false, recentDuplicate: null, preflight: null }),
     ),
     resend: vi.fn(
       () =>

@@ -4,6 +4,8 @@ import type { Draft } from "../../bindings/Draft";
 import type { DraftSaveRequest } from "../../bindings/DraftSaveRequest";
 import type { GuestsPageRequest } from "../../bindings/GuestsPageRequest";
 import type { EventRow } from "../../bindings/EventRow";
+import type { PreflightReport } from "../../bindings/PreflightReport";
+import type { PreflightRequest } from "../../bindings/PreflightRequest";
 import type { PreviewRequest } from "../../bindings/PreviewRequest";
 import type { PreviewResult } from "../../bindings/PreviewResult";
 import type { StudioSetup } from "../../bindings/StudioSetup";
@@ -23,6 +25,7 @@ import type { TestAttendeesRemoved } from "../../bindings/TestAttendeesRemoved";
 
 export type { TestSendRequest, TestSendResult, TemplateImport, TemplateFileWritten, TemplateFileRead, TestAttendee, TestAttendeesRemoved };
 export type { Draft, EventRow, PreviewRequest, PreviewResult, StudioSetup, Template, TemplateSaved, TemplateVersion };
+export type { PreflightReport, PreflightRequest };
 export type { TemplateEdit } from "../../bindings/TemplateEdit";
 export type { EditorIssue } from "../../bindings/EditorIssue";
 export type { EdgeCase } from "../../bindings/EdgeCase";
@@ -34,6 +37,8 @@ export const studioApi = {
   templateGet: (templateId: string) => call("template_get", { templateId }),
   setup: () => call("studio_setup"),
   preview: (req: PreviewRequest) => call("template_preview", req),
+  /** Every attendee of the event merged and checked (the studio panel is a later step). */
+  preflight: (req: PreflightRequest): Promise<PreflightReport> => call("studio_preflight", req),
   save: (req: TemplateSaveRequest) => call("template_save", req),
   remove: (templateId: string) => call("template_delete", { templateId }),
   draftSave: (req: DraftSaveRequest) => call("draft_save", req),

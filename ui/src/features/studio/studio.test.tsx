@@ -124,6 +124,7 @@ function fakeApi(): StudioApi {
     templateGet: vi.fn().mockResolvedValue(TEMPLATE),
     setup: vi.fn().mockResolvedValue({ tokens: [{ name: "firstname", description: "First name" }], edgeCases: [{ kind: "htmlLooking", label: "HTML-looking values" }], verifiedDomain: null }),
     preview: vi.fn().mockResolvedValue(preview("<h1>Hi Ana!</h1>")),
+    preflight: vi.fn(),
     save: vi.fn(),
     remove: vi.fn().mockResolvedValue(null),
     draftSave: vi.fn().mockResolvedValue({ templateId: TEMPLATE.id, json: {}, savedAt: new Date().toISOString() }),

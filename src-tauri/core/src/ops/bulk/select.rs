@@ -9,9 +9,11 @@ use uuid::Uuid;
 
 use super::run;
 use super::types::{BulkFilterRequest, BulkPreview, BulkRecent, BulkSelection, MAX_BULK};
-use crate::models::Guest;
+use crate::merge::{MergeContext, TemplateFields};
+use crate::models::{Guest, Template};
 use crate::ops::ctx::Ctx;
 use crate::ops::{desk, guests};
+use crate::preflight::send_warning;
 use crate::store::Store;
 use crate::{validate, Error, Result};
 
@@ -29,6 +31,8 @@ pub(super) fn blocking_err(e: tokio::task::JoinError) -> Error {
 pub(super) struct Plan {
     pub template_id: Uuid,
     pub template_name: String,
+    pub template: Template,
+    pub event_id: Uuid,
     /// Who would be sent to (recent ones left out unless `includeRecent`).
     pub chosen: Vec<Guest>,
     pub recent: Vec<BulkRecent>,
@@ -106,7 +110,9 @@ pub(super) async fn plan(cx: &Ctx, store: &Arc<Store>, req: &BulkSelection) -> R
     };
     Ok(Plan {
         template_id,
-        template_name: template.name,
+        template_name: template.name.clone(),
+        template,
+        event_id,
         chosen,
         recent,
         selected,
@@ -119,6 +125,14 @@ pub async fn bulk_preview(cx: &Ctx, req: BulkSelection) -> Result<BulkPreview> {
     let p = plan(cx, &store, &req).await?;
     let to_send = u32::try_from(p.chosen.len()).unwrap_or(u32::MAX);
     let pace = run::pace(cx.client.budget());
+    let event = cx.event(p.event_id).await?;
+    let (template, chosen) = (p.template.clone(), p.chosen.clone());
+    let preflight = tokio::task::spawn_blocking(move || {
+        let base = MergeContext::new(chosen.first().cloned().unwrap_or_default(), event);
+        send_warning(&TemplateFields::from(&template), &base, &chosen)
+    })
+    .await
+    .map_err(blocking_err)?;
     Ok(BulkPreview {
         selected: p.selected,
         to_send,
@@ -126,6 +140,7 @@ pub async fn bulk_preview(cx: &Ctx, req: BulkSelection) -> Result<BulkPreview> {
         template_name: p.template_name,
         eta_seconds: run::eta_seconds(to_send, pace, None),
         pace_ms: u32::try_from(pace.as_millis()).unwrap_or(u32::MAX),
+        preflight,
     })
 }
 

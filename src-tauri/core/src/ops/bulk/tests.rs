@@ -410,3 +410,66 @@ async fn signing_out_stops_the_job_and_keeps_the_rest_resumable() {
     assert_eq!(offered[0].remaining, 5 - sent);
     sb.shutdown().await;
 }
+
+/// The preview warns, before sending, about tokens the selected people would get literally.
+#[tokio::test]
+async fn the_preview_warns_about_unknown_and_empty_tokens_for_the_selected() {
+    let sb = sandbox().await;
+    let (cx, _rx) = session(&sb, StoreLocation::Memory);
+    let mut sel = selection(&cx).await;
+    let event = crate::validate::guid("e", &sel.event_id).unwrap();
+    let t = cx
+        .client
+        .template_upsert(&crate::models::TemplateUpsert {
+            id: uuid::Uuid::new_v4(),
+            event_id: event,
+            name: "Tokens".into(),
+            subject: "Hi {{firstname}}".into(),
+            html: "<p>{{firstnam}} {{V_99}}</p>".into(),
+            from_address: None,
+            from_name: None,
+            reply_to: None,
+            attach_pdf: None,
+            email_body: None,
+        })
+        .await
+        .unwrap();
+    sel.template_id = t.id.to_string();
+    let w = bulk_preview(&cx, sel.clone())
+        .await
+        .unwrap()
+        .preflight
+        .unwrap();
+    assert!(
+        w.message
+            .contains("{{firstnam}} (not a merge token: everyone)"),
+        "{}",
+        w.message
+    );
+    // Nobody has a 99th custom field.
+    assert!(
+        w.message.contains("{{V_99}} (empty for 3 of 3)"),
+        "{}",
+        w.message
+    );
+    assert_eq!(w.findings.len(), 2);
+    // A template whose tokens all have values: no warning.
+    let ok = cx
+        .client
+        .template_upsert(&crate::models::TemplateUpsert {
+            id: uuid::Uuid::new_v4(),
+            event_id: event,
+            name: "Fine".into(),
+            subject: "Your ticket".into(),
+            html: "<p>{{event}}</p>".into(),
+            from_address: None,
+            from_name: None,
+            reply_to: None,
+            attach_pdf: None,
+            email_body: None,
+        })
+        .await
+        .unwrap();
+    sel.template_id = ok.id.to_string();
+    assert_eq!(bulk_preview(&cx, sel).await.unwrap().preflight, None);
+}

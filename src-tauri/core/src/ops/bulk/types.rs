@@ -45,6 +45,8 @@ pub struct BulkPreview {
     pub eta_seconds: u32,
     /// Milliseconds between two sends (the ETA for another count).
     pub pace_ms: u32,
+    /// Tokens some of the people to send to would get literally (the pre-flight's token checks).
+    pub preflight: Option<crate::preflight::SendWarning>,
 }
 
 /// An item that did not end queued, with why.

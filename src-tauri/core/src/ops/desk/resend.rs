@@ -19,6 +19,7 @@ use crate::merge::{render_template, MergeContext, TemplateFields};
 use crate::models::{SendRequest, SendResponse, Template};
 use crate::ops::ctx::{Ctx, SessionState};
 use crate::ops::send::{send_logged, ENDPOINT};
+use crate::preflight::send_warning;
 use crate::store::{group_by_send, SendLogEntry, Store};
 use crate::{validate, Error, Result};
 
@@ -147,7 +148,9 @@ pub async fn resend_preview(cx: &Ctx, req: ResendPreviewRequest) -> Result<Resen
     if let Some(url) = qr {
         merge = merge.with_barcode_qr_url(url);
     }
-    let rendered = render_template(&TemplateFields::from(&template), &merge);
+    let fields = TemplateFields::from(&template);
+    let rendered = render_template(&fields, &merge);
+    let preflight = send_warning(&fields, &merge, std::slice::from_ref(&merge.guest));
     let store = cx.local_store().await?;
     let sends = store.sends_for_attendee(gid)?;
     Ok(ResendPreview {
@@ -161,6 +164,7 @@ pub async fn resend_preview(cx: &Ctx, req: ResendPreviewRequest) -> Result<Resen
             .collect(),
         attach_pdf: template.attach_pdf,
         recent_duplicate: recent(&store, gid, &sends, tid, cx.now())?,
+        preflight,
     })
 }
 

@@ -836,3 +836,38 @@ async fn bad_ids_and_too_many_statuses_are_refused_before_any_request() {
     assert_eq!(sb.requests("POST", "/api"), 0);
     sb.shutdown().await;
 }
+
+/// The resend preview carries the pre-flight's token warning for this attendee.
+#[tokio::test]
+async fn the_resend_preview_warns_about_tokens_sent_literally() {
+    let (_sb, cx) = desk().await;
+    let ev = event_id(&cx, "London").await;
+    let guest = find(&cx, &ev, "").await;
+    let t = cx
+        .client
+        .template_upsert(&crate::models::TemplateUpsert {
+            id: Uuid::new_v4(),
+            event_id: ev.parse().unwrap(),
+            name: "Tokens".into(),
+            subject: "Hi {{firstname}}".into(),
+            html: "<p>{{firstname}} {{lastnme}} {{V_99}}</p>".into(),
+            from_address: None,
+            from_name: None,
+            reply_to: None,
+            attach_pdf: None,
+            email_body: None,
+        })
+        .await
+        .unwrap();
+    let req = |template_id: String| ResendPreviewRequest {
+        guest_id: guest.clone(),
+        template_id,
+        email: None,
+    };
+    let p = resend_preview(&cx, req(t.id.to_string())).await.unwrap();
+    let w = p.preflight.expect("a warning");
+    assert_eq!(
+        w.message,
+        "These will be sent literally, as written: {{lastnme}} (not a merge token: everyone), {{V_99}} (empty for 1 of 1)."
+    );
+}

@@ -189,6 +189,8 @@ pub struct ResendPreview {
     /// Courier mode: the email carries a PDF of the HTML.
     pub attach_pdf: bool,
     pub recent_duplicate: Option<RecentSend>,
+    /// Tokens this attendee would get literally (the pre-flight's token checks).
+    pub preflight: Option<crate::preflight::SendWarning>,
 }
 
 #[derive(Deserialize, Serialize, Clone, Debug, PartialEq, TS)]

@@ -1,6 +1,6 @@
 //! The template studio: list/get/save/delete templates (the guide's partial-update rules, the
 //! fromAddress check shared with `template push`), the live preview with per-editor patch
-//! sessions, lint placed for the editor, local drafts and versions, test sends and test
+//! sessions, lint placed for the editor, the pre-flight over every attendee, local drafts and versions, test sends and test
 //! attendees, and import/export of template files.
 //!
 //! Every operation runs against the session ([`Ctx`](crate::ops::ctx::Ctx)): events, templates
@@ -15,6 +15,7 @@ mod edge_cases;
 mod edit;
 mod files;
 mod patch;
+mod preflight;
 mod preview;
 mod save;
 mod test_attendees;
@@ -22,6 +23,8 @@ mod test_send;
 mod text_edit;
 mod types;
 
+#[cfg(test)]
+mod preflight_tests;
 #[cfg(test)]
 mod tests;
 
@@ -37,6 +40,7 @@ pub use files::{
     template_export, template_import, write_template_file, PASTED_JSON,
 };
 pub use patch::{apply_patch, diff_patch};
+pub use preflight::preflight;
 pub use preview::{editor_issue, studio_setup, template_preview, PreviewSessions};
 pub use save::{
     check_from_address, from_address_problem, template_delete, template_get, template_save,

@@ -12,14 +12,14 @@ use super::*;
 use crate::merge::lint::rules;
 use crate::ops::ctx::Ctx;
 
-struct Env {
-    sb: Sandbox,
-    cx: Arc<Ctx>,
+pub(super) struct Env {
+    pub(super) sb: Sandbox,
+    pub(super) cx: Arc<Ctx>,
     /// The first upcoming event (as the events list shows it first).
-    event: String,
+    pub(super) event: String,
 }
 
-async fn signed_in() -> Env {
+pub(super) async fn signed_in() -> Env {
     let sb = Sandbox::start(SandboxConfig {
         attendees: 60,
         ..SandboxConfig::default()
@@ -39,7 +39,7 @@ async fn signed_in() -> Env {
     Env { sb, cx, event }
 }
 
-fn edit(html: &str) -> TemplateEdit {
+pub(super) fn edit(html: &str) -> TemplateEdit {
     TemplateEdit {
         name: "Studio test".into(),
         subject: "Hi {{firstname}}".into(),
@@ -397,7 +397,7 @@ fn sends_seen(env: &Env) -> (usize, usize) {
     )
 }
 
-async fn saved_template(cx: &Ctx, event: &str) -> String {
+pub(super) async fn saved_template(cx: &Ctx, event: &str) -> String {
     let id = Uuid::new_v4().to_string();
     template_save(
         cx,

@@ -383,3 +383,19 @@ pub struct TestAttendeesRemoveRequest {
     /// The ids the user confirmed (as listed by `test_attendees_find`).
     pub ids: Vec<String>,
 }
+
+/// `studio_preflight`: the editor's current fields (`fields`), or a saved template
+/// (`templateId`), merged against every attendee of `eventId`.
+#[derive(Deserialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct PreflightRequest {
+    pub event_id: String,
+    #[serde(default)]
+    pub template_id: Option<String>,
+    #[serde(default)]
+    pub fields: Option<TemplateEdit>,
+    /// Longest first/last/full name in characters before a finding (default 40).
+    #[serde(default)]
+    pub name_limit: Option<u32>,
+}
