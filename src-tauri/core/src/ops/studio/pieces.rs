@@ -1,7 +1,7 @@
 //! The preview's rendered HTML kept in pieces for one open editor, so a keystroke re-renders
 //! only the piece it changed (~1 KB of template) instead of the whole template, and the
 //! output's change is known without comparing megabytes of output (a 100 KB template full of
-//! inline QR codes renders to ~1 MB).
+//! inline QR codes renders to ~0.75 MB).
 
 use crate::merge::{token_safe_cut_after, Renderer, TemplateField, UnknownReason};
 
