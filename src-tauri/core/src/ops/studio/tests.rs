@@ -723,9 +723,19 @@ async fn keystroke_patches_rebuild_exactly_the_full_preview() {
     let first = template_preview(cx, req(&now, false)).await.unwrap();
     let (mut doc, mut mirror) = (first.document.clone(), first.html.clone());
     let mid = now.find("Session 30").unwrap();
+    let end = now.len();
     let edits: Vec<(usize, usize, &str, bool)> = vec![
-        (now.len(), now.len(), "A", false),
-        (now.len() + 1, now.len() + 1, "<b>", false),
+        (end, end, "A", false),
+        // A tag typed key by key at the end: cut off, then whole, then its content.
+        (end + 1, end + 1, "<", false),
+        (end + 2, end + 2, "b", false),
+        (end + 3, end + 3, ">", false),
+        (end + 4, end + 4, "x", false),
+        (end + 5, end + 5, "<", false),
+        (end + 6, end + 6, "/", false),
+        (end + 7, end + 7, "b", false),
+        (end + 8, end + 8, ">", false),
+        (end + 9, end + 9, "<b>", false),
         (mid + 8, mid + 8, "x", false),
         (mid, mid + 4, "", false),
         // A token broken, then made whole again, then one spanning a former cut.
@@ -756,6 +766,20 @@ async fn keystroke_patches_rebuild_exactly_the_full_preview() {
         assert_eq!(doc, whole.document, "{what}");
         assert_eq!(mirror, whole.html, "{what}");
         assert_eq!(p.text_edit, text_node_edit(&old_doc, &doc), "{what}");
+        // Resuming the walk from the session's checkpoint finds what a walk from the top does.
+        let (pre, suf) = changed_span(&old_doc, &doc);
+        let fresh = (p.text_edit.is_none())
+            .then(|| {
+                super::text_edit::element_edit_at(
+                    &old_doc,
+                    pre,
+                    old_doc.len() - suf,
+                    &doc[pre..doc.len() - suf],
+                    None,
+                )
+            })
+            .flatten();
+        assert_eq!(p.element_edit, fresh, "{what}");
         assert_eq!(
             (&p.preheader, &p.no_data, p.remote_images, &p.subject),
             (

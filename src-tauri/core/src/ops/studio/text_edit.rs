@@ -307,7 +307,9 @@ impl<'a> Walker<'a> {
                 | Token::StartTag { end, .. } => (*end, false),
                 Token::Dropped => (self.a.len(), false),
             };
-            if pre < end || (text && pre == end) {
+            // A step reaching the end of the document depends on where it ends (a tag cut
+            // off there is dropped, raw text runs to it): what comes after may change it.
+            if pre < end || (text && pre == end) || end >= self.a.len() {
                 return Some(Ok((t, end)));
             }
             self.apply(t);
