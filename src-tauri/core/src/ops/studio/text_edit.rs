@@ -300,16 +300,15 @@ impl<'a> Walker<'a> {
                 Ok(t) => t,
                 Err(()) => return Some(Err(())),
             };
-            let (end, text) = match &t {
-                Token::Text(end) => (*end, true),
-                Token::Other { end, .. }
-                | Token::EndTag { end, .. }
-                | Token::StartTag { end, .. } => (*end, false),
-                Token::Dropped => (self.a.len(), false),
+            // `open`: the step ends where the document does (a tag cut off there is dropped,
+            // raw text runs to it): what is typed after it may change it.
+            let (end, text, open) = match &t {
+                Token::Text(end) => (*end, true, false),
+                Token::Other { end, .. } | Token::EndTag { end, .. } => (*end, false, false),
+                Token::StartTag { end, raw, .. } => (*end, false, *raw && *end >= self.a.len()),
+                Token::Dropped => (self.a.len(), false, true),
             };
-            // A step reaching the end of the document depends on where it ends (a tag cut
-            // off there is dropped, raw text runs to it): what comes after may change it.
-            if pre < end || (text && pre == end) || end >= self.a.len() {
+            if pre < end || (text && pre == end) || open {
                 return Some(Ok((t, end)));
             }
             self.apply(t);
@@ -497,8 +496,23 @@ fn element_edit_in(
     if let Some(Err(())) = w.walk_to(pre) {
         return None;
     }
-    let w = w.state;
-    let ancestors = w.stack.clone();
+    // The innermost element first; when the change closes it (an end tag completed), its
+    // parent, and so on a few levels out.
+    let open = w.state.stack;
+    (1..=open.len().min(4))
+        .find_map(|up| replace_content(a, old, &open[..open.len() - up + 1], pre, old_end, insert))
+}
+
+/// The edit re-parsing the content of `ancestors`' last element, if the change fits in it.
+fn replace_content(
+    a: &[u8],
+    old: &str,
+    ancestors: &[Open],
+    pre: usize,
+    old_end: usize,
+    insert: &str,
+) -> Option<ElementEdit> {
+    let ancestors = ancestors.to_vec();
     let depth = ancestors.len().checked_sub(1)?;
     let container = &ancestors[depth];
     if !REPLACEABLE.contains(&container.tag.as_str())
@@ -867,6 +881,14 @@ mod tests {
             let e = element_edit_at(doc, doc.len(), doc.len(), typed, None).unwrap();
             assert_eq!(parts(e), want("p", 1, 1, &format!("Typed: {typed}")));
         }
+        // An end tag completed (it closes the element typed into: its parent is re-parsed),
+        // then text after it.
+        let open_b = format!("{doc}<b>bold</b");
+        let e = element_edit_at(&open_b, open_b.len(), open_b.len(), ">", None).unwrap();
+        assert_eq!(parts(e), want("p", 1, 2, "Typed: <b>bold</b>"));
+        let closed = format!("{doc}<b>bold</b>");
+        let e = element_edit_at(&closed, closed.len(), closed.len(), " ", None).unwrap();
+        assert_eq!(parts(e), want("p", 1, 2, "Typed: <b>bold</b> "));
         // An attribute edited: the cell holding the element is re-parsed.
         let e = element_edit(doc, "color:#222", "color:#c00").unwrap();
         assert_eq!(
