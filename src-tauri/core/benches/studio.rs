@@ -179,7 +179,7 @@ async fn main() {
                     .expect("preview");
                 k.wall.push(t.elapsed().as_secs_f64() * 1000.0);
                 k.server.push(f64::from(r.server_micros) / 1000.0);
-                k.in_place += usize::from(r.text_edit.is_some());
+                k.in_place += usize::from(r.text_edit.is_some() || r.element_edit.is_some());
                 k.reply_bytes += serde_json::to_vec(&r).expect("json").len();
             }
         }
