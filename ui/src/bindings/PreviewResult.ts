@@ -50,4 +50,9 @@ documentPatch?: TextPatch, htmlPatch?: TextPatch,
  * With `documentPatch`, when the change is inside one text node: the frame applies it in
  * place (no reparse of the document) after checking `old`.
  */
-textEdit?: { tag: string, index: number, child: number, old: string, new: string, }, };
+textEdit?: { tag: string, index: number, child: number, old: string, new: string, }, 
+/**
+ * With `documentPatch`, when the change is to markup inside one element (and not a text
+ * edit): the frame re-parses just that element's content in place.
+ */
+elementEdit?: { tag: string, index: number, children: number, html: string, }, };

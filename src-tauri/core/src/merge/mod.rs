@@ -339,6 +339,37 @@ pub fn render_str(
     render_field(src, field, &Values::new(ctx), unknown)
 }
 
+/// One context's token values, computed once, for rendering many pieces of a template (the
+/// studio re-renders only the piece a keystroke changed). Same output as [`render_str`].
+pub struct Renderer {
+    values: Values,
+}
+
+impl Renderer {
+    pub fn new(ctx: &MergeContext) -> Renderer {
+        Renderer {
+            values: Values::new(ctx),
+        }
+    }
+
+    /// `src` rendered as `field`; offsets and lines of `unknown` are relative to `src`.
+    pub fn render(
+        &self,
+        src: &str,
+        field: TemplateField,
+        unknown: &mut Vec<UnknownToken>,
+    ) -> String {
+        render_field(src, field, &self.values, unknown)
+    }
+}
+
+/// Whether cutting a template just after byte `i` leaves every token whole: true after the
+/// bytes no token can hold (`<`, `>`, line breaks), so the pieces render to the same output,
+/// joined, as the whole.
+pub fn token_safe_cut_after(src: &[u8], i: usize) -> bool {
+    matches!(src.get(i), Some(b'<' | b'>' | b'\n' | b'\r'))
+}
+
 /// Token values for one context, computed once per render in both escapings.
 struct Values {
     html: [Option<String>; tokens::FIXED],

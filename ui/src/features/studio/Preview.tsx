@@ -13,6 +13,9 @@ import { DarkPreviewToggle } from "./DarkPreviewToggle";
 import type { GuestRow } from "../../bindings/GuestRow";
 
 export type TextEdit = NonNullable<PreviewResult["textEdit"]>;
+export type ElementEdit = NonNullable<PreviewResult["elementEdit"]>;
+/** What Rust says the frame can do in place: set one text node, or re-parse one element. */
+export type InPlaceEdit = { text: TextEdit } | { element: ElementEdit };
 /** Typing pause after which in-place edits are checked against a full parse. */
 const IN_PLACE_CHECK_MS = 600;
 
@@ -20,7 +23,21 @@ const IN_PLACE_CHECK_MS = 600;
 export interface FrameHandle {
   /** Shows `doc`: in place when `edit` turns the shown `base` into it, else by reloading the
    * frame. `mark` is a performance mark set when the frame shows `doc`. True = in place. */
-  show: (doc: string, edit?: TextEdit | null, base?: string, mark?: string) => boolean;
+  show: (doc: string, edit?: InPlaceEdit | null, base?: string, mark?: string) => boolean;
+}
+
+/** Re-parses the content of the frame's element (the frame's own parser, in that element's
+ * context: no script runs, the frame's sandbox and CSP apply) if it still has the child count
+ * Rust saw. */
+export function applyElementEdit(doc: Document | null, edit: ElementEdit): boolean {
+  const el = doc?.getElementsByTagName(edit.tag).item(edit.index);
+  if (!el || el.childNodes.length !== edit.children) return false;
+  el.innerHTML = edit.html;
+  return true;
+}
+
+function applyInPlace(doc: Document | null, edit: InPlaceEdit): boolean {
+  return "text" in edit ? applyTextEdit(doc, edit.text) : applyElementEdit(doc, edit.element);
 }
 
 /** Sets `edit.new` into the frame's text node if it still reads `edit.old`. */
@@ -70,11 +87,11 @@ export function Preview(props: Props) {
     f.srcdoc = next;
   }, []);
   const show = useCallback(
-    (next: string, edit?: TextEdit | null, base?: string, mark?: string) => {
+    (next: string, edit?: InPlaceEdit | null, base?: string, mark?: string) => {
       const f = frameEl.current;
       const cur = shown.current;
       if (!f || cur.doc === next) return cur.doc === next;
-      if (edit && cur.ready && base !== undefined && cur.doc === base && applyTextEdit(f.contentDocument, edit)) {
+      if (edit && cur.ready && base !== undefined && cur.doc === base && applyInPlace(f.contentDocument, edit)) {
         shown.current = { ...cur, doc: next };
         if (mark) performance.mark(mark);
         // Once typing pauses, check the frame against a full parse (the edit's target was

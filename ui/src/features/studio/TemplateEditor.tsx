@@ -202,8 +202,9 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           held.current = sent.attachPdf ? null : { html: sent.html, document, mirror };
           // The stages and merge share for tests/bench/studio-bench.mjs (`preview-frame-N`: the
           // frame shows it, in place at once or when a reloaded document has loaded).
-          performance.mark(`preview-end-${mine}`, { detail: { mergeMicros: r.mergeMicros, lintMicros: r.lintMicros, serverMicros: r.serverMicros, textEdit: Boolean(r.textEdit) } });
-          if (!sent.attachPdf) frame.current?.show(document, r.textEdit, base?.document, `preview-frame-${mine}`);
+          const inPlace = r.textEdit ? { text: r.textEdit } : r.elementEdit ? { element: r.elementEdit } : null;
+          performance.mark(`preview-end-${mine}`, { detail: { mergeMicros: r.mergeMicros, lintMicros: r.lintMicros, serverMicros: r.serverMicros, textEdit: inPlace !== null } });
+          if (!sent.attachPdf) frame.current?.show(document, inPlace, base?.document, `preview-frame-${mine}`);
           tokens.current = r.tokenValues;
           previewStore.set({ ...r, document, html: sent.attachPdf ? r.html : mirror });
           flushHtml.current();

@@ -8,7 +8,7 @@ import { StudioView } from "./StudioView";
 import { ImportExport, RemoveTestAttendees, TestSend } from "./StudioTools";
 import { CommandError, type ErrorBody } from "../../api";
 import { applyPatch, editFromTemplate, sameEdit, textPatch } from "./TemplateEditor";
-import { applyTextEdit } from "./Preview";
+import { applyElementEdit, applyTextEdit } from "./Preview";
 import type { EditorIssue, PreviewResult, StudioApi, Template } from "./api";
 
 // jsdom has no layout: CodeMirror measures text ranges.
@@ -424,5 +424,20 @@ describe("dark preview", () => {
       expect(calls()).toContain("scheme");
     });
     expect(screen.getByLabelText(/Dark mode/)).toBe(select);
+  });
+});
+
+describe("applyElementEdit", () => {
+  it("re-parses the named element's content only while it has the child count Rust saw, running nothing", () => {
+    const doc = new DOMParser().parseFromString("<table><tr><td>Hi <b>x</b></td></tr></table><p>One</p><p>Typed: ", "text/html");
+    expect(applyElementEdit(doc, { tag: "p", index: 1, children: 1, html: "Typed: <b>bo" })).toBe(true);
+    expect(doc.getElementsByTagName("p")[1]?.innerHTML).toBe("Typed: <b>bo</b>");
+    expect(applyElementEdit(doc, { tag: "td", index: 0, children: 2, html: 'Hi <span style="color:#c00">x</span>' })).toBe(true);
+    expect(doc.querySelector("td span")?.getAttribute("style")).toBe("color:#c00");
+    // Stale (another child count) or missing: refused, nothing changed (the frame reloads instead).
+    expect(applyElementEdit(doc, { tag: "p", index: 1, children: 5, html: "x" })).toBe(false);
+    expect(applyElementEdit(doc, { tag: "h1", index: 0, children: 0, html: "x" })).toBe(false);
+    expect(applyElementEdit(null, { tag: "p", index: 0, children: 1, html: "x" })).toBe(false);
+    expect(doc.getElementsByTagName("p")[1]?.innerHTML).toBe("Typed: <b>bo</b>");
   });
 });

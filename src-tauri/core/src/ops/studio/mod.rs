@@ -15,6 +15,7 @@ mod edge_cases;
 mod edit;
 mod files;
 mod patch;
+mod pieces;
 mod preflight;
 mod preview;
 mod save;
@@ -51,5 +52,5 @@ pub use test_attendees::{
     test_attendees_remove, TEST_TAG,
 };
 pub use test_send::template_test_send;
-pub use text_edit::{changed_span, text_node_edit};
+pub use text_edit::{changed_span, text_node_edit, text_node_edit_at};
 pub use types::*;

@@ -14,7 +14,7 @@ pub(crate) fn session_lost() -> Error {
 }
 
 /// Byte offset of UTF-16 offset `units` in `s` (None when it is past the end or splits a char).
-fn utf16_to_byte(s: &str, units: usize) -> Option<usize> {
+pub(crate) fn utf16_to_byte(s: &str, units: usize) -> Option<usize> {
     // Fast path: ASCII (std's check is optimized even in debug builds).
     if s.is_ascii() {
         return (units <= s.len()).then_some(units);

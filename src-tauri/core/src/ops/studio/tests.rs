@@ -692,3 +692,104 @@ async fn a_preview_session_sends_and_returns_only_the_changed_range() {
     cx.close();
     assert!(cx.existing_state::<PreviewSessions>().is_none());
 }
+
+/// The keystroke path re-renders only the piece of the template an edit touched: over a
+/// template of many pieces, any edit (text, markup, tokens made and broken, deletions across
+/// pieces) and a change of view in between, what the editor rebuilds from the patches is the
+/// full render, and the in-place edit is the one the whole documents give.
+#[tokio::test]
+async fn keystroke_patches_rebuild_exactly_the_full_preview() {
+    let env = signed_in().await;
+    let (cx, event) = (&env.cx, env.event.as_str());
+    let g = first_guest(&env).await;
+    let row = |i: usize| {
+        format!(
+            "<tr><td style=\"color:#222\"><h2>Session {i} for {{{{firstname}}}}</h2><p>Dear {{{{fullname}}}} ({{{{othernames}}}}), Zoë's seat.</p>\
+             <img src=\"{{{{barcode_qr}}}}\" alt=\"QR\"></td></tr>\n"
+        )
+    };
+    let mut now = format!(
+        "<table>{}</table><p>Typed: ",
+        (0..60).map(row).collect::<String>()
+    );
+    let req = |html: &str, dark: bool| {
+        let mut r = preview_req(event, edit(html));
+        r.guest_id = Some(g.id.to_string());
+        r.dark = dark;
+        r.session = Some("editor-pieces".into());
+        r.lint = Some(false);
+        r
+    };
+    let first = template_preview(cx, req(&now, false)).await.unwrap();
+    let (mut doc, mut mirror) = (first.document.clone(), first.html.clone());
+    let mid = now.find("Session 30").unwrap();
+    let end = now.len();
+    let edits: Vec<(usize, usize, &str, bool)> = vec![
+        (end, end, "A", false),
+        // A tag typed key by key at the end: cut off, then whole, then its content.
+        (end + 1, end + 1, "<", false),
+        (end + 2, end + 2, "b", false),
+        (end + 3, end + 3, ">", false),
+        (end + 4, end + 4, "x", false),
+        (end + 5, end + 5, "<", false),
+        (end + 6, end + 6, "/", false),
+        (end + 7, end + 7, "b", false),
+        (end + 8, end + 8, ">", false),
+        (end + 9, end + 9, "<b>", false),
+        (mid + 8, mid + 8, "x", false),
+        (mid, mid + 4, "", false),
+        // A token broken, then made whole again, then one spanning a former cut.
+        (mid + 20, mid + 21, "", false),
+        (mid + 20, mid + 20, "{", false),
+        (mid - 30, mid + 300, "{{email}}", false),
+        (10, 10, "<i>", true),
+        (20, 5000, "", true),
+        (0, 0, "é", true),
+    ];
+    for (from, to, insert, dark) in edits {
+        let (from, to) = (from.min(now.len()), to.min(now.len()));
+        let mut r = req("", dark);
+        r.html_patch = Some(TextPatch {
+            from: count(utf16_offset(&now, from)),
+            to: count(utf16_offset(&now, to)),
+            insert: insert.into(),
+        });
+        let old_doc = doc.clone();
+        now.replace_range(from..to, insert);
+        let p = template_preview(cx, r).await.unwrap();
+        doc = apply_patch(&doc, p.document_patch.as_ref().unwrap()).unwrap();
+        mirror = apply_patch(&mirror, p.html_patch.as_ref().unwrap()).unwrap();
+        let mut whole_req = req(&now, dark);
+        whole_req.session = None;
+        let whole = template_preview(cx, whole_req).await.unwrap();
+        let what = format!("edit {from}..{to} {insert:?}");
+        assert_eq!(doc, whole.document, "{what}");
+        assert_eq!(mirror, whole.html, "{what}");
+        assert_eq!(p.text_edit, text_node_edit(&old_doc, &doc), "{what}");
+        // Resuming the walk from the session's checkpoint finds what a walk from the top does.
+        let (pre, suf) = changed_span(&old_doc, &doc);
+        let fresh = (p.text_edit.is_none())
+            .then(|| {
+                super::text_edit::element_edit_at(
+                    &old_doc,
+                    pre,
+                    old_doc.len() - suf,
+                    &doc[pre..doc.len() - suf],
+                    None,
+                )
+            })
+            .flatten();
+        assert_eq!(p.element_edit, fresh, "{what}");
+        assert_eq!(
+            (&p.preheader, &p.no_data, p.remote_images, &p.subject),
+            (
+                &whole.preheader,
+                &whole.no_data,
+                whole.remote_images,
+                &whole.subject
+            ),
+            "{what}"
+        );
+        assert_eq!(p.token_values.len(), whole.token_values.len());
+    }
+}

@@ -132,6 +132,19 @@ pub struct TextNodeEdit {
     pub new: String,
 }
 
+/// A keystroke's change to markup that the frame can apply in place: the content of the
+/// `index`-th `<tag>` element (document order), which has `children` child nodes, becomes
+/// `html` (parsed in that element's context, `innerHTML`). The frame checks the child count
+/// before applying and reloads the whole document when it does not match.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ElementEdit {
+    pub tag: String,
+    pub index: u32,
+    pub children: u32,
+    pub html: String,
+}
+
 #[derive(Deserialize, Clone, Debug, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export, export_to = "../../../ui/src/bindings/")]
@@ -255,6 +268,10 @@ pub struct PreviewResult {
     /// place (no reparse of the document) after checking `old`.
     #[ts(optional, inline)]
     pub text_edit: Option<TextNodeEdit>,
+    /// With `documentPatch`, when the change is to markup inside one element (and not a text
+    /// edit): the frame re-parses just that element's content in place.
+    #[ts(optional, inline)]
+    pub element_edit: Option<ElementEdit>,
 }
 
 #[derive(Deserialize, Clone, Debug, TS)]
