@@ -157,7 +157,7 @@ async fn main() {
                 guest_id: Some(guest.id.to_string()),
                 edge_case: None,
                 allow_remote_images: false,
-                dark: false,
+                dark: Default::default(),
                 session: Some(session.clone()),
                 html_patch,
                 lint: Some(false),

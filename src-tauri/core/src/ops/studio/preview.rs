@@ -73,7 +73,7 @@ struct EditorSession {
 struct OutputKey {
     ctx: MergeContext,
     allow_remote_images: bool,
-    dark: bool,
+    dark: DarkEmulation,
 }
 
 impl PreviewSessions {

@@ -715,7 +715,11 @@ async fn keystroke_patches_rebuild_exactly_the_full_preview() {
     let req = |html: &str, dark: bool| {
         let mut r = preview_req(event, edit(html));
         r.guest_id = Some(g.id.to_string());
-        r.dark = dark;
+        r.dark = if dark {
+            DarkEmulation::Invert
+        } else {
+            DarkEmulation::Off
+        };
         r.session = Some("editor-pieces".into());
         r.lint = Some(false);
         r
