@@ -182,6 +182,17 @@ pub async fn resume(state: &AppState) -> Result<Option<SignedIn>> {
     }
 }
 
+/// The sandbox's demo account (the window's demo, the CLI's `--demo`, tests).
+pub fn demo_credentials() -> Credentials {
+    Credentials {
+        client_id: qflow_sandbox::DEMO_CLIENT_ID.into(),
+        username: qflow_sandbox::DEMO_USERNAME.into(),
+        client_secret: Secret::new(qflow_sandbox::DEMO_CLIENT_SECRET),
+        password: Secret::new(qflow_sandbox::DEMO_PASSWORD),
+        client_key: Secret::new(qflow_sandbox::CLIENT_KEY),
+    }
+}
+
 /// Start the embedded sandbox (once) and sign in with its demo account, held in memory only.
 pub async fn demo_sign_in(state: &AppState) -> Result<SignedIn> {
     let _one_at_a_time = state.account_lock.lock().await;
@@ -200,14 +211,7 @@ pub async fn demo_sign_in(state: &AppState) -> Result<SignedIn> {
         let sb = guard.as_ref().expect("started above");
         (sb.api_base(), sb.identity_url(), sb.dns_switch())
     };
-    let credentials = Credentials {
-        client_id: qflow_sandbox::DEMO_CLIENT_ID.to_owned(),
-        username: qflow_sandbox::DEMO_USERNAME.to_owned(),
-        client_secret: Secret::new(qflow_sandbox::DEMO_CLIENT_SECRET),
-        password: Secret::new(qflow_sandbox::DEMO_PASSWORD),
-        client_key: Secret::new(qflow_sandbox::CLIENT_KEY),
-    };
-    let client = session::client_for(&api_base, &identity_url, credentials)?;
+    let client = session::client_for(&api_base, &identity_url, demo_credentials())?;
     client.sign_in().await?;
     let info = SignedIn {
         profile: DEMO_PROFILE.to_owned(),

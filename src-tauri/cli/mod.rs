@@ -231,7 +231,7 @@ impl Ctx {
         session::client_for(
             &sb.api_base(),
             &sb.identity_url(),
-            sandbox::demo_credentials(),
+            crate::app::handlers::demo_credentials(),
         )
     }
 

@@ -2,7 +2,6 @@
 //! (printing them is fine); real credentials are never printed anywhere.
 
 use clap::Args;
-use qflow_core::secrets::{Credentials, Secret};
 use qflow_core::{Error, Result};
 use qflow_sandbox::{Sandbox, SandboxConfig};
 use serde_json::json;
@@ -18,17 +17,6 @@ pub struct SandboxArgs {
     /// How many attendees to seed across the three demo events.
     #[arg(long, value_name = "N")]
     pub attendees: Option<usize>,
-}
-
-/// The sandbox's demo account.
-pub fn demo_credentials() -> Credentials {
-    Credentials {
-        client_id: qflow_sandbox::DEMO_CLIENT_ID.into(),
-        username: qflow_sandbox::DEMO_USERNAME.into(),
-        client_secret: Secret::new(qflow_sandbox::DEMO_CLIENT_SECRET),
-        password: Secret::new(qflow_sandbox::DEMO_PASSWORD),
-        client_key: Secret::new(qflow_sandbox::CLIENT_KEY),
-    }
 }
 
 pub async fn run(args: &SandboxArgs, ctx: &Ctx) -> Result<i32> {

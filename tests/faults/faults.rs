@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use chrono::{Days, Utc};
 use qflow_core::api::{Budget, Client, ClientConfig};
-use qflow_core::secrets::{Credentials, Secret};
 use qflow_sandbox::{FaultKind, Sandbox, SandboxConfig};
 use uuid::Uuid;
 
@@ -274,13 +273,7 @@ pub fn setup_client(sb: &Sandbox) -> Client {
     Client::new(ClientConfig {
         api_base: sb.api_base(),
         identity_url: sb.identity_url(),
-        credentials: Credentials {
-            client_id: qflow_sandbox::DEMO_CLIENT_ID.into(),
-            username: qflow_sandbox::DEMO_USERNAME.into(),
-            client_secret: Secret::new(qflow_sandbox::DEMO_CLIENT_SECRET),
-            password: Secret::new(qflow_sandbox::DEMO_PASSWORD),
-            client_key: Secret::new(qflow_sandbox::CLIENT_KEY),
-        },
+        credentials: qflow_console::app::handlers::demo_credentials(),
         budget: Some(Budget::new(6000)),
         connect_timeout: Duration::from_secs(5),
         total_timeout: Duration::from_secs(20),
