@@ -208,12 +208,8 @@ pub async fn template_preview(cx: &Ctx, req: PreviewRequest) -> Result<PreviewRe
         document: preview_document(body, req.allow_remote_images, req.dark),
         pdf_document,
         preheader: preheader(body, PREHEADER_CHARS),
-        from_name: non_empty(&req.fields.from_name)
-            .unwrap_or("Qflow")
-            .to_owned(),
-        from_address: non_empty(req.fields.from_address.trim())
-            .unwrap_or("support@qflow.email")
-            .to_owned(),
+        from_name: shown_from_name(&req.fields),
+        from_address: shown_from_address(&req.fields),
         remote_images: remote_images(&req.fields, body_or_none(&rendered), &values),
         subject: rendered.subject,
         email_body: rendered.email_body,
@@ -341,12 +337,8 @@ async fn keystroke_preview(
         document: String::new(),
         pdf_document: None,
         preheader: preheader(body, PREHEADER_CHARS),
-        from_name: non_empty(&req.fields.from_name)
-            .unwrap_or("Qflow")
-            .to_owned(),
-        from_address: non_empty(req.fields.from_address.trim())
-            .unwrap_or("support@qflow.email")
-            .to_owned(),
+        from_name: shown_from_name(&req.fields),
+        from_address: shown_from_address(&req.fields),
         remote_images: remote_images(&req.fields, Some((body, None)), &s.token_values),
         subject,
         email_body: None,
@@ -431,6 +423,17 @@ fn remote_images(
 
 fn micros(since: Instant) -> u32 {
     u32::try_from(since.elapsed().as_micros()).unwrap_or(u32::MAX)
+}
+
+/// The inbox's "from" line when the template leaves it to Qflow's defaults.
+fn shown_from_name(fields: &TemplateEdit) -> String {
+    non_empty(&fields.from_name).unwrap_or("Qflow").to_owned()
+}
+
+fn shown_from_address(fields: &TemplateEdit) -> String {
+    non_empty(fields.from_address.trim())
+        .unwrap_or("support@qflow.email")
+        .to_owned()
 }
 
 fn non_empty(s: &str) -> Option<&str> {
