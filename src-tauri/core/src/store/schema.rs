@@ -113,15 +113,22 @@ const MIGRATIONS: &[&str] = &[
 
 pub(super) const LATEST: i64 = MIGRATIONS.len() as i64;
 
+fn version(conn: &Connection) -> Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(db)
+}
+
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
+    // Up to date (every open but the first): no write lock needed.
+    if version(conn)? == LATEST {
+        return Ok(());
+    }
     // One writer at a time from the version check on: the window and a CLI run (or two
     // sessions) opening a new database together would otherwise both create the tables.
     let tx = conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .map_err(db)?;
-    let current: i64 = tx
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(db)?;
+    let current = version(&tx)?;
     if current > LATEST {
         return Err(Error::Storage(format!(
             "The local database was written by a newer version of qflow-console (schema {current}, this version knows {LATEST}); update qflow-console"
