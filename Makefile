@@ -46,6 +46,8 @@ deps-rust:
 	@command -v cargo >/dev/null || { echo "Rust is required: install rustup (https://rustup.rs) and re-run"; exit 1; }
 	@command -v tauri-driver >/dev/null || [ -x "$$HOME/.cargo/bin/tauri-driver" ] || cargo install tauri-driver --version 2.1.0 --locked
 	@[ "$$(cargo deny --version 2>/dev/null)" = "cargo-deny $(CARGO_DENY_VERSION)" ] || cargo install cargo-deny --version $(CARGO_DENY_VERSION) --locked
+	@# Every platform's crates: the audit reads the whole lock file's metadata offline (--frozen).
+	cargo fetch --locked --quiet
 
 deps-node: ui/node_modules/.package-lock.json
 
