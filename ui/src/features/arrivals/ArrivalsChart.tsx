@@ -6,6 +6,8 @@ const W = 720;
 const H = 180;
 const AXIS = 22;
 const TOP = 14;
+/** Widest slot (px of the viewBox). */
+const MAX_SLOT = 36;
 /** At most this many time labels under the bars. */
 const LABELS = 8;
 
@@ -26,7 +28,8 @@ export function ArrivalsChart({ buckets, peak, zone }: Props) {
     );
   }
   const max = Math.max(1, ...buckets.map((b) => b.count));
-  const slot = W / buckets.length;
+  // Few slots stay narrow bars from the left instead of stretching across the chart.
+  const slot = Math.min(W / buckets.length, MAX_SLOT);
   const bar = Math.max(1, slot * 0.8);
   const every = Math.max(1, Math.ceil(buckets.length / LABELS));
   const plot = H - AXIS - TOP;
