@@ -49,6 +49,10 @@ targets: Array<TargetCount>,
  */
 reloaded: boolean, 
 /**
+ * Said when a reload failed and the list loaded earlier answered.
+ */
+reloadNote: string | null, 
+/**
  * When this was computed, UTC RFC 3339.
  */
 asOf: string, };

@@ -124,6 +124,11 @@ export function ArrivalsScreen({ event, onClose, onSelect, api = realApi }: Prop
               {r ? `Times in ${r.timeZoneId} · updated ${new Date(r.asOf).toLocaleTimeString("en-GB")}` : "Loading…"}
               {r?.zoneNote ? ` · ${r.zoneNote}` : ""}
             </p>
+            {r?.reloadNote && (
+              <p className="muted small" data-testid="arrivals-reload-note" role="status">
+                {r.reloadNote}
+              </p>
+            )}
           </div>
           <div className="pane-actions">
             <button type="button" className="btn btn-ghost btn-small" data-testid="arrivals-export" disabled={!r || busy} onClick={exportCsv}>

@@ -29,6 +29,7 @@ function report(over: Partial<ArrivalsReport> = {}): ArrivalsReport {
       { target: "not_checked_in", label: "Not checked in", count: 33 },
     ],
     reloaded: false,
+    reloadNote: null,
     asOf: "2026-06-01T01:20:00Z",
     ...over,
   };
@@ -115,11 +116,17 @@ describe("ArrivalsScreen", () => {
     });
     expect(api.report).toHaveBeenLastCalledWith("e1", true);
     expect(screen.getByTestId("arrivals-checked-in").textContent).toContain("90 / 120");
+    // A failed reload keeps the earlier list and says so.
+    api.report.mockResolvedValue(report({ reloadNote: "could not reload the attendee list (offline); showing the one loaded earlier" }));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(REFRESH_MS);
+    });
+    expect(screen.getByTestId("arrivals-reload-note").textContent).toContain("showing the one loaded earlier");
     unmount();
     await act(async () => {
       await vi.advanceTimersByTimeAsync(3 * REFRESH_MS);
     });
-    expect(api.report).toHaveBeenCalledTimes(2);
+    expect(api.report).toHaveBeenCalledTimes(3);
   });
 
   it("hands a targeted resend's attendees to the table and exports the CSV through Rust", async () => {

@@ -63,10 +63,29 @@ impl ArrivalsReloads {
     }
 }
 
-/// The event's list: reloaded when asked and due, else the cached one (loaded if none).
-async fn load_list(cx: &Ctx, event_id: Uuid, refresh: bool) -> Result<(Arc<GuestList>, bool)> {
+/// The event's list: reloaded when asked and due, else the cached one (loaded if none). A
+/// reload that fails while a list is loaded keeps that list and says why (the screen stays up
+/// through a network blip); the flag says whether it was reloaded.
+async fn load_list(
+    cx: &Ctx,
+    event_id: Uuid,
+    refresh: bool,
+) -> Result<(Arc<GuestList>, bool, Option<String>)> {
     let reload = refresh && cx.state::<ArrivalsReloads>().claim(event_id, cx.now());
-    Ok((cx.guests(event_id, reload, reload).await?, reload))
+    match cx.guests(event_id, reload, reload).await {
+        Ok(list) => Ok((list, reload, None)),
+        Err(e) if reload => match cx.cached_guests(event_id).await {
+            Some(list) => Ok((
+                list,
+                false,
+                Some(format!(
+                    "could not reload the attendee list ({e}); showing the one loaded earlier"
+                )),
+            )),
+            None => Err(e),
+        },
+        Err(e) => Err(e),
+    }
 }
 
 /// Each attendee's email state, from the local timeline (only those it names are asked about).
@@ -92,10 +111,11 @@ async fn deliveries(cx: &Ctx, list: &GuestList) -> Result<HashMap<Uuid, Delivery
 pub async fn arrivals(cx: &Ctx, req: ArrivalsRequest) -> Result<ArrivalsReport> {
     let event_id = guid("eventId", &req.event_id)?;
     let event = cx.event(event_id).await?;
-    let (list, reloaded) = load_list(cx, event_id, req.refresh).await?;
+    let (list, reloaded, note) = load_list(cx, event_id, req.refresh).await?;
     let states = deliveries(cx, &list).await?;
     let mut r = report::build(&event, &list, &states, cx.now());
     r.reloaded = reloaded;
+    r.reload_note = note;
     Ok(r)
 }
 
@@ -103,7 +123,7 @@ pub async fn arrivals(cx: &Ctx, req: ArrivalsRequest) -> Result<ArrivalsReport> 
 /// resend-to-selected (which reviews them with its own checks before anything is sent).
 pub async fn arrivals_select(cx: &Ctx, req: ArrivalsSelectRequest) -> Result<Vec<String>> {
     let event_id = guid("eventId", &req.event_id)?;
-    let (list, _) = load_list(cx, event_id, false).await?;
+    let (list, _, _) = load_list(cx, event_id, false).await?;
     let states = deliveries(cx, &list).await?;
     let ids = report::select(&list, &states, req.target);
     if ids.is_empty() {

@@ -85,6 +85,7 @@ pub fn build(
             })
             .collect(),
         reloaded: false,
+        reload_note: None,
         as_of: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     }
 }

@@ -190,6 +190,29 @@ async fn numbers_selections_and_the_reload_throttle_over_the_sandbox() {
         inside + 2,
         "Qflow has the desk's check-ins"
     );
+    assert_eq!(again.reload_note, None);
+
+    // A reload that fails keeps the loaded list and says so.
+    cx.state::<ArrivalsReloads>().at.lock().unwrap().clear();
+    sb.inject(qflow_sandbox::Fault {
+        method: "GET".into(),
+        path_prefix: "/api/guests/".into(),
+        kind: qflow_sandbox::FaultKind::Status {
+            status: 400,
+            body: r#"{"error":"bad_request","message":"injected"}"#.into(),
+            retry_after: None,
+        },
+    });
+    let kept = arrivals(&cx, req(true)).await.unwrap();
+    assert!(!kept.reloaded);
+    assert_eq!(kept.checked_in, inside + 2);
+    assert!(
+        kept.reload_note
+            .as_deref()
+            .is_some_and(|n| n.starts_with("could not reload the attendee list")),
+        "{:?}",
+        kept.reload_note
+    );
 
     // The CSV, 0600.
     let dir = tempfile::tempdir().unwrap();

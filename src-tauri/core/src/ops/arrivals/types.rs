@@ -106,6 +106,8 @@ pub struct ArrivalsReport {
     pub targets: Vec<TargetCount>,
     /// This answer reloaded the list from Qflow.
     pub reloaded: bool,
+    /// Said when a reload failed and the list loaded earlier answered.
+    pub reload_note: Option<String>,
     /// When this was computed, UTC RFC 3339.
     pub as_of: String,
 }
