@@ -12,45 +12,11 @@
 
 mod cli_common;
 
-use std::sync::Arc;
-
-use cli_common::Env;
+use cli_common::{window, Env};
 use qflow_console::app::commands::dispatch;
 use qflow_console::app::handlers::AppState;
-use qflow_console::app::AppOptions;
 use qflow_core::ErrorBody;
 use serde_json::{json, Value};
-
-/// The window, signed in to `env`'s sandbox with the data dir the CLI uses.
-fn window(env: &Env) -> AppState {
-    // One process-wide setting, set once before anything reads it (this file has one test).
-    std::env::set_var("QFLOW_DATA_DIR", env.data.path());
-    let st = AppState::new(
-        &AppOptions {
-            demo: false,
-            profile: "default".into(),
-            api_base: Some(env.sandbox.api_base()),
-            identity_url: Some(env.sandbox.identity_url()),
-        },
-        Arc::new(qflow_core::secrets::MemoryStore::new()),
-    );
-    let creds: std::collections::HashMap<_, _> = Env::credential_env().into_iter().collect();
-    env.rt
-        .block_on(dispatch(
-            &st,
-            "sign_in",
-            json!({
-                "profile": "default",
-                "clientId": creds["QFLOW_CLIENT_ID"],
-                "username": creds["QFLOW_USERNAME"],
-                "password": creds["QFLOW_PASSWORD"],
-                "clientSecret": creds["QFLOW_CLIENT_SECRET"],
-                "clientKey": creds["QFLOW_CLIENT_KEY"],
-            }),
-        ))
-        .expect("the window signs in");
-    st
-}
 
 fn call(env: &Env, st: &AppState, name: &str, req: Value) -> Result<Value, ErrorBody> {
     env.rt.block_on(dispatch(st, name, req))

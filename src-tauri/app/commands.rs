@@ -4,11 +4,12 @@
 //! `ErrorBody`; the operations are `qflow_core::ops::*`, the same ones the CLI runs.
 
 use qflow_core::ops::{
-    account, bulk, connection, desk, domain, events as event_ops, guests, recheck, studio, webhooks,
+    account, arrivals, bulk, connection, desk, domain, events as event_ops, guests, recheck,
+    studio, webhooks,
 };
 use qflow_core::store::{Draft, TemplateVersion, TimelineEntry};
 
-use super::{handlers, studio_files};
+use super::{arrivals_files, handlers, studio_files};
 
 pub use super::declare::{reply, Reply};
 
@@ -58,6 +59,11 @@ crate::declare_commands! {
         session bulk_unfinished() -> Vec<bulk::BulkUnfinished> = bulk::bulk_unfinished;
         session bulk_discard(bulk::BulkJobRequest) -> () = bulk::bulk_discard;
         session bulk_select_filtered(bulk::BulkFilterRequest) -> Vec<String> = bulk::bulk_select_filtered;
+
+        // Arrivals and targeted resends.
+        session arrivals(arrivals::ArrivalsRequest) -> arrivals::ArrivalsReport = arrivals::arrivals;
+        session arrivals_select(arrivals::ArrivalsSelectRequest) -> Vec<String> = arrivals::arrivals_select;
+        handle arrivals_export_file(arrivals::ArrivalsRequest) -> Option<arrivals::ArrivalsCsvWritten> = arrivals_files::arrivals_export_file;
 
         // The template studio.
         session templates_list(studio::TemplatesListRequest) -> Vec<qflow_core::models::Template> = studio::templates_list;

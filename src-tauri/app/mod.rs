@@ -1,12 +1,14 @@
 //! The desktop shell: a Tauri window over the same core as the CLI. Every command is one line
 //! in `commands.rs` (the operations are `qflow_core::ops::*`); `handlers.rs` holds the window's
 //! state (which session is current, the demo start); `notifier.rs` turns pushed events into
-//! Tauri events; `studio_files.rs` is the studio's native dialogs.
+//! Tauri events; `studio_files.rs` is the studio's native dialogs, `arrivals_files.rs` the
+//! Arrivals CSV's save dialog.
 
 // qflow_core::Error/ErrorBody carry the full explanation (message, next step, details) by
 // design; they are returned once per command, not in hot loops.
 #![allow(clippy::result_large_err)]
 
+pub mod arrivals_files;
 pub mod commands;
 pub mod declare;
 pub mod handlers;

@@ -35,6 +35,9 @@ pub enum EventCmd {
     Update(UpdateArgs),
     /// Delete an event (Qflow also deletes its attendees and templates).
     Delete { id: String },
+    /// Checked in / expected, arrivals per 5 minutes (the event's local time), the peak, and
+    /// the email health from this computer's delivery timeline (as the window's Arrivals).
+    Arrivals(super::arrivals::ArrivalsArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -134,6 +137,7 @@ pub async fn run_event(cmd: &EventCmd, ctx: &Ctx) -> Result<i32> {
             let e = events::update(&*ctx.session().await?, &a.id, &changes).await?;
             show_written(ctx, &e, "Updated")
         }
+        EventCmd::Arrivals(a) => super::arrivals::run(a, ctx).await,
         EventCmd::Delete { id } => {
             parse_id("id", id)?;
             let req = EventDeleteRequest { id: id.clone() };

@@ -6,6 +6,7 @@
 // core's one error shape (`qflow_core::Error`) is large by design; it is returned, not stored.
 #![allow(clippy::result_large_err)]
 
+mod arrivals;
 mod auth;
 mod domain;
 mod events;

@@ -202,3 +202,36 @@ pub fn run_command(mut c: Command, stdin: Option<&str>) -> Out {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// The window's command layer (`app::commands::dispatch` takes it), signed in to `env`'s
+/// sandbox with the data dir the CLI uses. Sets `QFLOW_DATA_DIR` for the whole process: call it
+/// once, from a file with one test.
+pub fn window(env: &Env) -> qflow_console::app::handlers::AppState {
+    use qflow_console::app::{commands::dispatch, handlers::AppState, AppOptions};
+    std::env::set_var("QFLOW_DATA_DIR", env.data.path());
+    let st = AppState::new(
+        &AppOptions {
+            demo: false,
+            profile: "default".into(),
+            api_base: Some(env.sandbox.api_base()),
+            identity_url: Some(env.sandbox.identity_url()),
+        },
+        std::sync::Arc::new(qflow_core::secrets::MemoryStore::new()),
+    );
+    let creds: std::collections::HashMap<_, _> = Env::credential_env().into_iter().collect();
+    env.rt
+        .block_on(dispatch(
+            &st,
+            "sign_in",
+            serde_json::json!({
+                "profile": "default",
+                "clientId": creds["QFLOW_CLIENT_ID"],
+                "username": creds["QFLOW_USERNAME"],
+                "password": creds["QFLOW_PASSWORD"],
+                "clientSecret": creds["QFLOW_CLIENT_SECRET"],
+                "clientKey": creds["QFLOW_CLIENT_KEY"],
+            }),
+        ))
+        .expect("the window signs in");
+    st
+}

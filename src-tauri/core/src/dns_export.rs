@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use crate::dns::normalize;
 use crate::models::{DnsRecord, Domain, VerifyReason};
+use crate::text::csv_cell;
 
 /// One record of the checklist.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, TS)]
@@ -154,15 +155,6 @@ fn is_dns_name(s: &str) -> bool {
         && s.len() <= 253
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-}
-
-/// A CSV cell a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab or a
-/// carriage return is prefixed with `'` (shown as text).
-fn csv_cell(s: &str) -> String {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_owned(),
-    }
 }
 
 /// A BIND zone-file snippet (`$ORIGIN` + relative names + values with the final dot). A record

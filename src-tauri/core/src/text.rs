@@ -1,5 +1,5 @@
 //! Small text rules shared by modules that must not depend on each other: typo distance
-//! (tokens, email domains, CSV columns) and tag lists.
+//! (tokens, email domains, CSV columns), tag lists, spreadsheet-safe CSV cells and file names.
 
 /// Edit distance with adjacent transpositions counted as one edit (optimal string alignment),
 /// over chars: "gmial" → "gmail" is 1. Small inputs only (token names, domains, headers).
@@ -27,6 +27,34 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     d[a.len() * w + b.len()]
+}
+
+/// A CSV cell a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return is prefixed with `'` (shown as text).
+pub fn csv_cell(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_owned(),
+    }
+}
+
+/// A file name stem from a title: letters, digits, `-` and `_` kept, anything else `-`, no
+/// leading or trailing `-`; `fallback` when nothing is left.
+pub fn file_stem(name: &str, fallback: &str) -> String {
+    let stem: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem.trim_matches('-');
+    let stem = if stem.is_empty() { fallback } else { stem };
+    stem.to_owned()
 }
 
 /// The comma-separated `tags` include `tag` (whole tag, ignoring case).

@@ -88,7 +88,8 @@
 //!     [`BOUNCE_DOMAIN`] → sent, `comms.bounced` (2 s) and the address is suppressed
 //!     (`bounced`) from then on; [`SPAM_DOMAIN`] → sent, delivered, opened,
 //!     `comms.spam_reported` (5 s, suppressed); [`UNSUBSCRIBE_DOMAIN`] → … `comms.unsubscribed`
-//!     (suppressed); [`FAIL_DOMAIN`] → `comms.failed`. Events are generated whether or not a
+//!     (suppressed); [`FAIL_DOMAIN`] → `comms.failed`; [`UNOPENED_DOMAIN`] → sent, delivered,
+//!     never opened (most real recipients never open). Events are generated whether or not a
 //!     webhook is configured; they are delivered only when one is.
 //! 16. **Webhooks**: the URL must be https, or http to a loopback host (127.0.0.1, ::1,
 //!     localhost) — 400 otherwise. Setting a URL (again) always issues a new 64-hex secret,
@@ -157,7 +158,8 @@ pub use routes::templates::VALIDATION_UNAVAILABLE_DOMAIN;
 pub use seed::{SEED_DOMAIN, SUPPRESSED_EMAIL};
 pub use state::{DeliveryRecord, SendRecord};
 pub use webhooks::{
-    BOUNCE_DOMAIN, FAIL_DOMAIN, MAX_ATTEMPTS, RETRY_SCHEDULE, SPAM_DOMAIN, UNSUBSCRIBE_DOMAIN,
+    BOUNCE_DOMAIN, FAIL_DOMAIN, MAX_ATTEMPTS, RETRY_SCHEDULE, SPAM_DOMAIN, UNOPENED_DOMAIN,
+    UNSUBSCRIBE_DOMAIN,
 };
 
 use routes::{domain, events, guests, send, templates, webhook};

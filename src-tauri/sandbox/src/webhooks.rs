@@ -21,6 +21,8 @@ pub const BOUNCE_DOMAIN: &str = "bounce.example";
 pub const SPAM_DOMAIN: &str = "spam.example";
 pub const UNSUBSCRIBE_DOMAIN: &str = "unsubscribe.example";
 pub const FAIL_DOMAIN: &str = "fail.example";
+/// Delivered and never opened.
+pub const UNOPENED_DOMAIN: &str = "unopened.example";
 
 /// Waits between delivery attempts after a 5xx or a transport error (before `delivery_scale`):
 /// 10 attempts over about two hours, so a receiver that was down for tens of minutes still
@@ -118,6 +120,9 @@ fn script(email: &str, suppressed: Option<&Suppression>) -> Vec<Step> {
             Some("Internal failure while rendering the email."),
             None,
         )];
+    }
+    if domain_is(email, UNOPENED_DOMAIN) {
+        return vec![(0.5, "sent", None, None), (2.0, "delivered", None, None)];
     }
     vec![
         (0.5, "sent", None, None),
@@ -261,5 +266,18 @@ async fn deliver(
             return;
         };
         tokio::time::sleep(scaled(s, wait.as_secs_f64())).await;
+    }
+}
+
+#[cfg(test)]
+mod script_tests {
+    use super::*;
+
+    #[test]
+    fn an_unopened_recipient_is_delivered_and_never_opens() {
+        let kinds = |email| -> Vec<&str> { script(email, None).iter().map(|s| s.1).collect() };
+        assert_eq!(kinds("a@unopened.example"), ["sent", "delivered"]);
+        assert_eq!(kinds("a@mail.unopened.example"), ["sent", "delivered"]);
+        assert_eq!(kinds("a@example.com"), ["sent", "delivered", "opened"]);
     }
 }

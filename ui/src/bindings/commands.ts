@@ -1,5 +1,9 @@
 // Generated from src-tauri/app/commands.rs by tests/bindings_fresh.rs. Do not edit.
 import type { AppInfo } from "./AppInfo";
+import type { ArrivalsCsvWritten } from "./ArrivalsCsvWritten";
+import type { ArrivalsReport } from "./ArrivalsReport";
+import type { ArrivalsRequest } from "./ArrivalsRequest";
+import type { ArrivalsSelectRequest } from "./ArrivalsSelectRequest";
 import type { AttendeeCount } from "./AttendeeCount";
 import type { AttendeeCountsRequest } from "./AttendeeCountsRequest";
 import type { AttendeeTimelineRequest } from "./AttendeeTimelineRequest";
@@ -125,6 +129,9 @@ export type Commands = {
   bulk_unfinished: { req: null; res: Array<BulkUnfinished> };
   bulk_discard: { req: BulkJobRequest; res: null };
   bulk_select_filtered: { req: BulkFilterRequest; res: Array<string> };
+  arrivals: { req: ArrivalsRequest; res: ArrivalsReport };
+  arrivals_select: { req: ArrivalsSelectRequest; res: Array<string> };
+  arrivals_export_file: { req: ArrivalsRequest; res: ArrivalsCsvWritten | null };
   templates_list: { req: TemplatesListRequest; res: Array<Template> };
   template_get: { req: TemplateIdRequest; res: Template };
   studio_setup: { req: null; res: StudioSetup };

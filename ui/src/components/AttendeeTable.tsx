@@ -9,6 +9,7 @@ import "../features/desk/desk.css";
 import { useDeskTable } from "../features/palette/bus";
 import { formatEventRange } from "../format";
 import { ErrorNotice } from "./ErrorNotice";
+import { ArrivalsScreen } from "../features/arrivals/ArrivalsScreen";
 import { BulkResend } from "../features/bulk/BulkResend";
 import { bulkApi } from "../features/bulk/api";
 import { useSelection } from "../features/bulk/useSelection";
@@ -136,6 +137,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   const [version, setVersion] = useState(0);
   const [openId, setOpenId] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
+  const [arrivals, setArrivals] = useState(false);
   const selection = useSelection();
   const [statuses, setStatuses] = useState<Map<string, GuestSendStatus>>(new Map());
   useUnsettledStatusPoll(desk, statuses, setStatuses);
@@ -334,6 +336,9 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   const closeAdd = useCallback(() => {
     setAdding(false);
   }, []);
+  const closeArrivals = useCallback(() => {
+    setArrivals(false);
+  }, []);
   const rowActions = useRef<RowActions>({ open: () => {}, toggle: () => {} });
   useEffect(() => {
     rowActions.current = {
@@ -374,6 +379,9 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
         <div className="pane-actions">
         <button type="button" className="btn btn-primary btn-small" data-testid="add-start" onClick={() => { setAdding(true); }}>
           Add attendee
+        </button>
+        <button type="button" className="btn btn-ghost btn-small" data-testid="arrivals-open" onClick={() => { setArrivals(true); }}>
+          Arrivals
         </button>
         <button
           type="button"
@@ -526,6 +534,17 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
         </table>
       </div>
       {openId && <AttendeePanel key={openId} guestId={openId} eventTitle={event.title} api={desk} onClose={closePanel} onChanged={changed} />}
+      {arrivals && (
+        <ArrivalsScreen
+          event={event}
+          onClose={closeArrivals}
+          onSelect={(ids) => {
+            // A targeted resend: the table's selection, reviewed with "Resend to selected".
+            selection.setAll(ids);
+            setArrivals(false);
+          }}
+        />
+      )}
       {adding && (
         <AddAttendee
           eventId={event.id}

@@ -3,6 +3,7 @@
 //! paced, resumable CSV import runner.
 
 pub mod account;
+pub mod arrivals;
 pub mod bulk;
 pub mod connection;
 pub mod ctx;

@@ -402,6 +402,24 @@ impl Store {
         Ok(out)
     }
 
+    /// Every attendee the send log or a webhook event names (the only ones with a timeline):
+    /// an event-wide count asks [`Store::delivery_states`] about these alone.
+    pub fn attendees_with_history(&self) -> Result<std::collections::HashSet<Uuid>> {
+        let c = self.conn();
+        let mut st = c
+            .prepare(
+                "SELECT attendee_id FROM send_log
+                 UNION SELECT attendee_id FROM webhook_events WHERE attendee_id IS NOT NULL",
+            )
+            .map_err(db)?;
+        let ids = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(db)?;
+        Ok(ids.iter().filter_map(|s| Uuid::parse_str(s).ok()).collect())
+    }
+
     /// Each attendee's current state (see [`SendHistory::state`]) from their most recent send,
     /// in one query. Attendees with no send and no event are absent.
     pub fn delivery_states(&self, attendee_ids: &[Uuid]) -> Result<HashMap<Uuid, DeliveryState>> {

@@ -133,19 +133,7 @@ pub fn export_content(req: &TemplateExportFileRequest) -> Result<String> {
 
 /// A file name from the template name: letters, digits, '-' and '_' only.
 pub fn export_file_name(name: &str, format: ExportFormat) -> String {
-    let stem: String = name
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let stem = stem.trim_matches('-');
-    let stem = if stem.is_empty() { "template" } else { stem };
+    let stem = crate::text::file_stem(name, "template");
     let ext = match format {
         ExportFormat::Html => "html",
         ExportFormat::Json => "json",
