@@ -11,6 +11,8 @@ use crate::{Error, Result};
 
 /// Longest name limit a user may set (a limit above it checks nothing useful).
 const MAX_NAME_LIMIT: u32 = 1_000;
+/// Most attendees a finding may name (the rest are counted, not listed).
+const MAX_ATTENDEE_CAP: u32 = 1_000;
 
 pub async fn preflight(cx: &Ctx, req: PreflightRequest) -> Result<PreflightReport> {
     let event_id = guid("eventId", &req.event_id)?;
@@ -23,6 +25,15 @@ pub async fn preflight(cx: &Ctx, req: PreflightRequest) -> Result<PreflightRepor
             ));
         }
         opts.name_limit = n;
+    }
+    if let Some(n) = req.attendee_cap {
+        if n == 0 || n > MAX_ATTENDEE_CAP {
+            return Err(Error::invalid(
+                "attendeeCap",
+                format!("must be between 1 and {MAX_ATTENDEE_CAP} attendees"),
+            ));
+        }
+        opts.attendee_cap = n;
     }
     let source = match (&req.fields, req.template_id.as_deref()) {
         (Some(edit), _) => Source::Edit(edit.clone()),
