@@ -13,6 +13,9 @@ import type { EditorIssue, StudioApi, StudioSetup, Template, TemplateEdit, Templ
 import type { TextPatch } from "../../bindings/TextPatch";
 import { lineDiff } from "./diff";
 import { PreviewStore } from "./previewStore";
+import { PreflightPanel } from "./PreflightPanel";
+import type { PreflightFinding } from "../../bindings/PreflightFinding";
+import type { AttendeeRef } from "../../bindings/AttendeeRef";
 import { ImportExport, TestSend } from "./StudioTools";
 import { VisualEditor, type VisualHandle } from "./VisualEditor";
 import type { DarkEmulation } from "../../bindings/DarkEmulation";
@@ -406,6 +409,27 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
     const ed = i.field === "html" ? editors.current.html : i.field === "subject" ? editors.current.subject : i.field === "emailBody" ? editors.current.emailBody : undefined;
     if (ed && i.from !== null) ed.focusAt(i.from);
   };
+  // Pre-flight: a finding's line (visual mode switches to code first), an attendee to preview.
+  const toLine = useCallback(
+    (f: PreflightFinding) => {
+      if (f.line === null) return;
+      const { line, col } = f;
+      if (f.field === "fromAddress") {
+        document.getElementById("f-fromAddress")?.focus();
+        return;
+      }
+      const go = () => editors.current[f.field as "html" | "subject" | "emailBody"]?.focusLine(line, col ?? 1);
+      if (f.field === "html" && mode === "visual") {
+        toCode();
+        // Shown again after this render.
+        setTimeout(go, 0);
+      } else go();
+    },
+    [mode, toCode],
+  );
+  const previewAs = useCallback((a: AttendeeRef) => {
+    setRecipient({ kind: "guest", id: a.id, label: a.name || a.id });
+  }, []);
   const fix = (i: EditorIssue) => {
     const ed = i.field === "html" ? editors.current.html : i.field === "subject" ? editors.current.subject : editors.current.emailBody;
     if (ed && i.suggestion && i.from !== null && i.to !== null) ed.replace(i.from, i.to, i.suggestion);
@@ -604,6 +628,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           )}
 
           <LintPanel issues={issues} onJump={jump} onFix={fix} highlight={confirmSave} />
+          <PreflightPanel api={api} eventId={eventId} fields={fields} mode={mode} onLine={toLine} onAttendee={previewAs} />
           <TestSend eventId={eventId} templateId={templateId} saved={original !== null && !dirty} onSave={doSave} recipient={recipient} api={api} />
           <ImportExport
             eventId={eventId}
