@@ -104,7 +104,7 @@ const Findings = memo(function Findings({ report, mode, onLine, onAttendee }: { 
     );
   }
   return (
-    <ul className="pf-list">
+    <ul className="lint-list pf-list">
       {report.findings.map((f, n) => (
         <li key={`${f.rule}-${f.field}-${String(f.offset)}-${String(n)}`} className="pf-item" data-testid="preflight-item" data-rule={f.rule} data-severity={f.severity}>
           <span className={`lint-sev lint-sev-${f.severity}`}>{f.severity}</span>

@@ -18,22 +18,10 @@ pub async fn preflight(cx: &Ctx, req: PreflightRequest) -> Result<PreflightRepor
     let event_id = guid("eventId", &req.event_id)?;
     let mut opts = PreflightOptions::default();
     if let Some(n) = req.name_limit {
-        if n == 0 || n > MAX_NAME_LIMIT {
-            return Err(Error::invalid(
-                "nameLimit",
-                format!("must be between 1 and {MAX_NAME_LIMIT} characters"),
-            ));
-        }
-        opts.name_limit = n;
+        opts.name_limit = from_one_to("nameLimit", n, MAX_NAME_LIMIT, "characters")?;
     }
     if let Some(n) = req.attendee_cap {
-        if n == 0 || n > MAX_ATTENDEE_CAP {
-            return Err(Error::invalid(
-                "attendeeCap",
-                format!("must be between 1 and {MAX_ATTENDEE_CAP} attendees"),
-            ));
-        }
-        opts.attendee_cap = n;
+        opts.attendee_cap = from_one_to("attendeeCap", n, MAX_ATTENDEE_CAP, "attendees")?;
     }
     let source = match (&req.fields, req.template_id.as_deref()) {
         (Some(edit), _) => Source::Edit(edit.clone()),
@@ -103,6 +91,17 @@ mod priority_tests {
         assert_eq!(child, inside, "threads it starts inherit the priority");
         assert_eq!(nice(), before);
     }
+}
+
+/// `n` if it is between 1 and `max`, else an invalid-input error naming `field`.
+fn from_one_to(field: &str, n: u32, max: u32, unit: &str) -> Result<u32> {
+    if n == 0 || n > max {
+        return Err(Error::invalid(
+            field,
+            format!("must be between 1 and {max} {unit}"),
+        ));
+    }
+    Ok(n)
 }
 
 pub(crate) enum Source {
