@@ -6,7 +6,7 @@ import type { AttendeeRef } from "../../bindings/AttendeeRef";
 import type { PreflightFinding } from "../../bindings/PreflightFinding";
 import type { SeverityCounts } from "../../bindings/SeverityCounts";
 import type { PreflightReport, StudioApi, TemplateEdit } from "./api";
-import { usePreflight } from "./usePreflight";
+import { usePreflight, type Latest } from "./usePreflight";
 import "./preflight.css";
 
 const FIELD_LABEL: Record<PreflightFinding["field"], string> = {
@@ -26,7 +26,8 @@ export function countsText(c: SeverityCounts): string {
 interface Props {
   api: Pick<StudioApi, "preflight">;
   eventId: string;
-  fields: TemplateEdit;
+  /** The editor's fields, set by the editor on each change (no re-render here per keystroke). */
+  fields: Latest<TemplateEdit>;
   /** Code or visual: in visual mode a line opens code mode first. */
   mode: "code" | "visual";
   onLine: (f: PreflightFinding) => void;
@@ -34,7 +35,7 @@ interface Props {
   idleMs?: number;
 }
 
-export function PreflightPanel({ api, eventId, fields, mode, onLine, onAttendee, idleMs }: Props) {
+export const PreflightPanel = memo(function PreflightPanel({ api, eventId, fields, mode, onLine, onAttendee, idleMs }: Props) {
   // null = the core default (the report says which limit it used).
   const [limit, setLimit] = useState<string | null>(null);
   const typed = limit === null || limit.trim() === "" ? null : Number(limit);
@@ -79,7 +80,7 @@ export function PreflightPanel({ api, eventId, fields, mode, onLine, onAttendee,
       {report && <Findings report={report} mode={mode} onLine={onLine} onAttendee={onAttendee} />}
     </section>
   );
-}
+});
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 

@@ -14,6 +14,7 @@ import type { TextPatch } from "../../bindings/TextPatch";
 import { lineDiff } from "./diff";
 import { PreviewStore } from "./previewStore";
 import { PreflightPanel } from "./PreflightPanel";
+import { Latest } from "./usePreflight";
 import type { PreflightFinding } from "../../bindings/PreflightFinding";
 import type { AttendeeRef } from "../../bindings/AttendeeRef";
 import { ImportExport, TestSend } from "./StudioTools";
@@ -94,6 +95,11 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   // The reply goes to the preview pane through a store (only it re-renders per keystroke);
   // this component keeps the lint findings.
   const [previewStore] = useState(() => new PreviewStore());
+  // The fields for the pre-flight panel: it re-times its check on each change without re-rendering.
+  const [preflightFields] = useState(() => new Latest(initial));
+  useEffect(() => {
+    preflightFields.set(fields);
+  }, [fields, preflightFields]);
   const [issues, setIssues] = useState<EditorIssue[]>([]);
   const [previewError, setPreviewError] = useState<ErrorBody | null>(null);
   const [recipient, setRecipient] = useState<Recipient | null>(null);
@@ -628,7 +634,6 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           )}
 
           <LintPanel issues={issues} onJump={jump} onFix={fix} highlight={confirmSave} />
-          <PreflightPanel api={api} eventId={eventId} fields={fields} mode={mode} onLine={toLine} onAttendee={previewAs} />
           <TestSend eventId={eventId} templateId={templateId} saved={original !== null && !dirty} onSave={doSave} recipient={recipient} api={api} />
           <ImportExport
             eventId={eventId}
@@ -643,6 +648,8 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
             }}
           />
           {original && <VersionsPanel api={api} templateId={templateId} current={fields} savedCount={savedCount} onRestore={restoreVersion} />}
+          {/* Last in the column: its report grows it after open and edits without moving the controls above. */}
+          <PreflightPanel api={api} eventId={eventId} fields={preflightFields} mode={mode} onLine={toLine} onAttendee={previewAs} />
         </div>
 
         <div className="studio-right" hidden={fullWidth}>

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { PreflightPanel } from "./PreflightPanel";
-import { PREFLIGHT_IDLE_MS } from "./usePreflight";
+import { Latest, PREFLIGHT_IDLE_MS } from "./usePreflight";
 import type { PreflightReport, TemplateEdit } from "./api";
 import type { PreflightFinding } from "../../bindings/PreflightFinding";
 
@@ -52,9 +52,23 @@ function setup(preflight = vi.fn().mockResolvedValue(report())) {
   const onLine = vi.fn();
   const onAttendee = vi.fn();
   const api = { preflight };
-  const ui = (fields: TemplateEdit, mode: "code" | "visual" = "code") => <PreflightPanel api={api} eventId="e1" fields={fields} mode={mode} onLine={onLine} onAttendee={onAttendee} />;
-  const r = render(ui(FIELDS));
-  return { preflight, onLine, onAttendee, rerender: (f: TemplateEdit, mode?: "code" | "visual") => { r.rerender(ui(f, mode)); } };
+  const fields = new Latest(FIELDS);
+  const ui = (mode: "code" | "visual" = "code") => <PreflightPanel api={api} eventId="e1" fields={fields} mode={mode} onLine={onLine} onAttendee={onAttendee} />;
+  const r = render(ui());
+  return {
+    preflight,
+    onLine,
+    onAttendee,
+    /** An edit, as the editor reports it (no re-render of the panel). */
+    edit: (f: TemplateEdit) => {
+      act(() => {
+        fields.set(f);
+      });
+    },
+    setMode: (mode: "code" | "visual") => {
+      r.rerender(ui(mode));
+    },
+  };
 }
 
 describe("PreflightPanel", () => {
@@ -88,7 +102,7 @@ describe("PreflightPanel", () => {
   });
 
   it("hands a finding's line and an attendee to the editor, as keyboard-reachable buttons", async () => {
-    const { onLine, onAttendee, rerender } = setup();
+    const { onLine, onAttendee, setMode } = setup();
     await act(async () => {
       await vi.advanceTimersByTimeAsync(0);
     });
@@ -100,12 +114,12 @@ describe("PreflightPanel", () => {
     fireEvent.click(screen.getByRole("button", { name: "Preview as Bo Li" }));
     expect(onAttendee).toHaveBeenCalledWith({ id: "g2", name: "Bo Li" });
     // Visual mode says the line opens code mode.
-    rerender(FIELDS, "visual");
+    setMode("visual");
     expect(screen.getAllByTestId("preflight-line")[0]?.textContent).toBe("HTML line 5 (code mode)");
   });
 
   it("runs when typing pauses, never per keystroke, and the name limit goes to Rust", async () => {
-    const { preflight, rerender } = setup();
+    const { preflight, edit } = setup();
     await act(async () => {
       await vi.advanceTimersByTimeAsync(0);
     });
@@ -113,7 +127,7 @@ describe("PreflightPanel", () => {
     let html = FIELDS.html;
     for (const ch of "<b>typed</b>") {
       html += ch;
-      rerender({ ...FIELDS, html });
+      edit({ ...FIELDS, html });
       await act(async () => {
         await vi.advanceTimersByTimeAsync(100);
       });
@@ -125,7 +139,7 @@ describe("PreflightPanel", () => {
     expect(preflight).toHaveBeenCalledTimes(2);
     expect(preflight).toHaveBeenLastCalledWith(expect.objectContaining({ fields: { ...FIELDS, html } }));
     // The template's internal name changes nothing the check looks at.
-    rerender({ ...FIELDS, html, name: "Renamed" });
+    edit({ ...FIELDS, html, name: "Renamed" });
     await act(async () => {
       await vi.advanceTimersByTimeAsync(PREFLIGHT_IDLE_MS * 2);
     });
@@ -141,11 +155,11 @@ describe("PreflightPanel", () => {
     const first = deferred<PreflightReport>();
     const second = deferred<PreflightReport>();
     const preflight = vi.fn().mockReturnValueOnce(first.promise).mockReturnValueOnce(second.promise);
-    const { rerender } = setup(preflight);
+    const { edit } = setup(preflight);
     await act(async () => {
       await vi.advanceTimersByTimeAsync(0);
     });
-    rerender({ ...FIELDS, html: "<p>fixed</p>" });
+    edit({ ...FIELDS, html: "<p>fixed</p>" });
     await act(async () => {
       await vi.advanceTimersByTimeAsync(PREFLIGHT_IDLE_MS);
     });

@@ -1,6 +1,7 @@
 // The pre-flight report for the editor's current fields: core::preflight (every attendee of
 // the event merged and checked, in Rust) asked for when typing pauses and on open, never per
-// keystroke. A reply to an older request never replaces a newer one.
+// keystroke. A reply to an older request never replaces a newer one. The fields come through
+// a `Latest` the editor sets, so a keystroke re-renders nothing here: it only moves a timer.
 import { useEffect, useRef, useState } from "react";
 import { errorBody, type ErrorBody } from "../../api";
 import type { PreflightReport, StudioApi, TemplateEdit } from "./api";
@@ -10,6 +11,24 @@ export const PREFLIGHT_IDLE_MS = 700;
 /** Attendees named per finding; Rust counts the rest (`attendeeTotal`). */
 export const NAMES_PER_FINDING = 5;
 
+/** The latest value, for listeners that must not re-render on each change. */
+export class Latest<T> {
+  private listeners = new Set<() => void>();
+  constructor(private value: T) {}
+  get = (): T => this.value;
+  set(v: T): void {
+    if (v === this.value) return;
+    this.value = v;
+    for (const l of this.listeners) l();
+  }
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => {
+      this.listeners.delete(l);
+    };
+  };
+}
+
 export interface PreflightState {
   report: PreflightReport | null;
   error: ErrorBody | null;
@@ -17,42 +36,54 @@ export interface PreflightState {
   running: boolean;
 }
 
+/** Same for the check (the template's internal name is not looked at). */
+function sameForCheck(a: TemplateEdit, b: TemplateEdit): boolean {
+  return a.html === b.html && a.subject === b.subject && a.attachPdf === b.attachPdf && a.emailBody === b.emailBody && a.fromAddress === b.fromAddress;
+}
+
 export function usePreflight(
   api: Pick<StudioApi, "preflight">,
   eventId: string,
-  fields: TemplateEdit,
+  fields: Latest<TemplateEdit>,
   nameLimit: number | null,
   idleMs = PREFLIGHT_IDLE_MS,
 ): PreflightState {
   const [state, setState] = useState<PreflightState>({ report: null, error: null, running: false });
   // Requests sent; a reply applies only if it answers the last one.
   const seq = useRef(0);
-  const latest = useRef({ fields, nameLimit });
-  useEffect(() => {
-    latest.current = { fields, nameLimit };
-  });
 
   useEffect(() => {
-    // On open at once; after an edit, when typing pauses.
-    const delay = seq.current === 0 ? 0 : idleMs;
-    const timer = setTimeout(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let asked: TemplateEdit | null = null;
+    const run = () => {
       const mine = ++seq.current;
-      const { fields: f, nameLimit: n } = latest.current;
+      const f = fields.get();
+      asked = f;
       setState((s) => (s.running ? s : { ...s, running: true }));
       api
-        .preflight({ eventId, templateId: null, fields: f, nameLimit: n, attendeeCap: NAMES_PER_FINDING })
+        .preflight({ eventId, templateId: null, fields: f, nameLimit, attendeeCap: NAMES_PER_FINDING })
         .then((report) => {
           if (mine === seq.current) setState({ report, error: null, running: false });
         })
         .catch((e: unknown) => {
           if (mine === seq.current) setState((s) => ({ report: s.report, error: errorBody(e), running: false }));
         });
-    }, delay);
+    };
+    const schedule = (delay: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(run, delay);
+    };
+    // On open at once; after a new limit, when typing pauses.
+    schedule(seq.current === 0 ? 0 : idleMs);
+    const unsubscribe = fields.subscribe(() => {
+      const f = fields.get();
+      if (asked && sameForCheck(asked, f)) clearTimeout(timer);
+      else schedule(idleMs);
+    });
     return () => {
       clearTimeout(timer);
+      unsubscribe();
     };
-    // The fields that change the report (not the template's internal name); strings compare
-    // cheaply here, nothing is serialized per keystroke.
-  }, [api, eventId, fields.subject, fields.html, fields.attachPdf, fields.emailBody, fields.fromAddress, nameLimit, idleMs]);
+  }, [api, eventId, fields, nameLimit, idleMs]);
   return state;
 }
