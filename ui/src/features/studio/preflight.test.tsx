@@ -176,6 +176,25 @@ describe("PreflightPanel", () => {
     expect(screen.getByTestId("preflight-running").textContent).toBe("");
   });
 
+  it("drops a reply about text edited since (it would be drawn mid-typing), and asks again at the pause", async () => {
+    const first = deferred<PreflightReport>();
+    const preflight = vi.fn().mockReturnValueOnce(first.promise).mockResolvedValue(report({ counts: { error: 0, warning: 0, info: 0 }, findings: [] }));
+    const { edit } = setup(preflight);
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(0);
+    });
+    edit({ ...FIELDS, html: "<p>typing</p>" });
+    first.resolve(report());
+    await flush();
+    expect(screen.getByTestId("preflight-counts").textContent).toBe("Not checked yet");
+    expect(screen.getByTestId("preflight-running").textContent).toBe("Checking…");
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(PREFLIGHT_IDLE_MS);
+    });
+    expect(preflight).toHaveBeenCalledTimes(2);
+    expect(screen.getByTestId("preflight-counts").textContent).toBe("0 errors · 0 warnings · 0 info");
+  });
+
   it("shows Rust's refusal of a name limit, keeping the last report", async () => {
     const preflight = vi
       .fn()

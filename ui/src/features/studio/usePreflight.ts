@@ -1,6 +1,7 @@
 // The pre-flight report for the editor's current fields: core::preflight (every attendee of
 // the event merged and checked, in Rust) asked for when typing pauses and on open, never per
-// keystroke. A reply to an older request never replaces a newer one. The fields come through
+// keystroke. Only the reply for the text as it stands is shown: one for older text (a newer
+// request, or an edit since) is dropped. The fields come through
 // a `Latest` the editor sets, so a keystroke re-renders nothing here: it only moves a timer.
 import { useEffect, useRef, useState } from "react";
 import { errorBody, type ErrorBody } from "../../api";
@@ -77,8 +78,15 @@ export function usePreflight(
     schedule(seq.current === 0 ? 0 : idleMs);
     const unsubscribe = fields.subscribe(() => {
       const f = fields.get();
-      if (asked && sameForCheck(asked, f)) clearTimeout(timer);
-      else schedule(idleMs);
+      if (asked && sameForCheck(asked, f)) {
+        clearTimeout(timer);
+        return;
+      }
+      // Typing again: a reply still on its way is about older text. It is dropped rather than
+      // drawn mid-typing (the panel keeps the last report until the next pause's).
+      if (asked) seq.current += 1;
+      asked = null;
+      schedule(idleMs);
     });
     return () => {
       clearTimeout(timer);
