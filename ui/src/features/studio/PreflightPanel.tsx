@@ -6,7 +6,8 @@ import type { AttendeeRef } from "../../bindings/AttendeeRef";
 import type { PreflightFinding } from "../../bindings/PreflightFinding";
 import type { SeverityCounts } from "../../bindings/SeverityCounts";
 import type { PreflightReport, StudioApi, TemplateEdit } from "./api";
-import { usePreflight, type Latest } from "./usePreflight";
+import type { Latest } from "./previewStore";
+import { usePreflight } from "./usePreflight";
 import "./preflight.css";
 
 const FIELD_LABEL: Record<PreflightFinding["field"], string> = {

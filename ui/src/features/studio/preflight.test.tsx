@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { PreflightPanel } from "./PreflightPanel";
-import { Latest, PREFLIGHT_IDLE_MS } from "./usePreflight";
+import { Latest } from "./previewStore";
+import { PREFLIGHT_IDLE_MS } from "./usePreflight";
 import type { PreflightReport, TemplateEdit } from "./api";
 import type { PreflightFinding } from "../../bindings/PreflightFinding";
 

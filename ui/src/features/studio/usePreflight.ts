@@ -6,29 +6,12 @@
 import { useEffect, useRef, useState } from "react";
 import { errorBody, type ErrorBody } from "../../api";
 import type { PreflightReport, StudioApi, TemplateEdit } from "./api";
+import type { Latest } from "./previewStore";
 
 /** Ask this long after the last edit (the preview itself is per keystroke). */
 export const PREFLIGHT_IDLE_MS = 700;
 /** Attendees named per finding; Rust counts the rest (`attendeeTotal`). */
 export const NAMES_PER_FINDING = 5;
-
-/** The latest value, for listeners that must not re-render on each change. */
-export class Latest<T> {
-  private listeners = new Set<() => void>();
-  constructor(private value: T) {}
-  get = (): T => this.value;
-  set(v: T): void {
-    if (v === this.value) return;
-    this.value = v;
-    for (const l of this.listeners) l();
-  }
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => {
-      this.listeners.delete(l);
-    };
-  };
-}
 
 export interface PreflightState {
   report: PreflightReport | null;
