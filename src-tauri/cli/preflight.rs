@@ -33,6 +33,7 @@ pub async fn run(
             template_id: None,
             fields: Some(fields),
             name_limit,
+            attendee_cap: None,
         },
     )
     .await?;

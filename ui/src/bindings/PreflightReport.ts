@@ -7,7 +7,11 @@ export type PreflightReport = {
 /**
  * Attendees merged.
  */
-attendees: number, counts: SeverityCounts, size: SizeMeter, 
+attendees: number, 
+/**
+ * The name limit the check used (the default when none was given).
+ */
+nameLimit: number, counts: SeverityCounts, size: SizeMeter, 
 /**
  * `<img>` elements in the sent body.
  */

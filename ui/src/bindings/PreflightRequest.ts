@@ -9,4 +9,8 @@ export type PreflightRequest = { eventId: string, templateId: string | null, fie
 /**
  * Longest first/last/full name in characters before a finding (default 40).
  */
-nameLimit: number | null, };
+nameLimit: number | null, 
+/**
+ * Attendees named per finding (default 50); the total is always given.
+ */
+attendeeCap: number | null, };

@@ -121,6 +121,8 @@ pub struct SeverityCounts {
 pub struct PreflightReport {
     /// Attendees merged.
     pub attendees: u32,
+    /// The name limit the check used (the default when none was given).
+    pub name_limit: u32,
     pub counts: SeverityCounts,
     pub size: SizeMeter,
     /// `<img>` elements in the sent body.
@@ -208,13 +210,14 @@ pub fn preflight(
             Some("Host large images, trim inline styles, or move long text to a web page.".into());
         findings.push(x);
     }
-    finish(t, findings, attendees.len(), size, image_count)
+    finish(t, findings, attendees.len(), opts, size, image_count)
 }
 
 fn finish(
     t: &TemplateFields<'_>,
     mut findings: Vec<PreflightFinding>,
     attendees: usize,
+    opts: &PreflightOptions,
     size: SizeMeter,
     image_count: u32,
 ) -> PreflightReport {
@@ -255,6 +258,7 @@ fn finish(
     }
     PreflightReport {
         attendees: attendees as u32,
+        name_limit: opts.name_limit,
         counts,
         size,
         image_count,

@@ -38,6 +38,8 @@ export interface CodeEditorHandle {
   setValue: (text: string) => void;
   replace: (from: number, to: number, text: string) => void;
   focusAt: (pos: number) => void;
+  /** Cursor to a 1-based line and column (clamped to the document), scrolled into view. */
+  focusLine: (line: number, col: number) => void;
   /** Places the selection (and scrolls to it) without taking the focus. */
   select: (sel: Selection) => void;
   view: () => EditorView | null;
@@ -263,6 +265,12 @@ export function CodeEditor({ initial, onChange, tokens, undo, singleLine = false
         const p = Math.min(pos, v.state.doc.length);
         v.dispatch({ selection: { anchor: p }, scrollIntoView: true });
         v.focus();
+      },
+      focusLine(line, col) {
+        const v = viewRef.current;
+        if (!v) return;
+        const l = v.state.doc.line(Math.min(Math.max(line, 1), v.state.doc.lines));
+        handle.focusAt(Math.min(l.from + Math.max(col - 1, 0), l.to));
       },
       select(s) {
         const v = viewRef.current;

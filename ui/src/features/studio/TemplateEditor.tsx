@@ -12,7 +12,10 @@ import { Preview, type FrameHandle, type Recipient } from "./Preview";
 import type { EditorIssue, StudioApi, StudioSetup, Template, TemplateEdit, TemplateVersion } from "./api";
 import type { TextPatch } from "../../bindings/TextPatch";
 import { lineDiff } from "./diff";
-import { PreviewStore } from "./previewStore";
+import { Latest, PreviewStore } from "./previewStore";
+import { PreflightPanel } from "./PreflightPanel";
+import type { PreflightFinding } from "../../bindings/PreflightFinding";
+import type { AttendeeRef } from "../../bindings/AttendeeRef";
 import { ImportExport, TestSend } from "./StudioTools";
 import { VisualEditor, type VisualHandle } from "./VisualEditor";
 import type { DarkEmulation } from "../../bindings/DarkEmulation";
@@ -91,6 +94,11 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   // The reply goes to the preview pane through a store (only it re-renders per keystroke);
   // this component keeps the lint findings.
   const [previewStore] = useState(() => new PreviewStore());
+  // The fields for the pre-flight panel: it re-times its check on each change without re-rendering.
+  const [preflightFields] = useState(() => new Latest(initial));
+  useEffect(() => {
+    preflightFields.set(fields);
+  }, [fields, preflightFields]);
   const [issues, setIssues] = useState<EditorIssue[]>([]);
   const [previewError, setPreviewError] = useState<ErrorBody | null>(null);
   const [recipient, setRecipient] = useState<Recipient | null>(null);
@@ -406,6 +414,27 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
     const ed = i.field === "html" ? editors.current.html : i.field === "subject" ? editors.current.subject : i.field === "emailBody" ? editors.current.emailBody : undefined;
     if (ed && i.from !== null) ed.focusAt(i.from);
   };
+  // Pre-flight: a finding's line (visual mode switches to code first), an attendee to preview.
+  const toLine = useCallback(
+    (f: PreflightFinding) => {
+      if (f.line === null) return;
+      const { line, col } = f;
+      if (f.field === "fromAddress") {
+        document.getElementById("f-fromAddress")?.focus();
+        return;
+      }
+      const go = () => editors.current[f.field as "html" | "subject" | "emailBody"]?.focusLine(line, col ?? 1);
+      if (f.field === "html" && mode === "visual") {
+        toCode();
+        // Shown again after this render.
+        setTimeout(go, 0);
+      } else go();
+    },
+    [mode, toCode],
+  );
+  const previewAs = useCallback((a: AttendeeRef) => {
+    setRecipient({ kind: "guest", id: a.id, label: a.name || a.id });
+  }, []);
   const fix = (i: EditorIssue) => {
     const ed = i.field === "html" ? editors.current.html : i.field === "subject" ? editors.current.subject : editors.current.emailBody;
     if (ed && i.suggestion && i.from !== null && i.to !== null) ed.replace(i.from, i.to, i.suggestion);
@@ -618,6 +647,8 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
             }}
           />
           {original && <VersionsPanel api={api} templateId={templateId} current={fields} savedCount={savedCount} onRestore={restoreVersion} />}
+          {/* Last in the column: its report grows it after open and edits without moving the controls above. */}
+          <PreflightPanel api={api} eventId={eventId} fields={preflightFields} mode={mode} onLine={toLine} onAttendee={previewAs} />
         </div>
 
         <div className="studio-right" hidden={fullWidth}>

@@ -37,7 +37,7 @@ export const studioApi = {
   templateGet: (templateId: string) => call("template_get", { templateId }),
   setup: () => call("studio_setup"),
   preview: (req: PreviewRequest) => call("template_preview", req),
-  /** Every attendee of the event merged and checked (the studio panel is a later step). */
+  /** Every attendee of the event merged and checked (the pre-flight panel, usePreflight). */
   preflight: (req: PreflightRequest): Promise<PreflightReport> => call("studio_preflight", req),
   save: (req: TemplateSaveRequest) => call("template_save", req),
   remove: (templateId: string) => call("template_delete", { templateId }),

@@ -1,11 +1,12 @@
 import type { PreviewResult } from "./api";
 
-/** The latest preview reply, for the preview pane to subscribe to. */
-export class PreviewStore {
-  private value: PreviewResult | null = null;
+/** The latest value, for listeners that must not re-render on each change. */
+export class Latest<T> {
   private listeners = new Set<() => void>();
-  get = (): PreviewResult | null => this.value;
-  set(v: PreviewResult): void {
+  constructor(private value: T) {}
+  get = (): T => this.value;
+  set(v: T): void {
+    if (v === this.value) return;
     this.value = v;
     for (const l of this.listeners) l();
   }
@@ -15,4 +16,11 @@ export class PreviewStore {
       this.listeners.delete(l);
     };
   };
+}
+
+/** The latest preview reply, for the preview pane to subscribe to. */
+export class PreviewStore extends Latest<PreviewResult | null> {
+  constructor() {
+    super(null);
+  }
 }

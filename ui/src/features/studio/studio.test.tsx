@@ -9,7 +9,7 @@ import { ImportExport, RemoveTestAttendees, TestSend } from "./StudioTools";
 import { CommandError, type ErrorBody } from "../../api";
 import { applyPatch, editFromTemplate, sameEdit, textPatch } from "./TemplateEditor";
 import { applyElementEdit, applyTextEdit } from "./Preview";
-import type { EditorIssue, PreviewResult, StudioApi, Template } from "./api";
+import type { EditorIssue, PreflightReport, PreviewResult, StudioApi, Template } from "./api";
 
 // jsdom has no layout: CodeMirror measures text ranges.
 beforeAll(() => {
@@ -116,6 +116,18 @@ function preview(html: string): PreviewResult {
   };
 }
 
+/** One finding at html line 1, column 8, about one attendee. */
+const PREFLIGHT: PreflightReport = {
+  attendees: 2,
+  nameLimit: 40,
+  counts: { error: 0, warning: 1, info: 0 },
+  size: { bytes: 30, limit: 104448, attendee: null },
+  imageCount: 0,
+  findings: [
+    { rule: "long-value", severity: "warning", message: "{{firstname}} is longer than 40 characters for 1 attendees (longest 52).", field: "html", line: 1, col: 8, offset: 7, attendees: [{ id: "g9", name: "Maximiliana Wolfeschlegelsteinhausenbergerdorff" }], attendeeTotal: 1, clients: [], suggestion: null },
+  ],
+};
+
 function fakeApi(): StudioApi {
   return {
     eventsList: vi.fn().mockResolvedValue([{ id: "e1", title: "Tokyo Developer Day", startTime: "2026-06-01T10:00:00", endTime: "2026-06-01T17:00:00", timeZoneId: "Asia/Tokyo", attendeeCount: null }]),
@@ -124,7 +136,7 @@ function fakeApi(): StudioApi {
     templateGet: vi.fn().mockResolvedValue(TEMPLATE),
     setup: vi.fn().mockResolvedValue({ tokens: [{ name: "firstname", description: "First name" }], edgeCases: [{ kind: "htmlLooking", label: "HTML-looking values" }], verifiedDomain: null }),
     preview: vi.fn().mockResolvedValue(preview("<h1>Hi Ana!</h1>")),
-    preflight: vi.fn(),
+    preflight: vi.fn().mockResolvedValue(PREFLIGHT),
     save: vi.fn(),
     remove: vi.fn().mockResolvedValue(null),
     draftSave: vi.fn().mockResolvedValue({ templateId: TEMPLATE.id, json: {}, savedAt: new Date().toISOString() }),
@@ -439,5 +451,25 @@ describe("applyElementEdit", () => {
     expect(applyElementEdit(doc, { tag: "h1", index: 0, children: 0, html: "x" })).toBe(false);
     expect(applyElementEdit(null, { tag: "p", index: 0, children: 1, html: "x" })).toBe(false);
     expect(doc.getElementsByTagName("p")[1]?.innerHTML).toBe("Typed: <b>bo</b>");
+  });
+});
+
+describe("pre-flight in the editor", () => {
+  it("puts the cursor on a finding's line and previews as a finding's attendee", async () => {
+    const api = fakeApi();
+    render(<StudioView api={api} />);
+    fireEvent.click(await screen.findByText("Welcome ticket"));
+    const line = await screen.findByTestId("preflight-line");
+    expect(screen.getByTestId("preflight-counts").textContent).toBe("0 errors · 1 warning · 0 info");
+    const html = EditorView.findFromDOM(screen.getByTestId("editor-html-content"));
+    if (!html) throw new Error("no html editor");
+    fireEvent.click(line);
+    expect(html.state.selection.main.head).toBe(7);
+    expect(html.hasFocus).toBe(true);
+    fireEvent.click(screen.getByRole("button", { name: "Preview as Maximiliana Wolfeschlegelsteinhausenbergerdorff" }));
+    await waitFor(() => {
+      expect(api.preview).toHaveBeenLastCalledWith(expect.objectContaining({ guestId: "g9" }));
+    });
+    expect(screen.getByTestId("recipient-picker").textContent).toContain("Maximiliana");
   });
 });

@@ -11,18 +11,17 @@ use crate::{Error, Result};
 
 /// Longest name limit a user may set (a limit above it checks nothing useful).
 const MAX_NAME_LIMIT: u32 = 1_000;
+/// Most attendees a finding may name (the rest are counted, not listed).
+const MAX_ATTENDEE_CAP: u32 = 1_000;
 
 pub async fn preflight(cx: &Ctx, req: PreflightRequest) -> Result<PreflightReport> {
     let event_id = guid("eventId", &req.event_id)?;
     let mut opts = PreflightOptions::default();
     if let Some(n) = req.name_limit {
-        if n == 0 || n > MAX_NAME_LIMIT {
-            return Err(Error::invalid(
-                "nameLimit",
-                format!("must be between 1 and {MAX_NAME_LIMIT} characters"),
-            ));
-        }
-        opts.name_limit = n;
+        opts.name_limit = from_one_to("nameLimit", n, MAX_NAME_LIMIT, "characters")?;
+    }
+    if let Some(n) = req.attendee_cap {
+        opts.attendee_cap = from_one_to("attendeeCap", n, MAX_ATTENDEE_CAP, "attendees")?;
     }
     let source = match (&req.fields, req.template_id.as_deref()) {
         (Some(edit), _) => Source::Edit(edit.clone()),
@@ -36,14 +35,73 @@ pub async fn preflight(cx: &Ctx, req: PreflightRequest) -> Result<PreflightRepor
     };
     let event = cx.event(event_id).await?;
     let list = cx.guests(event_id, false, false).await?;
-    // CPU work (up to tens of thousands of merges): off the async workers.
-    tokio::task::spawn_blocking(move || {
+    // CPU work (up to tens of thousands of merges, on every core): off the async workers, and
+    // behind the studio's keystroke → preview path when both want the CPU.
+    in_background(move || {
         let attendees = list.to_guests();
         let base = MergeContext::new(attendees.first().cloned().unwrap_or_default(), event);
         run(&source.fields(), &base, &attendees, &opts)
     })
     .await
-    .map_err(|e| Error::internal(format!("pre-flight stopped: {e}")))
+}
+
+/// Runs `work` on a thread of its own at a lower CPU priority (Linux: nice 10, inherited by the
+/// threads it starts). The studio asks for a pre-flight when typing pauses; if typing resumes
+/// while it runs, the preview's few milliseconds still come first. Its own thread, not the
+/// blocking pool: an unprivileged thread cannot take its priority back.
+async fn in_background<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("preflight".into())
+        .spawn(move || {
+            lower_priority();
+            let _ = tx.send(work());
+        })
+        .map_err(|e| Error::internal(format!("pre-flight could not start: {e}")))?;
+    rx.await
+        .map_err(|_| Error::internal("pre-flight stopped before it finished"))
+}
+
+/// Nice value of the pre-flight thread (0 = normal, 19 = lowest).
+const BACKGROUND_NICE: i32 = 10;
+
+fn lower_priority() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: setpriority takes plain integers; who = 0 is the calling thread on Linux (nice is
+    // per thread there). A failure only leaves the normal priority.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, BACKGROUND_NICE);
+    }
+}
+
+#[cfg(all(test, target_os = "linux", target_env = "gnu"))]
+mod priority_tests {
+    #[tokio::test]
+    async fn the_work_and_its_threads_run_at_background_priority_and_callers_keep_theirs() {
+        // SAFETY: getpriority reads the calling thread's nice value.
+        let nice = || unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+        let before = nice();
+        let (inside, child) = super::in_background(move || {
+            let child = std::thread::spawn(nice).join().unwrap();
+            (nice(), child)
+        })
+        .await
+        .unwrap();
+        assert_eq!(inside, super::BACKGROUND_NICE.max(before));
+        assert_eq!(child, inside, "threads it starts inherit the priority");
+        assert_eq!(nice(), before);
+    }
+}
+
+/// `n` if it is between 1 and `max`, else an invalid-input error naming `field`.
+fn from_one_to(field: &str, n: u32, max: u32, unit: &str) -> Result<u32> {
+    if n == 0 || n > max {
+        return Err(Error::invalid(
+            field,
+            format!("must be between 1 and {max} {unit}"),
+        ));
+    }
+    Ok(n)
 }
 
 pub(crate) enum Source {

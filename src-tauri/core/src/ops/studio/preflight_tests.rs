@@ -13,6 +13,7 @@ fn req(event: &str, fields: Option<TemplateEdit>, template: Option<String>) -> P
         template_id: template,
         fields,
         name_limit: None,
+        attendee_cap: None,
     }
 }
 
@@ -87,6 +88,7 @@ async fn a_saved_template_by_id_and_the_name_limit() {
         .iter()
         .all(|f| f.rule != rules::UNKNOWN_TOKEN));
     assert!(report.size.attendee.is_some());
+    assert_eq!(report.name_limit, crate::preflight::DEFAULT_NAME_LIMIT);
     let mut r = req(&env.event, None, Some(id));
     r.name_limit = Some(1);
     let tight = preflight(&env.cx, r.clone()).await.unwrap();
@@ -105,6 +107,29 @@ async fn a_saved_template_by_id_and_the_name_limit() {
         .filter(|g| g.first_name().chars().count() > 1)
         .count();
     assert_eq!(long.attendee_total as usize, over);
+    assert_eq!(tight.name_limit, 1, "the limit used is echoed");
+    // The panel asks for a few names per finding; the total stays whole.
+    r.attendee_cap = Some(3);
+    let capped = preflight(&env.cx, r.clone()).await.unwrap();
+    let long3 = capped
+        .findings
+        .iter()
+        .find(|f| f.rule == rules::LONG_VALUE)
+        .unwrap();
+    assert_eq!(long3.attendees.len(), 3.min(over));
+    assert_eq!(long3.attendee_total as usize, over);
+    assert_eq!(long3.attendees[..], long.attendees[..long3.attendees.len()]);
+    r.attendee_cap = Some(0);
+    assert_eq!(
+        preflight(&env.cx, r.clone())
+            .await
+            .unwrap_err()
+            .body()
+            .field
+            .as_deref(),
+        Some("attendeeCap")
+    );
+    r.attendee_cap = None;
     r.name_limit = Some(0);
     assert_eq!(
         preflight(&env.cx, r).await.unwrap_err().body().code,

@@ -415,4 +415,7 @@ pub struct PreflightRequest {
     /// Longest first/last/full name in characters before a finding (default 40).
     #[serde(default)]
     pub name_limit: Option<u32>,
+    /// Attendees named per finding (default 50); the total is always given.
+    #[serde(default)]
+    pub attendee_cap: Option<u32>,
 }
