@@ -1,7 +1,8 @@
 //! The desktop shell: a Tauri window over the same core as the CLI. Every command is one line
 //! in `commands.rs` (the operations are `qflow_core::ops::*`); `handlers.rs` holds the window's
 //! state (which session is current, the demo start); `notifier.rs` turns pushed events into
-//! Tauri events; `studio_files.rs` is the studio's native dialogs.
+//! Tauri events; `studio_files.rs` is the studio's native dialogs, `import_files.rs` the
+//! attendee import's.
 
 // qflow_core::Error/ErrorBody carry the full explanation (message, next step, details) by
 // design; they are returned once per command, not in hot loops.
@@ -10,6 +11,7 @@
 pub mod commands;
 pub mod declare;
 pub mod handlers;
+pub mod import_files;
 #[cfg(test)]
 mod lifecycle_tests;
 pub mod notifier;

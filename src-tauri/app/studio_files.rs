@@ -14,7 +14,7 @@ use tauri_plugin_dialog::DialogExt;
 /// Test-only override of the native dialogs, which WebKitWebDriver cannot drive: in debug
 /// builds, `QFLOW_E2E_SAVE_PATH` / `QFLOW_E2E_OPEN_PATH` name the file instead of asking.
 /// Release builds never read them.
-fn e2e_dialog_path(var: &str) -> Option<PathBuf> {
+pub(super) fn e2e_dialog_path(var: &str) -> Option<PathBuf> {
     if !cfg!(debug_assertions) {
         return None;
     }

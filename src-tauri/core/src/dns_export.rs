@@ -158,7 +158,7 @@ fn is_dns_name(s: &str) -> bool {
 
 /// A CSV cell a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab or a
 /// carriage return is prefixed with `'` (shown as text).
-fn csv_cell(s: &str) -> String {
+pub(crate) fn csv_cell(s: &str) -> String {
     match s.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
         _ => s.to_owned(),
