@@ -92,6 +92,19 @@ impl Budget {
         st.granted.len()
     }
 
+    /// How long until the window has room for one more grant (None: room now).
+    pub fn full_for(&self) -> Option<Duration> {
+        let now = Instant::now();
+        let mut st = self.lock();
+        st.expire(now);
+        if st.granted.len() < self.limit {
+            return None;
+        }
+        st.granted
+            .front()
+            .map(|oldest| (*oldest + WINDOW).saturating_duration_since(now))
+    }
+
     /// How long everything stays paused (None when not paused).
     pub fn paused_for(&self) -> Option<Duration> {
         let now = Instant::now();

@@ -495,15 +495,11 @@ pub async fn run_import(
             Turn::Command => continue,
         }
         let rows = call.rows();
-        for r in &rows {
-            store.import_set_state(&key, *r, ImportRowState::Sending, None)?;
-        }
+        store.import_set_states(&key, &rows, ImportRowState::Sending, None)?;
         last_sent = Some(Instant::now());
         match call.send(&client, event_id).await {
             Ok(()) => {
-                for r in &rows {
-                    store.import_set_state(&key, *r, ImportRowState::Created, None)?;
-                }
+                store.import_set_states(&key, &rows, ImportRowState::Created, None)?;
                 state.sent += rows.len();
                 if matches!(call, Call::Update(..)) {
                     updated += 1;
@@ -511,24 +507,18 @@ pub async fn run_import(
             }
             // Qflow asked to wait: the budget is paused; the same call goes again.
             Err(Error::Api(a)) if a.status == 429 => {
-                for r in &rows {
-                    store.import_set_state(&key, *r, ImportRowState::New, None)?;
-                }
+                store.import_set_states(&key, &rows, ImportRowState::New, None)?;
                 continue;
             }
             // Never reached Qflow (or not processed): stop here; a resume sends it again.
             Err(e) if not_processed(&e) => {
-                for r in &rows {
-                    store.import_set_state(&key, *r, ImportRowState::New, None)?;
-                }
+                store.import_set_states(&key, &rows, ImportRowState::New, None)?;
                 return Err(e);
             }
             Err(e) => {
                 let b = e.body();
                 let why = format!("{} {}", b.message, b.next_step);
-                for r in &rows {
-                    store.import_set_state(&key, *r, ImportRowState::Failed, Some(why.trim()))?;
-                }
+                store.import_set_states(&key, &rows, ImportRowState::Failed, Some(why.trim()))?;
                 state.failed += rows.len();
             }
         }

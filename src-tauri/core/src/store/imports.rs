@@ -141,6 +141,35 @@ impl Store {
         Ok(())
     }
 
+    /// [`Store::import_set_state`] for several rows in one transaction (a chunk of 200).
+    pub fn import_set_states(
+        &self,
+        file_hash: &str,
+        rows: &[usize],
+        state: ImportRowState,
+        error: Option<&str>,
+    ) -> Result<()> {
+        let mut c = self.conn();
+        let tx = c.transaction().map_err(db)?;
+        {
+            let now = ts(Utc::now());
+            let mut st = tx
+                .prepare("UPDATE import_progress SET state = ?3, error = ?4, updated_at = ?5 WHERE file_hash = ?1 AND row_index = ?2")
+                .map_err(db)?;
+            for &row in rows {
+                let n = st
+                    .execute(params![file_hash, row as i64, state.as_str(), error, now])
+                    .map_err(db)?;
+                if n == 0 {
+                    return Err(crate::Error::Storage(format!(
+                        "No import row {row} for this file; call import_guest_ids first"
+                    )));
+                }
+            }
+        }
+        tx.commit().map_err(db)
+    }
+
     /// All rows of a file, in file order.
     pub fn import_rows(&self, file_hash: &str) -> Result<Vec<ImportRow>> {
         let c = self.conn();

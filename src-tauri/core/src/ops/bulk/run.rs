@@ -214,8 +214,8 @@ pub(crate) async fn wait_turn(
             .filter(|t| *t > now)
             .map(|t| t - now);
         let paused = budget.paused_for();
-        let full = budget.in_window() >= budget.limit();
-        if pace_left.is_none() && paused.is_none() && !full {
+        let full = budget.full_for();
+        if pace_left.is_none() && paused.is_none() && full.is_none() {
             return Ok(if rx.has_changed().unwrap_or(false) {
                 Turn::Command
             } else {
@@ -227,10 +227,13 @@ pub(crate) async fn wait_turn(
             on_wait()?;
             waited = true;
         }
-        let nap = pace_left
-            .or(paused)
+        // Until the first thing waited for is over (a slot frees exactly then), at most 1 s.
+        let nap = [pace_left, paused, full]
+            .into_iter()
+            .flatten()
+            .max()
             .unwrap_or(Duration::from_millis(250))
-            .min(Duration::from_secs(1));
+            .clamp(Duration::from_millis(1), Duration::from_secs(1));
         tokio::select! {
             _ = tokio::time::sleep(nap) => {}
             _ = rx.changed() => return Ok(Turn::Command),
