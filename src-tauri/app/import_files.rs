@@ -5,10 +5,9 @@
 use qflow_core::ops::importer::{self as ops, ImportFile, ImportOpenRequest, ImportReportWritten};
 use qflow_core::Result;
 use tauri::{AppHandle, Manager, Runtime};
-use tauri_plugin_dialog::DialogExt;
 
 use super::handlers::AppState;
-use super::studio_files::e2e_dialog_path;
+use super::studio_files::{ask_open_path, ask_save_path};
 
 /// Pick a CSV file with the native open dialog; core reads and previews it.
 pub async fn import_pick_file<R: Runtime>(
@@ -16,20 +15,12 @@ pub async fn import_pick_file<R: Runtime>(
     req: ImportOpenRequest,
 ) -> Result<Option<ImportFile>> {
     let cx = app.state::<AppState>().current().await?;
-    let path = match e2e_dialog_path("QFLOW_E2E_OPEN_PATH") {
-        Some(p) => Some(p),
-        None => {
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            app.dialog()
-                .file()
-                .set_title("Import attendees")
-                .add_filter("Attendees (.csv)", &["csv", "txt"])
-                .pick_file(move |p| {
-                    let _ = tx.send(p.and_then(|p| p.into_path().ok()));
-                });
-            rx.await.ok().flatten()
-        }
-    };
+    let path = ask_open_path(
+        app,
+        "Import attendees",
+        ("Attendees (.csv)", &["csv", "txt"]),
+    )
+    .await;
     match path {
         Some(p) => ops::import_open(&cx, &p, req).await.map(Some),
         None => Ok(None),
@@ -45,21 +36,7 @@ pub async fn import_report_save<R: Runtime>(
         .await?
         .map(|s| ops::report_file_name(&s.file_name))
         .unwrap_or_else(|| "not-imported.csv".into());
-    let path = match e2e_dialog_path("QFLOW_E2E_SAVE_PATH") {
-        Some(p) => Some(p),
-        None => {
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            app.dialog()
-                .file()
-                .set_title("Save the rows not imported")
-                .set_file_name(name)
-                .add_filter("CSV", &["csv"])
-                .save_file(move |p| {
-                    let _ = tx.send(p.and_then(|p| p.into_path().ok()));
-                });
-            rx.await.ok().flatten()
-        }
-    };
+    let path = ask_save_path(app, "Save the rows not imported", name, ("CSV", &["csv"])).await;
     match path {
         Some(p) => ops::import_report_write(&cx, &p).await.map(Some),
         None => Ok(None),
