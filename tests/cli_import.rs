@@ -182,3 +182,81 @@ fn a_file_over_the_size_cap_is_refused_with_what_to_do() {
     );
     assert_eq!(bulk_requests(&env), 0);
 }
+
+#[test]
+fn existing_attendees_are_skipped_or_updated_columns_mapped_and_the_report_written() {
+    let env = Env::start();
+    let event = env.event_id(2);
+    let before = env.guests(&event);
+    let target = before
+        .iter()
+        .find(|g| g["email"].as_str().is_some_and(|e| e.contains('@')))
+        .unwrap()
+        .clone();
+    let email = target["email"].as_str().unwrap();
+    let text = format!(
+        "Given,Family,Mail,Shoe size\nAnn,Lee,ann.m@example.com,40\nBad,Row,nope,41\nNew,Name,{email},42\n"
+    );
+    let file = env.write("people.csv", &text);
+    let map = [
+        "--map",
+        "Given=firstName",
+        "--map",
+        "Family=last name",
+        "--map",
+        "Mail=email",
+        "--map",
+        "Shoe size=",
+    ];
+    let report = env.data.path().join("not-imported.csv");
+    let report_arg = report.to_string_lossy().into_owned();
+
+    // Skip (the default): the attendee is left alone; the dry run says so first.
+    let mut args = vec!["guests", "import", &event, &file, "--skip-invalid"];
+    args.extend(map);
+    args.extend(["--report", &report_arg]);
+    let out = env.run(&args).ok();
+    assert!(
+        out.stderr
+            .contains("1 to create, 1 already present (skip), 1 row with errors"),
+        "{}",
+        out.stderr
+    );
+    let csv = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        csv.starts_with("line,name,email,state,problem\n3,,,invalid,email:"),
+        "{csv}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&report).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let after = env.guests(&event);
+    assert_eq!(after.len(), before.len() + 1);
+    let same = after.iter().find(|g| g["id"] == target["id"]).unwrap();
+    assert_eq!(same["firstName"], target["firstName"]);
+
+    // Update: nobody created again, the attendee gets the file's values.
+    let mut args = vec!["guests", "import", &event, &file, "--skip-invalid"];
+    args.extend(map);
+    args.extend(["--existing", "update", "--json"]);
+    let v = env.run(&args).ok().json();
+    assert_eq!(
+        (v["created"].as_u64(), v["updated"].as_u64()),
+        (Some(0), Some(1))
+    );
+    let after = env.guests(&event);
+    assert_eq!(after.len(), before.len() + 1);
+    let renamed = after.iter().find(|g| g["id"] == target["id"]).unwrap();
+    assert_eq!(renamed["firstName"], "New");
+
+    // Bad choices are usage errors, before anything is read or sent.
+    let out = env.run(&["guests", "import", &event, &file, "--existing", "merge"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("not skip or update"), "{}", out.stderr);
+    let out = env.run(&["guests", "import", &event, &file, "--map", "Given"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("HEADER=FIELD"), "{}", out.stderr);
+}

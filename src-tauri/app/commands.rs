@@ -4,12 +4,12 @@
 //! `ErrorBody`; the operations are `qflow_core::ops::*`, the same ones the CLI runs.
 
 use qflow_core::ops::{
-    account, arrivals, bulk, connection, desk, domain, events as event_ops, guests, recheck,
-    studio, webhooks,
+    account, arrivals, bulk, connection, desk, domain, events as event_ops, guests, importer,
+    recheck, studio, webhooks,
 };
 use qflow_core::store::{Draft, TemplateVersion, TimelineEntry};
 
-use super::{arrivals_files, handlers, studio_files};
+use super::{arrivals_files, handlers, import_files, studio_files};
 
 pub use super::declare::{reply, Reply};
 
@@ -64,6 +64,19 @@ crate::declare_commands! {
         session arrivals(arrivals::ArrivalsRequest) -> arrivals::ArrivalsReport = arrivals::arrivals;
         session arrivals_select(arrivals::ArrivalsSelectRequest) -> Vec<String> = arrivals::arrivals_select;
         handle arrivals_export_file(arrivals::ArrivalsRequest) -> Option<arrivals::ArrivalsCsvWritten> = arrivals_files::arrivals_export_file;
+        // Attendee import (the same core as `guests import`).
+        handle import_pick_file(importer::ImportOpenRequest) -> Option<importer::ImportFile> = import_files::import_pick_file;
+        session import_preview(importer::ImportChoices) -> qflow_core::import::CsvPreview = importer::import_preview;
+        session import_validate(importer::ImportChoices) -> importer::ImportValidation = importer::import_validate;
+        session import_start(importer::ImportChoices) -> importer::ImportStatus = importer::import_start;
+        session import_pause() -> importer::ImportStatus = importer::import_pause;
+        session import_resume() -> importer::ImportStatus = importer::import_resume;
+        session import_cancel() -> importer::ImportStatus = importer::import_cancel;
+        session import_status() -> Option<importer::ImportStatus> = importer::import_status;
+        session import_unfinished() -> Vec<importer::ImportUnfinished> = importer::import_unfinished;
+        session import_continue(importer::ImportKeyRequest) -> importer::ImportStatus = importer::import_continue;
+        session import_discard(importer::ImportKeyRequest) -> () = importer::import_discard;
+        handle import_report_save() -> Option<importer::ImportReportWritten> = import_files::import_report_save;
 
         // The template studio.
         session templates_list(studio::TemplatesListRequest) -> Vec<qflow_core::models::Template> = studio::templates_list;
@@ -122,6 +135,7 @@ crate::declare_commands! {
     }
     events {
         bulk::BulkStatus,
+        importer::ImportStatus,
         recheck::RecheckUpdate,
         webhooks::FeedPing,
     }

@@ -2,7 +2,7 @@
 //! in `commands.rs` (the operations are `qflow_core::ops::*`); `handlers.rs` holds the window's
 //! state (which session is current, the demo start); `notifier.rs` turns pushed events into
 //! Tauri events; `studio_files.rs` is the studio's native dialogs, `arrivals_files.rs` the
-//! Arrivals CSV's save dialog.
+//! Arrivals CSV's save dialog, `import_files.rs` the attendee import's.
 
 // qflow_core::Error/ErrorBody carry the full explanation (message, next step, details) by
 // design; they are returned once per command, not in hot loops.
@@ -12,6 +12,7 @@ pub mod arrivals_files;
 pub mod commands;
 pub mod declare;
 pub mod handlers;
+pub mod import_files;
 #[cfg(test)]
 mod lifecycle_tests;
 pub mod notifier;

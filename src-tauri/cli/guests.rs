@@ -31,6 +31,18 @@ pub enum GuestsCmd {
         /// Send the valid rows and skip the invalid ones (default: send nothing while any row is invalid).
         #[arg(long)]
         skip_invalid: bool,
+        /// Attendees already in the event (same email): `skip` them (default) or `update` them
+        /// with the file's values.
+        #[arg(long, default_value = "skip", value_name = "skip|update")]
+        existing: String,
+        /// Map a column by hand: `--map "Given name=firstName"`; `--map "Phone="` leaves the
+        /// column out. Repeat for several columns.
+        #[arg(long = "map", value_name = "HEADER=FIELD")]
+        map: Vec<String>,
+        /// Write the rows that were not imported (invalid, refused, not sent) to this CSV file
+        /// (private, 0600).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
 }
 
@@ -156,7 +168,18 @@ pub async fn run_guests(cmd: &GuestsCmd, ctx: &Ctx) -> Result<i32> {
             event_id,
             file,
             skip_invalid,
-        } => super::import::run(event_id, file, *skip_invalid, ctx).await,
+            existing,
+            map,
+            report,
+        } => {
+            let args = super::import::ImportArgs {
+                skip_invalid: *skip_invalid,
+                existing,
+                map,
+                report: report.as_deref(),
+            };
+            super::import::run(event_id, file, args, ctx).await
+        }
     }
 }
 

@@ -17,8 +17,10 @@ use tokio::time::Instant;
 
 /// The sliding window the limits are counted over.
 pub const WINDOW: Duration = Duration::from_secs(60);
-/// Our ceiling per window: under the API's 60/min to leave room for clock skew and retries.
-pub const DEFAULT_LIMIT_PER_MINUTE: u32 = 50;
+/// Our ceiling per window: two under the API's 60/min, so that requests counted by their
+/// departure here cannot be 61 in a window counted by their arrival there; a paced import or
+/// resend still uses ≥ 95 % of the API's rate (issue 14).
+pub const DEFAULT_LIMIT_PER_MINUTE: u32 = 58;
 /// How long the edge blocks an IP after a 429 without the in-app JSON body.
 pub const EDGE_BLOCK: Duration = Duration::from_secs(60);
 
@@ -90,6 +92,19 @@ impl Budget {
         let mut st = self.lock();
         st.expire(Instant::now());
         st.granted.len()
+    }
+
+    /// How long until the window has room for one more grant (None: room now).
+    pub fn full_for(&self) -> Option<Duration> {
+        let now = Instant::now();
+        let mut st = self.lock();
+        st.expire(now);
+        if st.granted.len() < self.limit {
+            return None;
+        }
+        st.granted
+            .front()
+            .map(|oldest| (*oldest + WINDOW).saturating_duration_since(now))
     }
 
     /// How long everything stays paused (None when not paused).

@@ -48,6 +48,7 @@ pub const IMPORT_NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_0a4e_5b7d_4c1e_9a3f_2d
 /// else the header as written.
 #[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct RowError {
     #[ts(type = "number")]
     pub line: u64,
@@ -195,6 +196,100 @@ fn field_name(c: Col) -> String {
 
 /// Parses and validates a whole CSV file of attendees for `event_id`.
 pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
+    plan_import_mapped(bytes, event_id, &HashMap::new())
+}
+
+/// A column the user mapped by hand: the header as written → an API field name (any spelling
+/// the header matching accepts), or `""` to leave the column out on purpose.
+pub type ColumnOverrides = HashMap<String, String>;
+
+/// One column of the file as the import reads it.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct ColumnPreview {
+    /// As written in the header row.
+    pub header: String,
+    /// The API field it fills, or None (unknown, or left out).
+    pub field: Option<String>,
+    /// Mapped (or left out) by hand rather than by its name.
+    pub by_hand: bool,
+    /// Left out on purpose.
+    pub ignored: bool,
+}
+
+/// The header and the first rows, with the mapping applied.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct CsvPreview {
+    pub columns: Vec<ColumnPreview>,
+    /// The first data rows, cells as written (trimmed).
+    pub rows: Vec<Vec<String>>,
+    /// Every field a column can be mapped to (`V_1`… also accepted).
+    pub known_fields: Vec<String>,
+}
+
+/// The column a header maps to: the user's choice first, else its name. `Err` = mapped by
+/// hand to something that is not a field; `Ok(None)` = unknown, or left out (`""`).
+fn mapped_column(
+    name: &str,
+    overrides: &ColumnOverrides,
+) -> (std::result::Result<Option<Col>, String>, bool) {
+    match overrides.get(name) {
+        Some(f) if f.trim().is_empty() => (Ok(None), true),
+        Some(f) => (
+            column_for(f).map(Some).ok_or_else(|| {
+                format!("column '{name}' is mapped to '{f}', which is not an attendee field")
+            }),
+            true,
+        ),
+        None => (Ok(column_for(name)), false),
+    }
+}
+
+/// The header row and the first `n` rows, each column with the field it fills.
+pub fn preview_csv(bytes: &[u8], overrides: &ColumnOverrides, n: usize) -> CsvPreview {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body);
+    let mut records = reader.byte_records().filter_map(|r| r.ok());
+    let cells = |r: &csv::ByteRecord| -> Vec<String> {
+        r.iter()
+            .map(|c| String::from_utf8_lossy(c).trim().to_owned())
+            .collect()
+    };
+    let header = records.next().map(|h| cells(&h)).unwrap_or_default();
+    let columns = header
+        .into_iter()
+        .map(|h| {
+            let (col, by_hand) = mapped_column(&h, overrides);
+            let col = col.ok().flatten();
+            ColumnPreview {
+                field: col.map(field_name),
+                ignored: by_hand && col.is_none(),
+                by_hand,
+                header: h,
+            }
+        })
+        .collect();
+    let rows = records
+        .map(|r| cells(&r))
+        .filter(|r| r.iter().any(|c| !c.is_empty()))
+        .take(n)
+        .collect();
+    CsvPreview {
+        columns,
+        rows,
+        known_fields: FIELDS.iter().map(|(f, _)| (*f).to_owned()).collect(),
+    }
+}
+
+/// [`plan_import`] with columns mapped by hand ([`ColumnOverrides`]): a column left out on
+/// purpose is no error; every other unknown column still is.
+pub fn plan_import_mapped(bytes: &[u8], event_id: Uuid, overrides: &ColumnOverrides) -> ImportPlan {
     let mut plan = ImportPlan {
         file_hash: hex::encode(Sha256::digest(bytes)),
         columns: Vec::new(),
@@ -272,7 +367,21 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
             cols.push(None);
             continue;
         }
-        match column_for(name) {
+        let (mapped, by_hand) = mapped_column(name, overrides);
+        let mapped = match mapped {
+            Ok(None) if by_hand => {
+                // Left out on purpose: not sent, not an error.
+                cols.push(None);
+                continue;
+            }
+            Ok(c) => c,
+            Err(message) => {
+                plan.errors.push(file_error(message, Some(name.to_owned())));
+                cols.push(None);
+                continue;
+            }
+        };
+        match mapped {
             Some(c) => {
                 if let Some(prev) = seen.get(&c) {
                     plan.errors.push(file_error(
@@ -300,7 +409,7 @@ pub fn plan_import(bytes: &[u8], event_id: Uuid) -> ImportPlan {
                 let known: Vec<&str> = FIELDS.iter().map(|(f, _)| *f).collect();
                 plan.errors.push(file_error(
                     format!(
-                        "unknown column '{name}'.{hint} Known columns: {}, V_1, V_2, …",
+                        "unknown column '{name}'.{hint} Known columns: {}, V_1, V_2, …; map it to one of them or leave it out",
                         known.join(", ")
                     ),
                     Some(name.to_owned()),

@@ -1,6 +1,7 @@
 import { memo, useCallback, useEffect, useRef, useState, type RefObject } from "react";
 import { errorBody, type Api, type ErrorBody, type EventRow, type GuestRow } from "../api";
 import { AddAttendee } from "../features/desk/AddAttendee";
+import { ImportAttendees } from "../features/import/ImportAttendees";
 import { AttendeePanel } from "../features/desk/AttendeePanel";
 import { deskApi as realDeskApi, type DeskApi, type GuestSendStatus } from "../features/desk/api";
 import { STATUS_LABEL, statusClass } from "../features/desk/format";
@@ -383,6 +384,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
         <button type="button" className="btn btn-ghost btn-small" data-testid="arrivals-open" onClick={() => { setArrivals(true); }}>
           Arrivals
         </button>
+        <ImportAttendees eventId={event.id} eventTitle={event.title} onDone={changed} />
         <button
           type="button"
           className="btn btn-ghost btn-small"

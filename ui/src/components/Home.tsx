@@ -12,6 +12,7 @@ import { profilesApi } from "../features/profiles/api";
 import { CommandPalette } from "../features/palette/Palette";
 import { OfflineBanner } from "../features/offline/OfflineBanner";
 import { BulkResumeOffer } from "../features/bulk/BulkResumeOffer";
+import { ImportResumeOffer } from "../features/import/ImportResumeOffer";
 import { appOfflineMonitor } from "../features/offline/api";
 import { demoOfflineActions } from "../features/offline/demo";
 
@@ -50,6 +51,7 @@ export function Home({ who, api, onSignOut, signingOut = false, onSwitched, onAd
       <CommandPalette api={api} onNavigate={setSection} onSignOut={onSignOut} extra={paletteExtra} />
       <OfflineBanner />
       <BulkResumeOffer />
+      <ImportResumeOffer />
       <header className="topbar">
         <div className="brand">
           <Logo size={24} />

@@ -14,6 +14,7 @@ pub mod events;
 pub mod files;
 pub mod guests;
 pub mod import_run;
+pub mod importer;
 pub mod qr;
 pub mod recheck;
 pub mod send;

@@ -141,6 +141,35 @@ impl Store {
         Ok(())
     }
 
+    /// [`Store::import_set_state`] for several rows in one transaction (a chunk of 200).
+    pub fn import_set_states(
+        &self,
+        file_hash: &str,
+        rows: &[usize],
+        state: ImportRowState,
+        error: Option<&str>,
+    ) -> Result<()> {
+        let mut c = self.conn();
+        let tx = c.transaction().map_err(db)?;
+        {
+            let now = ts(Utc::now());
+            let mut st = tx
+                .prepare("UPDATE import_progress SET state = ?3, error = ?4, updated_at = ?5 WHERE file_hash = ?1 AND row_index = ?2")
+                .map_err(db)?;
+            for &row in rows {
+                let n = st
+                    .execute(params![file_hash, row as i64, state.as_str(), error, now])
+                    .map_err(db)?;
+                if n == 0 {
+                    return Err(crate::Error::Storage(format!(
+                        "No import row {row} for this file; call import_guest_ids first"
+                    )));
+                }
+            }
+        }
+        tx.commit().map_err(db)
+    }
+
     /// All rows of a file, in file order.
     pub fn import_rows(&self, file_hash: &str) -> Result<Vec<ImportRow>> {
         let c = self.conn();
@@ -170,6 +199,103 @@ impl Store {
                 [file_hash],
             )
             .map_err(db)
+    }
+}
+
+/// An import the window started (its progress is `import_progress` under `key`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ImportJobRecord {
+    /// `<file hash>:<event id>` (`ops::import_run::progress_key`).
+    pub key: String,
+    pub profile: String,
+    pub event_id: Uuid,
+    pub file_path: String,
+    pub file_name: String,
+    /// Columns mapped by hand (header → field, `""` = left out), as JSON.
+    pub overrides_json: String,
+    /// `skip` or `update`.
+    pub existing: String,
+    pub skip_invalid: bool,
+    /// `running`, `interrupted`, `finished` or `cancelled`.
+    pub state: String,
+    pub started_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Record (or restart) an import the window runs.
+    pub fn import_job_save(&self, j: &ImportJobRecord) -> Result<()> {
+        self.conn()
+            .execute(
+                "INSERT INTO import_jobs (key, profile, event_id, file_path, file_name, overrides_json, existing, skip_invalid, state, started_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT(key) DO UPDATE SET profile = excluded.profile, file_path = excluded.file_path,
+                   file_name = excluded.file_name, overrides_json = excluded.overrides_json,
+                   existing = excluded.existing, skip_invalid = excluded.skip_invalid, state = excluded.state",
+                params![
+                    j.key,
+                    j.profile,
+                    j.event_id.to_string(),
+                    j.file_path,
+                    j.file_name,
+                    j.overrides_json,
+                    j.existing,
+                    j.skip_invalid,
+                    j.state,
+                    ts(j.started_at)
+                ],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    pub fn import_job_set_state(&self, key: &str, state: &str) -> Result<()> {
+        self.conn()
+            .execute(
+                "UPDATE import_jobs SET state = ?2 WHERE key = ?1",
+                params![key, state],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    /// The profile's imports that did not finish and were not cancelled (a crash leaves
+    /// `running`), newest first.
+    pub fn import_jobs_unfinished(&self, profile: &str) -> Result<Vec<ImportJobRecord>> {
+        self.import_jobs_where(
+            "profile = ?1 AND state IN ('running', 'interrupted') ORDER BY started_at DESC",
+            profile,
+        )
+    }
+
+    pub fn import_job_get(&self, key: &str) -> Result<Option<ImportJobRecord>> {
+        Ok(self.import_jobs_where("key = ?1", key)?.pop())
+    }
+
+    fn import_jobs_where(&self, filter: &str, arg: &str) -> Result<Vec<ImportJobRecord>> {
+        let c = self.conn();
+        let mut st = c
+            .prepare(&format!(
+                "SELECT key, profile, event_id, file_path, file_name, overrides_json, existing, skip_invalid, state, started_at
+                 FROM import_jobs WHERE {filter}"
+            ))
+            .map_err(db)?;
+        let rows = st
+            .query_map([arg], |r| {
+                Ok(ImportJobRecord {
+                    key: r.get(0)?,
+                    profile: r.get(1)?,
+                    event_id: parse_uuid(Some(r.get(2)?)).unwrap_or_default(),
+                    file_path: r.get(3)?,
+                    file_name: r.get(4)?,
+                    overrides_json: r.get(5)?,
+                    existing: r.get(6)?,
+                    skip_invalid: r.get(7)?,
+                    state: r.get(8)?,
+                    started_at: parse_ts(&r.get::<_, String>(9)?),
+                })
+            })
+            .map_err(db)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(db)
     }
 }
 

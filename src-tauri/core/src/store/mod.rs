@@ -24,7 +24,7 @@ mod webhook_events;
 pub use arrival::Arrival;
 pub use bulk::{BulkCounts, BulkItem, BulkItemState, NewBulkItem, UnfinishedBulkJob};
 pub use drafts::{Draft, TemplateVersion};
-pub use imports::{ImportRow, ImportRowState};
+pub use imports::{ImportJobRecord, ImportRow, ImportRowState};
 pub use send_log::{NewSend, SendLogEntry, SendOutcome, SendResult};
 pub use timeline::{group_by_send, DeliveryState, SendHistory, TimelineEntry, TimelineKind};
 pub use webhook_events::{

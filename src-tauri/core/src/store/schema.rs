@@ -109,6 +109,25 @@ const MIGRATIONS: &[&str] = &[
     UPDATE webhook_events SET lag_secs = CAST(strftime('%s', received_at) AS INTEGER) - timestamp
       WHERE timestamp IS NOT NULL;
     "#,
+    // MIGRATION 6 (issue 14, attendee import in the window; 5 is another branch's: the merge
+    // puts this one after it). An import the window started, so that one a crash or a kill
+    // interrupted is offered again: its file, the mapping and the choices. The rows' progress
+    // stays in import_progress under the same key.
+    r#"
+    CREATE TABLE import_jobs (
+        key TEXT PRIMARY KEY,
+        profile TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        file_path TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        overrides_json TEXT NOT NULL DEFAULT '{}',
+        existing TEXT NOT NULL DEFAULT 'skip',
+        skip_invalid INTEGER NOT NULL DEFAULT 0,
+        -- running | interrupted | finished | cancelled
+        state TEXT NOT NULL,
+        started_at TEXT NOT NULL
+    );
+    "#,
 ];
 
 pub(super) const LATEST: i64 = MIGRATIONS.len() as i64;

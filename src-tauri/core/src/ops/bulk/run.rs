@@ -1,6 +1,6 @@
 //! The bulk resend runner ("resend to selected"): sends a persisted queue (`store::bulk`) one
-//! item at a time at background priority, paced at the shared budget's rate (50/min: one send
-//! every 1.2 s, under the guide's "≤ 1 per second" for bulk flushes), so the desk's interactive
+//! item at a time at background priority, paced at the shared budget's rate (58/min: one send
+//! every ~1.03 s, under the guide's "≤ 1 per second" for bulk flushes), so the desk's interactive
 //! calls still go first.
 //!
 //! Every item is marked `sending` (with a pending send-log row) *before* its request, so a crash
@@ -126,12 +126,17 @@ impl BulkControl {
         );
     }
 
-    fn pause_because(&self, why: String) {
+    /// Follow the commands (pause, cancel, …) from now on.
+    pub(crate) fn subscribe(&self) -> watch::Receiver<BulkCommand> {
+        self.tx.subscribe()
+    }
+
+    pub(crate) fn pause_because(&self, why: String) {
         *self.note.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
         self.pause();
     }
 
-    fn note(&self) -> Option<String> {
+    pub(crate) fn note(&self) -> Option<String> {
         self.note.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
@@ -146,7 +151,7 @@ impl BulkControl {
     }
 }
 
-/// One send every `WINDOW / limit`: 1.2 s for the default 50/min.
+/// One send every `WINDOW / limit`: ~1.03 s for the default 58/min.
 pub fn pace(budget: &Budget) -> Duration {
     WINDOW / budget.limit().max(1) as u32
 }
@@ -184,8 +189,60 @@ pub fn snapshot(
     })
 }
 
+/// What [`wait_turn`] ended with.
+pub(crate) enum Turn {
+    /// Send now; `waited`: Qflow's `Retry-After` was waited out (say "running" again).
+    Go { waited: bool },
+    /// A command (pause, cancel, stop) arrived while waiting: look at it first.
+    Command,
+}
+
+/// Wait until `pace` has passed since `last_sent` and the budget has room (a 429's pause
+/// included, reported through `on_wait` after each nap), or until a command arrives on `rx`.
+pub(crate) async fn wait_turn(
+    budget: &Budget,
+    pace: Duration,
+    last_sent: Option<Instant>,
+    rx: &mut watch::Receiver<BulkCommand>,
+    mut on_wait: impl FnMut() -> Result<()>,
+) -> Result<Turn> {
+    let mut waited = false;
+    loop {
+        let now = Instant::now();
+        let pace_left = last_sent
+            .map(|t| t + pace)
+            .filter(|t| *t > now)
+            .map(|t| t - now);
+        let paused = budget.paused_for();
+        let full = budget.full_for();
+        if pace_left.is_none() && paused.is_none() && full.is_none() {
+            return Ok(if rx.has_changed().unwrap_or(false) {
+                Turn::Command
+            } else {
+                Turn::Go { waited }
+            });
+        }
+        if paused.is_some() {
+            // Every nap: the countdown on screen follows.
+            on_wait()?;
+            waited = true;
+        }
+        // Until the first thing waited for is over (a slot frees exactly then), at most 1 s.
+        let nap = [pace_left, paused, full]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(Duration::from_millis(250))
+            .clamp(Duration::from_millis(1), Duration::from_secs(1));
+        tokio::select! {
+            _ = tokio::time::sleep(nap) => {}
+            _ = rx.changed() => return Ok(Turn::Command),
+        }
+    }
+}
+
 /// Refused before Qflow processed it, so the item can be sent later without sending twice.
-fn not_processed(e: &Error) -> bool {
+pub(crate) fn not_processed(e: &Error) -> bool {
     match e {
         Error::Api(a) => matches!(a.status, 401 | 403 | 429),
         Error::Network { .. } | Error::SignIn(_) | Error::NotSignedIn(_) | Error::Keychain(_) => {
@@ -238,38 +295,17 @@ pub async fn run_bulk(
 
         // Wait for the pace and for room in the budget *before* writing `sending`, so that a
         // crash during a long wait does not leave an unsent item looking "maybe sent".
-        let mut ready = false;
-        let mut was_waiting = false;
-        while !ready {
-            let now = Instant::now();
-            let pace_left = last_sent
-                .map(|t| t + pace)
-                .filter(|t| *t > now)
-                .map(|t| t - now);
-            let paused = budget.paused_for();
-            let full = budget.in_window() >= budget.limit();
-            if pace_left.is_none() && paused.is_none() && !full {
-                ready = true;
-                continue;
+        match wait_turn(&budget, pace, last_sent, &mut rx, || {
+            emit(BulkRunState::Waiting).map(drop)
+        })
+        .await?
+        {
+            Turn::Go { waited } => {
+                if waited {
+                    emit(BulkRunState::Running)?;
+                }
             }
-            if paused.is_some() {
-                emit(BulkRunState::Waiting)?;
-                was_waiting = true;
-            }
-            let nap = pace_left
-                .or(paused)
-                .unwrap_or(Duration::from_millis(250))
-                .min(Duration::from_secs(1));
-            tokio::select! {
-                _ = tokio::time::sleep(nap) => {}
-                _ = rx.changed() => break,
-            }
-        }
-        if !ready || rx.has_changed().unwrap_or(false) {
-            continue; // a pause, cancel or stop arrived while waiting
-        }
-        if was_waiting {
-            emit(BulkRunState::Running)?;
+            Turn::Command => continue, // a pause, cancel or stop arrived while waiting
         }
 
         last_sent = Some(Instant::now());

@@ -1,6 +1,6 @@
 //! The bulk operations against the sandbox (real HTTP on 127.0.0.1), through a `Ctx` as the
 //! window and the CLI build it, counting sends on the sandbox side. Each session has its own
-//! budget at the default pace (50/min: one send every 1.2 s).
+//! budget at the default pace (58/min: one send every ~1.03 s).
 
 use std::path::PathBuf;
 use std::sync::Arc;

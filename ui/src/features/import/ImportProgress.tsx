@@ -1,0 +1,162 @@
+// Step 3: the running import (progress with ETA, pause / resume / cancel), then the summary
+// and the rows not imported, exportable as CSV (written by Rust, private).
+import { useEffect, useState } from "react";
+import { errorBody, type ErrorBody } from "../../api";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { etaText } from "../bulk/api";
+import { count, type ImportApi, type ImportStatus } from "./api";
+import "../bulk/bulk.css";
+
+const STATE_LABEL: Record<ImportStatus["progress"]["state"], string> = {
+  running: "Importing",
+  waiting: "Waiting for Qflow",
+  paused: "Paused",
+  interrupted: "Stopped",
+  cancelled: "Cancelled",
+  finished: "Finished",
+};
+
+interface Props {
+  api: ImportApi;
+  initial: ImportStatus;
+  onClose: (last: ImportStatus) => void;
+}
+
+export function ImportProgress({ api, initial, onClose }: Props) {
+  const [status, setStatus] = useState(initial);
+  const [error, setError] = useState<ErrorBody | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const key = initial.key;
+
+  useEffect(() => {
+    let live = true;
+    const un = api.onProgress((s) => {
+      if (live && s.key === key) setStatus(s);
+    });
+    api
+      .status()
+      .then((s) => {
+        if (live && s && s.key === key) setStatus(s);
+      })
+      .catch(() => {});
+    return () => {
+      live = false;
+      void un.then((f) => {
+        f();
+      });
+    };
+  }, [api, key]);
+
+  const act = (f: () => Promise<unknown>) => {
+    setBusy(true);
+    f()
+      .then(() => {
+        setError(null);
+      })
+      .catch((e: unknown) => {
+        setError(errorBody(e));
+      })
+      .finally(() => {
+        setBusy(false);
+      });
+  };
+
+  const p = status.progress;
+  const s = status.summary;
+  const over = p.state === "finished" || p.state === "cancelled" || p.state === "interrupted";
+  const settledRows = p.sent + p.failed;
+  const percent = p.toSend > 0 ? Math.round((settledRows / p.toSend) * 100) : over ? 100 : 0;
+
+  return (
+    <div data-testid="import-progress">
+      <div className="bulk-state" data-testid="import-state" data-state={p.state}>
+        {STATE_LABEL[p.state]}
+      </div>
+      <div className="bulk-bar" role="progressbar" aria-valuemin={0} aria-valuemax={p.toSend} aria-valuenow={settledRows} aria-label="Attendees imported">
+        <div className={`bulk-bar-fill${over ? " is-over" : ""}`} style={{ width: `${percent}%` }} />
+      </div>
+      <p className="muted small bulk-line" data-testid="import-count" aria-live="polite">
+        {count(p.sent)} of {count(p.toSend)} sent · call {p.callsDone} of {p.callsTotal}
+        {!over && p.callsDone < p.callsTotal ? ` · ${etaText(p.etaSeconds)} left` : ""}
+        {p.state === "waiting" && p.waitSeconds ? ` · Qflow asked to wait ${p.waitSeconds} s` : ""}
+      </p>
+      {p.note && (
+        <p className="bulk-note" data-testid="import-note">
+          {p.note}
+        </p>
+      )}
+      {error && <ErrorNotice error={error} />}
+      {over && s && (
+        <div className="bulk-summary" data-testid="import-summary">
+          <p>
+            <strong data-testid="import-created">{count(s.created)} created</strong>
+            {s.updated > 0 && <> · {count(s.updated)} updated</>}
+            {s.alreadyPresent > 0 && <> · {count(s.alreadyPresent)} already present (skipped)</>}
+            {s.alreadyImported > 0 && <> · {count(s.alreadyImported)} imported by an earlier run</>}
+            {s.skipped > 0 && <> · {count(s.skipped)} rows with errors left out</>}
+            {s.failed > 0 && <> · <span className="bulk-failed">{count(s.failed)} refused by Qflow</span></>}
+            {s.notSent > 0 && <> · {count(s.notSent)} not sent</>}
+          </p>
+        </div>
+      )}
+      {over && status.reportTotal > 0 && (
+        <section className="import-section">
+          <h3>
+            {count(status.reportTotal)} row{status.reportTotal === 1 ? "" : "s"} not imported
+          </h3>
+          <ul className="import-list" data-testid="import-report">
+            {status.report.map((r, i) => (
+              <li key={i}>
+                <span className="import-line">Line {r.line}</span> {r.name ? `${r.name} · ` : ""}
+                {r.problem}
+              </li>
+            ))}
+          </ul>
+          <button
+            type="button"
+            className="btn btn-secondary btn-small"
+            data-testid="import-report-save"
+            disabled={busy}
+            onClick={() => {
+              act(() =>
+                api.saveReport().then((w) => {
+                  if (w) setSaved(`${count(w.rows)} rows saved to ${w.path}`);
+                }),
+              );
+            }}
+          >
+            Export as CSV…
+          </button>
+          {saved && (
+            <p className="muted small" data-testid="import-report-saved">
+              {saved}
+            </p>
+          )}
+        </section>
+      )}
+      <div className="actions">
+        {!over && p.state !== "paused" && (
+          <button type="button" className="btn btn-secondary" data-testid="import-pause" disabled={busy} onClick={() => { act(api.pause); }}>
+            Pause
+          </button>
+        )}
+        {!over && p.state === "paused" && (
+          <button type="button" className="btn btn-primary" data-testid="import-resume" disabled={busy} onClick={() => { act(api.resume); }}>
+            Resume
+          </button>
+        )}
+        {!over && (
+          <button type="button" className="btn btn-ghost" data-testid="import-cancel" disabled={busy} onClick={() => { act(api.cancel); }}>
+            Cancel the rest
+          </button>
+        )}
+        {over && (
+          <button type="button" className="btn btn-primary" data-testid="import-close" onClick={() => { onClose(status); }}>
+            Done
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
