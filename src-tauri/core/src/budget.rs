@@ -239,11 +239,11 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn the_default_is_fifty_shared_by_every_client_of_one_host() {
+    async fn the_default_is_58_shared_by_every_client_of_one_host() {
         let a = Budget::for_host("https://api-uksouth-01.qflowhub.io");
         let b = Budget::for_host("https://api-uksouth-01.qflowhub.io/");
         assert!(Arc::ptr_eq(&a, &b));
-        assert_eq!(a.limit(), 50);
+        assert_eq!(a.limit(), 58);
         let other = Budget::for_host("http://127.0.0.1:9");
         assert!(!Arc::ptr_eq(&a, &other), "another host is another limit");
     }
