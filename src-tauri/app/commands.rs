@@ -4,11 +4,12 @@
 //! `ErrorBody`; the operations are `qflow_core::ops::*`, the same ones the CLI runs.
 
 use qflow_core::ops::{
-    account, bulk, connection, desk, domain, events as event_ops, guests, recheck, studio, webhooks,
+    account, bulk, connection, desk, domain, events as event_ops, guests, recheck, studio, updates,
+    webhooks,
 };
 use qflow_core::store::{Draft, TemplateVersion, TimelineEntry};
 
-use super::{handlers, studio_files};
+use super::{handlers, studio_files, updates as app_updates};
 
 pub use super::declare::{reply, Reply};
 
@@ -113,6 +114,10 @@ crate::declare_commands! {
         // Offline.
         session connection_probe() -> () = connection::connection_probe;
         session demo_set_offline(connection::DemoOfflineRequest) -> () = connection::demo_set_offline;
+
+        // Signed updates: only when asked (never at start-up, so never in the demo unasked).
+        handle update_check() -> updates::UpdateCheck = app_updates::update_check;
+        handle update_install() -> () = app_updates::update_install;
     }
     events {
         bulk::BulkStatus,
