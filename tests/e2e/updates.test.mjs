@@ -2,108 +2,62 @@
 // Tauri CLI (`tauri signer generate`): nothing is looked up until asked (not even in the demo);
 // a package signed with the key is verified, then offered with a question; a tampered package,
 // a manifest that inflates the signed version, and a package signed with another key are refused
-// with a clear message. (Installing and restarting into N+1: tests/package/update.sh.)
+// with a clear message. (Installing and restarting into N+1: tests/package/update.sh, `make test-update`.)
 //
 // The debug app takes the key and the address from QFLOW_E2E_UPDATE_PUBKEY/_ENDPOINT (release
 // builds never read them); it inherits tauri-driver's environment, so it is started through a
 // small wrapper script that sets them.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
+import { appWrapper, keyPair, sign, startUpdateServer } from "./update-server.mjs";
 import { stepper, WebDriver } from "./webdriver.mjs";
 
 const APP = resolve(process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console");
-const TAURI = resolve("ui/node_modules/.bin/tauri");
 const tid = (id) => `[data-testid="${id}"]`;
 const d = new WebDriver();
 const step = stepper(d, "updates-failed-");
 const work = mkdtempSync(join(tmpdir(), "qflow-updates-"));
 const NEXT = "0.1.1";
 
-/** A throwaway key pair (no password) in `dir`: [private key file, public key text]. */
-function keyPair(name) {
-  const key = join(work, name);
-  execFileSync(TAURI, ["signer", "generate", "--ci", "-p", "", "-w", key], { stdio: "ignore" });
-  return [key, readFileSync(`${key}.pub`, "utf8").trim()];
-}
-
-/** The `.sig` text for `file`, bound to `version` (what `requireSignedVersion` checks). */
-function sign(key, file, version) {
-  execFileSync(TAURI, ["signer", "sign", "-f", key, "-p", "", "--app-version", version, file], { stdio: "ignore" });
-  return readFileSync(`${file}.sig`, "utf8").trim();
-}
-
-let server;
-let requests = [];
-/** What the server answers now: { manifest, artifact }. */
+let srv;
+/** What the server answers now: { manifest, artifact }, or null (404). */
 let answer = null;
 let scenarios = {};
 
 before(async () => {
-  const [key, pub] = keyPair("test.key");
-  const [otherKey] = keyPair("other.key");
+  const [key, pub] = keyPair(work, "test.key");
+  const [otherKey] = keyPair(work, "other.key");
   // The package itself is never installed here (see the header): any bytes do.
   const pkg = join(work, `qflow-console_${NEXT}_amd64.deb`);
   writeFileSync(pkg, `qflow-console ${NEXT} test package ${"x".repeat(4096)}`);
   const bytes = readFileSync(pkg);
   const good = sign(key, pkg, NEXT);
   const foreign = sign(otherKey, pkg, NEXT);
-
-  server = createServer((req, res) => {
-    requests.push(req.url);
-    if (!answer) {
-      res.writeHead(404).end();
-    } else if (req.url === "/latest.json") {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer.manifest));
-    } else if (req.url === "/pkg.deb") {
-      res.writeHead(200, { "content-type": "application/octet-stream" }).end(answer.artifact);
-    } else res.writeHead(404).end();
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  const base = `http://127.0.0.1:${server.address().port}`;
-  const manifest = (version, signature) => {
-    const entry = { url: `${base}/pkg.deb`, signature };
-    // Whichever bundle type the debug binary was last stamped with (or none).
-    return {
-      version,
-      notes: "Faster start-up.",
-      pub_date: "2026-12-01T10:00:00Z",
-      platforms: { "linux-x86_64": entry, "linux-x86_64-deb": entry, "linux-x86_64-rpm": entry },
-    };
-  };
+  srv = await startUpdateServer(() => answer);
   const tampered = Buffer.from(bytes);
   tampered[tampered.length - 1] ^= 1;
-  answer = null;
   scenarios = {
-    good: { manifest: manifest(NEXT, good), artifact: bytes },
-    tamperedArtifact: { manifest: manifest(NEXT, good), artifact: tampered },
-    inflatedVersion: { manifest: manifest("0.2.0", good), artifact: bytes },
-    otherKey: { manifest: manifest(NEXT, foreign), artifact: bytes },
+    good: { manifest: srv.manifest(NEXT, good), artifact: bytes },
+    tamperedArtifact: { manifest: srv.manifest(NEXT, good), artifact: tampered },
+    inflatedVersion: { manifest: srv.manifest("0.2.0", good), artifact: bytes },
+    otherKey: { manifest: srv.manifest(NEXT, foreign), artifact: bytes },
   };
-
-  const wrapper = join(work, "app.sh");
-  writeFileSync(
-    wrapper,
-    `#!/bin/sh\nQFLOW_E2E_UPDATE_PUBKEY='${pub}' QFLOW_E2E_UPDATE_ENDPOINT='${base}/latest.json' exec '${APP}' "$@"\n`,
-  );
-  chmodSync(wrapper, 0o755);
-  await step("start", () => d.createSession(wrapper, ["--demo"]));
+  await step("start", () => d.createSession(appWrapper(work, APP, pub, srv.endpoint), ["--demo"]));
   await step("demo", () => d.waitFor(tid("attendee-row"), { timeoutMs: 30_000 }));
 });
 
 after(async () => {
   await d.deleteSession().catch((e) => console.error(`deleteSession: ${e.message}`));
-  server?.close();
+  srv?.server.close();
   rmSync(work, { recursive: true, force: true });
 });
 
 async function check(scenario) {
   answer = scenarios[scenario];
-  requests = [];
+  srv.requests.length = 0;
   await d.click((await d.waitFor(tid("update-check")))[0]);
   return (await d.waitFor(tid("update-dialog"), { timeoutMs: 30_000 }))[0];
 }
@@ -116,7 +70,7 @@ async function closeDialog() {
 test("the demo does not look for updates until asked", async () => {
   // Start-up and the demo's first list are done: nothing may have asked the update server.
   await new Promise((r) => setTimeout(r, 1500));
-  assert.deepEqual(requests, [], "no update request before 'Check for updates'");
+  assert.deepEqual(srv.requests, [], "no update request before 'Check for updates'");
 });
 
 test("a signed update is verified, then offered with a question (light and dark)", async () => {
@@ -124,7 +78,7 @@ test("a signed update is verified, then offered with a question (light and dark)
     await check("good");
     const q = await d.waitText(tid("update-question"), /Install Qflow Console 0\.1\.1 now\?/);
     assert.match(q, /You have 0\.1\.0\./);
-    assert.deepEqual(requests, ["/latest.json", "/pkg.deb"], "the package was downloaded (and verified) before asking");
+    assert.deepEqual(srv.requests, ["/latest.json", "/pkg.deb"], "the package was downloaded (and verified) before asking");
     assert.match(await d.text((await d.findAll(tid("update-install")))[0]), /Install 0\.1\.1 and restart/);
     assert.equal(await d.text((await d.findAll(tid("update-notes")))[0]), "Faster start-up.");
     await d.screenshot("updates-offer-light");
