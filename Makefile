@@ -80,13 +80,15 @@ TAURI := $(CURDIR)/ui/node_modules/.bin/tauri
 # from `tauri signer generate`) and QFLOW_UPDATE_ENDPOINT (the latest.json URL). Without them the
 # build has no update key and "Check for updates" says so. With TAURI_SIGNING_PRIVATE_KEY (and
 # TAURI_SIGNING_PRIVATE_KEY_PASSWORD) set, the bundler also writes the .sig files the manifest
-# needs (README: "Releases and signed updates").
+# needs (README: "Releases and signed updates"). --ignore-version-mismatches: the newest
+# @tauri-apps/plugin-clipboard-manager on npm is 2.3.x while its crate is 2.5 (the JS side is
+# the same writeText call); `tauri build` would refuse the pair.
 package: ui
 	@cfg='{}'; \
 	if [ -n "$${QFLOW_UPDATER_PUBKEY:-}" ]; then \
 	  cfg=$$(node -e 'const [k, e] = process.argv.slice(1); console.log(JSON.stringify({plugins: {updater: {pubkey: k, endpoints: e ? [e] : []}}, bundle: {createUpdaterArtifacts: !!process.env.TAURI_SIGNING_PRIVATE_KEY}}))' "$$QFLOW_UPDATER_PUBKEY" "$${QFLOW_UPDATE_ENDPOINT:-}"); \
 	else echo "make package: no QFLOW_UPDATER_PUBKEY: this build cannot check for updates"; fi; \
-	$(TAURI) build --bundles deb,rpm --ci --config "$$cfg"
+	$(TAURI) build --bundles deb,rpm --ci --ignore-version-mismatches --config "$$cfg"
 	@ls -1 $(TARGET_DIR)/release/bundle/deb/*.deb $(TARGET_DIR)/release/bundle/rpm/*.rpm
 
 ## ---- checks ---------------------------------------------------------------------------------

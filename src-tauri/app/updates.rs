@@ -101,3 +101,38 @@ pub async fn update_install<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
     tracing::info!(%version, "update installed; restarting");
     app.restart()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The updater's errors land in the right refusal: a version the signature was not made for
+    /// is a refused manifest, a bad package is refused, no endpoint is "not configured".
+    #[test]
+    fn updater_errors_become_refusals_or_unavailability() {
+        let mismatch = UpError::SignedVersionMismatch {
+            signed: "0.1.1".into(),
+            announced: "0.2.0".into(),
+        };
+        let e: qflow_core::Error = fault(mismatch).into();
+        assert_eq!(e.code(), "update_refused");
+        assert!(e.body().message.contains("signed for version 0.1.1"), "{e}");
+        for err in [UpError::MissingSignedVersion, UpError::InvalidUpdaterFormat] {
+            let e: qflow_core::Error = fault(err).into();
+            assert_eq!(e.code(), "update_refused");
+        }
+        assert!(matches!(
+            fault(UpError::SignatureUtf8("not a signature".into())),
+            UpdateFault::BadSignature(_)
+        ));
+        assert_eq!(fault(UpError::EmptyEndpoints), UpdateFault::NotConfigured);
+        assert!(matches!(
+            fault(UpError::Network("refused".into())),
+            UpdateFault::Unreachable(_)
+        ));
+        assert!(matches!(
+            fault(UpError::PackageInstallFailed),
+            UpdateFault::InstallFailed(_)
+        ));
+    }
+}
