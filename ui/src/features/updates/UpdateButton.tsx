@@ -45,7 +45,16 @@ export function UpdateButton({ api }: { api: UpdatesApi }) {
       </button>
       {state.kind !== "idle" && state.kind !== "checking" && (
         <div className="modal-backdrop">
-          <div className="modal update-dialog" role="dialog" aria-modal="true" aria-labelledby="update-title" data-testid="update-dialog">
+          <div
+            className="modal update-dialog"
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby="update-title"
+            data-testid="update-dialog"
+            onKeyDown={(e) => {
+              if (e.key === "Escape" && state.kind !== "installing") close();
+            }}
+          >
             <h2 id="update-title">Updates</h2>
             {state.kind === "failed" && <ErrorNotice error={state.error} />}
             {(state.kind === "answer" || state.kind === "installing") && (
@@ -71,13 +80,21 @@ export function UpdateButton({ api }: { api: UpdatesApi }) {
                   type="button"
                   className="btn btn-primary"
                   data-testid="update-install"
+                  autoFocus
                   disabled={state.kind === "installing"}
                   onClick={() => void install(state.check)}
                 >
                   {state.kind === "installing" ? "Installing…" : `Install ${state.check.offer.version} and restart`}
                 </button>
               )}
-              <button type="button" className="btn btn-ghost" data-testid="update-close" disabled={state.kind === "installing"} onClick={close}>
+              <button
+                type="button"
+                className="btn btn-ghost"
+                data-testid="update-close"
+                autoFocus={!(state.kind === "answer" && state.check.offer)}
+                disabled={state.kind === "installing"}
+                onClick={close}
+              >
                 {state.kind === "answer" && state.check.offer ? "Not now" : "Close"}
               </button>
             </div>
