@@ -147,8 +147,8 @@ test-e2e: build
 
 # The .deb installed with dpkg, started from its desktop entry, its CLI run, then purged
 # (tests/package/run.sh). CI cannot afford a second (release) build, so this bundles the DEBUG
-# binary that test-e2e has just built (`tauri bundle --debug`: no compilation); `make package`
-# bundles the release one the same way. Needs root (it installs a system package); says SKIPPED
+# binary that test-e2e has just built (`tauri bundle --debug`: no compilation; the package's
+# files, desktop entry and dependencies are those `make package` gives the release binary). Needs root (it installs a system package); says SKIPPED
 # otherwise, and fails under CI.
 test-package: deps-node
 	@[ -x $(APP_BIN) ] || $(MAKE) --no-print-directory build
@@ -165,6 +165,7 @@ test-update: deps-node
 	@[ -x $(APP_BIN) ] || $(MAKE) --no-print-directory build
 	tests/package/update.sh
 
+fmt:
 	cargo fmt --all
 	cd ui && npx eslint . --fix
 
