@@ -16,14 +16,16 @@ export CARGO_TERM_COLOR ?= never
 DEB_PKGS := build-essential pkg-config curl file libssl-dev libxdo-dev librsvg2-dev \
             libwebkit2gtk-4.1-dev libayatana-appindicator3-dev \
             webkit2gtk-driver xvfb xauth gnome-keyring dbus dbus-x11 libsecret-tools \
-            fonts-nanum
+            fonts-nanum rpm
 
-.PHONY: help deps deps-system deps-rust deps-node ui build demo run test test-rust test-ui test-keyring \
-        test-e2e faults lint audit fuzz fmt bindings bench bench-ui bench-studio clean
+.PHONY: help deps deps-system deps-rust deps-node ui build demo run package test test-rust test-ui test-keyring \
+        test-e2e test-package test-update faults lint audit fuzz fmt bindings bench bench-ui bench-studio clean
 
 help:
 	@echo "make demo   - install missing packages, build, open the app on the sandbox with sample data"
-	@echo "make test   - the whole suite (lint, Rust unit + contract tests, UI tests, keychain, E2E)"
+	@echo "make test   - the whole suite (lint, Rust unit + contract tests, UI tests, keychain, E2E, package install)"
+	@echo "make package - release .deb and .rpm in target/release/bundle (QFLOW_UPDATER_PUBKEY/QFLOW_UPDATE_ENDPOINT: signed updates)"
+	@echo "make test-update - an installed .deb updates itself to the next version over a loopback server (root, sudo)"
 	@echo "make fuzz   - every property test at 100,000 cases (FUZZ_CASES=n to change), with a table of cases, time, failures"
 	@echo "make audit  - supply-chain check: cargo-deny against the offline RustSec snapshot (advisories, licences, sources)"
 	@echo "make bench  - benchmarks (merge engine vs handlebars/mustache; search over 50,000 attendees; webhook receiver events/s + restart; template pre-flight for 1 vs 50,000 attendees)"
@@ -69,9 +71,29 @@ demo: deps build
 run: build
 	$(APP_BIN)
 
+# Tauri's CLI from ui/node_modules (@tauri-apps/cli, pinned to the tauri crate's version).
+TAURI := $(CURDIR)/ui/node_modules/.bin/tauri
+
+# `make package`: release .deb and .rpm (Tauri's bundler; nothing downloaded) in
+# $(TARGET_DIR)/release/bundle/{deb,rpm}. The updater's public key and endpoint are compiled in
+# (tauri build merges --config into the build): QFLOW_UPDATER_PUBKEY (the contents of the .pub file
+# from `tauri signer generate`) and QFLOW_UPDATE_ENDPOINT (the latest.json URL). Without them the
+# build has no update key and "Check for updates" says so. With TAURI_SIGNING_PRIVATE_KEY (and
+# TAURI_SIGNING_PRIVATE_KEY_PASSWORD) set, the bundler also writes the .sig files the manifest
+# needs (README: "Releases and signed updates"). --ignore-version-mismatches: the newest
+# @tauri-apps/plugin-clipboard-manager on npm is 2.3.x while its crate is 2.5 (the JS side is
+# the same writeText call); `tauri build` would refuse the pair.
+package: ui
+	@cfg='{}'; \
+	if [ -n "$${QFLOW_UPDATER_PUBKEY:-}" ]; then \
+	  cfg=$$(node -e 'const [k, e] = process.argv.slice(1); console.log(JSON.stringify({plugins: {updater: {pubkey: k, endpoints: e ? [e] : []}}, bundle: {createUpdaterArtifacts: !!process.env.TAURI_SIGNING_PRIVATE_KEY}}))' "$$QFLOW_UPDATER_PUBKEY" "$${QFLOW_UPDATE_ENDPOINT:-}"); \
+	else echo "make package: no QFLOW_UPDATER_PUBKEY: this build cannot check for updates"; fi; \
+	$(TAURI) build --bundles deb,rpm --ci --ignore-version-mismatches --config "$$cfg"
+	@ls -1 $(TARGET_DIR)/release/bundle/deb/*.deb $(TARGET_DIR)/release/bundle/rpm/*.rpm
+
 ## ---- checks ---------------------------------------------------------------------------------
 # Each stage in turn, timed; the times are printed at the end (and on a failure, so far).
-TEST_STAGES := deps ui lint audit test-rust test-ui test-keyring test-e2e
+TEST_STAGES := deps ui lint audit test-rust test-ui test-keyring test-e2e test-package
 test:
 	@times=""; \
 	for stage in $(TEST_STAGES); do \
@@ -122,6 +144,26 @@ test-keyring:
 
 test-e2e: build
 	QFLOW_APP_BIN=$(APP_BIN) tests/e2e/run.sh
+
+# The .deb installed with dpkg, started from its desktop entry, its CLI run, then purged
+# (tests/package/run.sh). CI cannot afford a second (release) build, so this bundles the DEBUG
+# binary that test-e2e has just built (`tauri bundle --debug`: no compilation; the package's
+# files, desktop entry and dependencies are those `make package` gives the release binary). Needs root (it installs a system package); says SKIPPED
+# otherwise, and fails under CI.
+test-package: deps-node
+	@[ -x $(APP_BIN) ] || $(MAKE) --no-print-directory build
+	rm -rf $(TARGET_DIR)/debug/bundle
+	$(TAURI) bundle --debug --bundles deb,rpm --ci
+	@if command -v rpm >/dev/null; then rpm -qip $(TARGET_DIR)/debug/bundle/rpm/*.rpm | sed -n '1,3p'; \
+	  rpm -qpR $(TARGET_DIR)/debug/bundle/rpm/*.rpm | grep -q 'libwebkit2gtk-4.1.so.0' || { echo "the .rpm does not require WebKitGTK"; exit 1; }; fi
+	tests/package/run.sh
+
+# Not part of `make test`: N installed from its .deb updates itself to N+1 over a loopback server and
+# restarts into it. Building N+1 (the same code as 0.1.1) and then N again recompiles the app
+# crate twice: minutes CI cannot spare. Needs root and sudo (the updater installs through it).
+test-update: deps-node
+	@[ -x $(APP_BIN) ] || $(MAKE) --no-print-directory build
+	tests/package/update.sh
 
 fmt:
 	cargo fmt --all

@@ -5,11 +5,11 @@
 
 use qflow_core::ops::{
     account, arrivals, bulk, connection, desk, domain, events as event_ops, guests, importer,
-    recheck, studio, webhooks,
+    recheck, studio, updates, webhooks,
 };
 use qflow_core::store::{Draft, TemplateVersion, TimelineEntry};
 
-use super::{arrivals_files, handlers, import_files, studio_files};
+use super::{arrivals_files, handlers, import_files, studio_files, updates as app_updates};
 
 pub use super::declare::{reply, Reply};
 
@@ -132,6 +132,10 @@ crate::declare_commands! {
         // Offline.
         session connection_probe() -> () = connection::connection_probe;
         session demo_set_offline(connection::DemoOfflineRequest) -> () = connection::demo_set_offline;
+
+        // Signed updates: only when asked (never at start-up, so never in the demo unasked).
+        handle update_check() -> updates::UpdateCheck = app_updates::update_check;
+        handle update_install() -> () = app_updates::update_install;
     }
     events {
         bulk::BulkStatus,

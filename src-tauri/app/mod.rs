@@ -2,7 +2,8 @@
 //! in `commands.rs` (the operations are `qflow_core::ops::*`); `handlers.rs` holds the window's
 //! state (which session is current, the demo start); `notifier.rs` turns pushed events into
 //! Tauri events; `studio_files.rs` is the studio's native dialogs, `arrivals_files.rs` the
-//! Arrivals CSV's save dialog, `import_files.rs` the attendee import's.
+//! Arrivals CSV's save dialog, `import_files.rs` the attendee import's; `updates.rs` checks for,
+//! verifies and (once asked) installs a signed update.
 
 // qflow_core::Error/ErrorBody carry the full explanation (message, next step, details) by
 // design; they are returned once per command, not in hot loops.
@@ -17,6 +18,7 @@ pub mod import_files;
 mod lifecycle_tests;
 pub mod notifier;
 pub mod studio_files;
+pub mod updates;
 
 use std::sync::Arc;
 
@@ -43,7 +45,9 @@ pub fn run(opts: AppOptions) -> i32 {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(state)
+        .manage(updates::PendingUpdate::default())
         .setup(move |app| {
             app.state::<AppState>()
                 .set_notifier(Arc::new(notifier::WindowNotifier(app.handle().clone())));

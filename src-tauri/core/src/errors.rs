@@ -40,6 +40,14 @@ pub enum Error {
     /// never the user's data directory.
     #[error("internal: {0}")]
     Internal(String),
+    /// An update was downloaded but did not check out (signature, manifest, package): nothing
+    /// was installed (`ops::updates`).
+    #[error("update_refused: {0}")]
+    UpdateRefused(String),
+    /// No update could be looked for or fetched (no update key in this build, server
+    /// unreachable), or the installer failed: nothing was installed.
+    #[error("update_unavailable: {0}")]
+    UpdateUnavailable(String),
 }
 
 /// The codes this app produces itself (the API's own codes are [`ApiCode`]). The UI switches on
@@ -60,6 +68,8 @@ pub enum LocalCode {
     Internal,
     /// Made by the UI when Tauri itself refuses a call (unknown command, bad arguments).
     IpcError,
+    UpdateRefused,
+    UpdateUnavailable,
 }
 
 impl LocalCode {
@@ -75,6 +85,8 @@ impl LocalCode {
             LocalCode::StorageError => "storage_error",
             LocalCode::Internal => "internal",
             LocalCode::IpcError => "ipc_error",
+            LocalCode::UpdateRefused => "update_refused",
+            LocalCode::UpdateUnavailable => "update_unavailable",
         }
     }
 }
@@ -184,6 +196,8 @@ impl Error {
             Error::SignIn(_) => LocalCode::SignInFailed,
             Error::Storage(_) => LocalCode::StorageError,
             Error::Internal(_) => LocalCode::Internal,
+            Error::UpdateRefused(_) => LocalCode::UpdateRefused,
+            Error::UpdateUnavailable(_) => LocalCode::UpdateUnavailable,
         })
     }
 
@@ -290,6 +304,8 @@ impl Error {
             Error::SignIn(m) => simple(self.code(), m, "Check the username, password, client id and client secret supplied by Qflow support."),
             Error::Storage(m) => simple(self.code(), m, "Check that the data directory is writable and has free space."),
             Error::Internal(m) => simple(self.code(), &format!("Something went wrong inside Qflow Console ({m})."), "Try again; if it keeps happening, restart Qflow Console and report the message."),
+            Error::UpdateRefused(m) => simple(self.code(), m, "Nothing was installed and this version keeps working. Do not install that package by hand: tell whoever publishes your updates."),
+            Error::UpdateUnavailable(m) => simple(self.code(), m, "Nothing was installed and this version keeps working. Try again later."),
         }
     }
 }
@@ -490,6 +506,8 @@ mod tests {
             LocalCode::StorageError,
             LocalCode::Internal,
             LocalCode::IpcError,
+            LocalCode::UpdateRefused,
+            LocalCode::UpdateUnavailable,
         ] {
             assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
         }

@@ -91,6 +91,7 @@ import type { TestAttendeesRemoved } from "./TestAttendeesRemoved";
 import type { TestSendRequest } from "./TestSendRequest";
 import type { TestSendResult } from "./TestSendResult";
 import type { TimelineEntry } from "./TimelineEntry";
+import type { UpdateCheck } from "./UpdateCheck";
 import type { UrlCheck } from "./UrlCheck";
 import type { WebhookFeed } from "./WebhookFeed";
 import type { WebhookFeedRequest } from "./WebhookFeedRequest";
@@ -200,6 +201,8 @@ export type Commands = {
   attendee_timeline: { req: AttendeeTimelineRequest; res: Array<TimelineEntry> };
   connection_probe: { req: null; res: null };
   demo_set_offline: { req: DemoOfflineRequest; res: null };
+  update_check: { req: null; res: UpdateCheck };
+  update_install: { req: null; res: null };
 };
 
 /** Every event Rust pushes to the window, by name. */

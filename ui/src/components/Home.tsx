@@ -15,6 +15,8 @@ import { BulkResumeOffer } from "../features/bulk/BulkResumeOffer";
 import { ImportResumeOffer } from "../features/import/ImportResumeOffer";
 import { appOfflineMonitor } from "../features/offline/api";
 import { demoOfflineActions } from "../features/offline/demo";
+import { UpdateButton } from "../features/updates/UpdateButton";
+import { updatesApi } from "../features/updates/api";
 
 // Loaded when first opened: the desk (the start screen) doesn't wait for CodeMirror.
 const StudioView = lazy(() => import("../features/studio/StudioView").then((m) => ({ default: m.StudioView })));
@@ -67,6 +69,7 @@ export function Home({ who, api, onSignOut, signingOut = false, onSwitched, onAd
             <span className="who-profile" data-testid="who-profile">{who.profile}</span>
             <span className="who-user muted">{who.username}</span>
           </div>
+          <UpdateButton api={updatesApi} />
           {onSwitched && <ProfileSwitcher who={who} api={profilesApi} onSwitched={onSwitched} onAddProfile={onAddProfile} />}
           <button type="button" className="btn btn-ghost" data-testid="sign-out" disabled={signingOut} onClick={onSignOut}>
             {signingOut ? "Signing out…" : "Sign out"}

@@ -19,4 +19,5 @@ pub mod qr;
 pub mod recheck;
 pub mod send;
 pub mod studio;
+pub mod updates;
 pub mod webhooks;
