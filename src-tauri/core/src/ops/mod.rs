@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod bulk;
+pub mod checkin;
 pub mod connection;
 pub mod ctx;
 pub mod desk;

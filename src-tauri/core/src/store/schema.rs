@@ -109,6 +109,29 @@ const MIGRATIONS: &[&str] = &[
     UPDATE webhook_events SET lag_secs = CAST(strftime('%s', received_at) AS INTEGER) - timestamp
       WHERE timestamp IS NOT NULL;
     "#,
+    // 5: the scan-to-check-in queue (ops::checkin). id = scan order; scanned_at = the real time
+    // of the scan (the guide has no field to send it, so it is kept and shown here).
+    r#"
+    CREATE TABLE checkin_queue (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        profile TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        attendee_id TEXT NOT NULL,
+        barcode TEXT NOT NULL,
+        attendee_name TEXT NOT NULL,
+        -- checkin | checkout
+        action TEXT NOT NULL,
+        scanned_at TEXT NOT NULL,
+        -- queued | sending | done | conflict | failed | outcome_unknown | cancelled
+        state TEXT NOT NULL DEFAULT 'queued',
+        error TEXT,
+        -- conflict/failed/outcome_unknown rows stay listed until the user dismisses them
+        dismissed INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX checkin_queue_state ON checkin_queue(profile, state, id);
+    CREATE INDEX checkin_queue_event ON checkin_queue(profile, event_id, id);
+    "#,
 ];
 
 pub(super) const LATEST: i64 = MIGRATIONS.len() as i64;
