@@ -12,6 +12,7 @@ import { ErrorNotice } from "./ErrorNotice";
 import { BulkResend } from "../features/bulk/BulkResend";
 import { bulkApi } from "../features/bulk/api";
 import { useSelection } from "../features/bulk/useSelection";
+import { ScanMode } from "../features/scan/ScanMode";
 import { dropPage, firstPageRequest, peekPage } from "../startup";
 
 /** Rows per guests_page request: one cached window of the filtered list. */
@@ -136,6 +137,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   const [version, setVersion] = useState(0);
   const [openId, setOpenId] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
+  const [scanning, setScanning] = useState(false);
   const selection = useSelection();
   const [statuses, setStatuses] = useState<Map<string, GuestSendStatus>>(new Map());
   useUnsettledStatusPoll(desk, statuses, setStatuses);
@@ -331,6 +333,11 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   const changed = useCallback(() => {
     setVersion((n) => n + 1);
   }, []);
+  const closeScan = useCallback(() => {
+    setScanning(false);
+    // Check-ins made while scanning show in the table.
+    changed();
+  }, [changed]);
   const closeAdd = useCallback(() => {
     setAdding(false);
   }, []);
@@ -372,6 +379,9 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
           </p>
         </div>
         <div className="pane-actions">
+        <button type="button" className="btn btn-primary btn-small" data-testid="scan-open" onClick={() => { setScanning(true); }}>
+          Scan to check in
+        </button>
         <button type="button" className="btn btn-primary btn-small" data-testid="add-start" onClick={() => { setAdding(true); }}>
           Add attendee
         </button>
@@ -526,6 +536,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
         </table>
       </div>
       {openId && <AttendeePanel key={openId} guestId={openId} eventTitle={event.title} api={desk} onClose={closePanel} onChanged={changed} />}
+      {scanning && <ScanMode eventId={event.id} eventTitle={event.title} onClose={closeScan} />}
       {adding && (
         <AddAttendee
           eventId={event.id}
