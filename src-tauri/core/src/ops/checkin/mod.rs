@@ -14,17 +14,20 @@
 //! and the scan time is kept (and shown) here.
 //!
 //! - `types`: IPC types. `answer`: the words and the pure rules (undo window, conflicts).
-//! - `index`: the barcode index. `scan`: the operations. `sender`: the background queue.
+//! - `index`: the barcode index. `state`: the session's scan state. `scan`: the operations.
+//!   `sender`: the background queue.
 
 mod answer;
 mod index;
 mod scan;
 mod sender;
+mod state;
 mod types;
 
 pub use answer::{is_conflict, UNDO_WINDOW};
 pub use index::BarcodeIndex;
 pub use scan::*;
+pub use state::ScanState;
 pub use types::*;
 
 #[cfg(test)]

@@ -1,65 +1,23 @@
 //! The scan mode's operations. Every answer is computed from the local index; the only thing
 //! written before answering is the queue row (so a restart keeps it).
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 use ts_rs::TS;
-use uuid::Uuid;
 
 use super::answer;
-use super::index::{find_in, BarcodeIndex};
+use super::index::find_in;
 use super::sender;
+use super::state::{load_index, lock, problem, ScanState};
 use super::types::*;
-use crate::ops::ctx::{Ctx, SessionState};
+use crate::ops::ctx::Ctx;
 use crate::ops::desk::EventIdRequest;
 use crate::ops::guests::count;
 use crate::store::{CheckinAction, CheckinRow, CheckinState, NewCheckin, Store};
 use crate::validate::guid;
 use crate::{Error, Result};
-
-/// The session's scan state: the open event, the barcode indexes, the background sender.
-#[derive(Default)]
-pub struct ScanState {
-    pub(super) inner: Mutex<Inner>,
-    pub(super) wake: tokio::sync::Notify,
-    pub(super) offline: AtomicBool,
-    task: Mutex<Option<tokio::task::JoinHandle<()>>>,
-}
-
-#[derive(Default)]
-pub(super) struct Inner {
-    /// The event whose scan mode is open (its list is re-read every 30 s).
-    pub open: Option<Uuid>,
-    pub indexes: HashMap<Uuid, BarcodeIndex>,
-    /// Rows sent once whose answer was lost (the network went): when that first try started,
-    /// so Qflow's time from it is not taken for someone else's check-in.
-    pub first_try: HashMap<i64, DateTime<Utc>>,
-}
-
-impl SessionState for ScanState {
-    fn close(&self) {
-        if let Some(t) = lock(&self.task).take() {
-            t.abort();
-        }
-    }
-}
-
-pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-impl ScanState {
-    pub(super) fn inner(&self) -> MutexGuard<'_, Inner> {
-        lock(&self.inner)
-    }
-    pub fn is_offline(&self) -> bool {
-        self.offline.load(Ordering::SeqCst)
-    }
-}
 
 /// The window: the background sender runs from the first scan command of the session (rows a
 /// crash left `sending` are recovered first).
@@ -72,24 +30,6 @@ fn ensure_sender(cx: &Arc<Ctx>, state: &Arc<ScanState>, store: &Store) -> Result
             Arc::clone(state),
         )));
     }
-    Ok(())
-}
-
-/// Build (or rebuild, `refresh`) the event's index from its list, with the queue laid over it.
-pub(super) async fn load_index(cx: &Ctx, event_id: Uuid, refresh: bool) -> Result<()> {
-    let list = cx.guests(event_id, refresh, refresh).await?;
-    let store = cx.local_store().await?;
-    let rows = store.checkin_rows(
-        &cx.info.profile,
-        event_id,
-        &[
-            CheckinState::Queued,
-            CheckinState::Sending,
-            CheckinState::Done,
-        ],
-    )?;
-    let ix = BarcodeIndex::build(&list, &rows, Some(cx.now()));
-    cx.state::<ScanState>().inner().indexes.insert(event_id, ix);
     Ok(())
 }
 
@@ -310,22 +250,6 @@ pub async fn scan_status(cx: &Arc<Ctx>, req: EventIdRequest) -> Result<ScanStatu
         problems,
         list_read_at: read_at.map(|t| t.to_rfc3339()),
     })
-}
-
-/// A problem row as listed: what happened, in words.
-pub(super) fn problem(r: &CheckinRow, zone: Option<&str>, now: DateTime<Utc>) -> ScanProblem {
-    ScanProblem {
-        id: r.id,
-        state: r.state.as_str().to_owned(),
-        name: r.attendee_name.clone(),
-        barcode: r.barcode.clone(),
-        scanned_at: r.scanned_at.to_rfc3339(),
-        message: format!(
-            "{} (scanned at {})",
-            r.error.clone().unwrap_or_default(),
-            answer::time_label(r.scanned_at, zone, now)
-        ),
-    }
 }
 
 /// `scan_dismiss`: a listed problem leaves the list (the row is kept).

@@ -7,7 +7,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use super::answer::{is_conflict, time_label};
-use super::scan::{load_index, problem, ScanState};
+use super::state::{load_index, problem, ScanState};
 use super::types::{ScanProblem, ScanUpdate};
 use crate::ops::connection::connection_probe;
 use crate::ops::ctx::Ctx;

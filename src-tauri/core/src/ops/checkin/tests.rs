@@ -447,12 +447,12 @@ async fn check_ins_at_other_desks_show_up_on_the_next_read_of_the_list() {
     let lists_before = sb.requests("GET", "/api/guests/");
     // The 30 s are up.
     {
-        let state = cx.state::<scan::ScanState>();
+        let state = cx.state::<state::ScanState>();
         let mut inner = state.inner();
         let ix = inner.indexes.get_mut(&london).unwrap();
         ix.read_at = Some(Utc::now() - Days::seconds(31));
     }
-    cx.state::<scan::ScanState>().wake.notify_one();
+    cx.state::<state::ScanState>().wake.notify_one();
     wait_for("the list to be read again", async || {
         sb.requests("GET", "/api/guests/") > lists_before
     })
