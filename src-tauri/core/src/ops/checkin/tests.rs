@@ -6,27 +6,15 @@ use std::time::Duration;
 
 use chrono::{Duration as Days, Utc};
 use qflow_sandbox::{Sandbox, SandboxConfig};
-use serde_json::Value;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::*;
 use crate::models::Guest;
-use crate::ops::ctx::{Ctx, Notifier, StoreLocation};
+use crate::ops::ctx::{Ctx, StoreLocation};
 use crate::ops::desk::EventIdRequest;
 use crate::store::{CheckinAction, CheckinState, NewCheckin};
-use crate::test_support::TestCtx;
-
-type Pushed = mpsc::UnboundedReceiver<(&'static str, Value)>;
-
-struct Pushes(mpsc::UnboundedSender<(&'static str, Value)>);
-
-impl Notifier for Pushes {
-    fn push(&self, name: &'static str, payload: Value) {
-        let _ = self.0.send((name, payload));
-    }
-    fn desktop(&self, _title: &str, _body: &str) {}
-}
+use crate::test_support::{Pushed, Pushes, TestCtx};
 
 async fn sandbox() -> Sandbox {
     Sandbox::start(SandboxConfig {
