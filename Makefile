@@ -19,7 +19,7 @@ DEB_PKGS := build-essential pkg-config curl file libssl-dev libxdo-dev librsvg2-
             fonts-nanum rpm
 
 .PHONY: help deps deps-system deps-rust deps-node ui build demo run package test test-rust test-ui test-keyring \
-        test-e2e test-package test-update faults lint audit fuzz fmt bindings bench bench-ui bench-studio clean
+        test-e2e test-package test-update faults lint audit fuzz fmt bindings bench bench-ui bench-studio bench-scan clean
 
 help:
 	@echo "make demo   - install missing packages, build, open the app on the sandbox with sample data"
@@ -31,6 +31,7 @@ help:
 	@echo "make bench  - benchmarks (merge engine vs handlebars/mustache; search over 50,000 attendees; webhook receiver events/s + restart; template pre-flight for 1 vs 50,000 attendees)"
 	@echo "make bench-ui - start-up, memory and scroll vs an empty Tauri window (Xvfb, release builds)"
 	@echo "make bench-studio - studio keystroke-to-preview p50/p95 on a 100 KB template (Xvfb, release build)"
+	@echo "make bench-scan - scan to check in: scan-to-answer-drawn p50/p95 with 50,000 attendees (Xvfb, release build)"
 
 ## ---- set-up ---------------------------------------------------------------------------------
 deps: deps-system deps-rust deps-node
@@ -183,6 +184,11 @@ bench-ui: deps-node deps-rust
 bench-studio: ui
 	cargo build --release -p qflow-console
 	E2E_SCRIPT=tests/bench/studio-bench.mjs QFLOW_APP_BIN=$(TARGET_DIR)/release/qflow-console tests/e2e/run.sh
+
+# Not a test: prints scan-to-answer-drawn figures with 50,000 attendees in the demo sandbox.
+bench-scan: ui
+	cargo build --release -p qflow-console
+	QFLOW_DEMO_ATTENDEES=50000 E2E_SCRIPT=tests/bench/scan-bench.mjs QFLOW_APP_BIN=$(TARGET_DIR)/release/qflow-console tests/e2e/run.sh
 
 clean:
 	cargo clean

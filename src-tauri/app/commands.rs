@@ -4,8 +4,8 @@
 //! `ErrorBody`; the operations are `qflow_core::ops::*`, the same ones the CLI runs.
 
 use qflow_core::ops::{
-    account, arrivals, bulk, connection, desk, domain, events as event_ops, guests, importer,
-    recheck, studio, updates, webhooks,
+    account, arrivals, bulk, checkin, connection, desk, domain, events as event_ops, guests,
+    importer, recheck, studio, updates, webhooks,
 };
 use qflow_core::store::{Draft, TemplateVersion, TimelineEntry};
 
@@ -47,6 +47,15 @@ crate::declare_commands! {
         session guest_add(desk::GuestAddRequest) -> desk::GuestAdded = desk::guest_add;
         session send_statuses(desk::SendStatusesRequest) -> Vec<desk::GuestSendStatus> = desk::send_statuses;
         session event_templates(desk::EventIdRequest) -> Vec<desk::TemplateOption> = desk::event_templates;
+
+        // Scan to check in (the door's scanner mode) and its offline queue.
+        session scan_open(desk::EventIdRequest) -> checkin::ScanStatus = checkin::scan_open;
+        session scan_close() -> () = checkin::scan_close;
+        session scan_barcode(checkin::ScanRequest) -> checkin::ScanAnswer = checkin::scan_barcode;
+        session scan_undo(checkin::ScanRowRequest) -> checkin::ScanUndone = checkin::scan_undo;
+        session scan_status(desk::EventIdRequest) -> checkin::ScanStatus = checkin::scan_status;
+        session scan_dismiss(checkin::ScanRowRequest) -> () = checkin::scan_dismiss;
+        session scan_queue() -> checkin::ScanQueue = checkin::scan_queue;
 
         // Resend to selected.
         session bulk_preview(bulk::BulkSelection) -> bulk::BulkPreview = bulk::bulk_preview;
@@ -142,5 +151,6 @@ crate::declare_commands! {
         importer::ImportStatus,
         recheck::RecheckUpdate,
         webhooks::FeedPing,
+        checkin::ScanUpdate,
     }
 }

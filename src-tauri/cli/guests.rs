@@ -44,6 +44,15 @@ pub enum GuestsCmd {
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
     },
+    /// Scan to check in from a terminal: the barcode answered as the window's scan mode answers
+    /// it (checked in, already checked in, not on this event's list, unknown barcode), and the
+    /// check-in sent now through the same queue. Exit 1 unless checked in (or already).
+    Checkin {
+        #[arg(long, value_name = "B")]
+        barcode: String,
+        #[arg(long, value_name = "EVENT_ID")]
+        event: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -180,7 +189,49 @@ pub async fn run_guests(cmd: &GuestsCmd, ctx: &Ctx) -> Result<i32> {
             };
             super::import::run(event_id, file, args, ctx).await
         }
+        GuestsCmd::Checkin { barcode, event } => scan_checkin(barcode, event, ctx).await,
     }
+}
+
+/// `guests checkin --barcode B --event E`: `ops::checkin::scan_and_send`.
+async fn scan_checkin(barcode: &str, event: &str, ctx: &Ctx) -> Result<i32> {
+    use qflow_core::ops::checkin::{scan_and_send, ScanKind, ScanRequest};
+    use qflow_core::store::CheckinState;
+    let cx = ctx.session().await?;
+    let (answer, row) = scan_and_send(
+        &cx,
+        ScanRequest {
+            event_id: event.to_owned(),
+            barcode: barcode.to_owned(),
+        },
+    )
+    .await?;
+    let synced = row.as_ref().map(|r| (r.state, r.error.clone()));
+    if ctx.json {
+        let mut v = serde_json::to_value(&answer)
+            .map_err(|e| Error::internal(format!("encoding the answer: {e}")))?;
+        if let Some((state, error)) = &synced {
+            v["sync"] = serde_json::json!({ "state": state.as_str(), "error": error });
+        }
+        output::print_json(&v);
+    } else {
+        output::print_stdout(&format!("{}\n{}\n", answer.headline, answer.detail));
+        match &synced {
+            Some((CheckinState::Done, _)) => output::note("Sent to Qflow."),
+            Some((CheckinState::Queued, _)) => output::note(
+                "Not sent: Qflow could not be reached. It waits in the queue (the window's scan mode sends it when the network is back).",
+            ),
+            Some((_, Some(e))) => output::note(e),
+            _ => {}
+        }
+    }
+    let ok = matches!(
+        answer.kind,
+        ScanKind::CheckedIn | ScanKind::AlreadyCheckedIn
+    ) && synced
+        .as_ref()
+        .is_none_or(|(s, _)| *s == CheckinState::Done);
+    Ok(if ok { 0 } else { 1 })
 }
 
 pub async fn run_guest(cmd: &GuestCmd, ctx: &Ctx) -> Result<i32> {

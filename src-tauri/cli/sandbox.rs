@@ -81,10 +81,34 @@ pub async fn run(args: &SandboxArgs, ctx: &Ctx) -> Result<i32> {
             "Qflow sandbox running ({attendees} seeded attendees). Press Ctrl-C to stop."
         ));
     }
+    follow_stdin(sb.offline_switch());
     shutdown.await;
     output::note("Stopping the sandbox.");
     sb.shutdown().await;
     Ok(0)
+}
+
+/// Test-facing line commands on stdin: `offline` makes the sandbox close every connection
+/// before reading it (the network is gone; nothing is applied), `online` brings it back. A plain
+/// thread, so a stdin that never closes cannot hold up the exit.
+fn follow_stdin(offline: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { return };
+            let on = match line.trim() {
+                "offline" => true,
+                "online" => false,
+                _ => continue,
+            };
+            offline.store(on, std::sync::atomic::Ordering::SeqCst);
+            output::note(if on {
+                "Sandbox offline: every request is dropped unread."
+            } else {
+                "Sandbox online."
+            });
+        }
+    });
 }
 
 /// Registers the Ctrl-C and (Unix) SIGTERM handlers now, so that a signal sent right after our

@@ -28,7 +28,8 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** `<app> sandbox --json --attendees N`: the child and the credentials line it prints. */
 export async function startCliSandbox(app, attendees) {
-  const child = spawn(app, ["sandbox", "--json", "--attendees", String(attendees)], { stdio: ["ignore", "pipe", "inherit"] });
+  // stdin is a pipe: a test may write `offline` / `online` lines to it (cli/sandbox.rs).
+  const child = spawn(app, ["sandbox", "--json", "--attendees", String(attendees)], { stdio: ["pipe", "pipe", "inherit"] });
   let timer;
   try {
     const line = await new Promise((resolve, reject) => {

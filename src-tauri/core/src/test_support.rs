@@ -85,3 +85,18 @@ pub(crate) async fn seeded_ctx(
     let cx = demo_ctx(&sb);
     (sb, cx)
 }
+
+/// What a session pushed to the window, in order.
+pub(crate) type Pushed = tokio::sync::mpsc::UnboundedReceiver<(&'static str, serde_json::Value)>;
+
+/// The window's notifier, as a channel.
+pub(crate) struct Pushes(
+    pub(crate) tokio::sync::mpsc::UnboundedSender<(&'static str, serde_json::Value)>,
+);
+
+impl crate::ops::ctx::Notifier for Pushes {
+    fn push(&self, name: &'static str, payload: serde_json::Value) {
+        let _ = self.0.send((name, payload));
+    }
+    fn desktop(&self, _title: &str, _body: &str) {}
+}

@@ -275,6 +275,7 @@ impl Sandbox {
             token_requests: AtomicUsize::new(0),
             dns_published: Arc::new(AtomicBool::new(false)),
             closed: AtomicBool::new(false),
+            offline: Arc::new(AtomicBool::new(false)),
             faults: Mutex::new(Vec::new()),
             request_log: Mutex::new(Vec::new()),
             limits: Mutex::new(limits::Limits::default()),
@@ -344,6 +345,18 @@ impl Sandbox {
             .iter()
             .filter(|(m, p)| m.eq_ignore_ascii_case(method) && p.starts_with(path_prefix))
             .count()
+    }
+
+    /// Simulate the network going away (tests of offline queues): while on, every request
+    /// (API and identity) has its connection closed before it is read; nothing is applied.
+    pub fn set_offline(&self, on: bool) {
+        self.shared.offline.store(on, Ordering::SeqCst);
+    }
+
+    /// The switch [`Sandbox::set_offline`] flips, for a thread that outlives a borrow (the CLI
+    /// sandbox's `offline`/`online` lines on stdin).
+    pub fn offline_switch(&self) -> Arc<AtomicBool> {
+        self.shared.offline.clone()
     }
 
     /// Both layers on/off; switching also forgets the counters.

@@ -112,6 +112,9 @@ pub(crate) async fn pipeline(State(s): State<SharedRef>, mut req: Request, next:
         .map(|c| c.peer.ip())
         .unwrap_or(IpAddr::from([127, 0, 0, 1]));
     let is_api = path == "/api" || path.starts_with("/api/");
+    if s.offline.load(Ordering::SeqCst) {
+        return drop_connection(conn).await;
+    }
 
     // Edge first: Cloudflare sits in front of IIS, so even a 411 counts against the IP.
     if is_api && s.edge_limit.load(Ordering::SeqCst) {

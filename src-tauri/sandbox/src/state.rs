@@ -33,6 +33,9 @@ pub(crate) struct Shared {
     /// Shared with the demo session that simulates DNS from it ([`crate::Sandbox::dns_switch`]).
     pub dns_published: Arc<AtomicBool>,
     pub closed: AtomicBool,
+    /// The network is gone ([`crate::Sandbox::set_offline`]): every connection is closed
+    /// before its request is read, so nothing is applied.
+    pub offline: Arc<AtomicBool>,
     pub faults: Mutex<Vec<Fault>>,
     pub request_log: Mutex<Vec<(String, String)>>,
     pub limits: Mutex<Limits>,

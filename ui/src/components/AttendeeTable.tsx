@@ -14,6 +14,7 @@ import { ArrivalsScreen } from "../features/arrivals/ArrivalsScreen";
 import { BulkResend } from "../features/bulk/BulkResend";
 import { bulkApi } from "../features/bulk/api";
 import { useSelection } from "../features/bulk/useSelection";
+import { ScanMode } from "../features/scan/ScanMode";
 import { dropPage, firstPageRequest, peekPage } from "../startup";
 
 /** Rows per guests_page request: one cached window of the filtered list. */
@@ -139,6 +140,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   const [openId, setOpenId] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const [arrivals, setArrivals] = useState(false);
+  const [scanning, setScanning] = useState(false);
   const selection = useSelection();
   const [statuses, setStatuses] = useState<Map<string, GuestSendStatus>>(new Map());
   useUnsettledStatusPoll(desk, statuses, setStatuses);
@@ -334,6 +336,11 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   const changed = useCallback(() => {
     setVersion((n) => n + 1);
   }, []);
+  const closeScan = useCallback(() => {
+    setScanning(false);
+    // Check-ins made while scanning show in the table.
+    changed();
+  }, [changed]);
   const closeAdd = useCallback(() => {
     setAdding(false);
   }, []);
@@ -378,6 +385,9 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
           </p>
         </div>
         <div className="pane-actions">
+        <button type="button" className="btn btn-primary btn-small" data-testid="scan-open" onClick={() => { setScanning(true); }}>
+          Scan to check in
+        </button>
         <button type="button" className="btn btn-primary btn-small" data-testid="add-start" onClick={() => { setAdding(true); }}>
           Add attendee
         </button>
@@ -547,6 +557,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
           }}
         />
       )}
+      {scanning && <ScanMode eventId={event.id} eventTitle={event.title} onClose={closeScan} />}
       {adding && (
         <AddAttendee
           eventId={event.id}

@@ -11,6 +11,7 @@ import { ProfileSwitcher } from "../features/profiles/ProfileSwitcher";
 import { profilesApi } from "../features/profiles/api";
 import { CommandPalette } from "../features/palette/Palette";
 import { OfflineBanner } from "../features/offline/OfflineBanner";
+import { WaitingBadge } from "../features/scan/WaitingBadge";
 import { BulkResumeOffer } from "../features/bulk/BulkResumeOffer";
 import { ImportResumeOffer } from "../features/import/ImportResumeOffer";
 import { appOfflineMonitor } from "../features/offline/api";
@@ -60,6 +61,7 @@ export function Home({ who, api, onSignOut, signingOut = false, onSwitched, onAd
           <span className="brand-name">Qflow Console</span>
         </div>
         <div className="topbar-right">
+          <WaitingBadge />
           {who.demo && (
             <span className="badge badge-demo" data-testid="demo-badge" title="Signed in to the built-in sandbox with sample data">
               Demo

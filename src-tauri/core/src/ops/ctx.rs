@@ -290,6 +290,11 @@ impl Ctx {
         lock(&self.guests).get(&event_id).cloned()
     }
 
+    /// Every loaded list (no request): e.g. which other event a scanned barcode belongs to.
+    pub async fn cached_lists(&self) -> Vec<Arc<GuestList>> {
+        lock(&self.guests).values().cloned().collect()
+    }
+
     /// How many attendees a loaded list has (no request).
     pub async fn cached_count(&self, event_id: Uuid) -> Option<usize> {
         lock(&self.guests).get(&event_id).map(|l| l.len())
@@ -334,6 +339,11 @@ impl Ctx {
         let e = self.client.event_get(id).await?;
         lock(&self.events).insert(id, e.clone());
         Ok(e)
+    }
+
+    /// One event if this session has read it (no request).
+    pub async fn cached_event(&self, id: Uuid) -> Option<Event> {
+        lock(&self.events).get(&id).cloned()
     }
 
     /// After a create or an edit: every screen (studio and resend previews) reads this one.

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod arrivals;
 pub mod bulk;
+pub mod checkin;
 pub mod connection;
 pub mod ctx;
 pub mod desk;

@@ -13,6 +13,7 @@
 
 mod arrival;
 mod bulk;
+mod checkins;
 mod drafts;
 mod imports;
 mod schema;
@@ -23,6 +24,7 @@ mod webhook_events;
 
 pub use arrival::Arrival;
 pub use bulk::{BulkCounts, BulkItem, BulkItemState, NewBulkItem, UnfinishedBulkJob};
+pub use checkins::{CheckinAction, CheckinRow, CheckinState, NewCheckin};
 pub use drafts::{Draft, TemplateVersion};
 pub use imports::{ImportJobRecord, ImportRow, ImportRowState};
 pub use send_log::{NewSend, SendLogEntry, SendOutcome, SendResult};

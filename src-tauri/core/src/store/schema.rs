@@ -109,8 +109,30 @@ const MIGRATIONS: &[&str] = &[
     UPDATE webhook_events SET lag_secs = CAST(strftime('%s', received_at) AS INTEGER) - timestamp
       WHERE timestamp IS NOT NULL;
     "#,
-    // MIGRATION 6 (issue 14, attendee import in the window; 5 is another branch's: the merge
-    // puts this one after it). An import the window started, so that one a crash or a kill
+    // 5: the scan-to-check-in queue (ops::checkin). id = scan order; scanned_at = the real time
+    // of the scan (the guide has no field to send it, so it is kept and shown here).
+    r#"
+    CREATE TABLE checkin_queue (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        profile TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        attendee_id TEXT NOT NULL,
+        barcode TEXT NOT NULL,
+        attendee_name TEXT NOT NULL,
+        -- checkin | checkout
+        action TEXT NOT NULL,
+        scanned_at TEXT NOT NULL,
+        -- queued | sending | done | conflict | failed | outcome_unknown | cancelled
+        state TEXT NOT NULL DEFAULT 'queued',
+        error TEXT,
+        -- conflict/failed/outcome_unknown rows stay listed until the user dismisses them
+        dismissed INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX checkin_queue_state ON checkin_queue(profile, state, id);
+    CREATE INDEX checkin_queue_event ON checkin_queue(profile, event_id, id);
+    "#,
+    // 6: an attendee import the window started (issue 14), so that one a crash or a kill
     // interrupted is offered again: its file, the mapping and the choices. The rows' progress
     // stays in import_progress under the same key.
     r#"

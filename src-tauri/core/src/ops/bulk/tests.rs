@@ -14,24 +14,12 @@ use uuid::Uuid;
 
 use super::*;
 use crate::api::Budget;
-use crate::ops::ctx::{Ctx, Notifier, PushEvent, StoreLocation};
+use crate::ops::ctx::{Ctx, PushEvent, StoreLocation};
 use crate::store::NewBulkItem;
-use crate::test_support::TestCtx;
+use crate::test_support::{Pushed, Pushes, TestCtx};
 
 const SEND: &str = "/api/comms/send";
 const PROFILE: &str = "demo";
-
-type Pushed = mpsc::UnboundedReceiver<(&'static str, Value)>;
-
-/// The window's notifier, as a channel.
-struct Pushes(mpsc::UnboundedSender<(&'static str, Value)>);
-
-impl Notifier for Pushes {
-    fn push(&self, name: &'static str, payload: Value) {
-        let _ = self.0.send((name, payload));
-    }
-    fn desktop(&self, _title: &str, _body: &str) {}
-}
 
 async fn sandbox() -> Sandbox {
     Sandbox::start(SandboxConfig {

@@ -25,6 +25,8 @@ pub async fn events_list(cx: &Ctx, req: EventsListRequest) -> Result<Vec<EventRo
     for e in events {
         // An event without an id cannot be opened; the API always sends one on reads.
         if e.id.is_some() {
+            // Kept for the session: a scanned ticket of another event is named by its title.
+            cx.put_event(&e).await;
             rows.push(row(cx, e).await);
         }
     }
