@@ -141,7 +141,8 @@ test-ui: deps-node
 # The four keychain tests are the workspace's only ignored ones. Selected this way they build with
 # the same features as `cargo test --workspace`: nothing is compiled again.
 test-keyring:
-	tests/support/with-keyring.sh cargo test --workspace --lib --test cli_keyring -- --ignored
+	@# --skip bench_: the ignored benchmarks (e.g. the 80 s import one) are not keychain tests.
+	tests/support/with-keyring.sh cargo test --workspace --lib --test cli_keyring -- --ignored --skip bench_
 
 test-e2e: build
 	QFLOW_APP_BIN=$(APP_BIN) tests/e2e/run.sh
