@@ -5,7 +5,6 @@
 // panel shows that scan (MutationObserver on its data-count, then rAF + a task). Every answer
 // kind is in the mix (checked in, already, unknown). Target: p95 < 50 ms.
 // Run: make bench-scan (or QFLOW_DEMO_ATTENDEES=50000 E2E_SCRIPT=tests/bench/scan-bench.mjs tests/e2e/run.sh).
-// Status: written, not yet run to completion (a first debug-build run timed out before printing).
 import { sleep, WebDriver } from "../e2e/webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
@@ -24,9 +23,13 @@ function pct(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+const t0 = Date.now();
+const say = (what) => console.log(`scan bench: ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 await d.createSession(APP);
 try {
+  say("window open");
   await d.signInDemo();
+  say("demo signed in");
   const rows = await d.waitFor(tid("event-row"), { until: (els) => els.length >= 3, timeoutMs: 60_000 });
   // The event with the most attendees.
   let best = rows[0];
@@ -37,15 +40,19 @@ try {
     if (n > most) [best, most] = [r, n];
   }
   await d.click(best);
+  say(`event with ${most} attendees opened`);
   await d.waitFor(tid("attendee-row"), { timeoutMs: 60_000 });
   // Barcodes from the table's visible rows (the barcode column).
   const codes = await d.execute(
     "return [...document.querySelectorAll('[data-testid=attendee-row] td:nth-child(4)')].map((td) => td.textContent.trim()).filter((t) => t && t !== '—');",
   );
+  say(`${codes.length} barcodes read from the table`);
   await d.click((await d.waitFor(tid("scan-open")))[0]);
   await d.waitFor(tid("scan-mode"));
+  say("scan mode open");
   await d.waitText(tid("scan-counts"), /checked in/, 120_000);
   const counts = await d.textContent((await d.findAll(tid("scan-counts")))[0]);
+  say(`counts: ${counts}`);
   const [input] = await d.waitFor(tid("scan-input"));
   await d.execute("arguments[0].focus();", [{ [EL]: input }]);
   await d.execute(
@@ -68,13 +75,15 @@ try {
   for (let i = 0; i < SCANS; i++) {
     // Mostly real tickets (the first scan of each checks in, later ones are "already"), some unknown.
     const code = pool.length > 0 && i % 5 !== 4 ? pool[i % pool.length] : `UNKNOWN-${i}`;
-    await typeKeys(`${code}\n`);
+    // \uE007 is the Enter key (a "\n" would type a newline into the field).
+    await typeKeys(`${code}\uE007`);
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       const done = await d.execute("const v = window.__scanBench.drawn[arguments[0]]; return v !== undefined && v > 0;", [i]);
       if (done) break;
       await sleep(5);
     }
+    if (Date.now() >= deadline) throw new Error(`scan ${i} (${code}): no answer drawn within 10 s`);
     const kind = await d.attribute((await d.findAll(tid("scan-answer")))[0], "data-kind");
     kinds[kind] = (kinds[kind] ?? 0) + 1;
   }
