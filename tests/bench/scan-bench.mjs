@@ -32,6 +32,13 @@ try {
   say("demo signed in");
   const rows = await d.waitFor(tid("event-row"), { until: (els) => els.length >= 3, timeoutMs: 60_000 });
   // The event with the most attendees.
+  // Each row's count arrives with its list: wait until every row shows one.
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const texts = await Promise.all(rows.map((r) => d.textContent(r)));
+    if (texts.every((t) => /[\d,]+\s*attendee/i.test(t))) break;
+    await sleep(200);
+  }
   let best = rows[0];
   let most = -1;
   for (const r of rows) {
