@@ -1,7 +1,6 @@
 // The running job: progress bar with ETA, pause / resume / cancel, then the summary.
-import { useEffect, useState } from "react";
-import { errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { useJobControl, useJobStatus } from "../jobs/useJob";
 import { etaText, settled, type BulkApi, type BulkStatus } from "./api";
 
 const STATE_LABEL: Record<BulkStatus["progress"]["state"], string> = {
@@ -20,45 +19,11 @@ interface Props {
   onClose: (last: BulkStatus) => void;
 }
 
+const bulkJobId = (s: BulkStatus) => s.progress.jobId;
+
 export function BulkProgressDialog({ api, initial, onClose }: Props) {
-  const [status, setStatus] = useState(initial);
-  const [error, setError] = useState<ErrorBody | null>(null);
-  const [busy, setBusy] = useState(false);
-  const jobId = initial.progress.jobId;
-
-  useEffect(() => {
-    let live = true;
-    const un = api.onProgress((s) => {
-      if (live && s.progress.jobId === jobId) setStatus(s);
-    });
-    // An event may have come before the listener: read the latest once.
-    api
-      .status()
-      .then((s) => {
-        if (live && s && s.progress.jobId === jobId) setStatus(s);
-      })
-      .catch(() => {});
-    return () => {
-      live = false;
-      void un.then((f) => {
-        f();
-      });
-    };
-  }, [api, jobId]);
-
-  const act = (f: () => Promise<BulkStatus>) => {
-    setBusy(true);
-    f()
-      .then(() => {
-        setError(null);
-      })
-      .catch((e: unknown) => {
-        setError(errorBody(e));
-      })
-      .finally(() => {
-        setBusy(false);
-      });
-  };
+  const status = useJobStatus(api, initial, initial.progress.jobId, bulkJobId);
+  const { busy, error, act } = useJobControl();
 
   const p = status.progress;
   const c = p.counts;

@@ -1,9 +1,9 @@
 // Step 3: the running import (progress with ETA, pause / resume / cancel), then the summary
 // and the rows not imported, exportable as CSV (written by Rust, private).
-import { useEffect, useState } from "react";
-import { errorBody, type ErrorBody } from "../../api";
+import { useState } from "react";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { etaText } from "../bulk/api";
+import { useJobControl, useJobStatus } from "../jobs/useJob";
 import { count, type ImportApi, type ImportStatus } from "./api";
 import "../bulk/bulk.css";
 
@@ -22,45 +22,12 @@ interface Props {
   onClose: (last: ImportStatus) => void;
 }
 
+const importKey = (s: ImportStatus) => s.key;
+
 export function ImportProgress({ api, initial, onClose }: Props) {
-  const [status, setStatus] = useState(initial);
-  const [error, setError] = useState<ErrorBody | null>(null);
+  const status = useJobStatus(api, initial, initial.key, importKey);
+  const { busy, error, act } = useJobControl();
   const [saved, setSaved] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const key = initial.key;
-
-  useEffect(() => {
-    let live = true;
-    const un = api.onProgress((s) => {
-      if (live && s.key === key) setStatus(s);
-    });
-    api
-      .status()
-      .then((s) => {
-        if (live && s && s.key === key) setStatus(s);
-      })
-      .catch(() => {});
-    return () => {
-      live = false;
-      void un.then((f) => {
-        f();
-      });
-    };
-  }, [api, key]);
-
-  const act = (f: () => Promise<unknown>) => {
-    setBusy(true);
-    f()
-      .then(() => {
-        setError(null);
-      })
-      .catch((e: unknown) => {
-        setError(errorBody(e));
-      })
-      .finally(() => {
-        setBusy(false);
-      });
-  };
 
   const p = status.progress;
   const s = status.summary;

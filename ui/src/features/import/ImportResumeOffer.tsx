@@ -1,9 +1,8 @@
 // At sign-in: an import a crash, a kill or a sign-out interrupted is offered, never resumed by
 // itself. Resuming sends only the rows not created yet, with the same ids (nobody twice).
 import { useEffect, useState } from "react";
-import { errorBody, type ErrorBody } from "../../api";
-import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatInstant } from "../desk/format";
+import { ResumeOfferBar } from "../jobs/ResumeOffer";
 import { ImportProgress } from "./ImportProgress";
 import { count, importApi as realApi, type ImportApi, type ImportStatus, type ImportUnfinished } from "./api";
 import "./import.css";
@@ -11,7 +10,6 @@ import "./import.css";
 export function ImportResumeOffer({ api = realApi }: { api?: ImportApi }) {
   const [jobs, setJobs] = useState<ImportUnfinished[]>([]);
   const [running, setRunning] = useState<ImportStatus | null>(null);
-  const [error, setError] = useState<ErrorBody | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -48,46 +46,19 @@ export function ImportResumeOffer({ api = realApi }: { api?: ImportApi }) {
     setJobs((j) => j.slice(1));
   };
   return (
-    <div className="bulk-offer" role="status" data-testid="import-offer">
-      <span>
-        The import of {job.fileName} stopped before it finished: {count(job.remaining)} of {count(job.total)} attendees not imported yet (started{" "}
-        {formatInstant(job.startedAt)}).
-      </span>
-      <button
-        type="button"
-        className="btn btn-primary btn-small"
-        data-testid="import-offer-resume"
-        onClick={() => {
-          api
-            .continueJob(job.key)
-            .then((s) => {
-              drop();
-              setError(null);
-              setRunning(s);
-            })
-            .catch((e: unknown) => {
-              setError(errorBody(e));
-            });
-        }}
-      >
-        Resume the import
-      </button>
-      <button
-        type="button"
-        className="btn btn-ghost btn-small"
-        data-testid="import-offer-discard"
-        onClick={() => {
-          api
-            .discard(job.key)
-            .then(drop)
-            .catch((e: unknown) => {
-              setError(errorBody(e));
-            });
-        }}
-      >
-        Discard
-      </button>
-      {error && <ErrorNotice error={error} />}
-    </div>
+    <ResumeOfferBar
+      testId="import-offer"
+      resumeLabel="Resume the import"
+      resume={() => api.continueJob(job.key)}
+      discard={() => api.discard(job.key)}
+      onResumed={(s) => {
+        drop();
+        setRunning(s);
+      }}
+      onDiscarded={drop}
+    >
+      The import of {job.fileName} stopped before it finished: {count(job.remaining)} of {count(job.total)} attendees not imported yet (started{" "}
+      {formatInstant(job.startedAt)}).
+    </ResumeOfferBar>
   );
 }
