@@ -1,5 +1,6 @@
 // The running job: progress bar with ETA, pause / resume / cancel, then the summary.
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { JobControls, JobProgressBar, jobOver } from "../jobs/JobProgressBar";
 import { useJobControl, useJobStatus } from "../jobs/useJob";
 import { etaText, settled, type BulkApi, type BulkStatus } from "./api";
 
@@ -27,7 +28,7 @@ export function BulkProgressDialog({ api, initial, onClose }: Props) {
 
   const p = status.progress;
   const c = p.counts;
-  const over = p.state === "finished" || p.state === "cancelled" || p.state === "interrupted";
+  const over = jobOver(p.state);
   const done = settled(status);
   const percent = c.total > 0 ? Math.round((done / c.total) * 100) : 0;
   const failed = status.problems.filter((x) => x.state === "failed");
@@ -39,29 +40,20 @@ export function BulkProgressDialog({ api, initial, onClose }: Props) {
         <h2 id="bulk-title">
           Resend {status.templateName ? `“${status.templateName}”` : "ticket"} to {c.total} attendee{c.total === 1 ? "" : "s"}
         </h2>
-        <div className="bulk-state" data-testid="bulk-state" data-state={p.state}>
-          {STATE_LABEL[p.state]}
-        </div>
-        <div
-          className="bulk-bar"
-          role="progressbar"
-          aria-valuemin={0}
-          aria-valuemax={c.total}
-          aria-valuenow={done}
-          aria-label="Sends done"
+        <JobProgressBar
+          testId="bulk"
+          state={p.state}
+          label={STATE_LABEL[p.state]}
+          done={done}
+          total={c.total}
+          percent={percent}
+          ariaLabel="Sends done"
+          note={p.note}
         >
-          <div className={`bulk-bar-fill${over ? " is-over" : ""}`} style={{ width: `${percent}%` }} />
-        </div>
-        <p className="muted small bulk-line" data-testid="bulk-count" aria-live="polite">
           {done} of {c.total} done
           {!over && c.queued + c.sending > 0 ? ` · ${etaText(p.etaSeconds)} left` : ""}
           {p.state === "waiting" && p.waitSeconds ? ` · Qflow asked to wait ${p.waitSeconds} s` : ""}
-        </p>
-        {p.note && (
-          <p className="bulk-note" data-testid="bulk-note">
-            {p.note}
-          </p>
-        )}
+        </JobProgressBar>
         {error && <ErrorNotice error={error} />}
         {over && (
           <div className="bulk-summary" data-testid="bulk-summary">
@@ -98,28 +90,16 @@ export function BulkProgressDialog({ api, initial, onClose }: Props) {
             )}
           </div>
         )}
-        <div className="actions">
-          {!over && p.state !== "paused" && (
-            <button type="button" className="btn btn-secondary" data-testid="bulk-pause" disabled={busy} onClick={() => { act(api.pause); }}>
-              Pause
-            </button>
-          )}
-          {!over && p.state === "paused" && (
-            <button type="button" className="btn btn-primary" data-testid="bulk-resume" disabled={busy} onClick={() => { act(api.resume); }}>
-              Resume
-            </button>
-          )}
-          {!over && (
-            <button type="button" className="btn btn-ghost" data-testid="bulk-cancel" disabled={busy} onClick={() => { act(api.cancel); }}>
-              Cancel the rest
-            </button>
-          )}
-          {over && (
-            <button type="button" className="btn btn-primary" data-testid="bulk-close" onClick={() => { onClose(status); }}>
-              Done
-            </button>
-          )}
-        </div>
+        <JobControls
+          testId="bulk"
+          state={p.state}
+          busy={busy}
+          act={act}
+          api={api}
+          onClose={() => {
+            onClose(status);
+          }}
+        />
       </div>
     </div>
   );

@@ -1,30 +1,17 @@
 // At sign-in: a resend to selected attendees that did not finish (app closed, crash) is
 // offered, never resumed by itself. In-flight items become "outcome unknown", never resent.
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { BulkProgressDialog } from "./BulkProgress";
 import { bulkApi as realApi, type BulkApi, type BulkStatus, type BulkUnfinished } from "./api";
 import { formatInstant } from "../desk/format";
 import { ResumeOfferBar } from "../jobs/ResumeOffer";
+import { useUnfinished } from "../jobs/useUnfinished";
 import "./bulk.css";
 
 export function BulkResumeOffer({ api = realApi }: { api?: BulkApi }) {
-  const [jobs, setJobs] = useState<BulkUnfinished[]>([]);
+  const { job, drop } = useUnfinished<BulkUnfinished>(api);
   const [running, setRunning] = useState<BulkStatus | null>(null);
 
-  useEffect(() => {
-    let live = true;
-    api
-      .unfinished()
-      .then((j) => {
-        if (live) setJobs(j);
-      })
-      .catch(() => {});
-    return () => {
-      live = false;
-    };
-  }, [api]);
-
-  const job = jobs[0];
   if (running) {
     return (
       <BulkProgressDialog
@@ -37,9 +24,6 @@ export function BulkResumeOffer({ api = realApi }: { api?: BulkApi }) {
     );
   }
   if (!job) return null;
-  const drop = () => {
-    setJobs((j) => j.slice(1));
-  };
   return (
     <ResumeOfferBar
       testId="bulk-offer"

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { etaText } from "../bulk/api";
+import { JobControls, JobProgressBar, jobOver } from "../jobs/JobProgressBar";
 import { useJobControl, useJobStatus } from "../jobs/useJob";
 import { count, type ImportApi, type ImportStatus } from "./api";
 import "../bulk/bulk.css";
@@ -31,28 +32,26 @@ export function ImportProgress({ api, initial, onClose }: Props) {
 
   const p = status.progress;
   const s = status.summary;
-  const over = p.state === "finished" || p.state === "cancelled" || p.state === "interrupted";
+  const over = jobOver(p.state);
   const settledRows = p.sent + p.failed;
   const percent = p.toSend > 0 ? Math.round((settledRows / p.toSend) * 100) : over ? 100 : 0;
 
   return (
     <div data-testid="import-progress">
-      <div className="bulk-state" data-testid="import-state" data-state={p.state}>
-        {STATE_LABEL[p.state]}
-      </div>
-      <div className="bulk-bar" role="progressbar" aria-valuemin={0} aria-valuemax={p.toSend} aria-valuenow={settledRows} aria-label="Attendees imported">
-        <div className={`bulk-bar-fill${over ? " is-over" : ""}`} style={{ width: `${percent}%` }} />
-      </div>
-      <p className="muted small bulk-line" data-testid="import-count" aria-live="polite">
+      <JobProgressBar
+        testId="import"
+        state={p.state}
+        label={STATE_LABEL[p.state]}
+        done={settledRows}
+        total={p.toSend}
+        percent={percent}
+        ariaLabel="Attendees imported"
+        note={p.note}
+      >
         {count(p.sent)} of {count(p.toSend)} sent · call {p.callsDone} of {p.callsTotal}
         {!over && p.callsDone < p.callsTotal ? ` · ${etaText(p.etaSeconds)} left` : ""}
         {p.state === "waiting" && p.waitSeconds ? ` · Qflow asked to wait ${p.waitSeconds} s` : ""}
-      </p>
-      {p.note && (
-        <p className="bulk-note" data-testid="import-note">
-          {p.note}
-        </p>
-      )}
+      </JobProgressBar>
       {error && <ErrorNotice error={error} />}
       {over && s && (
         <div className="bulk-summary" data-testid="import-summary">
@@ -102,28 +101,16 @@ export function ImportProgress({ api, initial, onClose }: Props) {
           )}
         </section>
       )}
-      <div className="actions">
-        {!over && p.state !== "paused" && (
-          <button type="button" className="btn btn-secondary" data-testid="import-pause" disabled={busy} onClick={() => { act(api.pause); }}>
-            Pause
-          </button>
-        )}
-        {!over && p.state === "paused" && (
-          <button type="button" className="btn btn-primary" data-testid="import-resume" disabled={busy} onClick={() => { act(api.resume); }}>
-            Resume
-          </button>
-        )}
-        {!over && (
-          <button type="button" className="btn btn-ghost" data-testid="import-cancel" disabled={busy} onClick={() => { act(api.cancel); }}>
-            Cancel the rest
-          </button>
-        )}
-        {over && (
-          <button type="button" className="btn btn-primary" data-testid="import-close" onClick={() => { onClose(status); }}>
-            Done
-          </button>
-        )}
-      </div>
+      <JobControls
+        testId="import"
+        state={p.state}
+        busy={busy}
+        act={act}
+        api={api}
+        onClose={() => {
+          onClose(status);
+        }}
+      />
     </div>
   );
 }

@@ -1,28 +1,16 @@
 // At sign-in: an import a crash, a kill or a sign-out interrupted is offered, never resumed by
 // itself. Resuming sends only the rows not created yet, with the same ids (nobody twice).
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { formatInstant } from "../desk/format";
 import { ResumeOfferBar } from "../jobs/ResumeOffer";
+import { useUnfinished } from "../jobs/useUnfinished";
 import { ImportProgress } from "./ImportProgress";
 import { count, importApi as realApi, type ImportApi, type ImportStatus, type ImportUnfinished } from "./api";
 import "./import.css";
 
 export function ImportResumeOffer({ api = realApi }: { api?: ImportApi }) {
-  const [jobs, setJobs] = useState<ImportUnfinished[]>([]);
+  const { job, drop } = useUnfinished<ImportUnfinished>(api);
   const [running, setRunning] = useState<ImportStatus | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    api
-      .unfinished()
-      .then((j) => {
-        if (live) setJobs(j);
-      })
-      .catch(() => {});
-    return () => {
-      live = false;
-    };
-  }, [api]);
 
   if (running) {
     return (
@@ -40,11 +28,7 @@ export function ImportResumeOffer({ api = realApi }: { api?: ImportApi }) {
       </div>
     );
   }
-  const job = jobs[0];
   if (!job) return null;
-  const drop = () => {
-    setJobs((j) => j.slice(1));
-  };
   return (
     <ResumeOfferBar
       testId="import-offer"

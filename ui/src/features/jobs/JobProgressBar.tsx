@@ -1,0 +1,85 @@
+// What the bulk resend and the attendee import show while a job runs: the state word, the bar
+// and the count line, the runner's note, then (JobControls) pause / resume / cancel / done.
+import type { ReactNode } from "react";
+
+export type JobState = "running" | "waiting" | "paused" | "interrupted" | "cancelled" | "finished";
+
+/** Whether the job has stopped for good (nothing more will be sent by this run). */
+export const jobOver = (state: JobState) => state === "finished" || state === "cancelled" || state === "interrupted";
+
+interface BarProps {
+  /** Prefix of the `data-testid`s: `<testId>-state`, `<testId>-count`, `<testId>-note`. */
+  testId: string;
+  state: JobState;
+  /** The word for the state ("Sending", "Importing"…). */
+  label: string;
+  done: number;
+  total: number;
+  /** The bar's width in percent. */
+  percent: number;
+  /** The progress bar's accessible name. */
+  ariaLabel: string;
+  note: string | null;
+  /** The count line's words. */
+  children: ReactNode;
+}
+
+export function JobProgressBar({ testId, state, label, done, total, percent, ariaLabel, note, children }: BarProps) {
+  return (
+    <>
+      <div className="bulk-state" data-testid={`${testId}-state`} data-state={state}>
+        {label}
+      </div>
+      <div className="bulk-bar" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-label={ariaLabel}>
+        <div className={`bulk-bar-fill${jobOver(state) ? " is-over" : ""}`} style={{ width: `${percent}%` }} />
+      </div>
+      <p className="muted small bulk-line" data-testid={`${testId}-count`} aria-live="polite">
+        {children}
+      </p>
+      {note && (
+        <p className="bulk-note" data-testid={`${testId}-note`}>
+          {note}
+        </p>
+      )}
+    </>
+  );
+}
+
+interface ControlProps {
+  /** Prefix of the buttons' `data-testid`s: `<testId>-pause`, `-resume`, `-cancel`, `-close`. */
+  testId: string;
+  state: JobState;
+  busy: boolean;
+  /** Runs one control (`useJobControl().act`). */
+  act: (f: () => Promise<unknown>) => void;
+  api: { pause: () => Promise<unknown>; resume: () => Promise<unknown>; cancel: () => Promise<unknown> };
+  onClose: () => void;
+}
+
+export function JobControls({ testId, state, busy, act, api, onClose }: ControlProps) {
+  const over = jobOver(state);
+  return (
+    <div className="actions">
+      {!over && state !== "paused" && (
+        <button type="button" className="btn btn-secondary" data-testid={`${testId}-pause`} disabled={busy} onClick={() => { act(api.pause); }}>
+          Pause
+        </button>
+      )}
+      {!over && state === "paused" && (
+        <button type="button" className="btn btn-primary" data-testid={`${testId}-resume`} disabled={busy} onClick={() => { act(api.resume); }}>
+          Resume
+        </button>
+      )}
+      {!over && (
+        <button type="button" className="btn btn-ghost" data-testid={`${testId}-cancel`} disabled={busy} onClick={() => { act(api.cancel); }}>
+          Cancel the rest
+        </button>
+      )}
+      {over && (
+        <button type="button" className="btn btn-primary" data-testid={`${testId}-close`} onClick={onClose}>
+          Done
+        </button>
+      )}
+    </div>
+  );
+}
