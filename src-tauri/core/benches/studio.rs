@@ -6,13 +6,10 @@
 //!
 //! `cargo bench -p qflow-core --bench studio` (BENCH_ROUNDS=n repeats each phase, default 3).
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use qflow_core::api::{Client, ClientConfig};
-use qflow_core::ops::ctx::{Ctx, CtxParts, SignedIn, Silent, StoreLocation, SystemClock};
 use qflow_core::ops::studio::{template_preview, PreviewRequest, TemplateEdit, TextPatch};
-use qflow_core::secrets::{Credentials, Secret, SecretKind, SecretStore};
+use qflow_core::test_support::demo_ctx;
 use qflow_sandbox::{Sandbox, SandboxConfig};
 
 /// The template of tests/bench/studio-bench.mjs (keep the two in step).
@@ -38,21 +35,6 @@ fn big_template() -> String {
 const TEXT: &str = "The quick brown fox jumps over the lazy dog ";
 const MARKUP: &str = "<b>bold</b> <a href=\"https://example.com/x\">link</a> <span style=\"color:#c00\">red</span> <i>it</i> ";
 
-/// The session keeps no secrets here (the client holds the demo credentials).
-struct NoSecrets;
-
-impl SecretStore for NoSecrets {
-    fn get(&self, _: &str, _: SecretKind) -> qflow_core::Result<Option<Secret>> {
-        Ok(None)
-    }
-    fn set(&self, _: &str, _: SecretKind, _: &Secret) -> qflow_core::Result<()> {
-        Ok(())
-    }
-    fn delete(&self, _: &str, _: SecretKind) -> qflow_core::Result<()> {
-        Ok(())
-    }
-}
-
 fn utf16_len(s: &str) -> u32 {
     s.encode_utf16().count() as u32
 }
@@ -60,37 +42,6 @@ fn utf16_len(s: &str) -> u32 {
 fn pct(sorted: &[f64], p: f64) -> f64 {
     let i = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     sorted[i.clamp(1, sorted.len()) - 1]
-}
-
-async fn ctx(sb: &Sandbox) -> Arc<Ctx> {
-    let client = Client::new(ClientConfig {
-        api_base: sb.api_base(),
-        identity_url: sb.identity_url(),
-        credentials: Credentials {
-            client_id: qflow_sandbox::DEMO_CLIENT_ID.into(),
-            username: qflow_sandbox::DEMO_USERNAME.into(),
-            client_secret: Secret::new(qflow_sandbox::DEMO_CLIENT_SECRET),
-            password: Secret::new(qflow_sandbox::DEMO_PASSWORD),
-            client_key: Secret::new(qflow_sandbox::CLIENT_KEY),
-        },
-        budget: None,
-        connect_timeout: Duration::from_secs(5),
-        total_timeout: Duration::from_secs(10),
-    })
-    .expect("client");
-    Ctx::new(CtxParts {
-        info: SignedIn {
-            profile: "bench".into(),
-            username: qflow_sandbox::DEMO_USERNAME.into(),
-            api_base: client.api_base().to_owned(),
-            demo: true,
-        },
-        client,
-        secrets: Arc::new(NoSecrets),
-        store: StoreLocation::Memory,
-        clock: Arc::new(SystemClock),
-        notifier: Arc::new(Silent),
-    })
 }
 
 struct Keyed {
@@ -108,7 +59,7 @@ async fn main() {
     })
     .await
     .expect("sandbox");
-    let cx = ctx(&sb).await;
+    let cx = demo_ctx(&sb);
     let now = chrono::Utc::now().naive_utc();
     let mut events = cx
         .client

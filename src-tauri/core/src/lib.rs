@@ -26,8 +26,10 @@ pub mod profiles;
 pub mod secrets;
 pub mod session;
 pub mod store;
-#[cfg(test)]
-mod test_support;
+/// Sandbox sessions for the unit tests and the benches; not in the shipped binary.
+#[cfg(any(test, feature = "test-support"))]
+#[doc(hidden)]
+pub mod test_support;
 pub mod text;
 pub mod validate;
 pub mod webhook;

@@ -6,43 +6,27 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{Duration as Days, Utc};
-use qflow_sandbox::{Sandbox, SandboxConfig};
+use qflow_sandbox::Sandbox;
 use serde_json::Value;
-use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::*;
 use crate::api::Budget;
 use crate::ops::ctx::{Ctx, PushEvent, StoreLocation};
 use crate::store::NewBulkItem;
-use crate::test_support::{Pushed, Pushes, TestCtx};
+use crate::test_support::{self, Pushed};
 
 const SEND: &str = "/api/comms/send";
 const PROFILE: &str = "demo";
 
 async fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig {
-        attendees: 60,
-        rate_limits: false,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
+    test_support::quiet_sandbox(60).await
 }
 
-/// A signed-in session over the sandbox's demo account, and what it pushes to the window.
+/// A signed-in session over the sandbox's demo account (profile [`PROFILE`]), and what it
+/// pushes to the window.
 fn session(sb: &Sandbox, store: StoreLocation) -> (Arc<Ctx>, Pushed) {
-    let (tx, rx) = mpsc::unbounded_channel();
-    let cx = TestCtx {
-        client: crate::test_support::demo_client(sb, Some(Budget::new(50))),
-        profile: PROFILE,
-        store,
-        notifier: Arc::new(Pushes(tx)),
-        ..TestCtx::over(sb)
-    }
-    .build();
-    (cx, rx)
+    test_support::pushing_session(sb, store, Some(Budget::new(50)))
 }
 
 fn sends(sb: &Sandbox) -> usize {
@@ -51,19 +35,7 @@ fn sends(sb: &Sandbox) -> usize {
 
 /// Every attendee of the London event, in the table's order.
 async fn london(cx: &Ctx) -> (String, Vec<String>) {
-    let now = Utc::now().naive_utc();
-    let events = cx
-        .client
-        .events_list(now - Days::days(365), now + Days::days(365))
-        .await
-        .unwrap();
-    let event = events
-        .iter()
-        .find(|e| e.title.contains("London"))
-        .unwrap()
-        .id
-        .unwrap()
-        .to_string();
+    let event = test_support::event_titled(cx, "London").await.to_string();
     let ids = bulk_select_filtered(
         cx,
         BulkFilterRequest {

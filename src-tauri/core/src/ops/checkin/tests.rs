@@ -5,8 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{Duration as Days, Utc};
-use qflow_sandbox::{Sandbox, SandboxConfig};
-use tokio::sync::mpsc;
+use qflow_sandbox::Sandbox;
 use uuid::Uuid;
 
 use super::*;
@@ -14,44 +13,22 @@ use crate::models::Guest;
 use crate::ops::ctx::{Ctx, StoreLocation};
 use crate::ops::desk::EventIdRequest;
 use crate::store::{CheckinAction, CheckinState, NewCheckin};
-use crate::test_support::{Pushed, Pushes, TestCtx};
+use crate::test_support::{self, Pushed};
 
 async fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig {
-        attendees: 150,
-        rate_limits: false,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
+    test_support::quiet_sandbox(150).await
 }
 
 fn session(sb: &Sandbox, store: StoreLocation) -> (Arc<Ctx>, Pushed) {
-    let (tx, rx) = mpsc::unbounded_channel();
-    let cx = TestCtx {
-        store,
-        notifier: Arc::new(Pushes(tx)),
-        ..TestCtx::over(sb)
-    }
-    .build();
-    (cx, rx)
+    test_support::pushing_session(sb, store, None)
 }
 
 /// The demo events by title word: (London id, New York id).
 async fn events(cx: &Ctx) -> (Uuid, Uuid) {
-    let now = Utc::now().naive_utc();
-    let list = cx
-        .client
-        .events_list(now - Days::days(365), now + Days::days(365))
-        .await
-        .unwrap();
-    let find = |w: &str| {
-        list.iter()
-            .find(|e| e.title.contains(w))
-            .and_then(|e| e.id)
-            .unwrap()
-    };
-    (find("London"), find("New York"))
+    (
+        test_support::event_titled(cx, "London").await,
+        test_support::event_titled(cx, "New York").await,
+    )
 }
 
 /// Qflow's list of the event now (not the session's cache).

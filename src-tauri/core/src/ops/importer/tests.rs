@@ -7,67 +7,29 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{Duration as Days, Utc};
 use qflow_sandbox::{Sandbox, SandboxConfig};
 use serde_json::Value;
-use tokio::sync::mpsc;
 
 use super::*;
 use crate::api::Budget;
-use crate::ops::ctx::{Ctx, Notifier, PushEvent, StoreLocation};
+use crate::ops::ctx::{Ctx, PushEvent, StoreLocation};
 use crate::ops::import_run::ExistingMode;
-use crate::test_support::TestCtx;
+use crate::test_support::{self, Pushed};
 
 const BULK: &str = "/api/guests/";
 
-type Pushed = mpsc::UnboundedReceiver<(&'static str, Value)>;
-
-struct Pushes(mpsc::UnboundedSender<(&'static str, Value)>);
-
-impl Notifier for Pushes {
-    fn push(&self, name: &'static str, payload: Value) {
-        let _ = self.0.send((name, payload));
-    }
-    fn desktop(&self, _title: &str, _body: &str) {}
-}
-
 async fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig {
-        attendees: 30,
-        rate_limits: false,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
+    test_support::quiet_sandbox(30).await
 }
 
 /// A session at `limit` requests a minute (the runner's pace is a minute / limit).
 fn session(sb: &Sandbox, store: StoreLocation, limit: u32) -> (Arc<Ctx>, Pushed) {
-    let (tx, rx) = mpsc::unbounded_channel();
-    let cx = TestCtx {
-        client: crate::test_support::demo_client(sb, Some(Budget::new(limit))),
-        store,
-        notifier: Arc::new(Pushes(tx)),
-        ..TestCtx::over(sb)
-    }
-    .build();
-    (cx, rx)
+    test_support::pushing_session(sb, store, Some(Budget::new(limit)))
 }
 
 /// The London event and its attendees.
 async fn london(cx: &Ctx) -> (Uuid, Vec<Guest>) {
-    let now = Utc::now().naive_utc();
-    let events = cx
-        .client
-        .events_list(now - Days::days(365), now + Days::days(365))
-        .await
-        .unwrap();
-    let event = events
-        .iter()
-        .find(|e| e.title.contains("London"))
-        .unwrap()
-        .id
-        .unwrap();
+    let event = test_support::event_titled(cx, "London").await;
     (event, cx.client.guests_list(event).await.unwrap())
 }
 
