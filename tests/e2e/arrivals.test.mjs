@@ -5,8 +5,8 @@
 // screenshots. Runs under tests/e2e/run.sh.
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { after, before, test } from "node:test";
-import { WebDriver, sleep, stepper } from "./webdriver.mjs";
+import { test } from "node:test";
+import { WebDriver, demoSession, sleep, stepper } from "./webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
 const tid = (id) => `[data-testid="${id}"]`;
@@ -15,19 +15,7 @@ const d = new WebDriver();
 const step = stepper(d, "arrivals-failed-");
 const waitText = (css, re, timeoutMs) => d.waitText(css, re, timeoutMs);
 
-before(async () => {
-  await step("start", () => d.createSession(APP));
-  await step("demo", async () => {
-    await d.signInDemo();
-    await d.waitFor(tid("attendee-row"), { timeoutMs: 30_000, until: (rows) => rows.length >= 6 });
-  });
-});
-
-after(async () => {
-  await d.deleteSession().catch((e) => {
-    console.error(`deleteSession: ${e.message}`);
-  });
-});
+demoSession(d, step, APP, () => d.waitFor(tid("attendee-row"), { timeoutMs: 30_000, until: (rows) => rows.length >= 6 }));
 
 /** The numbers the Arrivals screen shows: [checked in, expected]. */
 async function shownCounts() {

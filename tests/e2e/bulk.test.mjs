@@ -2,8 +2,8 @@
 // range), review the count, send, watch the progress, and see "3 queued" and the table's
 // status column. Runs under tests/e2e/run.sh.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { WebDriver, stepper } from "./webdriver.mjs";
+import { test } from "node:test";
+import { WebDriver, demoSession, stepper } from "./webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
 const tid = (id) => `[data-testid="${id}"]`;
@@ -13,19 +13,7 @@ const SUPPRESSED = "suppressed@example.com";
 
 const waitText = (css, re, timeoutMs) => d.waitText(css, re, timeoutMs);
 
-before(async () => {
-  await step("start", () => d.createSession(APP));
-  await step("demo", async () => {
-    await d.signInDemo();
-    await d.waitFor(tid("attendee-row"), { timeoutMs: 30_000, until: (rows) => rows.length >= 6 });
-  });
-});
-
-after(async () => {
-  await d.deleteSession().catch((e) => {
-    console.error(`deleteSession: ${e.message}`);
-  });
-});
+demoSession(d, step, APP, () => d.waitFor(tid("attendee-row"), { timeoutMs: 30_000, until: (rows) => rows.length >= 6 }));
 
 test("bulk: select 3 attendees, resend to selected, see progress and 3 queued", async () => {
   let picked = [];

@@ -10,7 +10,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { WebDriver, sleep, startCliSandbox, stepper } from "./webdriver.mjs";
+import { WebDriver, cliEnv, signInWithForm, sleep, startCliSandbox, stepper } from "./webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
 const tid = (id) => `[data-testid="${id}"]`;
@@ -22,29 +22,13 @@ const step = stepper(d, "scan-failed-");
 
 /** The CLI against the sandbox, headless (credentials from the environment, nothing written). */
 function cli(...args) {
-  const env = {
-    ...process.env,
-    QFLOW_API_BASE: creds.apiBase,
-    QFLOW_IDENTITY_URL: creds.identityUrl,
-    QFLOW_CLIENT_ID: creds.clientId,
-    QFLOW_CLIENT_SECRET: creds.clientSecret,
-    QFLOW_USERNAME: creds.username,
-    QFLOW_PASSWORD: creds.password,
-    QFLOW_CLIENT_KEY: creds.clientKey,
-    QFLOW_DATA_DIR: mkdtempSync(join(tmpdir(), "scan-cli-")),
-  };
+  const env = cliEnv(creds, { QFLOW_DATA_DIR: mkdtempSync(join(tmpdir(), "scan-cli-")) });
   const r = spawnSync(APP, ["--json", ...args], { encoding: "utf8", env, timeout: 60_000 });
   assert.equal(r.status, 0, `cli ${args.join(" ")}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
 
 const guests = (eventId) => cli("guests", "list", eventId);
-
-async function fill(field, text) {
-  const [el] = await d.waitFor(tid(`signin-${field}`));
-  await d.click(el);
-  await d.sendKeys(el, text);
-}
 
 async function theme(name) {
   await d.execute(`localStorage.setItem('qflow.theme', '${name}'); document.documentElement.dataset.theme = '${name}';`);
@@ -108,19 +92,7 @@ before(async () => {
   fresh = guests(london.id).filter((g) => !g.checkedIn && g.barcode);
   assert.ok(fresh.length >= 30, `enough attendees to scan (${fresh.length})`);
   await step("start", () => d.createSession(APP));
-  await step("sign-in", async () => {
-    await d.waitFor(tid("signin-form"), { timeoutMs: 30_000 });
-    await d.click((await d.waitFor(".advanced summary"))[0]);
-    await fill("apiBase", creds.apiBase);
-    await fill("identityUrl", creds.identityUrl);
-    await fill("username", creds.username);
-    await fill("clientId", creds.clientId);
-    await fill("password", creds.password);
-    await fill("clientSecret", creds.clientSecret);
-    await fill("clientKey", creds.clientKey);
-    await d.click((await d.waitFor(tid("signin-submit")))[0]);
-    await d.waitFor(tid("home"), { timeoutMs: 30_000 });
-  });
+  await step("sign-in", () => signInWithForm(d, creds));
 });
 
 after(async () => {

@@ -11,6 +11,7 @@ import { createInterface } from "node:readline";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, before } from "node:test";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const SCREENSHOT_DIR = join(HERE, "screenshots");
@@ -42,6 +43,54 @@ export async function startCliSandbox(app, attendees) {
     // A pending timer would hold the test process open for its full 20 s.
     clearTimeout(timer);
   }
+}
+
+/** The environment that points the CLI at that sandbox, headless (credentials from the
+ * environment, nothing written to the keychain); `extra` adds variables. */
+export function cliEnv(creds, extra = {}) {
+  return {
+    ...process.env,
+    QFLOW_API_BASE: creds.apiBase,
+    QFLOW_IDENTITY_URL: creds.identityUrl,
+    QFLOW_CLIENT_ID: creds.clientId,
+    QFLOW_CLIENT_SECRET: creds.clientSecret,
+    QFLOW_USERNAME: creds.username,
+    QFLOW_PASSWORD: creds.password,
+    QFLOW_CLIENT_KEY: creds.clientKey,
+    ...extra,
+  };
+}
+
+/** Signs in through the form (Advanced opened, every field typed) with that sandbox's
+ * credentials, and waits for the home screen. */
+export async function signInWithForm(d, creds) {
+  const tid = (id) => `[data-testid="${id}"]`;
+  await d.waitFor(tid("signin-form"), { timeoutMs: 30_000 });
+  await d.click((await d.waitFor(".advanced summary"))[0]);
+  for (const field of ["apiBase", "identityUrl", "username", "clientId", "password", "clientSecret", "clientKey"]) {
+    const [el] = await d.waitFor(tid(`signin-${field}`));
+    await d.click(el);
+    await d.sendKeys(el, creds[field]);
+  }
+  await d.click((await d.waitFor(tid("signin-submit")))[0]);
+  await d.waitFor(tid("home"), { timeoutMs: 30_000 });
+}
+
+/** A test file on the demo: before its tests, the app started and "Try the demo" signed in,
+ * then `ready()` (e.g. waiting for the attendee table); after them, the session deleted. */
+export function demoSession(d, step, app, ready = async () => {}) {
+  before(async () => {
+    await step("start", () => d.createSession(app));
+    await step("demo", async () => {
+      await d.signInDemo();
+      await ready();
+    });
+  });
+  after(async () => {
+    await d.deleteSession().catch((e) => {
+      console.error(`deleteSession: ${e.message}`);
+    });
+  });
 }
 
 /** The app's stderr reaches us only through tauri-driver's log: its tail, for failure reports. */
