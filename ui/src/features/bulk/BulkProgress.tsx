@@ -4,15 +4,6 @@ import { JobControls, JobProgressBar, jobOver } from "../jobs/JobProgressBar";
 import { useJobControl, useJobStatus } from "../jobs/useJob";
 import { etaText, settled, type BulkApi, type BulkStatus } from "./api";
 
-const STATE_LABEL: Record<BulkStatus["progress"]["state"], string> = {
-  running: "Sending",
-  waiting: "Waiting for Qflow",
-  paused: "Paused",
-  interrupted: "Stopped",
-  cancelled: "Cancelled",
-  finished: "Finished",
-};
-
 interface Props {
   api: BulkApi;
   /** The status `bulk_start` / `bulk_continue` answered (first paint). */
@@ -42,13 +33,12 @@ export function BulkProgressDialog({ api, initial, onClose }: Props) {
         </h2>
         <JobProgressBar
           testId="bulk"
-          state={p.state}
-          label={STATE_LABEL[p.state]}
+          progress={p}
+          runningLabel="Sending"
           done={done}
           total={c.total}
           percent={percent}
           ariaLabel="Sends done"
-          note={p.note}
         >
           {done} of {c.total} done
           {!over && c.queued + c.sending > 0 ? ` · ${etaText(p.etaSeconds)} left` : ""}

@@ -8,15 +8,6 @@ import { useJobControl, useJobStatus } from "../jobs/useJob";
 import { count, type ImportApi, type ImportStatus } from "./api";
 import "../bulk/bulk.css";
 
-const STATE_LABEL: Record<ImportStatus["progress"]["state"], string> = {
-  running: "Importing",
-  waiting: "Waiting for Qflow",
-  paused: "Paused",
-  interrupted: "Stopped",
-  cancelled: "Cancelled",
-  finished: "Finished",
-};
-
 interface Props {
   api: ImportApi;
   initial: ImportStatus;
@@ -40,13 +31,12 @@ export function ImportProgress({ api, initial, onClose }: Props) {
     <div data-testid="import-progress">
       <JobProgressBar
         testId="import"
-        state={p.state}
-        label={STATE_LABEL[p.state]}
+        progress={p}
+        runningLabel="Importing"
         done={settledRows}
         total={p.toSend}
         percent={percent}
         ariaLabel="Attendees imported"
-        note={p.note}
       >
         {count(p.sent)} of {count(p.toSend)} sent · call {p.callsDone} of {p.callsTotal}
         {!over && p.callsDone < p.callsTotal ? ` · ${etaText(p.etaSeconds)} left` : ""}

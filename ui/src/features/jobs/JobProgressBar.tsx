@@ -4,31 +4,39 @@ import type { ReactNode } from "react";
 
 export type JobState = "running" | "waiting" | "paused" | "interrupted" | "cancelled" | "finished";
 
+const STATE_LABEL: Record<Exclude<JobState, "running">, string> = {
+  waiting: "Waiting for Qflow",
+  paused: "Paused",
+  interrupted: "Stopped",
+  cancelled: "Cancelled",
+  finished: "Finished",
+};
+
 /** Whether the job has stopped for good (nothing more will be sent by this run). */
 export const jobOver = (state: JobState) => state === "finished" || state === "cancelled" || state === "interrupted";
 
 interface BarProps {
   /** Prefix of the `data-testid`s: `<testId>-state`, `<testId>-count`, `<testId>-note`. */
   testId: string;
-  state: JobState;
-  /** The word for the state ("Sending", "Importing"…). */
-  label: string;
+  progress: { state: JobState; note: string | null };
+  /** The word for "running" ("Sending", "Importing"). */
+  runningLabel: string;
   done: number;
   total: number;
   /** The bar's width in percent. */
   percent: number;
   /** The progress bar's accessible name. */
   ariaLabel: string;
-  note: string | null;
   /** The count line's words. */
   children: ReactNode;
 }
 
-export function JobProgressBar({ testId, state, label, done, total, percent, ariaLabel, note, children }: BarProps) {
+export function JobProgressBar({ testId, progress, runningLabel, done, total, percent, ariaLabel, children }: BarProps) {
+  const { state, note } = progress;
   return (
     <>
       <div className="bulk-state" data-testid={`${testId}-state`} data-state={state}>
-        {label}
+        {state === "running" ? runningLabel : STATE_LABEL[state]}
       </div>
       <div className="bulk-bar" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-label={ariaLabel}>
         <div className={`bulk-bar-fill${jobOver(state) ? " is-over" : ""}`} style={{ width: `${percent}%` }} />
