@@ -83,6 +83,7 @@ crate::declare_commands! {
         session import_cancel() -> importer::ImportStatus = importer::import_cancel;
         session import_status() -> Option<importer::ImportStatus> = importer::import_status;
         session import_unfinished() -> Vec<importer::ImportUnfinished> = importer::import_unfinished;
+        session import_unfinished_for(desk::EventIdRequest) -> Vec<importer::ImportUnfinished> = importer::import_unfinished_for;
         session import_continue(importer::ImportKeyRequest) -> importer::ImportStatus = importer::import_continue;
         session import_discard(importer::ImportKeyRequest) -> () = importer::import_discard;
         handle import_report_save() -> Option<importer::ImportReportWritten> = import_files::import_report_save;

@@ -3,12 +3,13 @@
 // already in the event → mapping, the whole-file check (lines, skip/update), the dry run, the
 // paced import with progress; the app is killed mid-import, started again (same data dir and
 // keychain), offers to resume, and finishes: every row exactly once at the sandbox (checked
-// through the CLI's `guests list --json`). Runs under tests/e2e/run.sh.
+// through the CLI's `guests list --json`); the offer is in the event's attendee pane too, and
+// resumed from there. Runs under tests/e2e/run.sh.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { WebDriver, startCliSandbox, stepper } from "./webdriver.mjs";
+import { WebDriver, cliEnv, signInWithForm, startCliSandbox, stepper } from "./webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
 const OPEN_PATH = process.env.QFLOW_E2E_OPEN_PATH;
@@ -23,43 +24,13 @@ let present = [];
 
 /** The CLI against the same sandbox (headless credentials from the environment). */
 function cli(args) {
-  const env = {
-    ...process.env,
-    QFLOW_API_BASE: creds.apiBase,
-    QFLOW_IDENTITY_URL: creds.identityUrl,
-    QFLOW_CLIENT_ID: creds.clientId,
-    QFLOW_CLIENT_SECRET: creds.clientSecret,
-    QFLOW_USERNAME: creds.username,
-    QFLOW_PASSWORD: creds.password,
-    QFLOW_CLIENT_KEY: creds.clientKey,
-  };
+  const env = cliEnv(creds);
   const r = spawnSync(APP, [...args, "--json"], { encoding: "utf8", env });
   assert.equal(r.status, 0, `${args.join(" ")}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
 
 const guests = () => cli(["guests", "list", eventId]);
-
-async function fill(field, text) {
-  const [el] = await d.waitFor(tid(`signin-${field}`));
-  await d.click(el);
-  await d.sendKeys(el, text);
-}
-
-async function signIn() {
-  await d.waitFor(tid("signin-form"), { timeoutMs: 30_000 });
-  const [advanced] = await d.waitFor(".advanced summary");
-  await d.click(advanced);
-  await fill("apiBase", creds.apiBase);
-  await fill("identityUrl", creds.identityUrl);
-  await fill("username", creds.username);
-  await fill("clientId", creds.clientId);
-  await fill("password", creds.password);
-  await fill("clientSecret", creds.clientSecret);
-  await fill("clientKey", creds.clientKey);
-  await d.click((await d.waitFor(tid("signin-submit")))[0]);
-  await d.waitFor(tid("home"), { timeoutMs: 30_000 });
-}
 
 async function openEvent() {
   const [row] = await d.waitFor(`${tid("event-row")}[data-event-id="${eventId}"]`, { timeoutMs: 30_000 });
@@ -113,7 +84,7 @@ after(async () => {
 
 test("import: map, check, dry run, import; killed mid-way, resumed: every row exactly once", async () => {
   await step("sign in", async () => {
-    await signIn();
+    await signInWithForm(d, creds);
     await openEvent();
   });
 
@@ -168,7 +139,16 @@ test("import: map, check, dry run, import; killed mid-way, resumed: every row ex
     await d.waitFor(tid("home"), { timeoutMs: 30_000 });
     await d.waitText(tid("import-offer"), /stopped before it finished/, 30_000);
     await d.screenshot("import-resume-offer");
-    await d.click((await d.waitFor(tid("import-offer-resume")))[0]);
+    // Opening the event's attendee pane offers it there too (Rust lists that event's).
+    await openEvent();
+    await d.waitText(tid("import-offer-event"), /stopped before it finished/, 30_000);
+    // Offered once on screen: the sign-in offer leaves it to the pane.
+    await d.waitFor(tid("import-offer"), { until: (els) => els.length === 0 });
+    await d.screenshot("import-resume-offer-pane");
+    await theme("dark");
+    await d.screenshot("import-resume-offer-pane-dark");
+    await theme("light");
+    await d.click((await d.waitFor(tid("import-offer-event-resume")))[0]);
     await d.waitFor(tid("import-progress"));
     await d.waitText(tid("import-state"), /Finished/, 60_000);
     await d.waitFor(tid("import-summary"));

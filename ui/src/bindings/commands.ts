@@ -165,6 +165,7 @@ export type Commands = {
   import_cancel: { req: null; res: ImportStatus };
   import_status: { req: null; res: ImportStatus | null };
   import_unfinished: { req: null; res: Array<ImportUnfinished> };
+  import_unfinished_for: { req: EventIdRequest; res: Array<ImportUnfinished> };
   import_continue: { req: ImportKeyRequest; res: ImportStatus };
   import_discard: { req: ImportKeyRequest; res: null };
   import_report_save: { req: null; res: ImportReportWritten | null };

@@ -2,6 +2,7 @@ import { memo, useCallback, useEffect, useRef, useState, type RefObject } from "
 import { errorBody, type Api, type ErrorBody, type EventRow, type GuestRow } from "../api";
 import { AddAttendee } from "../features/desk/AddAttendee";
 import { ImportAttendees } from "../features/import/ImportAttendees";
+import { ImportResumeOffer } from "../features/import/ImportResumeOffer";
 import { AttendeePanel } from "../features/desk/AttendeePanel";
 import { deskApi as realDeskApi, type DeskApi, type GuestSendStatus } from "../features/desk/api";
 import { STATUS_LABEL, statusClass } from "../features/desk/format";
@@ -408,6 +409,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
         </button>
         </div>
       </div>
+      <ImportResumeOffer key={event.id} eventId={event.id} onDone={changed} />
       <div className="toolbar">
         <input
           type="search"

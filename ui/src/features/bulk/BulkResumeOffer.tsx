@@ -34,7 +34,9 @@ export function BulkResumeOffer({ api = realApi }: { api?: BulkApi }) {
         drop();
         setRunning(s);
       }}
-      onDiscarded={drop}
+      onDiscarded={() => {
+        drop();
+      }}
     >
       A resend{job.templateName ? ` of “${job.templateName}”` : ""} to selected attendees stopped before it finished: {job.remaining} of {job.total} not sent yet (started{" "}
       {formatInstant(job.startedAt)}).

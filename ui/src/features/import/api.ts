@@ -23,6 +23,8 @@ export const importApi = {
   cancel: () => call("import_cancel"),
   status: () => call("import_status"),
   unfinished: () => call("import_unfinished"),
+  /** The unfinished imports into this event (offered when its attendee pane opens). */
+  unfinishedFor: (eventId: string) => call("import_unfinished_for", { eventId }),
   continueJob: (key: string) => call("import_continue", { key }),
   discard: (key: string) => call("import_discard", { key }),
   saveReport: () => call("import_report_save"),

@@ -1,7 +1,8 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ImportAttendees } from "./ImportAttendees";
-import type { ImportApi, ImportFile, ImportStatus, ImportValidation } from "./api";
+import { ImportResumeOffer } from "./ImportResumeOffer";
+import type { ImportApi, ImportFile, ImportStatus, ImportUnfinished, ImportValidation } from "./api";
 
 const file: ImportFile = {
   fileName: "people.csv",
@@ -49,7 +50,7 @@ const running: ImportStatus = {
 };
 
 function fakes() {
-  let push: (s: ImportStatus) => void = () => undefined;
+  const listeners = new Set<(s: ImportStatus) => void>();
   const api: ImportApi = {
     pickFile: vi.fn().mockResolvedValue(file),
     preview: vi.fn().mockResolvedValue({
@@ -63,15 +64,25 @@ function fakes() {
     cancel: vi.fn().mockResolvedValue(running),
     status: vi.fn().mockResolvedValue(null),
     unfinished: vi.fn().mockResolvedValue([]),
+    unfinishedFor: vi.fn().mockResolvedValue([]),
     continueJob: vi.fn(),
     discard: vi.fn(),
     saveReport: vi.fn().mockResolvedValue({ path: "/tmp/r.csv", rows: 1 }),
     onProgress: (f) => {
-      push = f;
-      return Promise.resolve(() => undefined);
+      listeners.add(f);
+      return Promise.resolve(() => {
+        listeners.delete(f);
+      });
     },
   };
-  return { api, push: (s: ImportStatus) => { push(s); } };
+  return {
+    api,
+    push: (s: ImportStatus) => {
+      listeners.forEach((f) => {
+        f(s);
+      });
+    },
+  };
 }
 
 afterEach(cleanup);
@@ -134,5 +145,68 @@ describe("ImportAttendees", () => {
     expect((await screen.findByTestId("import-report-saved")).textContent).toBe("1 rows saved to /tmp/r.csv");
     fireEvent.click(screen.getByTestId("import-close"));
     expect(onDone).toHaveBeenCalled();
+  });
+});
+
+const stopped: ImportUnfinished = { key: "k", eventId: "e1", fileName: "people.csv", remaining: 450, total: 650, startedAt: "2026-11-24T10:00:00Z" };
+
+describe("ImportResumeOffer", () => {
+  it("in an event's pane: offers that event's unfinished import (Rust's list for it), resumes it on request, reloads when done", async () => {
+    const { api, push } = fakes();
+    api.unfinishedFor = vi.fn().mockResolvedValue([stopped]);
+    api.continueJob = vi.fn().mockResolvedValue(running);
+    const onDone = vi.fn();
+    render(<ImportResumeOffer api={api} eventId="e1" onDone={onDone} />);
+    const offer = await screen.findByTestId("import-offer-event");
+    expect(offer.textContent).toContain("The import of people.csv stopped before it finished: 450 of 650 attendees not imported yet");
+    expect(api.unfinishedFor).toHaveBeenCalledWith("e1");
+    expect(api.unfinished).not.toHaveBeenCalled();
+    expect(api.continueJob).not.toHaveBeenCalled();
+
+    fireEvent.click(screen.getByTestId("import-offer-event-resume"));
+    await screen.findByTestId("import-progress");
+    expect(api.continueJob).toHaveBeenCalledWith("k");
+    expect(screen.queryByTestId("import-offer-event")).toBeNull();
+    fireEvent.click(screen.getByTestId("import-pause"));
+    await waitFor(() => {
+      expect(api.pause).toHaveBeenCalled();
+    });
+    act(() => {
+      push({ ...running, progress: { ...running.progress, state: "finished", sent: 8, callsDone: 1 } });
+    });
+    fireEvent.click(await screen.findByTestId("import-close"));
+    expect(onDone).toHaveBeenCalled();
+  });
+
+  it("at sign-in: every event's, left to the event's pane while it shows it; gone once resumed or discarded anywhere", async () => {
+    const { api, push } = fakes();
+    const other: ImportUnfinished = { ...stopped, key: "k2", eventId: "e2", fileName: "more.csv" };
+    api.unfinished = vi.fn().mockResolvedValue([stopped, other]);
+    api.unfinishedFor = vi.fn().mockResolvedValue([stopped]);
+    api.discard = vi.fn().mockResolvedValue(null);
+    const home = render(<ImportResumeOffer api={api} />);
+    expect((await screen.findByTestId("import-offer")).textContent).toContain("people.csv");
+    expect(api.unfinishedFor).not.toHaveBeenCalled();
+
+    // The pane of e1 opens: people.csv is offered there, the sign-in offer moves on to more.csv.
+    const pane = render(<ImportResumeOffer api={api} eventId="e1" />);
+    expect((await screen.findByTestId("import-offer-event")).textContent).toContain("people.csv");
+    await waitFor(() => {
+      expect(screen.getByTestId("import-offer").textContent).toContain("more.csv");
+    });
+    fireEvent.click(screen.getByTestId("import-offer-event-discard"));
+    await waitFor(() => {
+      expect(screen.queryByTestId("import-offer-event")).toBeNull();
+    });
+    expect(api.discard).toHaveBeenCalledWith("k");
+    pane.unmount();
+    expect(screen.getByTestId("import-offer").textContent).toContain("more.csv");
+
+    // more.csv resumed from elsewhere (its progress is pushed): nothing left on offer.
+    act(() => {
+      push({ ...running, key: "k2" });
+    });
+    expect(screen.queryByTestId("import-offer")).toBeNull();
+    home.unmount();
   });
 });

@@ -8,6 +8,8 @@ interface Props<S> {
   /** `data-testid` of the bar; its buttons are `<testId>-resume` and `<testId>-discard`. */
   testId: string;
   resumeLabel: string;
+  /** In the page's flow (an attendee pane) rather than floating at the window's corner. */
+  inline?: boolean;
   /** What stopped, in words. */
   children: ReactNode;
   resume: () => Promise<S>;
@@ -16,13 +18,13 @@ interface Props<S> {
   onDiscarded: () => void;
 }
 
-export function ResumeOfferBar<S>({ testId, resumeLabel, children, resume, discard, onResumed, onDiscarded }: Props<S>) {
+export function ResumeOfferBar<S>({ testId, resumeLabel, inline = false, children, resume, discard, onResumed, onDiscarded }: Props<S>) {
   const [error, setError] = useState<ErrorBody | null>(null);
   const failed = (e: unknown) => {
     setError(errorBody(e));
   };
   return (
-    <div className="bulk-offer" role="status" data-testid={testId}>
+    <div className={inline ? "bulk-offer is-inline" : "bulk-offer"} role="status" data-testid={testId}>
       <span>{children}</span>
       <button
         type="button"

@@ -1,12 +1,12 @@
 // The jobs a crash, a kill or a sign-out left unfinished (bulk resend, attendee import), as
-// Rust lists them, read once per `api`; `drop` removes the first (resumed or discarded).
-import { useEffect, useState } from "react";
+// Rust lists them, read once per `source`; `drop` removes one (resumed or discarded).
+import { useCallback, useEffect, useState } from "react";
 
-export function useUnfinished<J>(api: { unfinished: () => Promise<J[]> }) {
+export function useUnfinished<J>(source: { unfinished: () => Promise<J[]> }) {
   const [jobs, setJobs] = useState<J[]>([]);
   useEffect(() => {
     let live = true;
-    api
+    source
       .unfinished()
       .then((j) => {
         if (live) setJobs(j);
@@ -15,9 +15,10 @@ export function useUnfinished<J>(api: { unfinished: () => Promise<J[]> }) {
     return () => {
       live = false;
     };
-  }, [api]);
-  const drop = () => {
-    setJobs((j) => j.slice(1));
-  };
-  return { job: jobs[0], drop };
+  }, [source]);
+  /** Without `which`: the first (the one offered). */
+  const drop = useCallback((which?: (j: J) => boolean) => {
+    setJobs((list) => (which ? list.filter((j) => !which(j)) : list.slice(1)));
+  }, []);
+  return { jobs, job: jobs[0], drop };
 }

@@ -422,6 +422,17 @@ pub async fn import_unfinished(cx: &Ctx) -> Result<Vec<ImportUnfinished>> {
     Ok(out)
 }
 
+/// The unfinished imports into one event: offered again when its attendee pane opens.
+pub async fn import_unfinished_for(
+    cx: &Ctx,
+    req: crate::ops::desk::EventIdRequest,
+) -> Result<Vec<ImportUnfinished>> {
+    let event = event_id("eventId", &req.event_id)?.to_string();
+    let mut all = import_unfinished(cx).await?;
+    all.retain(|j| j.event_id == event);
+    Ok(all)
+}
+
 fn unfinished_record(store: &Store, profile: &str, key: &str) -> Result<ImportJobRecord> {
     store
         .import_jobs_unfinished(profile)?

@@ -291,6 +291,15 @@ async fn an_interrupted_import_is_offered_and_resumed_creating_nobody_twice() {
     assert_eq!(offers.len(), 1, "{offers:?}");
     assert_eq!((offers[0].remaining, offers[0].total), (450, 650));
     assert_eq!(offers[0].file_name, "people.csv");
+    // Opening an event's attendee pane offers only the imports into that event.
+    let for_event = |id: String| {
+        import_unfinished_for(&next, crate::ops::desk::EventIdRequest { event_id: id })
+    };
+    assert_eq!(for_event(event.to_string()).await.unwrap(), offers);
+    let other = test_support::event_titled(&next, "New York").await;
+    assert!(for_event(other.to_string()).await.unwrap().is_empty());
+    let bad = for_event("not-an-id".into()).await.unwrap_err();
+    assert_eq!(bad.body().field.as_deref(), Some("eventId"), "{bad:?}");
     let bulk_before = sb.requests("POST", BULK);
     import_continue(
         &next,
