@@ -5,7 +5,7 @@ import { useEffect, useRef } from "react";
 import { autocompletion, type Completion, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { html } from "@codemirror/lang-html";
-import { bracketMatching, defaultHighlightStyle, foldGutter, foldKeymap, indentOnInput, syntaxHighlighting } from "@codemirror/language";
+import { bracketMatching, defaultHighlightStyle, foldGutter, HighlightStyle, foldKeymap, indentOnInput, syntaxHighlighting } from "@codemirror/language";
 import { lintGutter, setDiagnostics, type Diagnostic } from "@codemirror/lint";
 import { highlightSelectionMatches, search, searchKeymap } from "@codemirror/search";
 import { EditorState, Prec, type Extension, type Transaction } from "@codemirror/state";
@@ -130,6 +130,12 @@ export function toDiagnostics(issues: EditorIssue[], docLength: number): Diagnos
   return out;
 }
 
+/** CodeMirror's default token colours through CSS variables (`--hl-<hex>`, set for the dark
+ * theme in studio.css; the light theme keeps the defaults). */
+const highlightStyle = HighlightStyle.define(
+  defaultHighlightStyle.specs.map((s) => (typeof s.color === "string" ? { ...s, color: `var(--hl-${s.color.slice(1)}, ${s.color})` } : s)),
+);
+
 const theme = EditorView.theme({
   "&": { fontSize: "13px", height: "100%", backgroundColor: "var(--surface)", color: "var(--text)" },
   ".cm-scroller": { fontFamily: "var(--mono)", overflow: "auto" },
@@ -205,7 +211,7 @@ export function CodeEditor({ initial, onChange, tokens, undo, singleLine = false
         indentOnInput(),
         bracketMatching(),
         html({ autoCloseTags: false }),
-        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+        syntaxHighlighting(highlightStyle, { fallback: true }),
         EditorView.lineWrapping,
         keymap.of([...foldKeymap, indentWithTab]),
       );

@@ -461,7 +461,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           value={fields.name}
           onChange={(e) => { set("name", e.target.value); }}
         />
-        <span className="muted small" data-testid="studio-status">
+        <span className="muted small" data-testid="studio-status" role="status">
           {saving ? "Saving…" : savedNote ?? (dirty ? `Unsaved changes${draftAt ? ` · draft kept ${draftAt}` : ""}` : original ? "Saved" : "New template")}
         </span>
         <button type="button" className="btn btn-primary" data-testid="studio-save" disabled={saving || !fields.name.trim()} onClick={trySave}>

@@ -117,6 +117,15 @@ export function VisualEditor({ initial, tokens, onChange, onLoad, onUndo, onRedo
       let applying = false;
       editor.on("load", () => {
         if (cancelled) return;
+        // GrapesJS's own markup: a name for the canvas frame, and its scrolling side panel
+        // (blocks, layers, styles) reachable by keyboard.
+        editor.Canvas.getFrameEl().setAttribute("title", "Email canvas");
+        const views = host.current?.querySelector(".gjs-pn-views-container");
+        if (views) {
+          views.setAttribute("tabindex", "0");
+          views.setAttribute("role", "region");
+          views.setAttribute("aria-label", "Blocks and settings");
+        }
         props.current.onLoad(exportHtml(editor));
         editor.on("update", () => {
           if (!applying) props.current.onChange(exportHtml(editor));
