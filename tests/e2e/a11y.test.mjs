@@ -376,8 +376,10 @@ test("a11y: axe on every screen, dialog and panel, light and dark: no serious or
     // A domain again, for the keyboard journey's check.
     async () => {
       const [input] = await d.waitFor(tid("domain-input"));
-      // Enter submits the form (a click right after typing was sometimes not taken).
-      await d.sendKeys(input, "example.org\uE007");
+      await d.sendKeys(input, "example.org");
+      // Enabled once Rust has checked the name.
+      await d.waitFor(tid("domain-create"), { until: async ([b]) => b && (await d.attribute(b, "disabled")) === null });
+      await click("domain-create");
       await d.waitFor(tid("checklist-record"), { timeoutMs: 30_000 });
     },
   );
