@@ -290,7 +290,8 @@ test("a11y: axe on every screen, dialog and panel, light and dark: no serious or
       await click("scan-open");
       const [input] = await d.waitFor(tid("scan-input"));
       await d.sendKeys(input, "NO-SUCH-BARCODE\uE007");
-      await d.waitFor(tid("scan-answer"));
+      // The answer is announced: it lands in the live region that was there before the scan.
+      await d.waitText(`${tid("scan-answer")} [role="status"][aria-live="assertive"]`, /^(?!Ready to scan)\S/);
     },
     () => click("scan-close"),
   );
@@ -335,8 +336,20 @@ test("a11y: axe on every screen, dialog and panel, light and dark: no serious or
     () => click("test-to-me").then(() => d.waitFor(tid("test-email"))),
     null,
   );
-  await visit("studio: visual mode", () => click("mode-visual").then(() => d.waitFor(tid("block-qf-button"), { timeoutMs: 30_000 })), () =>
-    click("mode-code"),
+  await visit(
+    "studio: visual mode",
+    async () => {
+      await click("mode-visual");
+      // GrapesJS's blocks and panel buttons are buttons for the keyboard and screen readers.
+      await d.waitFor(tid("block-qf-button"), {
+        timeoutMs: 30_000,
+        until: async ([b]) => b && (await d.attribute(b, "tabindex")) === "0" && (await d.attribute(b, "role")) === "button",
+      });
+      const unnamed = await d.execute(`return [...document.querySelectorAll(".gjs-pn-btn, .gjs-block")]
+        .filter((e) => (e.childElementCount > 0 || e.textContent.trim()) && (e.tabIndex !== 0 || !e.getAttribute("aria-label"))).map((e) => e.outerHTML.slice(0, 160));`);
+      assert.deepEqual(unnamed, [], "GrapesJS controls without a Tab stop or a name");
+    },
+    () => click("mode-code"),
   );
   await visit(
     "studio: remove test attendees",
