@@ -130,10 +130,30 @@ export function toDiagnostics(issues: EditorIssue[], docLength: number): Diagnos
   return out;
 }
 
-/** CodeMirror's default token colours through CSS variables (`--hl-<hex>`, set for the dark
- * theme in studio.css; the light theme keeps the defaults). */
+/** CodeMirror's default token colours are made for a white page: with `light-dark()` each gets a
+ * dark-theme twin (4.5:1 or more on --surface and the active line), picked by the color-scheme
+ * the theme sets on the page. */
+const DARK_TOKEN: Record<string, string> = {
+  "#404740": "#b8c0b8",
+  "#708": "#d98cff",
+  "#219": "#7fb4ff",
+  "#164": "#7ee2a8",
+  "#a11": "#ff8a80",
+  "#e40": "#ffab70",
+  "#00f": "#93a8ff",
+  "#30a": "#c5a3ff",
+  "#085": "#5fd7a7",
+  "#167": "#6fd3e3",
+  "#256": "#7fc8e0",
+  "#00c": "#93a8ff",
+  "#940": "#e0a86b",
+  "#f00": "#ff7b7b",
+};
 const highlightStyle = HighlightStyle.define(
-  defaultHighlightStyle.specs.map((s) => (typeof s.color === "string" ? { ...s, color: `var(--hl-${s.color.slice(1)}, ${s.color})` } : s)),
+  defaultHighlightStyle.specs.map((s) => {
+    const dark = typeof s.color === "string" ? DARK_TOKEN[s.color] : undefined;
+    return dark ? { ...s, color: `light-dark(${String(s.color)}, ${dark})` } : s;
+  }),
 );
 
 const theme = EditorView.theme({
