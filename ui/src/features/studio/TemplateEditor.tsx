@@ -450,6 +450,8 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   return (
     <div className="studio-editor" data-testid="studio-editor" ref={root}>
       <header className="studio-head">
+        {/* The page's heading for screen readers; the name box shows it to everyone. */}
+        <h1 className="visually-hidden">{original ? `Template: ${fields.name}` : "New template"}</h1>
         <button type="button" className="btn btn-ghost btn-small" data-testid="studio-back" onClick={close}>
           ← Templates
         </button>
