@@ -61,6 +61,8 @@ const AttendeeRow = memo(function AttendeeRow({ g, index, isOpen, selected, stat
       tabIndex={0}
       className={`row-open${isOpen ? " row-selected" : ""}`}
       aria-selected={isOpen}
+      // Row 1 is the header; the list is virtualized, so each row says where it is in the whole.
+      aria-rowindex={index + 2}
       onClick={() => {
         actions.current.open(g.id);
       }}
@@ -68,6 +70,14 @@ const AttendeeRow = memo(function AttendeeRow({ g, index, isOpen, selected, stat
         if (e.key === "Enter") {
           e.preventDefault();
           actions.current.open(g.id);
+        } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+          // Up and down the grid; scrolling the next row into view renders the rows beyond it.
+          e.preventDefault();
+          const next = e.key === "ArrowDown" ? e.currentTarget.nextElementSibling : e.currentTarget.previousElementSibling;
+          if (next instanceof HTMLElement && next.dataset.guestId) {
+            next.focus();
+            next.scrollIntoView({ block: "nearest" });
+          }
         }
       }}
     >
@@ -476,7 +486,15 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
         onScroll={onScroll}
         data-testid="attendee-scroll"
       >
-        <table className="table table-virtual" data-testid="attendee-table">
+        {/* A grid of every matching attendee (plus the header row), though only the rows in
+            view are in the page: aria-rowcount is Rust's count, aria-rowindex each row's place. */}
+        <table
+          className="table table-virtual"
+          data-testid="attendee-table"
+          role="grid"
+          aria-label={`Attendees of ${event.title}`}
+          aria-rowcount={info ? matched + 1 : undefined}
+        >
           <colgroup>
             <col className="col-select" />
             <col className="col-name" />
@@ -487,7 +505,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
             <col className="col-send" />
           </colgroup>
           <thead>
-            <tr>
+            <tr aria-rowindex={1}>
               <th scope="col" className="cell-select">
                 <input
                   type="checkbox"

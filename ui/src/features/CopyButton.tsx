@@ -33,16 +33,18 @@ export function CopyButton({
       },
     );
   };
+  const shown = state === "copied" ? "Copied" : state === "failed" ? "Copy failed — select and copy by hand" : label;
   return (
     <button
       type="button"
       className={`btn btn-ghost btn-small copy-btn${state === "copied" ? " copy-ok" : ""}`}
-      aria-label={`Copy ${what}`}
+      // The visible words first (speech input users say them), then what is copied.
+      aria-label={`${shown} (${what})`}
       data-testid={testId}
       data-state={state}
       onClick={onClick}
     >
-      {state === "copied" ? "Copied" : state === "failed" ? "Copy failed — select and copy by hand" : label}
+      {shown}
     </button>
   );
 }

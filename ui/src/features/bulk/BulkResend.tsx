@@ -44,6 +44,22 @@ export function BulkResend({ eventId, selected, onClear, onDone, api = realApi }
     };
   }, [api, eventId, count, templates]);
 
+  // Esc leaves the review dialog (as "Back" does).
+  const reviewing = preview !== null && !running;
+  useEffect(() => {
+    if (!reviewing) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") {
+        setPreview(null);
+        setError(null);
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    return () => {
+      document.removeEventListener("keydown", onKey);
+    };
+  }, [reviewing]);
+
   const selection = () => ({ eventId, guestIds: [...selected], templateId, includeRecent });
 
   const review = () => {
@@ -161,6 +177,8 @@ export function BulkResend({ eventId, selected, onClear, onDone, api = realApi }
               <button
                 type="button"
                 className="btn btn-ghost"
+                // The focus moves into the dialog, on the choice that sends nothing.
+                autoFocus
                 onClick={() => {
                   setPreview(null);
                   setError(null);

@@ -27,6 +27,15 @@ export function ResendTicket({ guest, api, onSent }: Props) {
   // Bumped after each send so the preview's duplicate warning is re-read from the log.
   const [sends, setSends] = useState(0);
   const emailRef = useRef<HTMLInputElement>(null);
+  // The button that pressed "Resend ticket…" / "Send now" goes away with its step: the focus
+  // moves on with the user instead of falling back to the page (keyboard and screen readers).
+  const startRef = useRef<HTMLButtonElement>(null);
+  const confirming = step.kind === "confirm" || step.kind === "sending";
+  const wasConfirming = useRef(false);
+  useEffect(() => {
+    if (wasConfirming.current && !confirming) startRef.current?.focus();
+    wasConfirming.current = confirming;
+  }, [confirming]);
   // One send at a time, even if a click lands before React re-renders the disabled button.
   const inFlight = useRef(false);
 
@@ -210,6 +219,7 @@ export function ResendTicket({ guest, api, onSent }: Props) {
             type="button"
             className="btn btn-primary"
             data-testid="resend-start"
+            ref={startRef}
             disabled={!preview || !!emailProblem || !templateId}
             onClick={() => {
               setStep({ kind: "confirm" });
@@ -227,7 +237,8 @@ export function ResendTicket({ guest, api, onSent }: Props) {
             {changed ? " (the attendee’s address is updated first)" : ""}?
           </p>
           <div className="resend-actions">
-            <button type="button" className="btn btn-secondary" disabled={sending} onClick={() => { setStep({ kind: "edit" }); }}>
+            {/* The safe choice has the focus, as in every confirmation. */}
+            <button type="button" className="btn btn-secondary" disabled={sending} autoFocus onClick={() => { setStep({ kind: "edit" }); }}>
               Cancel
             </button>
             <button type="button" className="btn btn-primary" data-testid="resend-send" disabled={sending} onClick={() => void send()}>
@@ -237,8 +248,11 @@ export function ResendTicket({ guest, api, onSent }: Props) {
         </div>
       )}
 
+      {/* Always in the page, so that a screen reader announces the outcome when it appears. */}
+      <div className="resend-outcome" aria-live="polite" data-testid="resend-outcome">
+      {step.kind === "sending" && <p className="visually-hidden">Sending…</p>}
       {step.kind === "done" && (
-        <div className="notice desk-ok" role="status" data-testid="resend-result">
+        <div className="notice desk-ok" data-testid="resend-result">
           <div className="notice-body">
             <p className="notice-message desk-ok-title">Qflow accepted the send: {step.result.status}</p>
             <p className="small">
@@ -256,6 +270,7 @@ export function ResendTicket({ guest, api, onSent }: Props) {
           }}
         />
       )}
+      </div>
     </div>
   );
 }

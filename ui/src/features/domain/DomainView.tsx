@@ -562,7 +562,7 @@ function Lifecycle({
         </button>
         <button
           type="button"
-          className="btn btn-danger"
+          className="btn btn-danger-solid"
           data-testid="domain-delete"
           disabled={busy !== null}
           onClick={() => {
@@ -573,14 +573,14 @@ function Lifecycle({
         </button>
       </div>
       {confirm && (
-        <div className="confirm-box" role="alertdialog" data-testid="domain-confirm">
-          <p>
+        <div className="confirm-box" role="alertdialog" aria-labelledby="domain-confirm-text" data-testid="domain-confirm">
+          <p id="domain-confirm-text">
             {confirm === "deactivate"
               ? `Deactivate ${view.domainUnicode ?? ""}? Emails will come from support@qflow.email until you activate again; templates with a From address on your domain keep working but send from the default sender.`
               : `Delete ${view.domainUnicode ?? ""}? Sends fall back to the default sender, and setting up a domain again means new DNS records for your DNS admin.`}
           </p>
           <div className="domain-actions">
-            <button type="button" className="btn btn-danger" data-testid="domain-confirm-yes" onClick={confirm === "delete" ? onDelete : onDeactivate}>
+            <button type="button" className="btn btn-danger-solid" data-testid="domain-confirm-yes" onClick={confirm === "delete" ? onDelete : onDeactivate}>
               {confirm === "delete" ? "Delete the domain" : "Deactivate"}
             </button>
             <button
@@ -604,31 +604,33 @@ function Exports({ exported, copy }: { exported: DomainExport; copy?: CopyFn }) 
   const text = tab === "text" ? exported.plainText : tab === "bind" ? exported.bind : exported.csv;
   return (
     <div className="exports" data-testid="domain-exports">
-      <div className="tabs" role="tablist">
-        {(
-          [
-            ["text", "Email text"],
-            ["bind", "BIND zone file"],
-            ["csv", "CSV"],
-          ] as const
-        ).map(([id, label]) => (
-          <button
-            key={id}
-            type="button"
-            role="tab"
-            aria-selected={tab === id}
-            className={`tab${tab === id ? " tab-active" : ""}`}
-            data-testid={`export-tab-${id}`}
-            onClick={() => {
-              setTab(id);
-            }}
-          >
-            {label}
-          </button>
-        ))}
+      <div className="tabs">
+        <div className="tab-list" role="tablist" aria-label="Export format">
+          {(
+            [
+              ["text", "Email text"],
+              ["bind", "BIND zone file"],
+              ["csv", "CSV"],
+            ] as const
+          ).map(([id, label]) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              aria-selected={tab === id}
+              className={`tab${tab === id ? " tab-active" : ""}`}
+              data-testid={`export-tab-${id}`}
+              onClick={() => {
+                setTab(id);
+              }}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
         <CopyButton text={text} what="these instructions" copy={copy} testId="copy-export" />
       </div>
-      <textarea className="export-text" readOnly value={text} rows={12} data-testid="export-text" />
+      <textarea className="export-text" readOnly value={text} rows={12} aria-label="DNS records to send" data-testid="export-text" />
     </div>
   );
 }

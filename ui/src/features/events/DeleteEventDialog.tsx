@@ -39,7 +39,7 @@ export function DeleteEventDialog({ event, api, onClose, onDeleted }: Props) {
           </button>
           <button
             type="button"
-            className="btn ev-danger"
+            className="btn btn-danger-solid"
             data-testid="event-delete-yes"
             disabled={busy}
             onClick={confirm}

@@ -90,7 +90,7 @@ export function SavedProfiles({ api, onSignedIn, onPrefill, disabled = false }: 
                 <button type="button" className="btn btn-secondary btn-small" onClick={() => { setConfirm(null); }}>
                   Keep
                 </button>
-                <button type="button" className="btn btn-small profile-danger" data-testid="profile-forget-yes" disabled={busy !== null} onClick={() => void forget(p.name)}>
+                <button type="button" className="btn btn-small btn-danger-solid" data-testid="profile-forget-yes" disabled={busy !== null} onClick={() => void forget(p.name)}>
                   Forget {p.name}
                 </button>
               </div>

@@ -5,7 +5,7 @@ import { useEffect, useRef } from "react";
 import { autocompletion, type Completion, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { html } from "@codemirror/lang-html";
-import { bracketMatching, defaultHighlightStyle, foldGutter, foldKeymap, indentOnInput, syntaxHighlighting } from "@codemirror/language";
+import { bracketMatching, defaultHighlightStyle, foldGutter, HighlightStyle, foldKeymap, indentOnInput, syntaxHighlighting } from "@codemirror/language";
 import { lintGutter, setDiagnostics, type Diagnostic } from "@codemirror/lint";
 import { highlightSelectionMatches, search, searchKeymap } from "@codemirror/search";
 import { EditorState, Prec, type Extension, type Transaction } from "@codemirror/state";
@@ -130,6 +130,32 @@ export function toDiagnostics(issues: EditorIssue[], docLength: number): Diagnos
   return out;
 }
 
+/** CodeMirror's default token colours are made for a white page: with `light-dark()` each gets a
+ * dark-theme twin (4.5:1 or more on --surface and the active line), picked by the color-scheme
+ * the theme sets on the page. */
+const DARK_TOKEN: Record<string, string> = {
+  "#404740": "#b8c0b8",
+  "#708": "#d98cff",
+  "#219": "#7fb4ff",
+  "#164": "#7ee2a8",
+  "#a11": "#ff8a80",
+  "#e40": "#ffab70",
+  "#00f": "#93a8ff",
+  "#30a": "#c5a3ff",
+  "#085": "#5fd7a7",
+  "#167": "#6fd3e3",
+  "#256": "#7fc8e0",
+  "#00c": "#93a8ff",
+  "#940": "#e0a86b",
+  "#f00": "#ff7b7b",
+};
+const highlightStyle = HighlightStyle.define(
+  defaultHighlightStyle.specs.map((s) => {
+    const dark = typeof s.color === "string" ? DARK_TOKEN[s.color] : undefined;
+    return dark ? { ...s, color: `light-dark(${String(s.color)}, ${dark})` } : s;
+  }),
+);
+
 const theme = EditorView.theme({
   "&": { fontSize: "13px", height: "100%", backgroundColor: "var(--surface)", color: "var(--text)" },
   ".cm-scroller": { fontFamily: "var(--mono)", overflow: "auto" },
@@ -205,7 +231,7 @@ export function CodeEditor({ initial, onChange, tokens, undo, singleLine = false
         indentOnInput(),
         bracketMatching(),
         html({ autoCloseTags: false }),
-        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+        syntaxHighlighting(highlightStyle, { fallback: true }),
         EditorView.lineWrapping,
         keymap.of([...foldKeymap, indentWithTab]),
       );

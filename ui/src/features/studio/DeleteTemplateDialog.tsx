@@ -29,7 +29,7 @@ export function DeleteTemplateDialog({ template, api, onClose, onDeleted }: Prop
           </button>
           <button
             type="button"
-            className="btn studio-danger"
+            className="btn btn-danger-solid"
             data-testid="template-delete-yes"
             disabled={busy}
             onClick={confirm}

@@ -207,7 +207,7 @@ export function RemoveTestAttendees({ eventId, api }: { eventId: string; api: Pi
               <button type="button" className="btn btn-secondary btn-small" onClick={() => { setFound(null); }}>
                 Cancel
               </button>
-              <button type="button" className="btn btn-danger btn-small" data-testid="remove-tests-yes" disabled={busy} onClick={() => void remove(found)}>
+              <button type="button" className="btn btn-danger-solid btn-small" data-testid="remove-tests-yes" disabled={busy} onClick={() => void remove(found)}>
                 {busy ? "Deleting…" : `Delete ${n}`}
               </button>
             </div>

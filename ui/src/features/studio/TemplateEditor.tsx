@@ -450,6 +450,8 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   return (
     <div className="studio-editor" data-testid="studio-editor" ref={root}>
       <header className="studio-head">
+        {/* The page's heading for screen readers; the name box shows it to everyone. */}
+        <h1 className="visually-hidden">{original ? `Template: ${fields.name}` : "New template"}</h1>
         <button type="button" className="btn btn-ghost btn-small" data-testid="studio-back" onClick={close}>
           ← Templates
         </button>
@@ -461,7 +463,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           value={fields.name}
           onChange={(e) => { set("name", e.target.value); }}
         />
-        <span className="muted small" data-testid="studio-status">
+        <span className="muted small" data-testid="studio-status" role="status">
           {saving ? "Saving…" : savedNote ?? (dirty ? `Unsaved changes${draftAt ? ` · draft kept ${draftAt}` : ""}` : original ? "Saved" : "New template")}
         </span>
         <button type="button" className="btn btn-primary" data-testid="studio-save" disabled={saving || !fields.name.trim()} onClick={trySave}>

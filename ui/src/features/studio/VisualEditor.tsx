@@ -67,6 +67,64 @@ function presetPlugin(mod: unknown): PresetFn {
   return m as PresetFn;
 }
 
+/** Names for the panel buttons GrapesJS and the preset leave without a title (icons only). */
+const BUTTON_NAMES: Record<string, string> = {
+  undo: "Undo",
+  redo: "Redo",
+  "gjs-open-import-template": "Import HTML",
+  "gjs-toggle-images": "Show or hide images",
+  "canvas-clear": "Clear the canvas",
+};
+
+/** Name each panel button (most show only an icon): its title, GrapesJS's own title for its id,
+ * ours, or the id in words. The DOM holds no id: a panel's button elements follow its models. */
+function nameButtons(editor: Editor) {
+  for (const panel of editor.Panels.getPanels().models) {
+    const el = (panel.view as { el?: unknown } | undefined)?.el;
+    if (!(el instanceof HTMLElement)) continue;
+    const els = el.querySelectorAll<HTMLElement>(".gjs-pn-btn");
+    const models = panel.buttons.models;
+    if (els.length !== models.length) continue;
+    models.forEach((b, i) => {
+      const btn = els[i];
+      if (!btn || btn.getAttribute("title") || btn.getAttribute("aria-label")) return;
+      const id = String(b.id);
+      const attrs = (b.get("attributes") ?? {}) as Record<string, unknown>;
+      const own = editor.I18n.t(`panels.buttons.titles.${id}`) as unknown;
+      const name =
+        (typeof attrs.title === "string" && attrs.title) || (typeof own === "string" && own) || BUTTON_NAMES[id] || id.replace(/^gjs-/, "").replace(/[-_]/g, " ");
+      if (name) btn.setAttribute("aria-label", name);
+    });
+  }
+}
+
+/** GrapesJS draws its panel buttons and blocks as plain elements: give each a button's role, a
+ * name, a place in the Tab order and Enter/Space, as they appear. */
+function keyboardReachable(root: HTMLElement): () => void {
+  const mark = () => {
+    for (const el of root.querySelectorAll<HTMLElement>(".gjs-pn-btn:not([tabindex]), .gjs-block:not([tabindex])")) {
+      // An empty placeholder (no icon, no words) is not a control.
+      if (el.childElementCount === 0 && !el.textContent.trim()) continue;
+      el.tabIndex = 0;
+      el.setAttribute("role", "button");
+      const name = el.getAttribute("title") ?? el.textContent.trim();
+      if (name && !el.getAttribute("aria-label")) el.setAttribute("aria-label", name);
+      el.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") {
+          e.preventDefault();
+          el.click();
+        }
+      });
+    }
+  };
+  mark();
+  const mo = new MutationObserver(mark);
+  mo.observe(root, { childList: true, subtree: true });
+  return () => {
+    mo.disconnect();
+  };
+}
+
 export function VisualEditor({ initial, tokens, onChange, onLoad, onUndo, onRedo, onReady }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const [failed, setFailed] = useState<string | null>(null);
@@ -79,6 +137,7 @@ export function VisualEditor({ initial, tokens, onChange, onLoad, onUndo, onRedo
   useEffect(() => {
     // StrictMode mounts twice: one editor per host, destroyed in cleanup.
     let cancelled = false;
+    let unmark = () => {};
     Promise.all([import("grapesjs"), import("grapesjs-preset-newsletter")]).then(([gjs, preset]) => {
       if (cancelled || !host.current || editorRef.current) return;
       const editor = gjs.default.init({
@@ -117,6 +176,17 @@ export function VisualEditor({ initial, tokens, onChange, onLoad, onUndo, onRedo
       let applying = false;
       editor.on("load", () => {
         if (cancelled) return;
+        // GrapesJS's own markup: a name for the canvas frame, and its scrolling side panel
+        // (blocks, layers, styles) reachable by keyboard.
+        editor.Canvas.getFrameEl().setAttribute("title", "Email canvas");
+        nameButtons(editor);
+        if (host.current) unmark = keyboardReachable(host.current);
+        const views = host.current?.querySelector(".gjs-pn-views-container");
+        if (views) {
+          views.setAttribute("tabindex", "0");
+          views.setAttribute("role", "region");
+          views.setAttribute("aria-label", "Blocks and settings");
+        }
         props.current.onLoad(exportHtml(editor));
         editor.on("update", () => {
           if (!applying) props.current.onChange(exportHtml(editor));
@@ -148,6 +218,7 @@ export function VisualEditor({ initial, tokens, onChange, onLoad, onUndo, onRedo
     });
     return () => {
       cancelled = true;
+      unmark();
       props.current.onReady?.(null);
       editorRef.current?.destroy();
       editorRef.current = null;

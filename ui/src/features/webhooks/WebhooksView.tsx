@@ -114,19 +114,19 @@ export function WebhooksView({ api, copy, pollMs = 15_000 }: Props) {
                 <button type="button" className="btn btn-secondary" data-testid="webhook-test" disabled={busy !== null || !o.url} onClick={() => { update("test", api.test); }}>
                   {busy === "test" ? "Sending…" : "Send test event"}
                 </button>
-                <button type="button" className="btn btn-danger" data-testid="webhook-delete" disabled={busy !== null || !o.url} onClick={() => { update("delete", api.remove); }}>
+                <button type="button" className="btn btn-danger-solid" data-testid="webhook-delete" disabled={busy !== null || !o.url} onClick={() => { update("delete", api.remove); }}>
                   Delete
                 </button>
               </div>
               {confirmRotate && (
-                <div className="confirm-box" role="alertdialog" data-testid="webhook-rotate-confirm">
-                  <p>
+                <div className="confirm-box" role="alertdialog" aria-labelledby="webhook-rotate-text" data-testid="webhook-rotate-confirm">
+                  <p id="webhook-rotate-text">
                     The current secret stops working at once: a receiver still using it rejects every event until it has
                     the new one. The new secret is stored {o.secretInMemoryOnly ? "in memory (demo)" : "in the keychain"} and
                     a test event is sent.
                   </p>
                   <div className="domain-actions">
-                    <button type="button" className="btn btn-danger" data-testid="webhook-rotate-yes" onClick={() => { update("rotate", api.rotate); }}>
+                    <button type="button" className="btn btn-danger-solid" data-testid="webhook-rotate-yes" onClick={() => { update("rotate", api.rotate); }}>
                       Rotate now
                     </button>
                     <button
