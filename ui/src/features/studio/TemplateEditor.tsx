@@ -69,17 +69,6 @@ export function textPatch(a: string, b: string): TextPatch {
 const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
 const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
 
-/** Runs `f` after the next rendering update has painted (a frame, then a task). */
-function afterPaint(f: () => void): void {
-  if (typeof requestAnimationFrame !== "function") {
-    setTimeout(f, 0);
-    return;
-  }
-  requestAnimationFrame(() => {
-    setTimeout(f, 0);
-  });
-}
-
 export function applyPatch(s: string, p: TextPatch): string {
   return s.slice(0, p.from) + p.insert + s.slice(p.to);
 }
@@ -226,11 +215,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           if (!sent.attachPdf) frame.current?.show(document, inPlace, base?.document, `preview-frame-${mine}`);
           tokens.current = r.tokenValues;
           previewStore.set({ ...r, document, html: sent.attachPdf ? r.html : mirror });
-          // The rest of the editor catches up once the preview has painted: only the preview
-          // pane renders ahead of that paint.
-          afterPaint(() => {
-            flushHtml.current();
-          });
+          flushHtml.current();
           setPreviewError(null);
           if (r.linted) {
             setIssues(r.issues);
@@ -250,6 +235,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
         })
         .finally(() => {
           inflight.current = false;
+          flushHtml.current();
           const next = again.current;
           if (next) runPreview.current(next.lint);
         });
