@@ -48,6 +48,10 @@ pub enum Error {
     /// unreachable), or the installer failed: nothing was installed.
     #[error("update_unavailable: {0}")]
     UpdateUnavailable(String),
+    /// Work stopped because newer input made its answer useless (a pre-flight for text the user
+    /// has typed over): nothing to show, nothing to retry.
+    #[error("superseded: {0}")]
+    Superseded(String),
 }
 
 /// The codes this app produces itself (the API's own codes are [`ApiCode`]). The UI switches on
@@ -70,6 +74,8 @@ pub enum LocalCode {
     IpcError,
     UpdateRefused,
     UpdateUnavailable,
+    /// Stopped because newer input replaced what it was working on ([`Error::Superseded`]).
+    Superseded,
 }
 
 impl LocalCode {
@@ -87,6 +93,7 @@ impl LocalCode {
             LocalCode::IpcError => "ipc_error",
             LocalCode::UpdateRefused => "update_refused",
             LocalCode::UpdateUnavailable => "update_unavailable",
+            LocalCode::Superseded => "superseded",
         }
     }
 }
@@ -198,6 +205,7 @@ impl Error {
             Error::Internal(_) => LocalCode::Internal,
             Error::UpdateRefused(_) => LocalCode::UpdateRefused,
             Error::UpdateUnavailable(_) => LocalCode::UpdateUnavailable,
+            Error::Superseded(_) => LocalCode::Superseded,
         })
     }
 
@@ -306,6 +314,7 @@ impl Error {
             Error::Internal(m) => simple(self.code(), &format!("Something went wrong inside Qflow Console ({m})."), "Try again; if it keeps happening, restart Qflow Console and report the message."),
             Error::UpdateRefused(m) => simple(self.code(), m, "Nothing was installed and this version keeps working. Do not install that package by hand: tell whoever publishes your updates."),
             Error::UpdateUnavailable(m) => simple(self.code(), m, "Nothing was installed and this version keeps working. Try again later."),
+            Error::Superseded(m) => simple(self.code(), m, "Nothing to do: the newer request answers instead."),
         }
     }
 }
@@ -508,6 +517,7 @@ mod tests {
             LocalCode::IpcError,
             LocalCode::UpdateRefused,
             LocalCode::UpdateUnavailable,
+            LocalCode::Superseded,
         ] {
             assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
         }

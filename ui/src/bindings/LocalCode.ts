@@ -4,4 +4,4 @@
  * The codes this app produces itself (the API's own codes are [`ApiCode`]). The UI switches on
  * these; they are exported to TypeScript so a misspelt code fails `tsc`.
  */
-export type LocalCode = "outcome_unknown" | "network_unreachable" | "malformed_response" | "invalid_input" | "keychain_unavailable" | "not_signed_in" | "sign_in_failed" | "storage_error" | "internal" | "ipc_error" | "update_refused" | "update_unavailable";
+export type LocalCode = "outcome_unknown" | "network_unreachable" | "malformed_response" | "invalid_input" | "keychain_unavailable" | "not_signed_in" | "sign_in_failed" | "storage_error" | "internal" | "ipc_error" | "update_refused" | "update_unavailable" | "superseded";

@@ -2,6 +2,7 @@
 //! HTML is never built), findings grouped by what went wrong, with who.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::merge::lint::Severity;
 use crate::merge::{MergeContext, MergePlan, RecipientValues, TemplateField};
@@ -11,6 +12,8 @@ use super::html::Doc;
 use super::links::{self, decode_attr};
 use super::{finding, rules, AttendeeRef, PreflightFinding, PreflightOptions, SizeMeter};
 
+/// Attendees merged between two looks at the stop flag (a few microseconds of work each).
+const STOP_EVERY: usize = 64;
 const NAME_TOKENS: &[&str] = &["firstname", "lastname", "fullname", "othernames"];
 
 /// Unknown tokens are the template's, so they concern everyone.
@@ -134,7 +137,14 @@ struct Pass<'a, 'p> {
 }
 
 impl Pass<'_, '_> {
-    fn run(&self, base: &MergeContext, attendees: &[Guest], first: u32) -> Acc {
+    /// `None` when `stop` was set before the end (checked every [`STOP_EVERY`] attendees).
+    fn run(
+        &self,
+        base: &MergeContext,
+        attendees: &[Guest],
+        first: u32,
+        stop: &AtomicBool,
+    ) -> Option<Acc> {
         let mut acc = Acc {
             empty: vec![Vec::new(); self.groups.len()],
             long: vec![Vec::new(); self.groups.len()],
@@ -143,6 +153,9 @@ impl Pass<'_, '_> {
         };
         let mut buf = String::new();
         for (k, g) in attendees.iter().enumerate() {
+            if k % STOP_EVERY == 0 && stop.load(Ordering::Relaxed) {
+                return None;
+            }
             let idx = first + k as u32;
             let v = RecipientValues::for_guest(base, g);
             if let Some(s) = self.sent {
@@ -182,11 +195,13 @@ impl Pass<'_, '_> {
                 acc.no_barcode.push(idx);
             }
         }
-        acc
+        Some(acc)
     }
 }
 
-/// Merges every attendee; returns the size meter of the sent body (`sent` = index in `plans`).
+/// Merges every attendee; returns the size meter of the sent body (`sent` = index in `plans`),
+/// or `None` if `stop` was set meanwhile.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn merge_all(
     plans: &[MergePlan<'_>],
     docs: &[Doc],
@@ -194,8 +209,9 @@ pub(crate) fn merge_all(
     base: &MergeContext,
     attendees: &[Guest],
     opts: &PreflightOptions,
+    stop: &AtomicBool,
     out: &mut Vec<PreflightFinding>,
-) -> SizeMeter {
+) -> Option<SizeMeter> {
     let mut groups: Vec<TokenGroup<'_>> = Vec::new();
     let mut uses_barcode = false;
     for (pi, plan) in plans.iter().enumerate() {
@@ -263,21 +279,23 @@ pub(crate) fn merge_all(
                 .enumerate()
                 .map(|(n, part)| {
                     let pass = &pass;
-                    sc.spawn(move || pass.run(base, part, (n * chunk) as u32))
+                    sc.spawn(move || pass.run(base, part, (n * chunk) as u32, stop))
                 })
                 .collect();
-            let mut all = handles.into_iter().map(|h| h.join().unwrap_or_default());
-            let mut acc = all.next().unwrap_or_default();
+            let mut all = handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Some(Acc::default())));
+            let mut acc = all.next().flatten()?;
             for a in all {
-                acc.merge(a);
+                acc.merge(a?);
             }
-            acc
-        })
+            Some(acc)
+        })?
     } else {
-        pass.run(base, attendees, 0)
+        pass.run(base, attendees, 0, stop)?
     };
 
-    report(&pass, acc, attendees, opts, out)
+    Some(report(&pass, acc, attendees, opts, out))
 }
 
 fn report(

@@ -18,6 +18,8 @@ mod tests;
 
 pub use send::{send_warning, SendWarning};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -169,6 +171,20 @@ pub fn preflight(
     attendees: &[Guest],
     opts: &PreflightOptions,
 ) -> PreflightReport {
+    let never = AtomicBool::new(false);
+    // Only `stop` ends a run early, and nothing sets `never`.
+    preflight_until(t, base, attendees, opts, &never).unwrap_or_else(|| unreachable!())
+}
+
+/// [`preflight`] that gives up (`None`) soon after `stop` is set: the studio stops a run for
+/// text the user has typed over, so it does not compete with the keystroke's preview.
+pub fn preflight_until(
+    t: &TemplateFields<'_>,
+    base: &MergeContext,
+    attendees: &[Guest],
+    opts: &PreflightOptions,
+    stop: &AtomicBool,
+) -> Option<PreflightReport> {
     let courier = t.email_body.filter(|b| t.attach_pdf && !b.is_empty());
     let mut plans = vec![
         MergePlan::new(t.subject, TemplateField::Subject),
@@ -190,7 +206,19 @@ pub fn preflight(
     for (plan, doc) in plans[1..].iter().zip(&docs) {
         html::checks(plan, doc, &mut findings);
     }
-    let size = attendees::merge_all(&plans, &docs, sent, base, attendees, opts, &mut findings);
+    if stop.load(Ordering::Relaxed) {
+        return None;
+    }
+    let size = attendees::merge_all(
+        &plans,
+        &docs,
+        sent,
+        base,
+        attendees,
+        opts,
+        stop,
+        &mut findings,
+    )?;
     let image_count = sent.map_or(0, |i| docs[i - 1].image_count());
     if size.bytes > GMAIL_CLIP_BYTES {
         let f = sent.map_or(TemplateField::Html, |i| plans[i].field());
@@ -210,7 +238,14 @@ pub fn preflight(
             Some("Host large images, trim inline styles, or move long text to a web page.".into());
         findings.push(x);
     }
-    finish(t, findings, attendees.len(), opts, size, image_count)
+    Some(finish(
+        t,
+        findings,
+        attendees.len(),
+        opts,
+        size,
+        image_count,
+    ))
 }
 
 fn finish(

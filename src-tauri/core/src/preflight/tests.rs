@@ -1,5 +1,7 @@
 //! Seeded templates that trip each check, and a clean one that trips none.
 
+use std::sync::atomic::AtomicBool;
+
 use super::*;
 use crate::models::Event;
 
@@ -306,5 +308,27 @@ fn rules_const_name(id: &str) -> String {
         "client-unsupported" => "CLIENT_UNSUPPORTED".into(),
         "mailto-invalid" => "MAILTO_INVALID".into(),
         other => other.replace('-', "_").to_uppercase(),
+    }
+}
+
+#[test]
+fn a_stopped_run_gives_up_on_one_thread_and_on_several() {
+    let t = TemplateFields {
+        subject: "Your ticket, {{firstname}}",
+        html: CLEAN,
+        ..Default::default()
+    };
+    let opts = PreflightOptions::default();
+    // 3 attendees run on this thread; 4,000 on worker threads (the split starts at 2,000).
+    let many: Vec<Guest> = (0..4_000)
+        .map(|n| guest(n, "Ann", "ann@example.com", Some("B1"), None))
+        .collect();
+    for list in [people(), many] {
+        let stop = AtomicBool::new(true);
+        assert_eq!(preflight_until(&t, &base(), &list, &opts, &stop), None);
+        let go = AtomicBool::new(false);
+        let full = preflight_until(&t, &base(), &list, &opts, &go).unwrap();
+        assert_eq!(full, preflight(&t, &base(), &list, &opts));
+        assert_eq!(full.attendees as usize, list.len());
     }
 }

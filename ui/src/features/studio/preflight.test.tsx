@@ -213,4 +213,33 @@ describe("PreflightPanel", () => {
     expect(screen.getByTestId("preflight-error").textContent).toMatch(/between 1 and 1000/);
     expect(screen.getAllByTestId("preflight-item")).toHaveLength(3);
   });
+  it("drops a check Rust stopped because the text changed (superseded): no error, the next pause checks again", async () => {
+    let stop: (e: unknown) => void = () => undefined;
+    const stopped = new Promise<PreflightReport>((_, reject) => {
+      stop = reject;
+    });
+    const preflight = vi
+      .fn()
+      .mockReturnValueOnce(stopped)
+      .mockResolvedValueOnce(report());
+    const { edit } = setup(preflight);
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(0);
+    });
+    expect(screen.getByTestId("preflight-running").textContent).toBe("Checking…");
+    // Rust answers "superseded" (a keystroke stopped it) before the editor reports the edit.
+    await act(async () => {
+      stop({ code: "superseded", message: "The pre-flight was stopped: the template changed while it ran.", details: {} });
+      await Promise.resolve();
+    });
+    expect(screen.queryByTestId("preflight-error")).toBeNull();
+    expect(screen.getByTestId("preflight-running").textContent).toBe("");
+    edit({ ...FIELDS, html: "<p>{{guestnotes}}!</p>" });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(PREFLIGHT_IDLE_MS);
+    });
+    expect(preflight).toHaveBeenCalledTimes(2);
+    expect(screen.queryByTestId("preflight-error")).toBeNull();
+    expect(screen.getAllByTestId("preflight-item")).toHaveLength(3);
+  });
 });

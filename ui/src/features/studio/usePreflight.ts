@@ -4,7 +4,7 @@
 // request, or an edit since) is dropped. The fields come through
 // a `Latest` the editor sets, so a keystroke re-renders nothing here: it only moves a timer.
 import { useEffect, useRef, useState } from "react";
-import { errorBody, type ErrorBody } from "../../api";
+import { codeIs, errorBody, type ErrorBody } from "../../api";
 import type { PreflightReport, StudioApi, TemplateEdit } from "./api";
 import type { Latest } from "./previewStore";
 
@@ -50,7 +50,12 @@ export function usePreflight(
           if (mine === seq.current) setState({ report, error: null, running: false });
         })
         .catch((e: unknown) => {
-          if (mine === seq.current) setState((s) => ({ report: s.report, error: errorBody(e), running: false }));
+          if (mine !== seq.current) return;
+          const body = errorBody(e);
+          // Stopped in Rust by a keystroke (the text changed): not an error to show; the check
+          // runs again when typing pauses.
+          if (codeIs(body.code, "superseded")) setState((s) => (s.running ? { ...s, running: false } : s));
+          else setState((s) => ({ report: s.report, error: body, running: false }));
         });
     };
     const schedule = (delay: number) => {

@@ -41,7 +41,7 @@ pub use files::{
     template_export, template_import, write_template_file, PASTED_JSON,
 };
 pub use patch::{apply_patch, diff_patch};
-pub use preflight::preflight;
+pub use preflight::{preflight, PreflightRuns};
 pub use preview::{editor_issue, studio_setup, template_preview, PreviewSessions};
 pub use save::{
     check_from_address, from_address_problem, template_delete, template_get, template_save,

@@ -1,6 +1,9 @@
 //! `preflight` over the session against the sandbox: the event's real guest list, the same
 //! findings the save would get from Qflow caught before saving.
 
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
 use uuid::Uuid;
 
 use super::tests::{edit, saved_template, signed_in};
@@ -139,4 +142,119 @@ async fn a_saved_template_by_id_and_the_name_limit() {
         .await
         .unwrap_err();
     assert_eq!(none.body().code, "invalid_input");
+}
+
+#[tokio::test]
+async fn a_keystroke_stops_a_running_check_of_the_text_it_changes_and_nothing_else_does() {
+    let env = signed_in().await;
+    let cx = &env.cx;
+    let fields = edit("<p>Hi {{firstname}}, your ticket</p>");
+    let runs = cx.state::<PreflightRuns>();
+    let preview = |fields: TemplateEdit, patch: Option<TextPatch>| PreviewRequest {
+        event_id: env.event.clone(),
+        fields,
+        guest_id: None,
+        edge_case: None,
+        allow_remote_images: false,
+        dark: DarkEmulation::Off,
+        session: Some("editor-1".into()),
+        html_patch: patch,
+        lint: Some(false),
+    };
+    // The editor's first preview (full html) and a lint request without an edit: same text.
+    let stop = runs.start(Some(fields.clone()));
+    template_preview(cx, preview(fields.clone(), None))
+        .await
+        .unwrap();
+    let unchanged = TextPatch {
+        from: 3,
+        to: 3,
+        insert: String::new(),
+    };
+    let same = TemplateEdit {
+        html: String::new(),
+        ..fields.clone()
+    };
+    template_preview(cx, preview(same.clone(), Some(unchanged)))
+        .await
+        .unwrap();
+    assert!(
+        !stop.load(Ordering::Relaxed),
+        "the text it checks still stands"
+    );
+    // A keystroke in the html stops it at once.
+    let typed = TextPatch {
+        from: 3,
+        to: 3,
+        insert: "!".into(),
+    };
+    template_preview(cx, preview(same.clone(), Some(typed)))
+        .await
+        .unwrap();
+    assert!(stop.load(Ordering::Relaxed));
+    // A subject keystroke too; a newer check stops the older one.
+    let stop = runs.start(Some(TemplateEdit {
+        html: "<p>Hi! {{firstname}}, your ticket</p>".into(),
+        ..fields.clone()
+    }));
+    let subject = TemplateEdit {
+        subject: "Hi {{firstname}}!".into(),
+        ..same.clone()
+    };
+    let empty = TextPatch {
+        from: 0,
+        to: 0,
+        insert: String::new(),
+    };
+    template_preview(cx, preview(subject, Some(empty)))
+        .await
+        .unwrap();
+    assert!(stop.load(Ordering::Relaxed));
+    let older = runs.start(None);
+    let newer = runs.start(None);
+    assert!(older.load(Ordering::Relaxed) && !newer.load(Ordering::Relaxed));
+    // A saved template's check is not the editor's text: typing leaves it running.
+    let typed = TextPatch {
+        from: 3,
+        to: 3,
+        insert: "?".into(),
+    };
+    template_preview(cx, preview(same, Some(typed)))
+        .await
+        .unwrap();
+    assert!(!newer.load(Ordering::Relaxed));
+}
+
+#[tokio::test]
+async fn a_check_stopped_while_it_runs_answers_superseded_and_the_next_one_runs() {
+    let env = signed_in().await;
+    let cx = &env.cx;
+    // ~100 KB: the merges take long enough for the keystroke to land while they run.
+    let block = "<p>Dear {{fullname}}, your seat for {{event}} is confirmed ({{barcode}}).</p>\n";
+    let fields = edit(&block.repeat(100 * 1024 / block.len()));
+    let running = {
+        let cx = Arc::clone(cx);
+        let r = req(&env.event, Some(fields.clone()), None);
+        tokio::spawn(async move { preflight(&cx, r).await })
+    };
+    let runs = cx.state::<PreflightRuns>();
+    while !runs.is_running() {
+        tokio::task::yield_now().await;
+    }
+    // Typing: a different text than the one being checked.
+    runs.edited(
+        &TemplateEdit {
+            html: String::new(),
+            ..fields.clone()
+        },
+        true,
+    );
+    let e = running.await.unwrap().unwrap_err();
+    assert_eq!(e.body().code, "superseded");
+    assert!(!runs.is_running());
+    let report = preflight(cx, req(&env.event, Some(fields), None))
+        .await
+        .unwrap();
+    assert!(report.attendees > 0);
+    assert!(!runs.is_running(), "a finished check is forgotten");
 }

@@ -13,6 +13,7 @@ use super::document::{
 use super::edge_cases::EDGE_CASES;
 use super::patch::{apply_patch, count, diff_patch, session_lost, utf16_to_byte};
 use super::pieces::{utf16_len, RenderedPieces};
+use super::preflight::PreflightRuns;
 use super::text_edit::{changed_span, in_place_edit, WalkState};
 use super::types::{
     EdgeCase, EdgeCaseInfo, EditorIssue, PreviewRequest, PreviewResult, StudioSetup, TemplateEdit,
@@ -133,6 +134,13 @@ pub async fn template_preview(cx: &Ctx, req: PreviewRequest) -> Result<PreviewRe
     let mut session = req.session.as_deref().and_then(|id| state.take(id));
     let patch = req.html_patch.take();
     let patched = patch.is_some();
+    // A keystroke stops a pre-flight of the text it changes before anything else.
+    if let Some(runs) = cx.existing_state::<PreflightRuns>() {
+        let html_changed = patch
+            .as_ref()
+            .is_some_and(|p| p.from != p.to || !p.insert.is_empty());
+        runs.edited(&req.fields, html_changed);
+    }
     if patched && session.is_none() {
         return Err(session_lost());
     }
