@@ -1,7 +1,7 @@
-import { memo, useCallback, useEffect, useRef, useState, type RefObject } from "react";
+import { lazy, memo, Suspense, useCallback, useEffect, useRef, useState, type RefObject } from "react";
 import { errorBody, type Api, type ErrorBody, type EventRow, type GuestRow } from "../api";
 import { AddAttendee } from "../features/desk/AddAttendee";
-import { ImportAttendees } from "../features/import/ImportAttendees";
+import { ImportAttendees as ImportAttendeesButton } from "../features/import/ImportAttendees";
 import { AttendeePanel } from "../features/desk/AttendeePanel";
 import { deskApi as realDeskApi, type DeskApi, type GuestSendStatus } from "../features/desk/api";
 import { STATUS_LABEL, statusClass } from "../features/desk/format";
@@ -10,12 +10,19 @@ import "../features/desk/desk.css";
 import { useDeskTable } from "../features/palette/bus";
 import { formatEventRange } from "../format";
 import { ErrorNotice } from "./ErrorNotice";
-import { ArrivalsScreen } from "../features/arrivals/ArrivalsScreen";
-import { BulkResend } from "../features/bulk/BulkResend";
+import { BulkResend as BulkResendBar } from "../features/bulk/BulkResend";
 import { bulkApi } from "../features/bulk/api";
 import { useSelection } from "../features/bulk/useSelection";
-import { ScanMode } from "../features/scan/ScanMode";
 import { dropPage, firstPageRequest, peekPage } from "../startup";
+
+// Opened on demand: not parsed and run before the desk's first frame.
+const ScanMode = lazy(() => import("../features/scan/ScanMode").then((m) => ({ default: m.ScanMode })));
+const ArrivalsScreen = lazy(() => import("../features/arrivals/ArrivalsScreen").then((m) => ({ default: m.ArrivalsScreen })));
+// Their props do not change while scrolling: a scroll frame does not render them again.
+const BulkResend = memo(BulkResendBar);
+const ImportAttendees = memo(ImportAttendeesButton);
+/** One formatter for the summary's counts (toLocaleString may build one per call, every frame). */
+const COUNT = new Intl.NumberFormat("en-GB");
 
 /** Rows per guests_page request: one cached window of the filtered list. */
 export const PAGE_SIZE = 100;
@@ -454,12 +461,12 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
           {info
             ? info.matched === 0
               ? debounced
-                ? `No attendees match “${debounced}” (of ${info.total.toLocaleString("en-GB")})`
+                ? `No attendees match “${debounced}” (of ${COUNT.format(info.total)})`
                 : info.total === 0
                   ? "No attendees yet"
-                  : `No attendees match these filters (of ${info.total.toLocaleString("en-GB")})`
-              : `${first.toLocaleString("en-GB")}–${last.toLocaleString("en-GB")} of ${info.matched.toLocaleString("en-GB")}${
-                  info.matched !== info.total ? ` matching (${info.total.toLocaleString("en-GB")} in total)` : ""
+                  : `No attendees match these filters (of ${COUNT.format(info.total)})`
+              : `${COUNT.format(first)}–${COUNT.format(last)} of ${COUNT.format(info.matched)}${
+                  info.matched !== info.total ? ` matching (${COUNT.format(info.total)} in total)` : ""
                 }`
             : loading
               ? "Loading attendees…"
@@ -547,6 +554,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
       </div>
       {openId && <AttendeePanel key={openId} guestId={openId} eventTitle={event.title} api={desk} onClose={closePanel} onChanged={changed} />}
       {arrivals && (
+        <Suspense fallback={null}>
         <ArrivalsScreen
           event={event}
           onClose={closeArrivals}
@@ -556,8 +564,13 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
             setArrivals(false);
           }}
         />
+        </Suspense>
       )}
-      {scanning && <ScanMode eventId={event.id} eventTitle={event.title} onClose={closeScan} />}
+      {scanning && (
+        <Suspense fallback={null}>
+          <ScanMode eventId={event.id} eventTitle={event.title} onClose={closeScan} />
+        </Suspense>
+      )}
       {adding && (
         <AddAttendee
           eventId={event.id}
