@@ -249,7 +249,7 @@ async function measureEmpty() {
 
 async function measureApp() {
   const starts = [];
-  let mem, memEmpty, scroll, table, scripts, late = false;
+  let mem, memEmpty, memScrolled, memSettled, scroll, table, scripts, late = false;
   const steps = [];
   const tests = {
     firstRender: "() => document.getElementById('root')?.childElementCount > 0",
@@ -282,11 +282,16 @@ async function measureApp() {
       ({ app: mem, empty: memEmpty } = await memoryBesideEmpty(r.pid));
       scroll = await executeAsync(d, SCROLL, [FRAMES, 120]);
       await d.screenshot("bench-app-scrolled").catch(() => {});
+      // Again once scrolled (the table has fetched the windows it passed), and after 10 s idle:
+      // garbage (JS, DOM) that the collectors have not returned yet vs memory the app holds.
+      memScrolled = await memoryBesideEmpty(r.pid);
+      await sleep(10_000);
+      memSettled = await memoryBesideEmpty(r.pid);
     }
     await r.d.deleteSession();
     await sleep(500);
   }
-  return { starts, steps, mem, memEmpty, scroll, table, scripts, late };
+  return { starts, steps, mem, memEmpty, memScrolled, memSettled, scroll, table, scripts, late };
 }
 
 /** PSS of the app (`appPid`) and of an empty window started beside it, sampled at the same
@@ -442,6 +447,10 @@ function printBreakdown(r, n) {
   rows.push([`  of which the demo sandbox's ${demoAttendees} attendees (standalone sandbox: ${fmtMiB(sandboxFull.pss)} − ${fmtMiB(sandboxEmpty.pss)} with none, est.)`, "", "", fmtDelta(sandboxShare)]);
   rows.push(["USS (private pages only)", fmtMiB(eMem.uss), fmtMiB(app.mem.uss), fmtDelta(app.mem.uss - eMem.uss)]);
   rows.push(["RSS (double-counts shared libs)", fmtMiB(eMem.rss), fmtMiB(app.mem.rss), fmtDelta(app.mem.rss - eMem.rss)]);
+  const byProc = (m) => m.procs.map((x) => `${x.comm.replace(/^qflow-.*/, "main")} ${fmtMiB(x.pss)}`).join(", ");
+  for (const [label, m] of [[`right after scrolling ${FRAMES} frames`, app.memScrolled], ["10 s later", app.memSettled]]) {
+    rows.push([`${label} (side by side again; app: ${byProc(m.app)})`, fmtMiB(m.empty.pss), fmtMiB(m.app.pss), fmtDelta(m.app.pss - m.empty.pss)]);
+  }
   rows.push([`(the empty window alone earlier in the run, its own session: ${fmtMiB(empty.mem.pss)} PSS)`, "", "", ""]);
   printTable(rows);
   const fr = app.scroll.deltas;
