@@ -30,6 +30,9 @@ export const PAGE_SIZE = 100;
 export const ROW_HEIGHT = 36;
 /** Rows rendered beyond each edge of the viewport. */
 const OVERSCAN = 6;
+/** Scrolling re-renders the table once per this many rows (rendering that many more), not per
+ * row: most scroll frames then change only the summary (ScrollSummary). */
+const BLOCK = 8;
 /** Viewport height when the container has none yet (first render, jsdom). */
 const FALLBACK_VIEWPORT = 720;
 
@@ -126,6 +129,58 @@ const AttendeeRow = memo(function AttendeeRow({ g, index, isOpen, selected, stat
   );
 });
 
+/** "101–120 of 22,500": follows every scroll frame itself, so the table need not. */
+function ScrollSummary({
+  scrollRef,
+  filterKey,
+  visibleCount,
+  info,
+  query,
+  loading,
+}: {
+  scrollRef: RefObject<HTMLDivElement | null>;
+  filterKey: string;
+  visibleCount: number;
+  info: ListInfo | null;
+  query: string;
+  loading: boolean;
+}) {
+  const [pos, setPos] = useState({ filter: filterKey, row: 0 });
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const onScroll = () => {
+      const row = Math.floor(el.scrollTop / ROW_HEIGHT);
+      setPos((old) => (old.filter === filterKey && old.row === row ? old : { filter: filterKey, row }));
+    };
+    el.addEventListener("scroll", onScroll, { passive: true });
+    return () => {
+      el.removeEventListener("scroll", onScroll);
+    };
+  }, [scrollRef, filterKey]);
+  const firstVisible = pos.filter === filterKey ? pos.row : 0;
+  const matched = info?.matched ?? 0;
+  const first = matched > 0 ? Math.min(firstVisible + 1, matched) : 0;
+  const last = Math.min(firstVisible + visibleCount, matched);
+  return (
+    <span className="muted small" data-testid="attendee-summary" aria-live="polite">
+      {info
+        ? info.matched === 0
+          ? query
+            ? `No attendees match “${query}” (of ${COUNT.format(info.total)})`
+            : info.total === 0
+              ? "No attendees yet"
+              : `No attendees match these filters (of ${COUNT.format(info.total)})`
+          : `${COUNT.format(first)}–${COUNT.format(last)} of ${COUNT.format(info.matched)}${
+              info.matched !== info.total ? ` matching (${COUNT.format(info.total)} in total)` : ""
+            }`
+        : loading
+          ? "Loading attendees…"
+          : ""}
+    </span>
+  );
+}
+
 /** What one filter's windows share: counts and tags from the latest answer. */
 interface ListInfo {
   total: number;
@@ -170,7 +225,8 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   }));
   const inFlight = useRef(new Set<string>());
   const [error, setError] = useState<ErrorBody | null>(null);
-  // The first row in view, for the filter it was scrolled under (a new filter starts at 0).
+  // The first row of the block in view, for the filter it was scrolled under (a new filter
+  // starts at 0).
   const [scrolled, setScrolled] = useState({ filter: filterKey, row: 0 });
   const firstVisible = scrolled.filter === filterKey ? scrolled.row : 0;
   const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
@@ -222,7 +278,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   const visibleCount = Math.ceil(viewport / ROW_HEIGHT);
   const rowCount = info ? matched : 0;
   const start = Math.max(0, firstVisible - OVERSCAN);
-  const end = info ? Math.min(rowCount, firstVisible + visibleCount + OVERSCAN) : PAGE_SIZE;
+  const end = info ? Math.min(rowCount, firstVisible + visibleCount + BLOCK + OVERSCAN) : PAGE_SIZE;
   const firstPage = Math.floor(start / PAGE_SIZE);
   const lastPage = Math.max(firstPage, Math.floor(Math.max(end - 1, 0) / PAGE_SIZE));
   const missing: number[] = [];
@@ -310,7 +366,8 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   const onScroll = useCallback(() => {
     const el = scrollRef.current;
     if (!el) return;
-    const row = Math.floor(el.scrollTop / ROW_HEIGHT);
+    const exact = Math.floor(el.scrollTop / ROW_HEIGHT);
+    const row = exact - (exact % BLOCK);
     setScrolled((old) => (old.filter === filterKey && old.row === row ? old : { filter: filterKey, row }));
   }, [filterKey]);
 
@@ -373,8 +430,6 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
     }
   });
 
-  const first = matched > 0 ? Math.min(firstVisible + 1, matched) : 0;
-  const last = Math.min(firstVisible + visibleCount, matched);
   const rows: { index: number; row: GuestRow | undefined }[] = [];
   for (let i = start; i < Math.min(end, rowCount); i++) {
     rows.push({ index: i, row: shown?.pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE] });
@@ -457,21 +512,14 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
             </option>
           ))}
         </select>
-        <span className="muted small" data-testid="attendee-summary" aria-live="polite">
-          {info
-            ? info.matched === 0
-              ? debounced
-                ? `No attendees match “${debounced}” (of ${COUNT.format(info.total)})`
-                : info.total === 0
-                  ? "No attendees yet"
-                  : `No attendees match these filters (of ${COUNT.format(info.total)})`
-              : `${COUNT.format(first)}–${COUNT.format(last)} of ${COUNT.format(info.matched)}${
-                  info.matched !== info.total ? ` matching (${COUNT.format(info.total)} in total)` : ""
-                }`
-            : loading
-              ? "Loading attendees…"
-              : ""}
-        </span>
+<ScrollSummary
+          scrollRef={scrollRef}
+          filterKey={filterKey}
+          visibleCount={visibleCount}
+          info={info}
+          query={debounced}
+          loading={loading}
+        />
       </div>
       <BulkResend eventId={event.id} selected={selection.selected} onClear={selection.clear} onDone={changed} />
       {error && <ErrorNotice error={error} />}
