@@ -49,6 +49,7 @@ pub fn run(opts: AppOptions) -> i32 {
         .manage(state)
         .manage(updates::PendingUpdate::default())
         .setup(move |app| {
+            lean_webview(app.handle());
             app.state::<AppState>()
                 .set_notifier(Arc::new(notifier::WindowNotifier(app.handle().clone())));
             if demo {
@@ -107,6 +108,26 @@ fn start_demo(handle: &tauri::AppHandle) {
             );
         }
     });
+}
+
+/// A desk app, not a browser: WebKit's memory and disk caches (sized for browsing by default)
+/// only hold copies of our own few files, which load once. The "document viewer" model turns
+/// them off (bench-ui: the web and network processes' memory).
+fn lean_webview(handle: &tauri::AppHandle) {
+    #[cfg(target_os = "linux")]
+    for w in handle.webview_windows().into_values() {
+        let set = w.with_webview(|wv| {
+            use webkit2gtk::{CacheModel, WebContextExt, WebViewExt};
+            if let Some(ctx) = wv.inner().context() {
+                ctx.set_cache_model(CacheModel::DocumentViewer);
+            }
+        });
+        if let Err(e) = set {
+            tracing::debug!("webview cache model not set: {e}");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = handle;
 }
 
 /// The embedded demo sandbox; `QFLOW_DEMO_ATTENDEES` seeds more attendees (tests/bench/run.sh).

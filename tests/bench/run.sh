@@ -7,7 +7,10 @@
 #   tests/bench/run.sh          (make bench-ui)
 #
 # Env: BENCH_PROFILE (release | debug, default release), QFLOW_DEMO_ATTENDEES (attendees in the
-# demo sandbox, default 50000), BENCH_ROUNDS (cold starts per app, 3), BENCH_SKIP_BUILD=1,
+# demo sandbox, default 50000), BENCH_RUNS (whole runs, each with its own empty-window figures,
+# 3: the targets must hold in each), BENCH_ROUNDS (cold starts per app per run, 3),
+# BENCH_SKIP_BUILD=1, BENCH_BINS=<dir> (measure the qflow-console and qflow-bench-empty-window
+# found there instead of building: e.g. a saved "before" pair, for a side-by-side comparison),
 # E2E_DRIVER_PORT / E2E_NATIVE_PORT (4480 / 4481), TAURI_DRIVER, WEBKIT_WEBDRIVER.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -20,16 +23,20 @@ if [ -z "${QFLOW_BENCH_BIN_DIR:-}" ]; then
     debug) flag=() ;;
     *) echo "bench: BENCH_PROFILE must be release or debug" >&2; exit 1 ;;
   esac
-  if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+  if [ -n "${BENCH_BINS:-}" ]; then
+    PROFILE="binaries in $BENCH_BINS"
+  elif [ -z "${BENCH_SKIP_BUILD:-}" ]; then
     (cd "$ROOT/ui" && npm run build >/dev/null)
     # One cargo call: both share one build of tauri.
     (cd "$ROOT" && cargo build "${flag[@]}" -p qflow-console -p qflow-bench-empty-window)
   fi
   TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+  BINS="${BENCH_BINS:-$TARGET_DIR/$PROFILE}"
   # Private copies: a rebuild meanwhile cannot swap them, and their paths identify the pids.
   export QFLOW_BENCH_BIN_DIR="$(mktemp -d /tmp/qflow-bench.XXXXXX)"
-  cp "$TARGET_DIR/$PROFILE/qflow-console" "$TARGET_DIR/$PROFILE/qflow-bench-empty-window" "$QFLOW_BENCH_BIN_DIR/"
+  cp "$BINS/qflow-console" "$BINS/qflow-bench-empty-window" "$QFLOW_BENCH_BIN_DIR/"
   export BENCH_PROFILE="$PROFILE"
+  echo "bench: logs in $ROOT/tests/bench/logs (stderr.log, tauri-driver.log, last.json)"
   # D-Bus, keyring and WebKit chatter (and Node's errors) go to the log; figures to stdout.
   mkdir -p "$ROOT/tests/bench/logs"
   exec "$ROOT/tests/support/with-keyring.sh" "$0" "$@" 2>"$ROOT/tests/bench/logs/stderr.log"

@@ -36,6 +36,7 @@ export function App({ api = realApi }: { api?: Api }) {
     // Also at once, next to app_info: with --demo Rust is signing in already and these wait for
     // it; otherwise they fail as not signed in and are asked again once signed in.
     const early = preload();
+    void early.then(() => performance.mark("qflow:preloaded"));
     const home = async (info: AppInfo, who: SignedIn) => {
       const ready = early.then((ok) => ok || preload());
       await Promise.race([ready, new Promise((r) => setTimeout(r, START_WAIT_MS))]);
@@ -45,6 +46,7 @@ export function App({ api = realApi }: { api?: Api }) {
       let info: AppInfo;
       try {
         info = await api.appInfo();
+        performance.mark("qflow:app-info");
       } catch (e) {
         go({ kind: "failed", error: errorBody(e) });
         return;

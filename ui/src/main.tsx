@@ -5,6 +5,9 @@ import "./styles.css";
 import "./features/theme/theme.css";
 import { applyTheme, loadTheme } from "./features/theme/theme";
 
+// Start-up milestones for tests/bench (performance marks; no cost worth naming).
+performance.mark("qflow:main");
+
 // Before the first render, so a pinned theme never flashes the other one.
 applyTheme(loadTheme());
 

@@ -38,8 +38,8 @@ describe("AttendeeTable", () => {
     await waitFor(() => {
       expect(screen.getByTestId("attendee-summary").textContent).toBe("1–20 of 120");
     });
-    // jsdom has no layout: a 720 px viewport of 36 px rows, plus the overscan below.
-    expect(screen.getAllByTestId("attendee-row")).toHaveLength(26);
+    // jsdom has no layout: a 720 px viewport of 36 px rows, plus a block and the overscan below.
+    expect(screen.getAllByTestId("attendee-row")).toHaveLength(34);
     expect(api.guestsPage).toHaveBeenCalledTimes(1);
     expect(api.guestsPage).toHaveBeenCalledWith({ eventId: "e1", query: "", offset: 0, limit: PAGE_SIZE, refresh: false });
     expect(document.querySelector("td .chip")?.textContent).toBe("VIP");
@@ -49,7 +49,7 @@ describe("AttendeeTable", () => {
     expect(document.querySelector("td b")).toBeNull();
     // The scroll container is as tall as the whole filtered list.
     const spacers = [...document.querySelectorAll<HTMLElement>("tr.row-spacer")];
-    expect(spacers.map((r) => r.style.height)).toEqual([`${(120 - 26) * ROW_HEIGHT}px`]);
+    expect(spacers.map((r) => r.style.height)).toEqual([`${(120 - 34) * ROW_HEIGHT}px`]);
 
     const scroller = screen.getByTestId("attendee-scroll");
     Object.defineProperty(scroller, "scrollTop", { configurable: true, value: 100 * ROW_HEIGHT });
@@ -59,11 +59,20 @@ describe("AttendeeTable", () => {
     });
     expect(api.guestsPage).toHaveBeenLastCalledWith(expect.objectContaining({ offset: PAGE_SIZE, limit: PAGE_SIZE }));
     await waitFor(() => {
-      expect(screen.getAllByTestId("attendee-row")[0]?.getAttribute("data-guest-id")).toBe("g94");
+      // Row 100 is in the block from row 96; the overscan above it starts at 90.
+      expect(screen.getAllByTestId("attendee-row")[0]?.getAttribute("data-guest-id")).toBe("g90");
     });
     const ids = screen.getAllByTestId("attendee-row").map((r) => r.getAttribute("data-guest-id"));
-    expect(ids).toHaveLength(26);
+    expect(ids).toHaveLength(30);
     expect(ids.at(-1)).toBe("g119");
+    // One row further, same block: the summary follows, the rows are the same elements.
+    const firstRow = screen.getAllByTestId("attendee-row")[0];
+    Object.defineProperty(scroller, "scrollTop", { configurable: true, value: 101 * ROW_HEIGHT });
+    fireEvent.scroll(scroller);
+    await waitFor(() => {
+      expect(screen.getByTestId("attendee-summary").textContent).toBe("102–120 of 120");
+    });
+    expect(screen.getAllByTestId("attendee-row")[0]).toBe(firstRow);
 
     // Back up: the first window is cached, no new request.
     const calls = api.guestsPage.mock.calls.length;
@@ -81,7 +90,7 @@ describe("AttendeeTable", () => {
       const api = fakeApi();
       render(<AttendeeTable event={event} api={api} />);
       await waitFor(() => {
-        expect(screen.getAllByTestId("attendee-row")).toHaveLength(26);
+        expect(screen.getAllByTestId("attendee-row")).toHaveLength(34);
       });
       fireEvent.change(screen.getByTestId("attendee-search"), { target: { value: "p11" } });
       await act(async () => {

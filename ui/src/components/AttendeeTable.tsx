@@ -1,7 +1,7 @@
-import { memo, useCallback, useEffect, useRef, useState, type RefObject } from "react";
+import { lazy, memo, Suspense, useCallback, useEffect, useRef, useState, type RefObject } from "react";
 import { errorBody, type Api, type ErrorBody, type EventRow, type GuestRow } from "../api";
 import { AddAttendee } from "../features/desk/AddAttendee";
-import { ImportAttendees } from "../features/import/ImportAttendees";
+import { ImportAttendees as ImportAttendeesButton } from "../features/import/ImportAttendees";
 import { ImportResumeOffer } from "../features/import/ImportResumeOffer";
 import { AttendeePanel } from "../features/desk/AttendeePanel";
 import { deskApi as realDeskApi, type DeskApi, type GuestSendStatus } from "../features/desk/api";
@@ -11,12 +11,19 @@ import "../features/desk/desk.css";
 import { useDeskTable } from "../features/palette/bus";
 import { formatEventRange } from "../format";
 import { ErrorNotice } from "./ErrorNotice";
-import { ArrivalsScreen } from "../features/arrivals/ArrivalsScreen";
-import { BulkResend } from "../features/bulk/BulkResend";
+import { BulkResend as BulkResendBar } from "../features/bulk/BulkResend";
 import { bulkApi } from "../features/bulk/api";
 import { useSelection } from "../features/bulk/useSelection";
-import { ScanMode } from "../features/scan/ScanMode";
 import { dropPage, firstPageRequest, peekPage } from "../startup";
+
+// Opened on demand: not parsed and run before the desk's first frame.
+const ScanMode = lazy(() => import("../features/scan/ScanMode").then((m) => ({ default: m.ScanMode })));
+const ArrivalsScreen = lazy(() => import("../features/arrivals/ArrivalsScreen").then((m) => ({ default: m.ArrivalsScreen })));
+// Their props do not change while scrolling: a scroll frame does not render them again.
+const BulkResend = memo(BulkResendBar);
+const ImportAttendees = memo(ImportAttendeesButton);
+/** One formatter for the summary's counts (toLocaleString may build one per call, every frame). */
+const COUNT = new Intl.NumberFormat("en-GB");
 
 /** Rows per guests_page request: one cached window of the filtered list. */
 export const PAGE_SIZE = 100;
@@ -24,6 +31,9 @@ export const PAGE_SIZE = 100;
 export const ROW_HEIGHT = 36;
 /** Rows rendered beyond each edge of the viewport. */
 const OVERSCAN = 6;
+/** Scrolling re-renders the table once per this many rows (rendering that many more), not per
+ * row: most scroll frames then change only the summary (ScrollSummary). */
+const BLOCK = 8;
 /** Viewport height when the container has none yet (first render, jsdom). */
 const FALLBACK_VIEWPORT = 720;
 
@@ -130,6 +140,58 @@ const AttendeeRow = memo(function AttendeeRow({ g, index, isOpen, selected, stat
   );
 });
 
+/** "101–120 of 22,500": follows every scroll frame itself, so the table need not. */
+function ScrollSummary({
+  scrollRef,
+  filterKey,
+  visibleCount,
+  info,
+  query,
+  loading,
+}: {
+  scrollRef: RefObject<HTMLDivElement | null>;
+  filterKey: string;
+  visibleCount: number;
+  info: ListInfo | null;
+  query: string;
+  loading: boolean;
+}) {
+  const [pos, setPos] = useState({ filter: filterKey, row: 0 });
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const onScroll = () => {
+      const row = Math.floor(el.scrollTop / ROW_HEIGHT);
+      setPos((old) => (old.filter === filterKey && old.row === row ? old : { filter: filterKey, row }));
+    };
+    el.addEventListener("scroll", onScroll, { passive: true });
+    return () => {
+      el.removeEventListener("scroll", onScroll);
+    };
+  }, [scrollRef, filterKey]);
+  const firstVisible = pos.filter === filterKey ? pos.row : 0;
+  const matched = info?.matched ?? 0;
+  const first = matched > 0 ? Math.min(firstVisible + 1, matched) : 0;
+  const last = Math.min(firstVisible + visibleCount, matched);
+  return (
+    <span className="muted small" data-testid="attendee-summary" aria-live="polite">
+      {info
+        ? info.matched === 0
+          ? query
+            ? `No attendees match “${query}” (of ${COUNT.format(info.total)})`
+            : info.total === 0
+              ? "No attendees yet"
+              : `No attendees match these filters (of ${COUNT.format(info.total)})`
+          : `${COUNT.format(first)}–${COUNT.format(last)} of ${COUNT.format(info.matched)}${
+              info.matched !== info.total ? ` matching (${COUNT.format(info.total)} in total)` : ""
+            }`
+        : loading
+          ? "Loading attendees…"
+          : ""}
+    </span>
+  );
+}
+
 /** What one filter's windows share: counts and tags from the latest answer. */
 interface ListInfo {
   total: number;
@@ -174,7 +236,8 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   }));
   const inFlight = useRef(new Set<string>());
   const [error, setError] = useState<ErrorBody | null>(null);
-  // The first row in view, for the filter it was scrolled under (a new filter starts at 0).
+  // The first row of the block in view, for the filter it was scrolled under (a new filter
+  // starts at 0).
   const [scrolled, setScrolled] = useState({ filter: filterKey, row: 0 });
   const firstVisible = scrolled.filter === filterKey ? scrolled.row : 0;
   const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
@@ -226,7 +289,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   const visibleCount = Math.ceil(viewport / ROW_HEIGHT);
   const rowCount = info ? matched : 0;
   const start = Math.max(0, firstVisible - OVERSCAN);
-  const end = info ? Math.min(rowCount, firstVisible + visibleCount + OVERSCAN) : PAGE_SIZE;
+  const end = info ? Math.min(rowCount, firstVisible + visibleCount + BLOCK + OVERSCAN) : PAGE_SIZE;
   const firstPage = Math.floor(start / PAGE_SIZE);
   const lastPage = Math.max(firstPage, Math.floor(Math.max(end - 1, 0) / PAGE_SIZE));
   const missing: number[] = [];
@@ -314,7 +377,8 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   const onScroll = useCallback(() => {
     const el = scrollRef.current;
     if (!el) return;
-    const row = Math.floor(el.scrollTop / ROW_HEIGHT);
+    const exact = Math.floor(el.scrollTop / ROW_HEIGHT);
+    const row = exact - (exact % BLOCK);
     setScrolled((old) => (old.filter === filterKey && old.row === row ? old : { filter: filterKey, row }));
   }, [filterKey]);
 
@@ -377,8 +441,6 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
     }
   });
 
-  const first = matched > 0 ? Math.min(firstVisible + 1, matched) : 0;
-  const last = Math.min(firstVisible + visibleCount, matched);
   const rows: { index: number; row: GuestRow | undefined }[] = [];
   for (let i = start; i < Math.min(end, rowCount); i++) {
     rows.push({ index: i, row: shown?.pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE] });
@@ -462,21 +524,14 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
             </option>
           ))}
         </select>
-        <span className="muted small" data-testid="attendee-summary" aria-live="polite">
-          {info
-            ? info.matched === 0
-              ? debounced
-                ? `No attendees match “${debounced}” (of ${info.total.toLocaleString("en-GB")})`
-                : info.total === 0
-                  ? "No attendees yet"
-                  : `No attendees match these filters (of ${info.total.toLocaleString("en-GB")})`
-              : `${first.toLocaleString("en-GB")}–${last.toLocaleString("en-GB")} of ${info.matched.toLocaleString("en-GB")}${
-                  info.matched !== info.total ? ` matching (${info.total.toLocaleString("en-GB")} in total)` : ""
-                }`
-            : loading
-              ? "Loading attendees…"
-              : ""}
-        </span>
+<ScrollSummary
+          scrollRef={scrollRef}
+          filterKey={filterKey}
+          visibleCount={visibleCount}
+          info={info}
+          query={debounced}
+          loading={loading}
+        />
       </div>
       <BulkResend eventId={event.id} selected={selection.selected} onClear={selection.clear} onDone={changed} />
       {error && <ErrorNotice error={error} />}
@@ -567,6 +622,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
       </div>
       {openId && <AttendeePanel key={openId} guestId={openId} eventTitle={event.title} api={desk} onClose={closePanel} onChanged={changed} />}
       {arrivals && (
+        <Suspense fallback={null}>
         <ArrivalsScreen
           event={event}
           onClose={closeArrivals}
@@ -576,8 +632,13 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
             setArrivals(false);
           }}
         />
+        </Suspense>
       )}
-      {scanning && <ScanMode eventId={event.id} eventTitle={event.title} onClose={closeScan} />}
+      {scanning && (
+        <Suspense fallback={null}>
+          <ScanMode eventId={event.id} eventTitle={event.title} onClose={closeScan} />
+        </Suspense>
+      )}
       {adding && (
         <AddAttendee
           eventId={event.id}

@@ -2,7 +2,6 @@ import { lazy, Suspense, useMemo, useState } from "react";
 import type { Api, SignedIn } from "../api";
 import { EventsView } from "./EventsView";
 import { Logo } from "./Logo";
-import { DomainView } from "../features/domain/DomainView";
 import { domainApi } from "../features/domain/api";
 import { recheckApi } from "../features/domain/recheck";
 import { DomainPill, useDomainGlance } from "../features/domain/DomainPill";
@@ -21,6 +20,7 @@ import { updatesApi } from "../features/updates/api";
 
 // Loaded when first opened: the desk (the start screen) doesn't wait for CodeMirror.
 const StudioView = lazy(() => import("../features/studio/StudioView").then((m) => ({ default: m.StudioView })));
+const DomainView = lazy(() => import("../features/domain/DomainView").then((m) => ({ default: m.DomainView })));
 const WebhooksView = lazy(() => import("../features/webhooks/WebhooksView").then((m) => ({ default: m.WebhooksView })));
 const loadingSection = <p className="muted pad">Loading…</p>;
 
@@ -110,7 +110,9 @@ export function Home({ who, api, onSignOut, signingOut = false, onSwitched, onAd
           </Suspense>
         ) : section === "domain" ? (
           <div className="page-scroll">
-            <DomainView api={domain.api} recheck={recheckApi} />
+            <Suspense fallback={loadingSection}>
+              <DomainView api={domain.api} recheck={recheckApi} />
+            </Suspense>
           </div>
         ) : section === "webhooks" ? (
           <div className="page-scroll">
