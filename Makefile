@@ -16,7 +16,7 @@ export CARGO_TERM_COLOR ?= never
 DEB_PKGS := build-essential pkg-config curl file libssl-dev libxdo-dev librsvg2-dev \
             libwebkit2gtk-4.1-dev libayatana-appindicator3-dev \
             webkit2gtk-driver xvfb xauth gnome-keyring dbus dbus-x11 libsecret-tools \
-            fonts-nanum rpm mold
+            fonts-nanum rpm
 
 .PHONY: help deps deps-system deps-rust deps-node ui build demo run package test test-bin test-rust test-ui test-keyring \
         test-e2e test-package test-update faults lint audit fuzz fmt bindings bench bench-ui bench-studio bench-scan bench-import clean
