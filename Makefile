@@ -18,14 +18,14 @@ DEB_PKGS := build-essential pkg-config curl file libssl-dev libxdo-dev librsvg2-
             webkit2gtk-driver xvfb xauth gnome-keyring dbus dbus-x11 libsecret-tools \
             fonts-nanum rpm
 
-.PHONY: help deps deps-system deps-rust deps-node ui build demo run package test test-rust test-ui test-keyring \
+.PHONY: help deps deps-system deps-rust deps-node ui build demo run package test test-bin test-rust test-ui test-keyring \
         test-e2e test-package test-update faults lint audit fuzz fmt bindings bench bench-ui bench-studio bench-scan bench-import clean
 
 help:
 	@echo "make demo   - install missing packages, build, open the app on the sandbox with sample data"
 	@echo "make test   - the whole suite (lint, Rust unit + contract tests, UI tests, keychain, E2E, package install)"
 	@echo "make package - release .deb and .rpm in target/release/bundle (QFLOW_UPDATER_PUBKEY/QFLOW_UPDATE_ENDPOINT: signed updates)"
-	@echo "make test-update - an installed .deb updates itself to the next version over a loopback server (root, sudo)"
+	@echo "make test-update - an installed .deb updates itself to the next version over a loopback server (root, sudo; part of make test)"
 	@echo "make fuzz   - every property test at 100,000 cases (FUZZ_CASES=n to change), with a table of cases, time, failures"
 	@echo "make audit  - supply-chain check: cargo-deny against the offline RustSec snapshot (advisories, licences, sources)"
 	@echo "make bench  - benchmarks (merge engine vs handlebars/mustache; search over 50,000 attendees; webhook receiver events/s + restart; template pre-flight for 1 vs 50,000 attendees)"
@@ -59,8 +59,17 @@ ui/node_modules/.package-lock.json: ui/package-lock.json
 	cd ui && npm ci --no-audit --no-fund --loglevel=error
 
 ## ---- build ----------------------------------------------------------------------------------
+# Built only when a source changed (by content: the tests rewrite ui/src/bindings with the same
+# text, which would defeat a timestamp): a second `npm run build` rewrites ui/dist, and the app
+# crate (which embeds it) would be compiled again.
+UI_SOURCES := ui/src ui/public ui/index.html ui/package.json ui/package-lock.json ui/vite.config.ts ui/tsconfig.json
 ui: deps-node
-	cd ui && npm run build
+	@h=$$(find $(UI_SOURCES) -type f | LC_ALL=C sort | xargs sha1sum | sha1sum | cut -d' ' -f1); \
+	if [ -f ui/dist/index.html ] && [ "$$(cat $(TARGET_DIR)/ui-dist.sha1 2>/dev/null)" = "$$h" ]; then \
+	  echo "ui: ui/dist is up to date with its sources"; \
+	else \
+	  (cd ui && npm run build) && mkdir -p $(TARGET_DIR) && echo "$$h" >$(TARGET_DIR)/ui-dist.sha1; \
+	fi
 
 # custom-protocol is a default feature: this is the production-mode binary with the real CSP.
 build: ui
@@ -95,7 +104,7 @@ package: ui
 
 ## ---- checks ---------------------------------------------------------------------------------
 # Each stage in turn, timed; the times are printed at the end (and on a failure, so far).
-TEST_STAGES := deps ui lint audit test-rust test-ui test-keyring test-e2e test-package
+TEST_STAGES := deps ui lint audit test-rust test-ui test-keyring test-e2e test-package test-update
 test:
 	@times=""; \
 	for stage in $(TEST_STAGES); do \
@@ -123,8 +132,23 @@ fuzz:
 	FUZZ_CASES=$(or $(FUZZ_CASES),100000) tests/support/fuzz.sh
 
 # ts-rs rewrites ui/src/bindings during the tests: any drift from the checked-in files fails.
+# The fault suite (tests/faults, ~70 s: its edge-429 cases wait out the client's 60 s hold) runs
+# beside the other tests instead of after them: its binary is started directly (a second cargo
+# would wait for the first's lock) and its output printed once both are done; either failing
+# fails the stage.
+FAULTS_TEST := every_write_under_every_fault_sends_at_most_once_and_says_what_happened
 test-rust:
-	cargo test --workspace
+	@bin=$$(cargo test --workspace --no-run --message-format=json-render-diagnostics \
+	  | grep -o '"executable":"[^"]*/deps/faults-[0-9a-f]*"' | cut -d'"' -f4 | tail -n1); \
+	[ -x "$$bin" ] || { echo "test-rust: the fault suite's binary was not built"; exit 1; }; \
+	log=$(TARGET_DIR)/faults.log; \
+	echo "test-rust: tests/faults/main.rs runs beside the others ($$log)"; \
+	$$bin --exact $(FAULTS_TEST) >$$log 2>&1 & fpid=$$!; \
+	rc=0; cargo test --workspace -- --skip $(FAULTS_TEST) || rc=$$?; \
+	frc=0; wait $$fpid || frc=$$?; \
+	echo "---- tests/faults/main.rs (ran beside the others): exit $$frc"; cat $$log; \
+	[ $$frc -eq 0 ] || echo "test-rust: the fault suite FAILED"; \
+	[ $$rc -eq 0 ] && [ $$frc -eq 0 ]
 	@drift=$$(git status --porcelain -- ui/src/bindings); if [ -n "$$drift" ]; then \
 	  echo "TypeScript bindings are stale; run 'make bindings' and commit:"; echo "$$drift"; exit 1; fi
 
@@ -145,7 +169,14 @@ test-keyring:
 	@# --skip bench_: the ignored benchmarks (e.g. the 80 s import one) are not keychain tests.
 	tests/support/with-keyring.sh cargo test --workspace --lib --test cli_keyring -- --ignored --skip bench_
 
-test-e2e: build
+# The binary `cargo test --workspace` builds for the CLI tests: `cargo build -p qflow-console`
+# resolves features without the workspace's dev-dependencies (tokio, hickory, qflow-core…) and
+# would compile a second copy of a third of the graph. After test-rust this compiles nothing.
+# Suites run two at a time (E2E_JOBS), each on its own display, ports, data dir and keychain.
+test-bin: ui
+	cargo test --workspace --no-run --quiet
+
+test-e2e: test-bin
 	QFLOW_APP_BIN=$(APP_BIN) tests/e2e/run.sh
 
 # The .deb installed with dpkg, started from its desktop entry, its CLI run, then purged
@@ -154,18 +185,18 @@ test-e2e: build
 # files, desktop entry and dependencies are those `make package` gives the release binary). Needs root (it installs a system package); says SKIPPED
 # otherwise, and fails under CI.
 test-package: deps-node
-	@[ -x $(APP_BIN) ] || $(MAKE) --no-print-directory build
+	@[ -x $(APP_BIN) ] || $(MAKE) --no-print-directory test-bin
 	rm -rf $(TARGET_DIR)/debug/bundle
 	$(TAURI) bundle --debug --bundles deb,rpm --ci
 	@if command -v rpm >/dev/null; then rpm -qip $(TARGET_DIR)/debug/bundle/rpm/*.rpm | sed -n '1,3p'; \
 	  rpm -qpR $(TARGET_DIR)/debug/bundle/rpm/*.rpm | grep -q 'libwebkit2gtk-4.1.so.0' || { echo "the .rpm does not require WebKitGTK"; exit 1; }; fi
 	tests/package/run.sh
 
-# Not part of `make test`: N installed from its .deb updates itself to N+1 over a loopback server and
-# restarts into it. Building N+1 (the same code as 0.1.1) and then N again recompiles the app
-# crate twice: minutes CI cannot spare. Needs root and sudo (the updater installs through it).
+# N installed from its .deb updates itself to N+1 over a loopback server and restarts into it
+# (tests/package/update.sh). N+1 recompiles only the app crate, as 0.1.1 (about a minute);
+# switching back to N compiles nothing. Needs root and sudo (the updater installs through it).
 test-update: deps-node
-	@[ -x $(APP_BIN) ] || $(MAKE) --no-print-directory build
+	@[ -x $(APP_BIN) ] || $(MAKE) --no-print-directory test-bin
 	tests/package/update.sh
 
 fmt:

@@ -45,8 +45,14 @@ export QFLOW_E2E_SAVE_PATH="$WORK/export.out" QFLOW_E2E_OPEN_PATH="$WORK/import.
 unset QFLOW_CLIENT_ID QFLOW_CLIENT_SECRET QFLOW_USERNAME QFLOW_PASSWORD QFLOW_CLIENT_KEY QFLOW_PROFILE QFLOW_API_BASE QFLOW_IDENTITY_URL
 mkdir -p "$QFLOW_DATA_DIR"
 
-XVFB_PID="" DRIVER_PID=""
+XVFB_PID="" DRIVER_PID="" WORKER_PIDS="" EXTRA_XVFB=()
 cleanup() {
+  # Suite workers first (each stops its own driver on exit), then the displays.
+  for p in $WORKER_PIDS; do kill "$p" 2>/dev/null || true; done
+  for f in "$WORK"/driver-*.pid; do
+    [ -f "$f" ] && { kill -- "-$(cat "$f")" 2>/dev/null || true; }
+  done
+  for p in "${EXTRA_XVFB[@]}"; do kill "$p" 2>/dev/null || true; done
   # Only what this script started, by pid (tauri-driver runs in its own process group with
   # WebKitWebDriver and the app under it).
   if [ -n "$DRIVER_PID" ]; then kill -- "-$DRIVER_PID" 2>/dev/null || kill "$DRIVER_PID" 2>/dev/null || true; fi
@@ -76,12 +82,15 @@ start_driver() {
     >>"$E2E_DRIVER_LOG" 2>&1 &
   DRIVER_PID=$!
   for _ in $(seq 100); do port_busy "$E2E_DRIVER_PORT" && break; sleep 0.1; done
-  port_busy "$E2E_DRIVER_PORT" || { echo "e2e: tauri-driver did not listen on $E2E_DRIVER_PORT" >&2; cat "$E2E_DRIVER_LOG" >&2; exit 1; }
+  # Where cleanup finds it if this shell is a suite worker (below).
+  echo "$DRIVER_PID" >"$WORK/driver-$E2E_DRIVER_PORT.pid"
+  port_busy "$E2E_DRIVER_PORT" || { echo "e2e: tauri-driver did not listen on $E2E_DRIVER_PORT" >&2; cat "$E2E_DRIVER_LOG" >&2; return 1; }
 }
 stop_driver() {
   kill -- "-$DRIVER_PID" 2>/dev/null || kill "$DRIVER_PID" 2>/dev/null || true
   wait "$DRIVER_PID" 2>/dev/null || true
   DRIVER_PID=""
+  rm -f "$WORK/driver-$E2E_DRIVER_PORT.pid"
   # Both ports: WebKitWebDriver (the native port) can outlive tauri-driver by a moment, and
   # the next suite's driver cannot listen there until it has gone (seen once in CI).
   for _ in $(seq 100); do
@@ -106,27 +115,89 @@ elif [ "${#other[@]}" -gt 0 ]; then
   echo "e2e: app $APP_BIN on $DISPLAY, keyring service $QFLOW_KEYRING_SERVICE"
   node --test --test-concurrency=1 "$@" tests/e2e/*.test.mjs || status=$?
 else
-  # One suite at a time, each with its own data dir, keychain service and driver (the app
-  # inherits the driver's environment): state one suite leaves behind cannot fail the next.
+  # Each suite with its own data dir, keychain service and driver (the app inherits the driver's
+  # environment): state one suite leaves behind cannot fail the next. E2E_JOBS suites (default 2)
+  # run at once, each worker on its own Xvfb display and its own driver ports (E2E_DRIVER_PORT
+  # + 2 × worker, likewise the native port); the slowest suites start first. A suite's output goes
+  # to tests/e2e/logs/<suite>.log (its driver/app log to <suite>.driver.log) and is printed whole
+  # when the suite ends, so two suites' lines never interleave.
   [ "${#files[@]}" -gt 0 ] || files=(tests/e2e/*.test.mjs)
+  jobs="${E2E_JOBS:-2}"
+  # On a desktop (DISPLAY was set) one window at a time: two would fight over the focus.
+  [ -n "$XVFB_PID" ] || jobs=1
+  [ "$jobs" -le "${#files[@]}" ] || jobs="${#files[@]}"
+  # Slowest first (seconds, measured alone), so that the two workers finish together.
+  slow="domain-recheck studio scan arrivals import timeline"
+  ordered=()
+  for s in $slow; do for f in "${files[@]}"; do [ "$(basename "$f" .test.mjs)" = "$s" ] && ordered+=("$f"); done; done
+  for f in "${files[@]}"; do case " $slow " in *" $(basename "$f" .test.mjs) "*) ;; *) ordered+=("$f") ;; esac; done
+  displays=("$DISPLAY")
+  for ((w = 1; w < jobs; w++)); do
+    n=99
+    while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
+    Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >"$LOGS/xvfb-$w.log" 2>&1 &
+    EXTRA_XVFB+=("$!")
+    for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
+    [ -e "/tmp/.X11-unix/X$n" ] || { echo "e2e: Xvfb did not start on :$n" >&2; cat "$LOGS/xvfb-$w.log" >&2; exit 1; }
+    displays+=(":$n")
+  done
+  for ((w = 1; w < jobs; w++)); do
+    for p in $((E2E_DRIVER_PORT + 2 * w)) $((E2E_NATIVE_PORT + 2 * w)); do
+      if port_busy "$p"; then echo "e2e: port $p is in use (another tauri-driver?); set E2E_DRIVER_PORT/E2E_NATIVE_PORT" >&2; exit 1; fi
+    done
+  done
+  mkdir -p "$WORK/claims" "$WORK/results"
+  worker() { # $1: worker number. Claims suites (mkdir is atomic) until none is left.
+    local w="$1" f name t0
+    export DISPLAY="${displays[$w]}"
+    export E2E_DRIVER_PORT=$((E2E_DRIVER_PORT + 2 * w)) E2E_NATIVE_PORT=$((E2E_NATIVE_PORT + 2 * w))
+    trap 'stop_driver' EXIT
+    trap 'exit 1' INT TERM
+    for f in "${ordered[@]}"; do
+      name="$(basename "$f" .test.mjs)"
+      mkdir "$WORK/claims/$name" 2>/dev/null || continue
+      export QFLOW_DATA_DIR="$WORK/data-$name" QFLOW_KEYRING_SERVICE="qflow-e2e-$$-$name"
+      export QFLOW_E2E_SAVE_PATH="$WORK/data-$name.export.out" QFLOW_E2E_OPEN_PATH="$WORK/data-$name.import.in"
+      export E2E_DRIVER_LOG="$LOGS/$name.driver.log"
+      mkdir -p "$QFLOW_DATA_DIR"
+      : >"$E2E_DRIVER_LOG"
+      t0=$(date +%s)
+      {
+        echo "e2e: $name: app $APP_BIN on $DISPLAY, driver :$E2E_DRIVER_PORT, keyring service $QFLOW_KEYRING_SERVICE"
+        if start_driver; then
+          node --test "$f" && echo 0 >"$WORK/results/$name" || echo 1 >"$WORK/results/$name"
+        else
+          echo 1 >"$WORK/results/$name"
+        fi
+        stop_driver
+      } >"$LOGS/$name.log" 2>&1
+      echo "e2e: $name: $(cat "$WORK/results/$name" | sed 's/^0$/passed/;s/^1$/FAILED/') in $(($(date +%s) - t0)) s" >>"$LOGS/$name.log"
+      flock "$WORK/print.lock" cat "$LOGS/$name.log"
+    done
+  }
+  wpids=()
+  for ((w = 0; w < jobs; w++)); do worker "$w" & wpids+=("$!"); done
+  WORKER_PIDS="${wpids[*]}"
+  for p in "${wpids[@]}"; do wait "$p" || true; done
+  WORKER_PIDS=""
   failed=()
-  for f in "${files[@]}"; do
+  for f in "${ordered[@]}"; do
     name="$(basename "$f" .test.mjs)"
-    export QFLOW_DATA_DIR="$WORK/data-$name" QFLOW_KEYRING_SERVICE="qflow-e2e-$$-$name"
-    mkdir -p "$QFLOW_DATA_DIR"
-    start_driver
-    echo "e2e: $name: app $APP_BIN on $DISPLAY, keyring service $QFLOW_KEYRING_SERVICE"
-    node --test "$f" || failed+=("$name")
-    stop_driver
+    [ "$(cat "$WORK/results/$name" 2>/dev/null)" = 0 ] || failed+=("$name")
   done
   if [ "${#failed[@]}" -gt 0 ]; then
     status=1
     echo "e2e: ${#failed[@]} of ${#files[@]} suites failed: ${failed[*]}" >&2
+    for name in "${failed[@]}"; do
+      echo "e2e: $name: tauri-driver/app log ($LOGS/$name.driver.log), last 80 lines:" >&2
+      tail -n 80 "$LOGS/$name.driver.log" >&2 2>/dev/null || true
+    done
+    SUITES_REPORTED=1
   else
-    echo "e2e: all ${#files[@]} suites passed"
+    echo "e2e: all ${#files[@]} suites passed ($jobs at a time)"
   fi
 fi
-if [ "$status" -ne 0 ]; then
+if [ "$status" -ne 0 ] && [ -z "${SUITES_REPORTED:-}" ]; then
   echo "e2e: FAILED; tauri-driver/app log ($E2E_DRIVER_LOG), last 80 lines:" >&2
   tail -n 80 "$E2E_DRIVER_LOG" >&2 || true
 fi

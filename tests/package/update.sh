@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# `make test-update`: a signed update end to end on loopback. Version N (the current debug build)
-# is installed from its .deb; version N+1 is the same code built as 0.1.1 and bundled; the
-# installed app finds N+1 on a local update server, verifies its signature, asks, installs it
-# (dpkg through sudo, as the updater does) and restarts into it (tests/package/update.test.mjs).
+# `make test-update` (a CI stage, after test-package): a signed update end to end on loopback.
+# Version N (the current debug build, the binary the E2E suites ran) is installed from its .deb;
+# version N+1 is the same code built as 0.1.1 and bundled; the installed app finds N+1 on a local
+# update server, verifies its signature, asks, installs it (dpkg through sudo, as the updater
+# does) and restarts into it; N+1's window and `--version` say 0.1.1 (tests/package/update.test.mjs).
 #
-# Not part of `make test`: building N+1 recompiles the app crate twice (as 0.1.1, then back),
-# minutes CI cannot spare. CI covers the rest: the install test (test-package) and the
-# check/verify/ask/refuse paths (tests/e2e/updates.test.mjs).
+# Cheap enough for CI: N+1 is built the way `cargo test --workspace` builds N (same features), so
+# only the app crate (lib + binary) is compiled again, as 0.1.1; every dependency is reused. N's
+# own artefacts keep their names (the version is part of their hash), so switching back to N at
+# the end compiles nothing: cargo only puts N's binary back in place.
 #
-# Needs root, dpkg and sudo (or pkexec); says SKIPPED otherwise. Temporarily sets the app's
-# version in Cargo.toml (restored on exit, with Cargo.lock).
+# Needs root, dpkg and sudo (or pkexec); says SKIPPED otherwise (and fails under CI). Temporarily
+# sets the app's version in Cargo.toml (restored on exit, with Cargo.lock).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PKG=qflow-console
 NEXT=0.1.1
-skip() { echo "test-update: SKIPPED: $1"; exit 0; }
+skip() {
+  if [ -n "${CI:-}" ]; then echo "test-update: $1: CI must run this test" >&2; exit 1; fi
+  echo "test-update: SKIPPED: $1"
+  exit 0
+}
 [ "$(id -u)" = 0 ] || skip "installing a .deb needs root"
 command -v dpkg >/dev/null || skip "no dpkg: not a Debian-family system"
 command -v sudo >/dev/null || command -v pkexec >/dev/null || skip "the updater installs through pkexec or sudo: neither is installed"
@@ -42,17 +48,25 @@ bundle_deb() { # $1: where to copy it
 }
 version_of() { dpkg-deb -f "$1" Version; }
 
-[ -x "$TARGET_DIR/debug/qflow-console" ] || { echo "test-update: build first (make build)" >&2; exit 1; }
+# The app binary exactly as `cargo test --workspace` builds it (the CLI and E2E suites' binary):
+# selecting one small test target keeps the workspace's feature set, so nothing but the app crate
+# is compiled for N+1.
+build_app() { cargo test --workspace --no-run --quiet --test import_cycles; }
+[ -x "$TARGET_DIR/debug/qflow-console" ] || { echo "test-update: build first (make test-bin)" >&2; exit 1; }
 echo "test-update: bundling N"
 bundle_deb "$WORK/n.deb"
 echo "test-update: building and bundling N+1 ($NEXT)"
+t0=$(date +%s)
 sed -i '/^\[package\]/,/^\[/ s/^version\.workspace = true$/version = "'"$NEXT"'"/' Cargo.toml
-cargo build -p qflow-console --quiet
+build_app
+[ "$("$TARGET_DIR/debug/qflow-console" --version)" = "qflow-console $NEXT" ] || { echo "test-update: the N+1 build says $("$TARGET_DIR/debug/qflow-console" --version)" >&2; exit 1; }
 bundle_deb "$WORK/n1.deb"
 cp "$WORK/Cargo.toml.orig" Cargo.toml; cp "$WORK/Cargo.lock.orig" Cargo.lock
-echo "test-update: rebuilding N"
-cargo build -p qflow-console --quiet
+echo "test-update: N+1 built and bundled in $(($(date +%s) - t0)) s; putting N's binary back"
+build_app
+[ "$("$TARGET_DIR/debug/qflow-console" --version)" = "qflow-console $(version_of "$WORK/n.deb")" ] || { echo "test-update: N's binary was not put back" >&2; exit 1; }
 [ "$(version_of "$WORK/n1.deb")" = "$NEXT" ] || { echo "test-update: N+1 is $(version_of "$WORK/n1.deb"), not $NEXT" >&2; exit 1; }
+[ "$(version_of "$WORK/n.deb")" != "$NEXT" ] || { echo "test-update: N is already $NEXT" >&2; exit 1; }
 
 echo "test-update: dpkg -i N ($(version_of "$WORK/n.deb"))"
 dpkg -i "$WORK/n.deb" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get -f install -y -qq

@@ -103,4 +103,18 @@ test("N installed from its package updates itself to N+1 and restarts into it", 
     await until("N has exited", () => !before.some((p) => exeOf(p)?.startsWith(BIN)), 15_000);
     console.log(`restarted into ${N1} as pid ${after}`);
   });
+
+  await step("n+1 window", async () => {
+    // The restarted N+1 is not the driver's: end it, then open the installed N+1 in a session of
+    // its own and ask its window which version it is (the update server still offers N+1).
+    for (const pid of markedPids()) process.kill(pid);
+    await until("the restarted app has exited", () => markedPids().length === 0, 15_000);
+    await d.deleteSession().catch(() => {});
+    await d.createSession(appWrapper(work, BIN, pub, srv.endpoint, { QFLOW_E2E_MARK: mark }), ["--demo"]);
+    await d.waitFor(tid("attendee-row"), { timeoutMs: 30_000 });
+    await d.click((await d.waitFor(tid("update-check")))[0]);
+    await d.waitText(tid("update-summary"), new RegExp(`Qflow Console ${N1.replaceAll(".", "\\.")} is up to date\\.`), 60_000);
+    assert.equal((await d.findAll(tid("update-install"))).length, 0, "N+1 is not offered to itself");
+    await d.screenshot("update-installed-n1");
+  });
 });
