@@ -2,7 +2,7 @@
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { JobControls, JobProgressBar, jobOver } from "../jobs/JobProgressBar";
 import { useJobControl, useJobStatus } from "../jobs/useJob";
-import { etaText, settled, type BulkApi, type BulkStatus } from "./api";
+import { settled, type BulkApi, type BulkStatus } from "./api";
 
 interface Props {
   api: BulkApi;
@@ -21,7 +21,6 @@ export function BulkProgressDialog({ api, initial, onClose }: Props) {
   const c = p.counts;
   const over = jobOver(p.state);
   const done = settled(status);
-  const percent = c.total > 0 ? Math.round((done / c.total) * 100) : 0;
   const failed = status.problems.filter((x) => x.state === "failed");
   const unknown = status.problems.filter((x) => x.state === "outcome_unknown");
 
@@ -37,12 +36,10 @@ export function BulkProgressDialog({ api, initial, onClose }: Props) {
           runningLabel="Sending"
           done={done}
           total={c.total}
-          percent={percent}
+          workLeft={c.queued + c.sending > 0}
           ariaLabel="Sends done"
         >
           {done} of {c.total} done
-          {!over && c.queued + c.sending > 0 ? ` · ${etaText(p.etaSeconds)} left` : ""}
-          {p.state === "waiting" && p.waitSeconds ? ` · Qflow asked to wait ${p.waitSeconds} s` : ""}
         </JobProgressBar>
         {error && <ErrorNotice error={error} />}
         {over && (

@@ -4,7 +4,8 @@ import { useEffect, useState } from "react";
 import { errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { BulkProgressDialog } from "./BulkProgress";
-import { bulkApi as realApi, etaText, type BulkApi, type BulkPreview, type BulkStatus, type TemplateOption } from "./api";
+import { etaText } from "../jobs/eta";
+import { bulkApi as realApi, type BulkApi, type BulkPreview, type BulkStatus, type TemplateOption } from "./api";
 import "./bulk.css";
 
 interface Props {

@@ -31,15 +31,6 @@ export const bulkApi = {
 
 export type BulkApi = typeof bulkApi;
 
-/** "about 4 s", "about 2 min", "about 1 min 30 s". */
-export function etaText(seconds: number): string {
-  const s = Math.max(0, Math.ceil(seconds));
-  if (s < 60) return `about ${s} s`;
-  const m = Math.floor(s / 60);
-  const rest = s % 60;
-  return rest ? `about ${m} min ${rest} s` : `about ${m} min`;
-}
-
 /** Items the runner has settled (sent, failed, unknown, cancelled). */
 export function settled(s: BulkStatus): number {
   const c = s.progress.counts;

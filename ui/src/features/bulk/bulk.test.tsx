@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { BulkProgressDialog } from "./BulkProgress";
 import { BulkResend } from "./BulkResend";
 import { BulkResumeOffer } from "./BulkResumeOffer";
-import { etaText, type BulkApi, type BulkPreview, type BulkStatus } from "./api";
+import { etaText } from "../jobs/eta";
+import type { BulkApi, BulkPreview, BulkStatus } from "./api";
 import { useSelection } from "./useSelection";
 
 type Over = Partial<Omit<BulkStatus["progress"], "counts">> & { counts?: Partial<BulkStatus["progress"]["counts"]> };

@@ -2,7 +2,7 @@
 // their line numbers, attendees already in the event with skip / update, skip invalid rows.
 import type { ExistingMode, ImportChoices, ImportValidation } from "./api";
 import { count } from "./api";
-import { etaText } from "../bulk/api";
+import { etaText } from "../jobs/eta";
 
 interface Props {
   check: ImportValidation;

@@ -2,7 +2,6 @@
 // and the rows not imported, exportable as CSV (written by Rust, private).
 import { useState } from "react";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import { etaText } from "../bulk/api";
 import { JobControls, JobProgressBar, jobOver } from "../jobs/JobProgressBar";
 import { useJobControl, useJobStatus } from "../jobs/useJob";
 import { count, type ImportApi, type ImportStatus } from "./api";
@@ -25,7 +24,6 @@ export function ImportProgress({ api, initial, onClose }: Props) {
   const s = status.summary;
   const over = jobOver(p.state);
   const settledRows = p.sent + p.failed;
-  const percent = p.toSend > 0 ? Math.round((settledRows / p.toSend) * 100) : over ? 100 : 0;
 
   return (
     <div data-testid="import-progress">
@@ -35,12 +33,10 @@ export function ImportProgress({ api, initial, onClose }: Props) {
         runningLabel="Importing"
         done={settledRows}
         total={p.toSend}
-        percent={percent}
+        workLeft={p.callsDone < p.callsTotal}
         ariaLabel="Attendees imported"
       >
         {count(p.sent)} of {count(p.toSend)} sent · call {p.callsDone} of {p.callsTotal}
-        {!over && p.callsDone < p.callsTotal ? ` · ${etaText(p.etaSeconds)} left` : ""}
-        {p.state === "waiting" && p.waitSeconds ? ` · Qflow asked to wait ${p.waitSeconds} s` : ""}
       </JobProgressBar>
       {error && <ErrorNotice error={error} />}
       {over && s && (
