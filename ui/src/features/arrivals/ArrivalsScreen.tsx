@@ -4,6 +4,7 @@
 // asks again every REFRESH_MS; Rust answers from its cache and reloads at most every 30 s.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { createPortal } from "react-dom";
+import { useFullScreenMode } from "../useFullScreenMode";
 import { errorBody, type ErrorBody, type EventRow } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { ArrivalsChart } from "./ArrivalsChart";
@@ -65,22 +66,7 @@ export function ArrivalsScreen({ event, onClose, onSelect, api = realApi }: Prop
     };
   }, [load]);
 
-  useEffect(() => {
-    const back = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    headRef.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") {
-        e.preventDefault();
-        e.stopImmediatePropagation();
-        onClose();
-      }
-    };
-    window.addEventListener("keydown", onKey, true);
-    return () => {
-      window.removeEventListener("keydown", onKey, true);
-      back?.focus();
-    };
-  }, [onClose]);
+  useFullScreenMode(onClose, headRef);
 
   const exportCsv = () => {
     setBusy(true);

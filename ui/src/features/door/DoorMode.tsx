@@ -1,5 +1,6 @@
-import { useEffect, useRef } from "react";
+import { useRef } from "react";
 import { createPortal } from "react-dom";
+import { useFullScreenMode } from "../useFullScreenMode";
 import "./door.css";
 
 export interface DoorTicket {
@@ -22,30 +23,7 @@ interface Props {
 export function DoorMode({ ticket, eventTitle, onClose }: Props) {
   const closeRef = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => {
-    const back = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    // The app behind is hidden, not just covered: WebKitGTK paints overlay scrollbars on top.
-    document.body.classList.add("door-open");
-    closeRef.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") {
-        // Capture + stop: the attendee panel under it also closes on Esc.
-        e.preventDefault();
-        e.stopImmediatePropagation();
-        onClose();
-      } else if (e.key === "Tab") {
-        // The close button is the only stop.
-        e.preventDefault();
-        closeRef.current?.focus();
-      }
-    };
-    window.addEventListener("keydown", onKey, true);
-    return () => {
-      window.removeEventListener("keydown", onKey, true);
-      document.body.classList.remove("door-open");
-      back?.focus();
-    };
-  }, [onClose]);
+  useFullScreenMode(onClose, closeRef, { bodyClass: "door-open", trapTab: true });
 
   const name = `${ticket.firstName} ${ticket.lastName}`.trim();
   // On <body>: the panel it opens from is its own stacking context.

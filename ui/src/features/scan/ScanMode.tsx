@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { createPortal } from "react-dom";
+import { useFullScreenMode } from "../useFullScreenMode";
 import { errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { scanApi as realApi, type ScanAnswer, type ScanApi, type ScanProblem, type ScanStatus } from "./api";
@@ -75,24 +76,7 @@ export function ScanMode({ eventId, eventTitle, onClose, api = realApi }: Props)
     };
   }, [api, eventId, refresh]);
 
-  useEffect(() => {
-    const back = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    document.body.classList.add("scan-open");
-    refocus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") {
-        e.preventDefault();
-        e.stopImmediatePropagation();
-        onClose();
-      }
-    };
-    window.addEventListener("keydown", onKey, true);
-    return () => {
-      window.removeEventListener("keydown", onKey, true);
-      document.body.classList.remove("scan-open");
-      back?.focus();
-    };
-  }, [onClose, refocus]);
+  useFullScreenMode(onClose, inputRef, { bodyClass: "scan-open" });
 
   useEffect(() => {
     if (!undo) return;
