@@ -2,8 +2,8 @@
 // open their panel, resend (→ "queued"), check in, the suppressed attendee's explainer, and
 // add an attendee with a template (→ exactly one send). Runs under tests/e2e/run.sh.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { WebDriver, sleep, stepper } from "./webdriver.mjs";
+import { test } from "node:test";
+import { WebDriver, sleep, stepper, demoSession } from "./webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
 const tid = (id) => `[data-testid="${id}"]`;
@@ -55,18 +55,8 @@ async function resendFromPanel() {
   await press(send);
 }
 
-before(async () => {
-  await step("start", () => d.createSession(APP));
-  await step("demo", async () => {
-    await d.signInDemo();
-    await d.waitFor(tid("attendee-row"), { timeoutMs: 30_000 });
-  });
-});
-
-after(async () => {
-  await d.deleteSession().catch((e) => {
-    console.error(`deleteSession: ${e.message}`);
-  });
+demoSession(d, step, APP, async () => {
+  await d.waitFor(tid("attendee-row"), { timeoutMs: 30_000 });
 });
 
 test("desk: find by part of a non-ASCII name, resend → queued, check in", async () => {

@@ -2,8 +2,8 @@
 // listed with "(UTC+09:00)", a refused form naming its field, edit the title, and delete it
 // through the confirmation that names it. Runs under tests/e2e/run.sh.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { WebDriver, sleep, stepper } from "./webdriver.mjs";
+import { test } from "node:test";
+import { WebDriver, sleep, stepper, demoSession } from "./webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
 const tid = (id) => `[data-testid="${id}"]`;
@@ -45,18 +45,8 @@ async function waitRow(pred, what) {
   return (await waitRows((rows) => rows.some(pred), what)).find(pred);
 }
 
-before(async () => {
-  await step("start", () => d.createSession(APP));
-  await step("demo", async () => {
-    await d.signInDemo();
-    await d.waitFor(tid("event-row"), { timeoutMs: 30_000 });
-  });
-});
-
-after(async () => {
-  await d.deleteSession().catch((e) => {
-    console.error(`deleteSession: ${e.message}`);
-  });
+demoSession(d, step, APP, async () => {
+  await d.waitFor(tid("event-row"), { timeoutMs: 30_000 });
 });
 
 test("events: create in Asia/Tokyo via the zone picker, edit, delete with a named confirmation", async () => {

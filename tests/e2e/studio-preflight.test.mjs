@@ -5,8 +5,8 @@
 // Runs under tests/e2e/run.sh.
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { after, before, test } from "node:test";
-import { sleep, WebDriver, stepper } from "./webdriver.mjs";
+import { test } from "node:test";
+import { sleep, WebDriver, stepper, demoSession } from "./webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
 const tid = (id) => `[data-testid="${id}"]`;
@@ -29,20 +29,10 @@ const TEMPLATE = `<html lang="en"><body>
 `;
 const LINK_LINE = 4;
 
-before(async () => {
-  await step("start", () => d.createSession(APP));
-  await step("signin", async () => {
-    await d.signInDemo();
-    const [nav] = await d.waitFor(tid("nav-templates"));
-    await d.click(nav);
-    await d.waitFor(tid("studio-list"));
-  });
-});
-
-after(async () => {
-  await d.deleteSession().catch((e) => {
-    console.error(`deleteSession: ${e.message}`);
-  });
+demoSession(d, step, APP, async () => {
+  const [nav] = await d.waitFor(tid("nav-templates"));
+  await d.click(nav);
+  await d.waitFor(tid("studio-list"));
 });
 
 /** The rendered HTML the last preview returned (mirrored outside the sandboxed frame). */

@@ -5,8 +5,8 @@
 // visual mode, and the two dark-mode previews. Runs under tests/e2e/run.sh.
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { after, before, test } from "node:test";
-import { sleep, WebDriver, stepper } from "./webdriver.mjs";
+import { test } from "node:test";
+import { sleep, WebDriver, stepper, demoSession } from "./webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
 const tid = (id) => `[data-testid="${id}"]`;
@@ -47,21 +47,11 @@ async function typeAtEnd(text) {
 
 let title = "";
 
-before(async () => {
-  await step("start", () => d.createSession(APP));
-  await step("signin", async () => {
-    await d.signInDemo();
-    title = await d.execute("return document.title;");
-    const [nav] = await d.waitFor(tid("nav-templates"));
-    await d.click(nav);
-    await d.waitFor(tid("studio-list"));
-  });
-});
-
-after(async () => {
-  await d.deleteSession().catch((e) => {
-    console.error(`deleteSession: ${e.message}`);
-  });
+demoSession(d, step, APP, async () => {
+  title = await d.execute("return document.title;");
+  const [nav] = await d.waitFor(tid("nav-templates"));
+  await d.click(nav);
+  await d.waitFor(tid("studio-list"));
 });
 
 const NAME = `E2E ticket ${Date.now().toString(36)}`;

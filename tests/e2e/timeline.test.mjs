@@ -3,8 +3,8 @@
 // attendee's timeline and "Opened" in the table's status column; an attendee on the sandbox's
 // bounce domain shows "Bounced" with the reason in plain words. Runs under tests/e2e/run.sh.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { WebDriver, sleep, stepper } from "./webdriver.mjs";
+import { test } from "node:test";
+import { WebDriver, sleep, stepper, demoSession } from "./webdriver.mjs";
 
 const APP = process.env.QFLOW_APP_BIN ?? "target/debug/qflow-console";
 const tid = (id) => `[data-testid="${id}"]`;
@@ -99,18 +99,8 @@ async function waitRowStatus(re, timeoutMs = 20_000) {
   throw new Error(`status column never matched ${re}; last ${JSON.stringify(last)}`);
 }
 
-before(async () => {
-  await step("start", () => d.createSession(APP));
-  await step("demo", async () => {
-    await d.signInDemo();
-    await d.waitFor(tid("attendee-row"), { timeoutMs: 30_000 });
-  });
-});
-
-after(async () => {
-  await d.deleteSession().catch((e) => {
-    console.error(`deleteSession: ${e.message}`);
-  });
+demoSession(d, step, APP, async () => {
+  await d.waitFor(tid("attendee-row"), { timeoutMs: 30_000 });
 });
 
 test("timeline: resend → sent → delivered → opened on the timeline and in the status column", async () => {
