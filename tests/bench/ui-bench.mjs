@@ -451,6 +451,7 @@ function printBreakdown(r, n) {
     ["  app: → events + first 100 attendees preloaded (IPC; Rust signs in to the sandbox meanwhile)", "", fmtStep(step(aSteps, "qflow:preloaded")), ""],
     ui("→ desk renders (React render of Home starts)", "home-render"),
     ui("→ desk committed (DOM in, layout effects)", "home-commit"),
+    ui("→ desk's style and layout done (forced in its layout effect)", "home-layout"),
     ui("→ a task queued at the commit ran", "home-task"),
     ui("→ desk's passive effects ran (n/a: after the rows' frame)", "home-effects"),
     ui("→ first frame callback after the commit", "home-raf"),
