@@ -207,12 +207,14 @@ pub async fn demo_sign_in(state: &AppState) -> Result<SignedIn> {
                     ))
                 })?;
             *guard = Some(sb);
+            super::marks::mark("demo-sandbox-started");
         }
         let sb = guard.as_ref().expect("started above");
         (sb.api_base(), sb.identity_url(), sb.dns_switch())
     };
     let client = session::client_for(&api_base, &identity_url, demo_credentials())?;
     client.sign_in().await?;
+    super::marks::mark("demo-token");
     let info = SignedIn {
         profile: DEMO_PROFILE.to_owned(),
         username: qflow_sandbox::DEMO_USERNAME.to_owned(),

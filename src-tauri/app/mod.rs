@@ -16,6 +16,7 @@ pub mod handlers;
 pub mod import_files;
 #[cfg(test)]
 mod lifecycle_tests;
+pub mod marks;
 pub mod notifier;
 pub mod studio_files;
 pub mod updates;
@@ -36,6 +37,7 @@ pub struct AppOptions {
 
 /// Open the window and run until it closes. Returns the process exit status.
 pub fn run(opts: AppOptions) -> i32 {
+    marks::mark("main");
     crate::init_logging();
     limit_malloc_arenas();
     let store: SharedSecretStore = Arc::new(KeyringStore::new());
@@ -48,19 +50,30 @@ pub fn run(opts: AppOptions) -> i32 {
         .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(state)
         .manage(updates::PendingUpdate::default())
+        .on_page_load(|_, payload| {
+            marks::mark(match payload.event() {
+                tauri::webview::PageLoadEvent::Started => "page-started",
+                tauri::webview::PageLoadEvent::Finished => "page-finished",
+            })
+        })
         .setup(move |app| {
+            marks::mark("setup");
             lean_webview(app.handle());
             app.state::<AppState>()
                 .set_notifier(Arc::new(notifier::WindowNotifier(app.handle().clone())));
             if demo {
                 start_demo(app.handle());
             }
+            marks::mark("setup-done");
             Ok(())
         })
         .invoke_handler(commands::handler())
         .build(tauri::generate_context!());
     let app = match app {
-        Ok(app) => app,
+        Ok(app) => {
+            marks::mark("built");
+            app
+        }
         Err(e) => {
             // The driver chain discards stdout: say it on stderr.
             eprintln!("qflow-console: could not open the window: {e}");
@@ -87,6 +100,7 @@ fn start_demo(handle: &tauri::AppHandle) {
     tauri::async_runtime::spawn(async move {
         let state = handle.state::<AppState>();
         let who = handlers::demo_start(&state).await;
+        marks::mark("demo-signed-in");
         drop(gate);
         let signed_in = who.is_ok();
         tracing::debug!(
@@ -102,6 +116,7 @@ fn start_demo(handle: &tauri::AppHandle) {
                     "demo start-up: loading the first list failed"
                 );
             }
+            marks::mark("demo-list-loaded");
             tracing::debug!(
                 ms = started.elapsed().as_millis(),
                 "demo start-up: list loaded"

@@ -11,7 +11,8 @@
 # 3: the targets must hold in each), BENCH_ROUNDS (cold starts per app per run, 3),
 # BENCH_SKIP_BUILD=1, BENCH_BINS=<dir> (measure the qflow-console and qflow-bench-empty-window
 # found there instead of building: e.g. a saved "before" pair, for a side-by-side comparison),
-# E2E_DRIVER_PORT / E2E_NATIVE_PORT (4480 / 4481), TAURI_DRIVER, WEBKIT_WEBDRIVER.
+# E2E_DRIVER_PORT / E2E_NATIVE_PORT (4480 / 4481), TAURI_DRIVER, WEBKIT_WEBDRIVER,
+# BENCH_ONLY=start (cold starts only: the start-up figure and its breakdown, no memory or scroll).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver")}"
@@ -56,6 +57,8 @@ WORK="$(mktemp -d)"
 # Inherited by both apps through tauri-driver → WebKitWebDriver.
 export WEBKIT_DISABLE_COMPOSITING_MODE=1
 export QFLOW_DATA_DIR="$WORK/data" QFLOW_KEYRING_SERVICE="qflow-bench-$$-$RANDOM"
+# The app's Rust-side start-up marks (src-tauri/app/marks.rs), read after each cold start.
+export QFLOW_STARTUP_MARKS="$WORK/startup-marks"
 export QFLOW_DEMO_ATTENDEES="${QFLOW_DEMO_ATTENDEES:-50000}"
 export NO_AT_BRIDGE=1 RUST_LOG="${RUST_LOG:-warn}"
 unset QFLOW_CLIENT_ID QFLOW_CLIENT_SECRET QFLOW_USERNAME QFLOW_PASSWORD QFLOW_CLIENT_KEY QFLOW_PROFILE QFLOW_API_BASE QFLOW_IDENTITY_URL

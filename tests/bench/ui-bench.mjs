@@ -5,7 +5,9 @@
 // Env: BENCH_EMPTY_BIN, QFLOW_APP_BIN (absolute paths, unique to this run: the pid is found by
 // its executable), BENCH_RUNS (whole runs, each against its own empty-window figures, default 3),
 // BENCH_ROUNDS (cold starts per app after one discarded warm-up, default 3), BENCH_SCROLL_FRAMES (300),
-// QFLOW_DEMO_ATTENDEES (read by the app), BENCH_JSON (write the figures there too).
+// QFLOW_DEMO_ATTENDEES (read by the app), BENCH_JSON (write the figures there too),
+// BENCH_ONLY=start (cold starts only: no memory, scroll or sandbox figures; for quick iterations),
+// QFLOW_STARTUP_MARKS (a file the app appends its Rust-side start-up marks to; run.sh sets it).
 import { execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { WebDriver, sleep } from "../e2e/webdriver.mjs";
@@ -14,6 +16,8 @@ const EMPTY = process.env.BENCH_EMPTY_BIN;
 const APP = process.env.QFLOW_APP_BIN;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FRAMES = Number(process.env.BENCH_SCROLL_FRAMES ?? 300);
+const START_ONLY = process.env.BENCH_ONLY === "start";
+const MARKS_FILE = process.env.QFLOW_STARTUP_MARKS;
 const MIB = 1024 * 1024;
 const tid = (id) => `[data-testid="${id}"]`;
 
@@ -208,6 +212,7 @@ const median = (xs) => pct(xs, 0.5);
 
 /** One cold start of `bin`: ms from exec to the first frame after each milestone. */
 async function coldStart(bin, args, tests, timeoutMs) {
+  if (MARKS_FILE) writeFileSync(MARKS_FILE, "");
   const d = new WebDriver();
   await d.createSession(bin, args);
   const pid = await findPid(bin);
@@ -222,6 +227,13 @@ async function coldStart(bin, args, tests, timeoutMs) {
   ms.html = since(t.responseEnd);
   ms.dcl = since(t.dcl);
   for (const [k, v] of Object.entries(t.marks)) ms[k] = since(v);
+  // The app's Rust side (app/marks.rs): "name epoch_ms" lines, first of each name.
+  if (MARKS_FILE) {
+    for (const line of readFileSync(MARKS_FILE, "utf8").split("\n")) {
+      const [name, at] = line.split(" ");
+      if (name && !(`rust:${name}` in ms)) ms[`rust:${name}`] = Number(at) - exec;
+    }
+  }
   return { d, pid, exec, ms, late, scripts: t.scripts };
 }
 
@@ -236,7 +248,7 @@ async function measureEmpty() {
     starts.push(first - r.exec);
     r.ms.rendered = first - r.exec;
     steps.push(r.ms);
-    if (i === ROUNDS - 1) {
+    if (i === ROUNDS - 1 && !START_ONLY) {
       await sleep(2000);
       mem = memory(r.pid);
       idle = (await executeAsync(r.d, IDLE_FRAMES, [FRAMES])).deltas;
@@ -262,7 +274,7 @@ async function measureApp() {
     steps.push(r.ms);
     scripts = r.scripts;
     late ||= r.late.includes("rows");
-    if (i === ROUNDS - 1) {
+    if (i === ROUNDS - 1 && !START_ONLY) {
       const d = r.d;
       // Every list loaded (the attendee counts load them all in the background), then settle.
       await d.waitFor(tid("event-count"), {
@@ -385,8 +397,8 @@ async function oneRun() {
   await warmUp();
   const empty = await measureEmpty();
   const app = await measureApp();
-  const sandboxEmpty = await standaloneSandbox(0);
-  const sandboxFull = await standaloneSandbox(demoAttendees);
+  const sandboxEmpty = START_ONLY ? null : await standaloneSandbox(0);
+  const sandboxFull = START_ONLY ? null : await standaloneSandbox(demoAttendees);
   const eStart = median(empty.starts);
   const aStart = median(app.starts);
   return {
@@ -398,11 +410,11 @@ async function oneRun() {
       emptyStart: eStart,
       appStart: aStart,
       startRatio: aStart / eStart,
-      emptyPss: app.memEmpty.pss,
-      appPss: app.mem.pss,
-      pssDelta: app.mem.pss - app.memEmpty.pss,
-      emptyIdleP95: p(empty.idle, 0.95),
-      scrollP95: p(app.scroll.deltas, 0.95),
+      emptyPss: app.memEmpty?.pss ?? NaN,
+      appPss: app.mem?.pss ?? NaN,
+      pssDelta: START_ONLY ? NaN : app.mem.pss - app.memEmpty.pss,
+      emptyIdleP95: START_ONLY ? NaN : p(empty.idle, 0.95),
+      scrollP95: START_ONLY ? NaN : p(app.scroll.deltas, 0.95),
     },
   };
 }
@@ -416,8 +428,20 @@ function printBreakdown(r, n) {
   const line = (label, e, a) => [label, e, a, Number.isFinite(Number.parseFloat(e)) && Number.isFinite(Number.parseFloat(a)) ? `${(Number.parseFloat(a) - Number.parseFloat(e)).toFixed(0)} ms` : ""];
   const span = (steps, from, to) => step(steps, to) - step(steps, from);
   console.log(`\nrun ${n}: where the start-up went (median of ${ROUNDS} cold starts, ms since exec; "+x" = time since the step above)`);
+  const rust = (label, k) => [`  app (Rust): ${label}`, "", fmtStep(step(aSteps, `rust:${k}`)), ""];
+  const ui = (label, k) => [`  app: ${label}`, "", fmtStep(step(aSteps, `qflow:${k}`)), ""];
   printTable([
     ["step", "empty window", "app (--demo)", "app − empty"],
+    rust("→ main() runs (exec, dynamic linking, Rust statics)", "main"),
+    rust("→ setup hook (plugins, window and webview created)", "setup"),
+    rust("→ setup hook done (demo start-up spawned)", "setup-done"),
+    rust("→ app built (run loop next)", "built"),
+    rust("→ webview reports the page load started", "page-started"),
+    rust("→ demo sandbox started (seeded)", "demo-sandbox-started"),
+    rust("→ demo token (sign-in to the sandbox)", "demo-token"),
+    rust("→ demo signed in (webhook receiver wired)", "demo-signed-in"),
+    rust("→ default event's whole list loaded", "demo-list-loaded"),
+    rust("→ webview reports the page loaded", "page-finished"),
     line("exec → webview starts loading the page (Rust start-up, WebKit processes)", fmtStep(step(eSteps, "pageStart")), fmtStep(step(aSteps, "pageStart"))),
     line("  → HTML in", fmtStep(step(eSteps, "html")), fmtStep(step(aSteps, "html"))),
     line("  → DOMContentLoaded (scripts fetched, parsed, run)", fmtStep(step(eSteps, "dcl")), fmtStep(step(aSteps, "dcl"))),
@@ -425,10 +449,22 @@ function printBreakdown(r, n) {
     ["  app: → app_info answered (IPC)", "", fmtStep(step(aSteps, "qflow:app-info")), ""],
     ["  app: → first frame with content (splash)", "", fmtStep(step(aSteps, "firstRender")), ""],
     ["  app: → events + first 100 attendees preloaded (IPC; Rust signs in to the sandbox meanwhile)", "", fmtStep(step(aSteps, "qflow:preloaded")), ""],
+    ui("→ desk renders (React render of Home starts)", "home-render"),
+    ui("→ desk committed (DOM in, layout effects)", "home-commit"),
+    ui("→ desk's style and layout done (forced in its layout effect)", "home-layout"),
+    ui("→ a task queued at the commit ran", "home-task"),
+    ui("→ desk's passive effects ran (n/a: after the rows' frame)", "home-effects"),
+    ui("→ first frame callback after the commit", "home-raf"),
     ["  app: → first frame with the desk (home)", "", fmtStep(step(aSteps, "home")), ""],
+    ui("→ that frame's style, layout and paint done (a task queued in its frame callback ran)", "home-painted"),
     line("  → first frame: empty window's page / the app's attendee rows", fmtStep(median(empty.starts)), fmtStep(median(app.starts))),
     ["  (app: page start → rows)", "", fmtStep(span(aSteps, "pageStart", "rows")), ""],
   ]);
+  if (START_ONLY) {
+    console.log(`run ${n}: cold starts (each) empty ${empty.starts.map((x) => x.toFixed(0)).join(", ")} ms; app ${app.starts.map((x) => x.toFixed(0)).join(", ")} ms`);
+    if (app.scripts?.length) console.log(`run ${n}: app's scripts/styles loaded at start: ${app.scripts.map((x) => x.name).join(", ")}`);
+    return;
+  }
   const procs = (m) => Object.fromEntries(m.procs.map((x) => [x.comm.replace(/^qflow-.*/, "main"), x]));
   const eMem = app.memEmpty;
   const ep = procs(eMem);

@@ -1,8 +1,7 @@
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { api as realApi, errorBody, type Api, type AppInfo, type ErrorBody, type SignedIn } from "./api";
 import { ErrorNotice } from "./components/ErrorNotice";
 import { Home } from "./components/Home";
-import { SignIn } from "./components/SignIn";
 import { PAGE_SIZE } from "./components/AttendeeTable";
 import { defaultEvent } from "./components/EventsView";
 import { defaultRange } from "./features/events/RangeBar";
@@ -11,6 +10,12 @@ import { preloadDesk } from "./startup";
 
 /** At start-up the splash stays at most this long for the desk's first rows. */
 const START_WAIT_MS = 300;
+/** The splash shows only if start-up takes longer than this: a quick start goes from the empty
+ * window straight to the desk, without a frame of splash (and its spinner) on the way. */
+const SPLASH_DELAY_MS = 250;
+
+// Not on the way to the desk: loaded when the sign-in form is needed.
+const SignIn = lazy(() => import("./components/SignIn").then((m) => ({ default: m.SignIn })));
 
 type Phase =
   | { kind: "loading"; note: string }
@@ -23,6 +28,15 @@ type Phase =
 export function App({ api = realApi }: { api?: Api }) {
   const [phase, setPhase] = useState<Phase>({ kind: "loading", note: "Starting…" });
   const [signingOut, setSigningOut] = useState(false);
+  const [splash, setSplash] = useState(false);
+  useEffect(() => {
+    const t = setTimeout(() => {
+      setSplash(true);
+    }, SPLASH_DELAY_MS);
+    return () => {
+      clearTimeout(t);
+    };
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -88,6 +102,7 @@ export function App({ api = realApi }: { api?: Api }) {
 
   switch (phase.kind) {
     case "loading":
+      if (!splash) return null;
       return (
         <div className="splash" data-testid="splash">
           <div className="spinner" aria-hidden="true" />
@@ -102,14 +117,16 @@ export function App({ api = realApi }: { api?: Api }) {
       );
     case "signin":
       return (
-        <SignIn
-          info={phase.info}
-          api={api}
-          initialError={phase.error}
-          onSignedIn={(who) => {
-            setPhase({ kind: "home", info: phase.info, who });
-          }}
-        />
+        <Suspense fallback={null}>
+          <SignIn
+            info={phase.info}
+            api={api}
+            initialError={phase.error}
+            onSignedIn={(who) => {
+              setPhase({ kind: "home", info: phase.info, who });
+            }}
+          />
+        </Suspense>
       );
     case "home":
       return (

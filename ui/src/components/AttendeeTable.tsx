@@ -1,9 +1,7 @@
 import { lazy, memo, Suspense, useCallback, useEffect, useRef, useState, type RefObject } from "react";
 import { errorBody, type Api, type ErrorBody, type EventRow, type GuestRow } from "../api";
-import { AddAttendee } from "../features/desk/AddAttendee";
 import { ImportAttendees as ImportAttendeesButton } from "../features/import/ImportAttendees";
 import { ImportResumeOffer } from "../features/import/ImportResumeOffer";
-import { AttendeePanel } from "../features/desk/AttendeePanel";
 import { deskApi as realDeskApi, type DeskApi, type GuestSendStatus } from "../features/desk/api";
 import { STATUS_LABEL, statusClass } from "../features/desk/format";
 import { statusTitle, useUnsettledStatusPoll } from "../features/desk/statusPoll";
@@ -19,6 +17,8 @@ import { dropPage, firstPageRequest, peekPage } from "../startup";
 // Opened on demand: not parsed and run before the desk's first frame.
 const ScanMode = lazy(() => import("../features/scan/ScanMode").then((m) => ({ default: m.ScanMode })));
 const ArrivalsScreen = lazy(() => import("../features/arrivals/ArrivalsScreen").then((m) => ({ default: m.ArrivalsScreen })));
+const AttendeePanel = lazy(() => import("../features/desk/AttendeePanel").then((m) => ({ default: m.AttendeePanel })));
+const AddAttendee = lazy(() => import("../features/desk/AddAttendee").then((m) => ({ default: m.AddAttendee })));
 // Their props do not change while scrolling: a scroll frame does not render them again.
 const BulkResend = memo(BulkResendBar);
 const ImportAttendees = memo(ImportAttendeesButton);
@@ -36,6 +36,9 @@ const OVERSCAN = 6;
 const BLOCK = 8;
 /** Viewport height when the container has none yet (first render, jsdom). */
 const FALLBACK_VIEWPORT = 720;
+/** Before the viewport is measured (the first frame): the window's height, which the table's
+ * viewport never exceeds, so the rows in view are all there. */
+const firstFrameViewport = () => (window.innerHeight > 0 ? window.innerHeight : FALLBACK_VIEWPORT);
 
 interface Props {
   event: EventRow;
@@ -240,7 +243,9 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   // starts at 0).
   const [scrolled, setScrolled] = useState({ filter: filterKey, row: 0 });
   const firstVisible = scrolled.filter === filterKey ? scrolled.row : 0;
-  const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
+  // Null until measured: the first frame renders only the rows that can be in view; the
+  // overscan comes with the next render, once the rows are painted.
+  const [viewport, setViewport] = useState<number | null>(null);
 
   const onSettledRef = useRef(onSettled);
   useEffect(() => {
@@ -286,10 +291,11 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
     };
   }, []);
 
-  const visibleCount = Math.ceil(viewport / ROW_HEIGHT);
+  const visibleCount = Math.ceil((viewport ?? firstFrameViewport()) / ROW_HEIGHT);
   const rowCount = info ? matched : 0;
   const start = Math.max(0, firstVisible - OVERSCAN);
-  const end = info ? Math.min(rowCount, firstVisible + visibleCount + BLOCK + OVERSCAN) : PAGE_SIZE;
+  const beyond = viewport === null ? 0 : BLOCK + OVERSCAN;
+  const end = info ? Math.min(rowCount, firstVisible + visibleCount + beyond) : PAGE_SIZE;
   const firstPage = Math.floor(start / PAGE_SIZE);
   const lastPage = Math.max(firstPage, Math.floor(Math.max(end - 1, 0) / PAGE_SIZE));
   const missing: number[] = [];
@@ -620,7 +626,11 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
           </tbody>
         </table>
       </div>
-      {openId && <AttendeePanel key={openId} guestId={openId} eventTitle={event.title} api={desk} onClose={closePanel} onChanged={changed} />}
+      {openId && (
+        <Suspense fallback={null}>
+          <AttendeePanel key={openId} guestId={openId} eventTitle={event.title} api={desk} onClose={closePanel} onChanged={changed} />
+        </Suspense>
+      )}
       {arrivals && (
         <Suspense fallback={null}>
         <ArrivalsScreen
@@ -640,17 +650,19 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
         </Suspense>
       )}
       {adding && (
-        <AddAttendee
-          eventId={event.id}
-          eventTitle={event.title}
-          api={desk}
-          onClose={closeAdd}
-          onAdded={(added) => {
-            setAdding(false);
-            changed();
-            open(added.guest.id);
-          }}
-        />
+        <Suspense fallback={null}>
+          <AddAttendee
+            eventId={event.id}
+            eventTitle={event.title}
+            api={desk}
+            onClose={closeAdd}
+            onAdded={(added) => {
+              setAdding(false);
+              changed();
+              open(added.guest.id);
+            }}
+          />
+        </Suspense>
       )}
     </div>
   );

@@ -1,14 +1,16 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { errorBody, type Api, type ErrorBody, type EventRow } from "../api";
 import { formatEventRange, plural } from "../format";
 import { AttendeeTable } from "./AttendeeTable";
 import { ErrorNotice } from "./ErrorNotice";
 import { preferredDeskEvent } from "../features/palette/bus";
 import { eventsApi as realEventsApi, type EventsApi } from "../features/events/api";
-import { EventFormDialog } from "../features/events/EventFormDialog";
-import { DeleteEventDialog } from "../features/events/DeleteEventDialog";
 import { RangeBar, defaultRange, type Range } from "../features/events/RangeBar";
 import { peekEvents, takeEvents } from "../startup";
+
+// Opened on demand: not parsed and run before the desk's first frame.
+const EventFormDialog = lazy(() => import("../features/events/EventFormDialog").then((m) => ({ default: m.EventFormDialog })));
+const DeleteEventDialog = lazy(() => import("../features/events/DeleteEventDialog").then((m) => ({ default: m.DeleteEventDialog })));
 
 interface Props {
   api: Pick<Api, "eventsList" | "attendeeCounts" | "guestsPage">;
@@ -147,6 +149,7 @@ export function EventsView({ api, eventsApi = realEventsApi }: Props) {
         )}
       </section>
       {dialog && dialog.kind !== "delete" && (
+        <Suspense fallback={null}>
         <EventFormDialog
           event={dialog.kind === "edit" ? dialog.event : null}
           api={eventsApi}
@@ -157,8 +160,10 @@ export function EventsView({ api, eventsApi = realEventsApi }: Props) {
             setReload((n) => n + 1);
           }}
         />
+        </Suspense>
       )}
       {dialog?.kind === "delete" && (
+        <Suspense fallback={null}>
         <DeleteEventDialog
           event={dialog.event}
           api={eventsApi}
@@ -169,6 +174,7 @@ export function EventsView({ api, eventsApi = realEventsApi }: Props) {
             setReload((n) => n + 1);
           }}
         />
+        </Suspense>
       )}
     </div>
   );

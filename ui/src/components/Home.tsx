@@ -1,4 +1,5 @@
-import { lazy, Suspense, useMemo, useState } from "react";
+import { lazy, Suspense, useEffect, useLayoutEffect, useMemo, useState } from "react";
+import { markOnce } from "../startup";
 import type { Api, SignedIn } from "../api";
 import { EventsView } from "./EventsView";
 import { Logo } from "./Logo";
@@ -44,6 +45,27 @@ interface Props {
 }
 
 export function Home({ who, api, onSignOut, signingOut = false, onSwitched, onAddProfile }: Props) {
+  markOnce("qflow:home-render");
+  useLayoutEffect(() => {
+    markOnce("qflow:home-commit");
+    // Style and layout now rather than just after (the frame needs them anyway), so that the
+    // bench's breakdown shows what they cost.
+    document.body.getBoundingClientRect();
+    markOnce("qflow:home-layout");
+    setTimeout(() => {
+      markOnce("qflow:home-task");
+    }, 0);
+    requestAnimationFrame(() => {
+      markOnce("qflow:home-raf");
+      // The first task after that frame's style, layout and paint.
+      setTimeout(() => {
+        markOnce("qflow:home-painted");
+      }, 0);
+    });
+  }, []);
+  useEffect(() => {
+    markOnce("qflow:home-effects");
+  }, []);
   const [section, setSection] = useState<Section>("events");
   const current = SECTIONS.find((s) => s.id === section) ?? SECTIONS[0];
   const domain = useDomainGlance(domainApi, recheckApi);

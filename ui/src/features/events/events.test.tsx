@@ -176,6 +176,8 @@ describe("EventsView with event actions", () => {
     });
 
     fireEvent.click(screen.getByTestId("event-new"));
+    // The dialog is loaded when first opened.
+    await screen.findByTestId("event-title");
     type("event-title", "Another");
     fireEvent.click(screen.getByTestId("event-save"));
     await waitFor(() => {
@@ -184,6 +186,6 @@ describe("EventsView with event actions", () => {
     expect(eventsList).toHaveBeenCalledTimes(3);
 
     fireEvent.click(await screen.findByTestId("event-delete"));
-    expect(screen.getByTestId("event-delete-name").textContent).toBe("Tokyo launch");
+    expect((await screen.findByTestId("event-delete-name")).textContent).toBe("Tokyo launch");
   });
 });
