@@ -81,6 +81,40 @@ function descendants(root) {
   return out;
 }
 
+/** What a mapping is, for the per-mapping breakdown: the executable, WebKit's and JSC's code,
+ * ICU, Mesa's software GL (LLVM), fonts, glibc's main heap, anonymous memory (other heaps, the JS
+ * heap, JIT code, stacks), shared memory (X and WebKit buffers), or another library. */
+function mappingKind(name, exe) {
+  if (!name) return "anon (heaps, JS heap, JIT, stacks)";
+  if (name === exe) return "the executable";
+  if (name === "[heap]") return "[heap] (glibc main heap)";
+  if (name.startsWith("[")) return "anon (heaps, JS heap, JIT, stacks)";
+  for (const [re, kind] of [
+    [/libwebkit2gtk/, "libwebkit2gtk"],
+    [/libjavascriptcoregtk/, "libjavascriptcoregtk"],
+    [/libicu/, "ICU (libicu*, libicudata)"],
+    [/libLLVM|swrast_dri|libgallium/, "Mesa software GL (LLVM)"],
+    [/\/fonts\/|\.(ttf|otf|ttc)$/, "fonts"],
+    [/^\/(SYSV|memfd:|dev\/shm)/, "shared memory (X, WebKit buffers)"],
+  ]) {
+    if (re.test(name)) return kind;
+  }
+  return "other libraries";
+}
+
+/** PSS (bytes) of one process by kind of mapping (/proc/PID/smaps). */
+function pssByMapping(pid) {
+  const exe = readlinkSync(`/proc/${pid}/exe`);
+  const out = {};
+  let kind = null;
+  for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+    const m = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (m) kind = mappingKind(m[1].replace(/ \(deleted\)$/, ""), exe);
+    else if (kind && line.startsWith("Pss:")) out[kind] = (out[kind] ?? 0) + Number(line.split(/\s+/)[1]) * 1024;
+  }
+  return out;
+}
+
 /** PSS and RSS summed over `root` and its descendants (WebKitWebProcess, WebKitNetworkProcess). */
 function memory(root) {
   const procs = [];
@@ -90,7 +124,7 @@ function memory(root) {
       const kb = (k) => Number(roll.match(new RegExp(`^${k}:\\s+(\\d+) kB`, "m"))?.[1] ?? 0);
       const uss = (kb("Private_Clean") + kb("Private_Dirty")) * 1024;
       // Pss_Anon: heaps, JS heap, stacks; Pss_File: mapped code and data of the binary and libs.
-      procs.push({ pid, comm: stat(pid).comm, pss: kb("Pss") * 1024, rss: kb("Rss") * 1024, uss, anon: kb("Pss_Anon") * 1024, file: kb("Pss_File") * 1024 });
+      procs.push({ pid, comm: stat(pid).comm, pss: kb("Pss") * 1024, rss: kb("Rss") * 1024, uss, anon: kb("Pss_Anon") * 1024, file: kb("Pss_File") * 1024, maps: pssByMapping(pid) });
     } catch {
       // exited meanwhile
     }
@@ -419,6 +453,18 @@ async function oneRun() {
   };
 }
 
+/** Where each process's MiB are, by kind of mapping (the same samples as the table above). */
+function printMappings(n, ep, ap) {
+  const procNames = [...new Set([...Object.keys(ep), ...Object.keys(ap)])];
+  const kinds = [...new Set(procNames.flatMap((k) => [...Object.keys(ep[k]?.maps ?? {}), ...Object.keys(ap[k]?.maps ?? {})]))];
+  const diff = (k, kind) => (ap[k]?.maps?.[kind] ?? 0) - (ep[k]?.maps?.[kind] ?? 0);
+  const total = (kind) => procNames.reduce((a, k) => a + diff(k, kind), 0);
+  kinds.sort((a, b) => Math.abs(total(b)) - Math.abs(total(a)));
+  console.log(`\nrun ${n}: PSS by mapping, app − empty window (MiB; app's own PSS in brackets)`);
+  const cell = (k, kind) => `${fmtDelta(diff(k, kind)).replace(" MiB", "")} (${((ap[k]?.maps?.[kind] ?? 0) / MIB).toFixed(1)})`;
+  printTable([["mapping", ...procNames, "all"], ...kinds.map((kind) => [kind, ...procNames.map((k) => cell(k, kind)), fmtDelta(total(kind)).replace(" MiB", "")])]);
+}
+
 /** The breakdown of one run: where the start-up ms and the MiB went. */
 function printBreakdown(r, n) {
   const { empty, app, sandboxEmpty, sandboxFull } = r;
@@ -489,6 +535,7 @@ function printBreakdown(r, n) {
   }
   rows.push([`(the empty window alone earlier in the run, its own session: ${fmtMiB(empty.mem.pss)} PSS)`, "", "", ""]);
   printTable(rows);
+  printMappings(n, ep, ap);
   const fr = app.scroll.deltas;
   console.log(
     `\nrun ${n}: frames — empty idle p50/p95/max ${fmtMs(p(empty.idle, 0.5))} / ${fmtMs(p(empty.idle, 0.95))} / ${fmtMs(Math.max(...empty.idle))}, ` +
