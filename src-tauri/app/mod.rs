@@ -39,7 +39,7 @@ pub struct AppOptions {
 pub fn run(opts: AppOptions) -> i32 {
     marks::mark("main");
     crate::init_logging();
-    tune_malloc();
+    limit_malloc_arenas();
     let store: SharedSecretStore = Arc::new(KeyringStore::new());
     let state = AppState::new(&opts, store).with_sandbox_config(demo_sandbox_config());
     let demo = opts.demo;
@@ -157,22 +157,14 @@ fn demo_sandbox_config() -> qflow_sandbox::SandboxConfig {
     cfg
 }
 
-/// glibc's heap, tuned for a desk app that loads a few big lists and then sits open all day
-/// (bench-ui: the main process's memory):
-/// - each thread that contends gets its own heap (up to 8 per core), and memory freed in one is
-///   never reused by another: after the demo's lists are built on one thread and served on
-///   others, the window sat on tens of MB of such holes. Two heaps are plenty for this app.
-/// - a fixed mmap threshold: every block of 128 KiB or more (an HTTP body, a parsed list, a JSON
-///   answer being written) is mapped on its own and returned to the system when freed. glibc's
-///   default raises the threshold to the largest block freed so far, so after the first big list
-///   every later one is carved out of the heap, where what is freed around the lists that stay
-///   cannot be returned (−3 to −5 MiB with the demo's 50,000 attendees loaded).
-fn tune_malloc() {
+/// glibc gives each thread that contends its own heap (up to 8 per core), and memory freed in
+/// one is never reused by another: after the demo's lists are built on one thread and served
+/// on others, the window sat on tens of MB of such holes. Two heaps are plenty for this app.
+fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets glibc tunables; called before the app starts its threads.
+    // SAFETY: mallopt only sets a glibc tunable; called before the app starts its threads.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
     }
 }
 
