@@ -21,14 +21,11 @@ pub fn mark(name: &str) {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs_f64() * 1000.0)
         .unwrap_or(0.0);
-    let mut opts = std::fs::OpenOptions::new();
-    opts.append(true).create(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
+    // Created private (0600) by the one place that makes the user's files.
+    if qflow_core::fsio::private_file(path).is_err() {
+        return;
     }
-    if let Ok(mut f) = opts.open(path) {
+    if let Ok(mut f) = std::fs::OpenOptions::new().append(true).open(path) {
         let _ = writeln!(f, "{name} {ms:.1}");
     }
 }
