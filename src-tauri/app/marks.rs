@@ -8,10 +8,15 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The marks file, made private (0600) once by the one place that creates the user's files.
 fn file() -> Option<&'static PathBuf> {
     static FILE: OnceLock<Option<PathBuf>> = OnceLock::new();
-    FILE.get_or_init(|| std::env::var_os("QFLOW_STARTUP_MARKS").map(PathBuf::from))
-        .as_ref()
+    FILE.get_or_init(|| {
+        let path = PathBuf::from(std::env::var_os("QFLOW_STARTUP_MARKS")?);
+        qflow_core::fsio::private_file(&path).ok()?;
+        Some(path)
+    })
+    .as_ref()
 }
 
 /// Note that `name` happened now (wall clock, ms since the epoch).
@@ -21,10 +26,6 @@ pub fn mark(name: &str) {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs_f64() * 1000.0)
         .unwrap_or(0.0);
-    // Created private (0600) by the one place that makes the user's files.
-    if qflow_core::fsio::private_file(path).is_err() {
-        return;
-    }
     if let Ok(mut f) = std::fs::OpenOptions::new().append(true).open(path) {
         let _ = writeln!(f, "{name} {ms:.1}");
     }
