@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from "react";
+import { Suspense, useEffect, useState } from "react";
 import { api as realApi, errorBody, type Api, type AppInfo, type ErrorBody, type SignedIn } from "./api";
 import { ErrorNotice } from "./components/ErrorNotice";
 import { Home } from "./components/Home";
@@ -7,6 +7,7 @@ import { defaultEvent } from "./components/EventsView";
 import { defaultRange } from "./features/events/RangeBar";
 import { preferredDeskEvent } from "./features/palette/bus";
 import { preloadDesk } from "./startup";
+import { lazyNamed } from "./lazyNamed";
 
 /** At start-up the splash stays at most this long for the desk's first rows. */
 const START_WAIT_MS = 300;
@@ -15,7 +16,7 @@ const START_WAIT_MS = 300;
 const SPLASH_DELAY_MS = 250;
 
 // Not on the way to the desk: loaded when the sign-in form is needed.
-const SignIn = lazy(() => import("./components/SignIn").then((m) => ({ default: m.SignIn })));
+const SignIn = lazyNamed(() => import("./components/SignIn"), "SignIn");
 
 type Phase =
   | { kind: "loading"; note: string }

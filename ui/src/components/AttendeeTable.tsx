@@ -1,4 +1,4 @@
-import { lazy, memo, Suspense, useCallback, useEffect, useRef, useState, type RefObject } from "react";
+import { memo, Suspense, useCallback, useEffect, useRef, useState, type RefObject } from "react";
 import { errorBody, type Api, type ErrorBody, type EventRow, type GuestRow } from "../api";
 import { ImportAttendees as ImportAttendeesButton } from "../features/import/ImportAttendees";
 import { ImportResumeOffer } from "../features/import/ImportResumeOffer";
@@ -13,12 +13,13 @@ import { BulkResend as BulkResendBar } from "../features/bulk/BulkResend";
 import { bulkApi } from "../features/bulk/api";
 import { useSelection } from "../features/bulk/useSelection";
 import { dropPage, firstPageRequest, peekPage } from "../startup";
+import { lazyNamed } from "../lazyNamed";
 
 // Opened on demand: not parsed and run before the desk's first frame.
-const ScanMode = lazy(() => import("../features/scan/ScanMode").then((m) => ({ default: m.ScanMode })));
-const ArrivalsScreen = lazy(() => import("../features/arrivals/ArrivalsScreen").then((m) => ({ default: m.ArrivalsScreen })));
-const AttendeePanel = lazy(() => import("../features/desk/AttendeePanel").then((m) => ({ default: m.AttendeePanel })));
-const AddAttendee = lazy(() => import("../features/desk/AddAttendee").then((m) => ({ default: m.AddAttendee })));
+const ScanMode = lazyNamed(() => import("../features/scan/ScanMode"), "ScanMode");
+const ArrivalsScreen = lazyNamed(() => import("../features/arrivals/ArrivalsScreen"), "ArrivalsScreen");
+const AttendeePanel = lazyNamed(() => import("../features/desk/AttendeePanel"), "AttendeePanel");
+const AddAttendee = lazyNamed(() => import("../features/desk/AddAttendee"), "AddAttendee");
 // Their props do not change while scrolling: a scroll frame does not render them again.
 const BulkResend = memo(BulkResendBar);
 const ImportAttendees = memo(ImportAttendeesButton);

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { errorBody, type Api, type ErrorBody, type EventRow } from "../api";
 import { formatEventRange, plural } from "../format";
 import { AttendeeTable } from "./AttendeeTable";
@@ -7,10 +7,11 @@ import { preferredDeskEvent } from "../features/palette/bus";
 import { eventsApi as realEventsApi, type EventsApi } from "../features/events/api";
 import { RangeBar, defaultRange, type Range } from "../features/events/RangeBar";
 import { peekEvents, takeEvents } from "../startup";
+import { lazyNamed } from "../lazyNamed";
 
 // Opened on demand: not parsed and run before the desk's first frame.
-const EventFormDialog = lazy(() => import("../features/events/EventFormDialog").then((m) => ({ default: m.EventFormDialog })));
-const DeleteEventDialog = lazy(() => import("../features/events/DeleteEventDialog").then((m) => ({ default: m.DeleteEventDialog })));
+const EventFormDialog = lazyNamed(() => import("../features/events/EventFormDialog"), "EventFormDialog");
+const DeleteEventDialog = lazyNamed(() => import("../features/events/DeleteEventDialog"), "DeleteEventDialog");
 
 interface Props {
   api: Pick<Api, "eventsList" | "attendeeCounts" | "guestsPage">;

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useLayoutEffect, useMemo, useState } from "react";
+import { Suspense, useEffect, useLayoutEffect, useMemo, useState } from "react";
 import { markOnce } from "../startup";
 import type { Api, SignedIn } from "../api";
 import { EventsView } from "./EventsView";
@@ -18,11 +18,12 @@ import { appOfflineMonitor } from "../features/offline/api";
 import { demoOfflineActions } from "../features/offline/demo";
 import { UpdateButton } from "../features/updates/UpdateButton";
 import { updatesApi } from "../features/updates/api";
+import { lazyNamed } from "../lazyNamed";
 
 // Loaded when first opened: the desk (the start screen) doesn't wait for CodeMirror.
-const StudioView = lazy(() => import("../features/studio/StudioView").then((m) => ({ default: m.StudioView })));
-const DomainView = lazy(() => import("../features/domain/DomainView").then((m) => ({ default: m.DomainView })));
-const WebhooksView = lazy(() => import("../features/webhooks/WebhooksView").then((m) => ({ default: m.WebhooksView })));
+const StudioView = lazyNamed(() => import("../features/studio/StudioView"), "StudioView");
+const DomainView = lazyNamed(() => import("../features/domain/DomainView"), "DomainView");
+const WebhooksView = lazyNamed(() => import("../features/webhooks/WebhooksView"), "WebhooksView");
 const loadingSection = <p className="muted pad">Loading…</p>;
 
 type Section = "events" | "templates" | "domain" | "webhooks";
