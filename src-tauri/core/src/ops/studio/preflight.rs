@@ -176,10 +176,12 @@ const BACKGROUND_NICE: i32 = 10;
 
 fn lower_priority() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: setpriority takes plain integers; who = 0 is the calling thread on Linux (nice is
-    // per thread there). A failure only leaves the normal priority.
+    // SAFETY: get/setpriority take plain integers; who = 0 is the calling thread on Linux (nice
+    // is per thread there). A failure only leaves the caller's priority. Never raised: a process
+    // started at nice 19 keeps its pre-flight at 19 (root could otherwise set 10).
     unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, BACKGROUND_NICE);
+        let current = libc::getpriority(libc::PRIO_PROCESS, 0);
+        libc::setpriority(libc::PRIO_PROCESS, 0, BACKGROUND_NICE.max(current));
     }
 }
 
