@@ -30,6 +30,9 @@ pub struct AppState {
     sandbox_config: SandboxConfig,
     session: RwLock<Option<Arc<Session>>>,
     pub(crate) sandbox: Mutex<Option<Sandbox>>,
+    /// `--demo` in the window: the sandbox's child process (forked at start-up), when it could
+    /// be forked; otherwise the sandbox runs in `sandbox`.
+    demo_child: Option<super::demo_child::DemoChild>,
     /// Where the session's pushed events go (the window sets it at start-up).
     notifier: std::sync::RwLock<Arc<dyn Notifier>>,
     /// `--demo`: the sign-in started with the process (`app::run`), while the window loads. The
@@ -62,6 +65,7 @@ impl AppState {
             sandbox_config: SandboxConfig::default(),
             session: RwLock::new(None),
             sandbox: Mutex::new(None),
+            demo_child: None,
             notifier: std::sync::RwLock::new(Arc::new(Silent)),
             demo_boot: std::sync::Mutex::new(None),
             boot_gate: Arc::new(Mutex::new(())),
@@ -99,6 +103,12 @@ impl AppState {
     /// Tests use a smaller sandbox.
     pub fn with_sandbox_config(mut self, cfg: SandboxConfig) -> AppState {
         self.sandbox_config = cfg;
+        self
+    }
+
+    /// The demo signs in to this child process's sandbox instead of starting one in-process.
+    pub fn with_demo_child(mut self, child: Option<super::demo_child::DemoChild>) -> AppState {
+        self.demo_child = child;
         self
     }
 
@@ -152,6 +162,9 @@ impl AppState {
         if let Some(sb) = self.sandbox.lock().await.take() {
             sb.shutdown().await;
         }
+        if let Some(child) = &self.demo_child {
+            child.stop();
+        }
     }
 }
 
@@ -196,7 +209,15 @@ pub fn demo_credentials() -> Credentials {
 /// Start the embedded sandbox (once) and sign in with its demo account, held in memory only.
 pub async fn demo_sign_in(state: &AppState) -> Result<SignedIn> {
     let _one_at_a_time = state.account_lock.lock().await;
-    let (api_base, identity_url, dns) = {
+    let (api_base, identity_url, dns) = if let Some(child) = &state.demo_child {
+        let addr = child.addr().await?;
+        super::marks::mark("demo-sandbox-started");
+        (
+            qflow_sandbox::api_base(addr),
+            qflow_sandbox::identity_url(addr),
+            child.dns_switch(),
+        )
+    } else {
         let mut guard = state.sandbox.lock().await;
         if guard.is_none() {
             let sb = Sandbox::start(state.sandbox_config.clone())

@@ -1,6 +1,7 @@
 //! The desktop shell: a Tauri window over the same core as the CLI. Every command is one line
 //! in `commands.rs` (the operations are `qflow_core::ops::*`); `handlers.rs` holds the window's
-//! state (which session is current, the demo start); `notifier.rs` turns pushed events into
+//! state (which session is current, the demo start); `demo_child.rs` runs the demo's sandbox in a
+//! child process; `notifier.rs` turns pushed events into
 //! Tauri events; `studio_files.rs` is the studio's native dialogs, `arrivals_files.rs` the
 //! Arrivals CSV's save dialog, `import_files.rs` the attendee import's; `updates.rs` checks for,
 //! verifies and (once asked) installs a signed update.
@@ -12,6 +13,7 @@
 pub mod arrivals_files;
 pub mod commands;
 pub mod declare;
+pub mod demo_child;
 pub mod handlers;
 pub mod import_files;
 #[cfg(test)]
@@ -40,8 +42,15 @@ pub fn run(opts: AppOptions) -> i32 {
     marks::mark("main");
     crate::init_logging();
     limit_malloc_arenas();
+    // First, before the toolkit or any thread of ours: the demo's sandbox in its own process.
+    let demo_child = opts
+        .demo
+        .then(|| demo_child::DemoChild::fork(demo_sandbox_config()))
+        .flatten();
     let store: SharedSecretStore = Arc::new(KeyringStore::new());
-    let state = AppState::new(&opts, store).with_sandbox_config(demo_sandbox_config());
+    let state = AppState::new(&opts, store)
+        .with_sandbox_config(demo_sandbox_config())
+        .with_demo_child(demo_child);
     let demo = opts.demo;
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())

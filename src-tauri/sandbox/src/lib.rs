@@ -199,6 +199,10 @@ pub struct SandboxConfig {
     /// ([`Sandbox::clock`]): tests that compress a long outage. Off: the wall clock.
     pub compress_clock: bool,
     pub rng_seed: u64,
+    /// The "records published" switch ([`Sandbox::publish_dns`]) in memory shared with another
+    /// process: the window's demo runs this sandbox in a child process, and its domain
+    /// pre-check reads the switch from the window's side. `None`: the sandbox's own.
+    pub dns_switch: Option<&'static AtomicBool>,
 }
 
 impl Default for SandboxConfig {
@@ -213,6 +217,7 @@ impl Default for SandboxConfig {
             retry_schedule: RETRY_SCHEDULE.to_vec(),
             compress_clock: false,
             rng_seed: 42,
+            dns_switch: None,
         }
     }
 }
@@ -267,13 +272,18 @@ impl Sandbox {
             .build()
             .map_err(std::io::Error::other)?;
         let clock = SandboxClock::new(cfg.compress_clock, cfg.delivery_scale);
+        // One byte per sandbox that lives as long as the process: a session may keep reading
+        // it after the sandbox stopped.
+        let dns_published = cfg
+            .dns_switch
+            .unwrap_or_else(|| Box::leak(Box::new(AtomicBool::new(false))));
         let shared = Arc::new(Shared {
             edge_limit: AtomicBool::new(cfg.rate_limits),
             app_limit: AtomicBool::new(cfg.rate_limits),
             cfg,
             state: Mutex::new(st),
             token_requests: AtomicUsize::new(0),
-            dns_published: Arc::new(AtomicBool::new(false)),
+            dns_published,
             closed: AtomicBool::new(false),
             offline: Arc::new(AtomicBool::new(false)),
             faults: Mutex::new(Vec::new()),
@@ -297,12 +307,12 @@ impl Sandbox {
 
     /// `http://127.0.0.1:PORT`
     pub fn api_base(&self) -> String {
-        format!("http://{}", self.addr)
+        api_base(self.addr)
     }
 
     /// `http://127.0.0.1:PORT/core/connect/token`
     pub fn identity_url(&self) -> String {
-        format!("http://{}/core/connect/token", self.addr)
+        identity_url(self.addr)
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -386,9 +396,9 @@ impl Sandbox {
     }
 
     /// The [`Sandbox::publish_dns`] switch itself, for a demo session that simulates DNS from
-    /// it (`qflow_core::ops::domain::DemoDns`) and outlives borrows of the sandbox.
-    pub fn dns_switch(&self) -> Arc<AtomicBool> {
-        Arc::clone(&self.shared.dns_published)
+    /// it (`qflow_core::ops::domain::DemoDns`) and outlives the sandbox.
+    pub fn dns_switch(&self) -> &'static AtomicBool {
+        self.shared.dns_published
     }
 
     /// Every webhook POST attempt so far (for tests and diagnostics).
@@ -432,6 +442,16 @@ impl Drop for Sandbox {
         self.shared.closed.store(true, Ordering::SeqCst);
         let _ = self.stop.send(true);
     }
+}
+
+/// The API base of a sandbox listening on `addr` (in this process or another).
+pub fn api_base(addr: SocketAddr) -> String {
+    format!("http://{addr}")
+}
+
+/// The identity (token) URL of a sandbox listening on `addr`.
+pub fn identity_url(addr: SocketAddr) -> String {
+    format!("http://{addr}/core/connect/token")
 }
 
 fn router(shared: Arc<Shared>) -> Router {

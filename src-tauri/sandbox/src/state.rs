@@ -31,7 +31,7 @@ pub(crate) struct Shared {
     pub edge_limit: AtomicBool,
     pub app_limit: AtomicBool,
     /// Shared with the demo session that simulates DNS from it ([`crate::Sandbox::dns_switch`]).
-    pub dns_published: Arc<AtomicBool>,
+    pub dns_published: &'static AtomicBool,
     pub closed: AtomicBool,
     /// The network is gone ([`crate::Sandbox::set_offline`]): every connection is closed
     /// before its request is read, so nothing is applied.

@@ -7,7 +7,7 @@ import { STATUS_LABEL, statusClass } from "../features/desk/format";
 import { statusTitle, useUnsettledStatusPoll } from "../features/desk/statusPoll";
 import "../features/desk/desk.css";
 import { useDeskTable } from "../features/palette/bus";
-import { formatEventRange } from "../format";
+import { formatCount, formatEventRange } from "../format";
 import { ErrorNotice } from "./ErrorNotice";
 import { BulkResend as BulkResendBar } from "../features/bulk/BulkResend";
 import { bulkApi } from "../features/bulk/api";
@@ -23,8 +23,6 @@ const AddAttendee = lazyNamed(() => import("../features/desk/AddAttendee"), "Add
 // Their props do not change while scrolling: a scroll frame does not render them again.
 const BulkResend = memo(BulkResendBar);
 const ImportAttendees = memo(ImportAttendeesButton);
-/** One formatter for the summary's counts (toLocaleString may build one per call, every frame). */
-const COUNT = new Intl.NumberFormat("en-GB");
 
 /** Rows per guests_page request: one cached window of the filtered list. */
 export const PAGE_SIZE = 100;
@@ -182,12 +180,12 @@ function ScrollSummary({
       {info
         ? info.matched === 0
           ? query
-            ? `No attendees match “${query}” (of ${COUNT.format(info.total)})`
+            ? `No attendees match “${query}” (of ${formatCount(info.total)})`
             : info.total === 0
               ? "No attendees yet"
-              : `No attendees match these filters (of ${COUNT.format(info.total)})`
-          : `${COUNT.format(first)}–${COUNT.format(last)} of ${COUNT.format(info.matched)}${
-              info.matched !== info.total ? ` matching (${COUNT.format(info.total)} in total)` : ""
+              : `No attendees match these filters (of ${formatCount(info.total)})`
+          : `${formatCount(first)}–${formatCount(last)} of ${formatCount(info.matched)}${
+              info.matched !== info.total ? ` matching (${formatCount(info.total)} in total)` : ""
             }`
         : loading
           ? "Loading attendees…"

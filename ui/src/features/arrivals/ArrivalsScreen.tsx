@@ -11,6 +11,8 @@ import { ArrivalsChart } from "./ArrivalsChart";
 import { NoShows } from "./NoShows";
 import { arrivalsApi as realApi, type ArrivalsApi, type ArrivalsReport, type ResendTarget } from "./api";
 import "./arrivals.css";
+import { formatCount } from "../../format";
+import { formatTimeSeconds } from "../desk/format";
 
 /** How often the open screen asks Rust again. */
 export const REFRESH_MS = 10_000;
@@ -107,7 +109,7 @@ export function ArrivalsScreen({ event, onClose, onSelect, api = realApi }: Prop
               Arrivals · {event.title}
             </h2>
             <p className="muted small" data-testid="arrivals-asof">
-              {r ? `Times in ${r.timeZoneId} · updated ${new Date(r.asOf).toLocaleTimeString("en-GB")}` : "Loading…"}
+              {r ? `Times in ${r.timeZoneId} · updated ${formatTimeSeconds(r.asOf)}` : "Loading…"}
               {r?.zoneNote ? ` · ${r.zoneNote}` : ""}
             </p>
             {r?.reloadNote && (
@@ -136,12 +138,12 @@ export function ArrivalsScreen({ event, onClose, onSelect, api = realApi }: Prop
             <div className="arrivals-stats">
               <div className="arrivals-stat" data-testid="arrivals-checked-in">
                 <span className="arrivals-big">
-                  {r.checkedIn.toLocaleString("en-GB")} / {r.expected.toLocaleString("en-GB")}
+                  {formatCount(r.checkedIn)} / {formatCount(r.expected)}
                 </span>
                 <span className="muted">checked in ({pct(r.checkedIn, r.expected)}%)</span>
               </div>
               <div className="arrivals-stat" data-testid="arrivals-no-shows">
-                <span className="arrivals-big">{r.noShows.toLocaleString("en-GB")}</span>
+                <span className="arrivals-big">{formatCount(r.noShows)}</span>
                 <span className="muted">not checked in</span>
               </div>
               <div className="arrivals-stat" data-testid="arrivals-peak">
@@ -166,7 +168,7 @@ export function ArrivalsScreen({ event, onClose, onSelect, api = realApi }: Prop
                 {HEALTH.map(([k, label]) => (
                   <div key={k} className={`health-${k}`} data-testid={`health-${k}`}>
                     <dt>{label}</dt>
-                    <dd>{r.health[k].toLocaleString("en-GB")}</dd>
+                    <dd>{formatCount(r.health[k])}</dd>
                   </div>
                 ))}
               </dl>
@@ -186,7 +188,7 @@ export function ArrivalsScreen({ event, onClose, onSelect, api = realApi }: Prop
                       select(t.target);
                     }}
                   >
-                    {t.label} ({t.count.toLocaleString("en-GB")})
+                    {t.label} ({formatCount(t.count)})
                   </button>
                 ))}
               </div>

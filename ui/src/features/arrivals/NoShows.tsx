@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { errorBody, type ErrorBody, type GuestsPage } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { NO_SHOW_PAGE, type ArrivalsApi } from "./api";
+import { formatCount } from "../../format";
 
 interface Props {
   eventId: string;
@@ -70,7 +71,7 @@ export function NoShows({ eventId, api, version }: Props) {
               ? debounced
                 ? `Nobody not checked in matches “${debounced}”`
                 : "Everyone is checked in"
-              : `${(offset + 1).toLocaleString("en-GB")}–${Math.min(offset + NO_SHOW_PAGE, matched).toLocaleString("en-GB")} of ${matched.toLocaleString("en-GB")}`}
+              : `${formatCount(offset + 1)}–${formatCount(Math.min(offset + NO_SHOW_PAGE, matched))} of ${formatCount(matched)}`}
           </p>
           {page.rows.length > 0 && (
             <table className="table arrivals-no-shows">

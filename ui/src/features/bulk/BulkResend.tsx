@@ -7,6 +7,7 @@ import { BulkProgressDialog } from "./BulkProgress";
 import { etaText } from "../jobs/eta";
 import { bulkApi as realApi, type BulkApi, type BulkPreview, type BulkStatus, type TemplateOption } from "./api";
 import "./bulk.css";
+import { formatCount } from "../../format";
 
 interface Props {
   eventId: string;
@@ -104,7 +105,7 @@ export function BulkResend({ eventId, selected, onClear, onDone, api = realApi }
     <>
       {count > 0 && (
         <div className="bulk-selection" data-testid="bulk-bar" role="region" aria-label="Selected attendees">
-          <strong data-testid="bulk-selected">{count.toLocaleString("en-GB")} selected</strong>
+          <strong data-testid="bulk-selected">{formatCount(count)} selected</strong>
           <select
             className="filter"
             aria-label="Template to send"

@@ -1,18 +1,10 @@
 import type { HistoryItem } from "./api";
-import { STATUS_LABEL, statusClass } from "./format";
+import { formatInstantSeconds, formatTimeSeconds, STATUS_LABEL, statusClass } from "./format";
 import { EVENT_LABEL, plainReason } from "./reasons";
-
-const withSeconds = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit" });
-const timeOnly = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-
-function fmt(iso: string, f: Intl.DateTimeFormat): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : f.format(d);
-}
 
 /** The events' time alone when on the request's day, else with the date. */
 function eventTime(iso: string, requested: string): string {
-  return new Date(iso).toDateString() === new Date(requested).toDateString() ? fmt(iso, timeOnly) : fmt(iso, withSeconds);
+  return new Date(iso).toDateString() === new Date(requested).toDateString() ? formatTimeSeconds(iso) : formatInstantSeconds(iso);
 }
 
 /** The send request's own result. */
@@ -71,13 +63,13 @@ export function DeliveryTimeline({ history }: { history: HistoryItem[] }) {
             <div className="muted small">
               {h.kind === "send" ? (
                 <>
-                  Requested {fmt(h.at, withSeconds)} from this app ·{" "}
+                  Requested {formatInstantSeconds(h.at)} from this app ·{" "}
                   <span data-testid="history-result" data-settled={h.settled ? "true" : undefined}>
                     {result(h)}
                   </span>
                 </>
               ) : (
-                <>Sent elsewhere (known from Qflow’s events) · first seen {fmt(h.at, withSeconds)}</>
+                <>Sent elsewhere (known from Qflow’s events) · first seen {formatInstantSeconds(h.at)}</>
               )}
             </div>
             {h.message && <div className="small tl-message">{h.message}</div>}

@@ -1,23 +1,31 @@
-const when = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
-const whenSeconds = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit" });
-const whenUtc = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+import { dayMonth, hoursMinutes, hoursMinutesSeconds, localParts, longDate, shortDate, utcParts } from "../../format";
 
 /** A UTC instant in the viewer's local time: "12 May 2026, 14:32". */
 export function formatInstant(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : when.format(d);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = localParts(d);
+  return `${shortDate(p)}, ${hoursMinutes(p)}`;
 }
 
 /** A UTC instant to the second, for event feeds: "12 May, 14:32:05". */
 export function formatInstantSeconds(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : whenSeconds.format(d);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = localParts(d);
+  return `${dayMonth(p)}, ${hoursMinutesSeconds(p)}`;
+}
+
+/** The viewer's local time of a UTC instant, to the second: "14:32:05". */
+export function formatTimeSeconds(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : hoursMinutesSeconds(localParts(d));
 }
 
 /** The date of a UTC instant: "12 April 2026". */
 export function formatUtc(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : whenUtc.format(d);
+  return Number.isNaN(d.getTime()) ? iso : longDate(utcParts(d));
 }
 
 export const STATUS_LABEL: Record<string, string> = {

@@ -9,6 +9,7 @@ import { ImportMapping } from "./ImportMapping";
 import { ImportProgress } from "./ImportProgress";
 import { importApi as realApi, type ImportApi, type ImportChoices, type ImportFile, type ImportStatus, type ImportValidation } from "./api";
 import "./import.css";
+import { formatCount } from "../../format";
 
 interface Props {
   eventId: string;
@@ -138,7 +139,7 @@ export function ImportAttendees({ eventId, eventTitle, onDone, api = realApi }: 
                       });
                     }}
                   >
-                    Import {(step.check.dryRun.toCreate + step.check.dryRun.toUpdate).toLocaleString("en-US")} attendees
+                    Import {formatCount(step.check.dryRun.toCreate + step.check.dryRun.toUpdate)} attendees
                   </button>
                 )}
               </div>

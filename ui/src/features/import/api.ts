@@ -4,6 +4,7 @@ import type { UnlistenFn } from "@tauri-apps/api/event";
 import { call, listenTo } from "../../api";
 import type { ImportChoices } from "../../bindings/ImportChoices";
 import type { ImportStatus } from "../../bindings/ImportStatus";
+import { formatCount } from "../../format";
 
 export type { ImportChoices, ImportStatus };
 export type { ImportFile } from "../../bindings/ImportFile";
@@ -35,4 +36,4 @@ export const importApi = {
 export type ImportApi = typeof importApi;
 
 /** 1992 → "1,992" (the dry run's own line is Rust's). */
-export const count = (n: number) => n.toLocaleString("en-US");
+export const count = formatCount;

@@ -7,6 +7,7 @@ import { scanApi as realApi, type ScanAnswer, type ScanApi, type ScanProblem, ty
 import { beep } from "./beep";
 import { ScanProblems } from "./ScanProblems";
 import "./scan.css";
+import { formatCount } from "../../format";
 
 interface Props {
   eventId: string;
@@ -133,7 +134,7 @@ export function ScanMode({ eventId, eventTitle, onClose, api = realApi }: Props)
           Scan to check in · <span className="scan-event">{eventTitle}</span>
         </span>
         <span className="scan-counts" data-testid="scan-counts">
-          {status ? `${status.checkedIn.toLocaleString("en-GB")} of ${status.attendees.toLocaleString("en-GB")} checked in` : ""}
+          {status ? `${formatCount(status.checkedIn)} of ${formatCount(status.attendees)} checked in` : ""}
         </span>
         <button type="button" className="btn btn-secondary" data-testid="scan-close" onClick={onClose}>
           Close (Esc)

@@ -22,13 +22,14 @@ use super::view::{current_view, fetch};
 /// started the sandbox (the window, the CLI's `--demo`).
 #[derive(Default)]
 pub struct DemoDns {
-    published: Mutex<Option<Arc<AtomicBool>>>,
+    published: Mutex<Option<&'static AtomicBool>>,
 }
 
 impl SessionState for DemoDns {}
 
 impl DemoDns {
-    pub fn attach(&self, published: Arc<AtomicBool>) {
+    /// `published` may live in memory shared with the sandbox's process (the window's demo).
+    pub fn attach(&self, published: &'static AtomicBool) {
         *self.lock() = Some(published);
     }
 
@@ -50,7 +51,7 @@ impl DemoDns {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Arc<AtomicBool>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<&'static AtomicBool>> {
         self.published.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
