@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-libra
 import { CompletionContext } from "@codemirror/autocomplete";
 import { EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
-import { toDiagnostics, tokenCompletions, type TokenOption } from "./CodeEditor";
+import { toDiagnostics, tokenCompletions, typedText, type TokenOption } from "./CodeEditor";
 import { StudioView } from "./StudioView";
 import { ImportExport, RemoveTestAttendees, TestSend } from "./StudioTools";
 import { CommandError, type ErrorBody } from "../../api";
@@ -359,6 +359,44 @@ describe("preview patches", () => {
         }
       }
     }
+  });
+});
+
+describe("typed text (beforeinput)", () => {
+  const typeInto = (view: EditorView, init: Partial<InputEventInit>) => {
+    const e = new InputEvent("beforeinput", { inputType: "insertText", bubbles: true, cancelable: true, ...init });
+    view.contentDOM.dispatchEvent(e);
+    return e;
+  };
+
+  it("inserts a typed character as a typing transaction, over the selection, without the DOM edit", () => {
+    const events: (string | undefined)[] = [];
+    const view = new EditorView({
+      parent: document.body,
+      state: EditorState.create({ doc: "<p>Typed: </p>", selection: { anchor: 10 }, extensions: [typedText] }),
+      dispatchTransactions: (trs, v) => {
+        for (const t of trs) events.push(t.isUserEvent("input.type") ? "input.type" : undefined);
+        v.update(trs);
+      },
+    });
+    const e = typeInto(view, { data: "T" });
+    expect(e.defaultPrevented).toBe(true);
+    expect(view.state.doc.toString()).toBe("<p>Typed: T</p>");
+    expect(view.state.selection.main.head).toBe(11);
+    expect(events).toEqual(["input.type"]);
+    view.dispatch({ selection: { anchor: 3, head: 8 } });
+    typeInto(view, { data: "x" });
+    expect(view.state.doc.toString()).toBe("<p>x: T</p>");
+    view.destroy();
+  });
+
+  it("leaves compositions, line breaks and other input to CodeMirror", () => {
+    const view = new EditorView({ parent: document.body, state: EditorState.create({ doc: "ab", extensions: [typedText] }) });
+    expect(typeInto(view, { data: "x", isComposing: true }).defaultPrevented).toBe(false);
+    expect(typeInto(view, { data: "\n" }).defaultPrevented).toBe(false);
+    expect(typeInto(view, { inputType: "deleteContentBackward" }).defaultPrevented).toBe(false);
+    expect(view.state.doc.toString()).toBe("ab");
+    view.destroy();
   });
 });
 
