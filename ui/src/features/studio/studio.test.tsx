@@ -9,7 +9,7 @@ import { ImportExport, RemoveTestAttendees, TestSend } from "./StudioTools";
 import { CommandError, type ErrorBody } from "../../api";
 import { editFromTemplate, sameEdit } from "./TemplateEditor";
 import { applyPatch, commonPrefix, commonSuffix, composePatch, PatchedText, textPatch } from "./patch";
-import { applyElementEdit, applyTextEdit } from "./Preview";
+import { applyElementEdit, applyTextEdit, patchMirror, setMirrorText } from "./Preview";
 import type { EditorIssue, PreflightReport, PreviewResult, StudioApi, Template } from "./api";
 
 // jsdom has no layout: CodeMirror measures text ranges.
@@ -422,6 +422,29 @@ describe("patched texts (the preview document and mirror per keystroke)", () => 
       const c = composePatch(base, p1, p2);
       expect(applyPatch(base, c)).toBe(applyPatch(s1, p2));
     }
+  });
+
+  it("keeps the mirror's text in chunks that read as the patched text", () => {
+    const el = document.createElement("pre");
+    let plain = "<td>Zoë 😀 {{firstname}}</td>".repeat(1200);
+    setMirrorText(el, plain);
+    expect(el.childNodes.length).toBeGreaterThan(3);
+    let whole = 0;
+    for (let i = 0; i < 400; i++) {
+      const from = rnd(plain.length + 1);
+      const p = { from, to: from + rnd(Math.min(40, plain.length - from) + 1), insert: "ab<i>".slice(0, rnd(6)) };
+      plain = applyPatch(plain, p);
+      if (!patchMirror(el, p)) {
+        whole++;
+        setMirrorText(el, plain);
+      }
+      expect(el.textContent).toBe(plain);
+    }
+    // Almost every patch falls inside one chunk.
+    expect(whole).toBeLessThan(20);
+    setMirrorText(el, "");
+    expect(el.textContent).toBe("");
+    expect(patchMirror(el, { from: 0, to: 0, insert: "x" })).toBe(false);
   });
 
   it("reads as every patch applied in turn, and names the one step from the text before", () => {
