@@ -150,6 +150,9 @@ test("pre-flight: each finding shows; an attendee previews; a line moves the cur
     // In visual mode a line opens code mode there (the block editor has no lines).
     await d.click((await d.waitFor(tid("mode-visual")))[0]);
     await d.waitFor(`${tid("rewrite-confirm")}, .editor-visual`);
+    // The block editor loads after the switch, and the rewrite notice it then shows (this
+    // template is rewritten) moves the panel down: wait for it, or a click lands elsewhere.
+    await d.waitFor(tid("rewrite-confirm"), { timeoutMs: 5_000 }).catch(() => []);
     const [line] = await d.waitFor(`${tid("preflight-item")}[data-rule="long-value"] ${tid("preflight-line")}`, {
       until: async ([el]) => el && (await d.textContent(el)) === "HTML line 2 (code mode)",
     });

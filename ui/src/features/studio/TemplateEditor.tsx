@@ -2,6 +2,7 @@
 // Rust does the work (merge, lint, the partial-update payload, the domain check); this file
 // wires it to the screen.
 import { useCallback, useEffect, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import { codeIs, errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { CodeEditor, type ChangeInfo, type CodeEditorHandle, type TokenOption } from "./CodeEditor";
@@ -10,7 +11,7 @@ import type { DocState } from "./history";
 import { docOf, useStudioHistory } from "./useStudioHistory";
 import { Preview, type FrameHandle, type Recipient } from "./Preview";
 import type { EditorIssue, StudioApi, StudioSetup, Template, TemplateEdit, TemplateVersion } from "./api";
-import type { TextPatch } from "../../bindings/TextPatch";
+import { PatchedText, textPatch } from "./patch";
 import { lineDiff } from "./diff";
 import { Latest, PreviewStore } from "./previewStore";
 import { PreflightPanel } from "./PreflightPanel";
@@ -53,26 +54,6 @@ const DRAFT_EVERY_MS = 3000;
 /** Lint when typing pauses this long (the preview itself is not debounced). */
 const LINT_IDLE_MS = 250;
 
-/** The one replaced range turning `a` into `b` (UTF-16 offsets, as Rust's `TextPatch`). */
-export function textPatch(a: string, b: string): TextPatch {
-  const max = Math.min(a.length, b.length);
-  let pre = 0;
-  while (pre < max && a.charCodeAt(pre) === b.charCodeAt(pre)) pre++;
-  let suf = 0;
-  // Not inside a surrogate pair (Rust places offsets on whole characters).
-  if (pre > 0 && isHigh(a.charCodeAt(pre - 1))) pre--;
-  while (suf < max - pre && a.charCodeAt(a.length - 1 - suf) === b.charCodeAt(b.length - 1 - suf)) suf++;
-  if (suf > 0 && isLow(a.charCodeAt(a.length - suf))) suf--;
-  return { from: pre, to: a.length - suf, insert: b.slice(pre, b.length - suf) };
-}
-
-const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
-const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
-
-export function applyPatch(s: string, p: TextPatch): string {
-  return s.slice(0, p.from) + p.insert + s.slice(p.to);
-}
-
 interface Props {
   eventId: string;
   templateId: string;
@@ -101,6 +82,8 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   }, [fields, preflightFields]);
   const [issues, setIssues] = useState<EditorIssue[]>([]);
   const [previewError, setPreviewError] = useState<ErrorBody | null>(null);
+  // Set only when shown: a no-op setPreviewError(null) per keystroke could still queue a render.
+  const errorShown = useRef(false);
   const [recipient, setRecipient] = useState<Recipient | null>(null);
   const [dark, setDark] = useState<DarkEmulation>("off");
   const [remoteAllowed, setRemoteAllowed] = useState(() => localStorage.getItem(`qflow.studio.remote.${templateId}`) === "1");
@@ -155,7 +138,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   // in the HTML editor sends its request before React re-renders (the render overlaps the
   // round trip), and the reply goes into the frame before React renders the rest.
   const session = useRef(crypto.randomUUID());
-  const held = useRef<{ html: string; document: string; mirror: string } | null>(null);
+  const held = useRef<{ html: string; document: PatchedText; mirror: PatchedText } | null>(null);
   const frame = useRef<FrameHandle | null>(null);
   const inflight = useRef(false);
   const again = useRef<{ lint: boolean } | null>(null);
@@ -205,8 +188,9 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           lint,
         })
         .then((r) => {
-          const document = base && r.documentPatch ? applyPatch(base.document, r.documentPatch) : r.document;
-          const mirror = base && r.htmlPatch ? applyPatch(base.mirror, r.htmlPatch) : (r.emailBody ?? r.html);
+          // Patched in place of copied: the whole texts are built only when something reads them.
+          const document = base && r.documentPatch ? base.document.with(r.documentPatch) : PatchedText.of(r.document);
+          const mirror = base && r.htmlPatch ? base.mirror.with(r.htmlPatch) : PatchedText.of(r.emailBody ?? r.html);
           held.current = sent.attachPdf ? null : { html: sent.html, document, mirror };
           // The stages and merge share for tests/bench/studio-bench.mjs (`preview-frame-N`: the
           // frame shows it, in place at once or when a reloaded document has loaded).
@@ -214,9 +198,22 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           performance.mark(`preview-end-${mine}`, { detail: { mergeMicros: r.mergeMicros, lintMicros: r.lintMicros, serverMicros: r.serverMicros, textEdit: inPlace !== null } });
           if (!sent.attachPdf) frame.current?.show(document, inPlace, base?.document, `preview-frame-${mine}`);
           tokens.current = r.tokenValues;
-          previewStore.set({ ...r, document, html: sent.attachPdf ? r.html : mirror });
+          // The rest of the pane (inbox row, mirror) commits now and alone: the editor's own
+          // render of the new html (flushHtml, the default lane) is scheduled after it, and
+          // React would otherwise render both together in one sync pass ahead of the pane.
+          flushSync(() => {
+            previewStore.set({
+              ...r,
+              document,
+              mirror,
+              pdf: sent.attachPdf && r.pdfDocument ? { document: PatchedText.of(r.pdfDocument), mirror: PatchedText.of(r.html) } : null,
+            });
+          });
           flushHtml.current();
-          setPreviewError(null);
+          if (errorShown.current) {
+            errorShown.current = false;
+            setPreviewError(null);
+          }
           if (r.linted) {
             setIssues(r.issues);
             const by = (f: EditorIssue["field"]) => r.issues.filter((i) => i.field === f);
@@ -231,7 +228,10 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           lastSent.current = null;
           // Rust lost the session (e.g. a concurrent request): start over with the full html.
           if (body.field === "htmlPatch") again.current = { lint: lint || (again.current?.lint ?? false) };
-          else setPreviewError(body);
+          else {
+            errorShown.current = true;
+            setPreviewError(body);
+          }
         })
         .finally(() => {
           inflight.current = false;

@@ -1,4 +1,5 @@
 import type { PreviewResult } from "./api";
+import type { PatchedText } from "./patch";
 
 /** The latest value, for listeners that must not re-render on each change. */
 export class Latest<T> {
@@ -18,8 +19,17 @@ export class Latest<T> {
   };
 }
 
+/** A preview reply as shown: the frame's document and the rendered-html mirror kept as
+ * patched texts (a keystroke's reply patches them, nothing copies the whole ~0.8 MB). */
+export type ShownPreview = Omit<PreviewResult, "document"> & {
+  document: PatchedText;
+  mirror: PatchedText;
+  /** The PDF tab's document and html (courier mode, whole replies). */
+  pdf: { document: PatchedText; mirror: PatchedText } | null;
+};
+
 /** The latest preview reply, for the preview pane to subscribe to. */
-export class PreviewStore extends Latest<PreviewResult | null> {
+export class PreviewStore extends Latest<ShownPreview | null> {
   constructor() {
     super(null);
   }

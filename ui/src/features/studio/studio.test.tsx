@@ -3,12 +3,13 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-libra
 import { CompletionContext } from "@codemirror/autocomplete";
 import { EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
-import { toDiagnostics, tokenCompletions, type TokenOption } from "./CodeEditor";
+import { toDiagnostics, tokenCompletions, typedText, type TokenOption } from "./CodeEditor";
 import { StudioView } from "./StudioView";
 import { ImportExport, RemoveTestAttendees, TestSend } from "./StudioTools";
 import { CommandError, type ErrorBody } from "../../api";
-import { applyPatch, editFromTemplate, sameEdit, textPatch } from "./TemplateEditor";
-import { applyElementEdit, applyTextEdit } from "./Preview";
+import { editFromTemplate, sameEdit } from "./TemplateEditor";
+import { applyPatch, commonPrefix, commonSuffix, composePatch, PatchedText, textPatch } from "./patch";
+import { applyElementEdit, applyTextEdit, patchMirror, setMirrorText } from "./Preview";
 import type { EditorIssue, PreflightReport, PreviewResult, StudioApi, Template } from "./api";
 
 // jsdom has no layout: CodeMirror measures text ranges.
@@ -328,6 +329,138 @@ describe("preview patches", () => {
       expect(p.insert.length === 0 || !/^[\udc00-\udfff]/.test(p.insert)).toBe(true);
     }
     expect(textPatch("<p>Typed: </p>", "<p>Typed: T</p>")).toEqual({ from: 10, to: 10, insert: "T" });
+  });
+
+  it("finds the same common ends as a character-by-character scan, at every length and place", () => {
+    const naivePrefix = (a: string, b: string, max: number) => {
+      let n = 0;
+      while (n < max && a.charCodeAt(n) === b.charCodeAt(n)) n++;
+      return n;
+    };
+    const naiveSuffix = (a: string, b: string, max: number) => {
+      let n = 0;
+      while (n < max && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
+      return n;
+    };
+    // Lengths around the chunk sizes (4096 halved down to 1), the edit anywhere in them.
+    const base = "<td>{{firstname}} Zoë 😀</td>\n".repeat(400);
+    for (const len of [0, 1, 2, 3, 7, 8, 9, 4095, 4096, 4097, 8191, 8193, 12_000]) {
+      const a = base.slice(0, len);
+      for (const at of [0, 1, len >> 1, len - 1, len].filter((x) => x >= 0 && x <= len)) {
+        for (const [cut, ins] of [[0, "x"], [1, ""], [1, "yz"], [3, "😀"]] as const) {
+          const b = a.slice(0, at) + ins + a.slice(Math.min(len, at + cut));
+          const max = Math.min(a.length, b.length);
+          expect(commonPrefix(a, b, max)).toBe(naivePrefix(a, b, max));
+          expect(commonSuffix(a, b, max)).toBe(naiveSuffix(a, b, max));
+          const p = textPatch(a, b);
+          expect(applyPatch(a, p)).toBe(b);
+          // The smallest range: what a character scan finds (up to a surrogate pair's half).
+          expect(p.from).toBeGreaterThanOrEqual(naivePrefix(a, b, max) - 1);
+        }
+      }
+    }
+  });
+});
+
+describe("typed text (beforeinput)", () => {
+  const typeInto = (view: EditorView, init: Partial<InputEventInit>) => {
+    const e = new InputEvent("beforeinput", { inputType: "insertText", bubbles: true, cancelable: true, ...init });
+    view.contentDOM.dispatchEvent(e);
+    return e;
+  };
+
+  it("inserts a typed character as a typing transaction, over the selection, without the DOM edit", () => {
+    const events: (string | undefined)[] = [];
+    const view = new EditorView({
+      parent: document.body,
+      state: EditorState.create({ doc: "<p>Typed: </p>", selection: { anchor: 10 }, extensions: [typedText] }),
+      dispatchTransactions: (trs, v) => {
+        for (const t of trs) events.push(t.isUserEvent("input.type") ? "input.type" : undefined);
+        v.update(trs);
+      },
+    });
+    const e = typeInto(view, { data: "T" });
+    expect(e.defaultPrevented).toBe(true);
+    expect(view.state.doc.toString()).toBe("<p>Typed: T</p>");
+    expect(view.state.selection.main.head).toBe(11);
+    expect(events).toEqual(["input.type"]);
+    view.dispatch({ selection: { anchor: 3, head: 8 } });
+    typeInto(view, { data: "x" });
+    expect(view.state.doc.toString()).toBe("<p>x: T</p>");
+    view.destroy();
+  });
+
+  it("leaves compositions, line breaks and other input to CodeMirror", () => {
+    const view = new EditorView({ parent: document.body, state: EditorState.create({ doc: "ab", extensions: [typedText] }) });
+    expect(typeInto(view, { data: "x", isComposing: true }).defaultPrevented).toBe(false);
+    expect(typeInto(view, { data: "\n" }).defaultPrevented).toBe(false);
+    expect(typeInto(view, { inputType: "deleteContentBackward" }).defaultPrevented).toBe(false);
+    expect(view.state.doc.toString()).toBe("ab");
+    view.destroy();
+  });
+});
+
+describe("patched texts (the preview document and mirror per keystroke)", () => {
+  // A small deterministic generator: the same cases on every run.
+  let seed = 7;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const randomPatch = (s: string) => {
+    const from = rnd(s.length + 1);
+    const to = from + rnd(Math.min(6, s.length - from) + 1);
+    return { from, to, insert: "xyz<b>ë".slice(0, rnd(7)) };
+  };
+
+  it("composes two patches into the one patch that makes the same text", () => {
+    for (let i = 0; i < 2000; i++) {
+      const base = "0123456789abcdefghij".slice(0, rnd(21));
+      const p1 = randomPatch(base);
+      const s1 = applyPatch(base, p1);
+      const p2 = randomPatch(s1);
+      const c = composePatch(base, p1, p2);
+      expect(applyPatch(base, c)).toBe(applyPatch(s1, p2));
+    }
+  });
+
+  it("keeps the mirror's text in chunks that read as the patched text", () => {
+    const el = document.createElement("pre");
+    let plain = "<td>Zoë 😀 {{firstname}}</td>".repeat(1200);
+    setMirrorText(el, plain);
+    expect(el.childNodes.length).toBeGreaterThan(3);
+    let whole = 0;
+    for (let i = 0; i < 400; i++) {
+      const from = rnd(plain.length + 1);
+      const p = { from, to: from + rnd(Math.min(40, plain.length - from) + 1), insert: "ab<i>".slice(0, rnd(6)) };
+      plain = applyPatch(plain, p);
+      if (!patchMirror(el, p)) {
+        whole++;
+        setMirrorText(el, plain);
+      }
+      expect(el.textContent).toBe(plain);
+    }
+    // Almost every patch falls inside one chunk.
+    expect(whole).toBeLessThan(20);
+    setMirrorText(el, "");
+    expect(el.textContent).toBe("");
+    expect(patchMirror(el, { from: 0, to: 0, insert: "x" })).toBe(false);
+  });
+
+  it("reads as every patch applied in turn, and names the one step from the text before", () => {
+    let plain = "<p>Typed: </p>".repeat(50);
+    let t = PatchedText.of(plain);
+    for (let i = 0; i < 300; i++) {
+      const p = randomPatch(plain);
+      const before = t;
+      t = t.with(p);
+      plain = applyPatch(plain, p);
+      expect(t.stepFrom(before)).toEqual(p);
+      expect(t.stepFrom(null)).toBeNull();
+      // Read now and then (a reload, the pause check): the same text either way.
+      if (i % 7 === 0) expect(t.value).toBe(plain);
+    }
+    expect(t.value).toBe(plain);
   });
 });
 
