@@ -74,7 +74,7 @@ export function ProfileSwitcher({ who, api, onSwitched, onAddProfile }: Props) {
   return (
     <div className="profile-switcher" ref={root}>
       <button type="button" className="btn btn-ghost" data-testid="profile-switch" aria-haspopup="menu" aria-expanded={open} onClick={() => { setOpen((o) => !o); }}>
-        Switch profile ▾
+        Switch profile <span className="caret" aria-hidden="true" />
       </button>
       {open && (
         <div className="profile-menu" role="menu" data-testid="profile-menu">
