@@ -13,10 +13,11 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CARGO_TERM_COLOR ?= never
 
 # Debian packages: Tauri's WebKitGTK stack, and for tests Xvfb, WebKitWebDriver and a real Secret Service.
+# fonts-urw-base35: Nimbus Sans, the UI's font (ui/src/styles.css).
 DEB_PKGS := build-essential pkg-config curl file libssl-dev libxdo-dev librsvg2-dev \
             libwebkit2gtk-4.1-dev libayatana-appindicator3-dev \
             webkit2gtk-driver xvfb xauth gnome-keyring dbus dbus-x11 libsecret-tools \
-            fonts-nanum rpm
+            fonts-nanum fonts-urw-base35 rpm
 
 .PHONY: help deps deps-system deps-rust deps-node ui build demo run package test test-bin test-rust test-ui test-keyring \
         test-e2e test-package test-update faults lint audit fuzz fmt bindings bench bench-ui bench-studio bench-scan bench-import clean
