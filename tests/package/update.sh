@@ -6,9 +6,10 @@
 # does) and restarts into it; N+1's window and `--version` say 0.1.1 (tests/package/update.test.mjs).
 #
 # Cheap enough for CI: N+1 is built the way `cargo test --workspace` builds N (same features), so
-# only the app crate (lib + binary) is compiled again, as 0.1.1; every dependency is reused. N's
-# own artefacts keep their names (the version is part of their hash), so switching back to N at
-# the end compiles nothing: cargo only puts N's binary back in place.
+# only the workspace's crates are compiled again (under `make test`, clippy-driver reads Cargo.toml,
+# so editing it rebuilds core and sandbox too); every dependency is reused. N's own artefacts keep
+# their names (the version is part of their hash), and Cargo.toml and Cargo.lock are put back with
+# their old times (cp -p), so switching back to N recompiles only the app crate (~18 s, not ~34).
 #
 # Needs root, dpkg and sudo (or pkexec); says SKIPPED otherwise (and fails under CI). Temporarily
 # sets the app's version in Cargo.toml (restored on exit, with Cargo.lock).
@@ -32,10 +33,10 @@ cd "$ROOT"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 TAURI="$ROOT/ui/node_modules/.bin/tauri"
 WORK="$(mktemp -d)"
-cp Cargo.toml "$WORK/Cargo.toml.orig"; cp Cargo.lock "$WORK/Cargo.lock.orig"
+cp -p Cargo.toml "$WORK/Cargo.toml.orig"; cp -p Cargo.lock "$WORK/Cargo.lock.orig"
 restore() {
-  cmp -s Cargo.toml "$WORK/Cargo.toml.orig" || cp "$WORK/Cargo.toml.orig" Cargo.toml
-  cmp -s Cargo.lock "$WORK/Cargo.lock.orig" || cp "$WORK/Cargo.lock.orig" Cargo.lock
+  cmp -s Cargo.toml "$WORK/Cargo.toml.orig" || cp -p "$WORK/Cargo.toml.orig" Cargo.toml
+  cmp -s Cargo.lock "$WORK/Cargo.lock.orig" || cp -p "$WORK/Cargo.lock.orig" Cargo.lock
   if dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q 'installed'; then dpkg --purge "$PKG" >/dev/null || true; fi
   rm -rf "$WORK"
 }
@@ -61,7 +62,7 @@ sed -i '/^\[package\]/,/^\[/ s/^version\.workspace = true$/version = "'"$NEXT"'"
 build_app
 [ "$("$TARGET_DIR/debug/qflow-console" --version)" = "qflow-console $NEXT" ] || { echo "test-update: the N+1 build says $("$TARGET_DIR/debug/qflow-console" --version)" >&2; exit 1; }
 bundle_deb "$WORK/n1.deb"
-cp "$WORK/Cargo.toml.orig" Cargo.toml; cp "$WORK/Cargo.lock.orig" Cargo.lock
+cp -p "$WORK/Cargo.toml.orig" Cargo.toml; cp -p "$WORK/Cargo.lock.orig" Cargo.lock
 echo "test-update: N+1 built and bundled in $(($(date +%s) - t0)) s; putting N's binary back"
 build_app
 [ "$("$TARGET_DIR/debug/qflow-console" --version)" = "qflow-console $(version_of "$WORK/n.deb")" ] || { echo "test-update: N's binary was not put back" >&2; exit 1; }
