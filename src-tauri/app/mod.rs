@@ -42,14 +42,15 @@ pub fn run(opts: AppOptions) -> i32 {
     marks::mark("main");
     crate::init_logging();
     limit_malloc_arenas();
+    let sandbox_config = demo_sandbox_config();
     // First, before the toolkit or any thread of ours: the demo's sandbox in its own process.
     let demo_child = opts
         .demo
-        .then(|| demo_child::DemoChild::fork(demo_sandbox_config()))
+        .then(|| demo_child::DemoChild::fork(sandbox_config.clone()))
         .flatten();
     let store: SharedSecretStore = Arc::new(KeyringStore::new());
     let state = AppState::new(&opts, store)
-        .with_sandbox_config(demo_sandbox_config())
+        .with_sandbox_config(sandbox_config)
         .with_demo_child(demo_child);
     let demo = opts.demo;
     let app = tauri::Builder::default()
