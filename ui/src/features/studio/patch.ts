@@ -63,29 +63,26 @@ const MAX_COMPOSED = 64 * 1024;
  * read, composed into one patch: a keystroke costs the size of the edit, and the whole text is
  * built only when something reads it (a reload, the check once typing pauses). */
 export class PatchedText {
-  private flat: string | null;
   /** The text this one was made from by one `with`, and that patch (one step back only). */
   private prev: PatchedText | null = null;
   private step: TextPatch | null = null;
 
+  /** The text is `base` with `edit` applied; once read, `base` is the whole text (no edit). */
   private constructor(
     private base: string,
     private edit: TextPatch | null,
-  ) {
-    this.flat = edit ? null : base;
-  }
+  ) {}
 
   static of(text: string): PatchedText {
     return new PatchedText(text, null);
   }
 
   get value(): string {
-    if (this.flat === null && this.edit) {
-      this.flat = applyPatch(this.base, this.edit);
-      this.base = this.flat;
+    if (this.edit) {
+      this.base = applyPatch(this.base, this.edit);
       this.edit = null;
     }
-    return this.flat ?? this.base;
+    return this.base;
   }
 
   with(p: TextPatch): PatchedText {
