@@ -1,31 +1,35 @@
 import { dayMonth, hoursMinutes, hoursMinutesSeconds, localParts, longDate, shortDate, utcParts } from "../../format";
 
+/** `show(d)` of the instant `iso`, or `iso` itself when it is not a date. */
+function instant(iso: string, show: (d: Date) => string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : show(d);
+}
+
 /** A UTC instant in the viewer's local time: "12 May 2026, 14:32". */
 export function formatInstant(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = localParts(d);
-  return `${shortDate(p)}, ${hoursMinutes(p)}`;
+  return instant(iso, (d) => {
+    const p = localParts(d);
+    return `${shortDate(p)}, ${hoursMinutes(p)}`;
+  });
 }
 
 /** A UTC instant to the second, for event feeds: "12 May, 14:32:05". */
 export function formatInstantSeconds(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = localParts(d);
-  return `${dayMonth(p)}, ${hoursMinutesSeconds(p)}`;
+  return instant(iso, (d) => {
+    const p = localParts(d);
+    return `${dayMonth(p)}, ${hoursMinutesSeconds(p)}`;
+  });
 }
 
 /** The viewer's local time of a UTC instant, to the second: "14:32:05". */
 export function formatTimeSeconds(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : hoursMinutesSeconds(localParts(d));
+  return instant(iso, (d) => hoursMinutesSeconds(localParts(d)));
 }
 
 /** The date of a UTC instant: "12 April 2026". */
 export function formatUtc(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : longDate(utcParts(d));
+  return instant(iso, (d) => longDate(utcParts(d)));
 }
 
 export const STATUS_LABEL: Record<string, string> = {
