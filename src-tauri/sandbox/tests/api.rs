@@ -1322,9 +1322,11 @@ async fn seed_is_deterministic_and_fast() {
     assert_eq!(ga, api_b.get(&path).await.json());
     assert!(ga.as_array().unwrap().len() > 10_000);
     eprintln!("seeding 50k attendees: {elapsed:?}");
-    // Generous for unoptimised test builds; release builds take a fraction of this.
+    // A guard against an accidentally quadratic seed, not a timing target (the demo's seeding
+    // time is `make bench-ui`'s "demo sandbox started" mark): wall time of an unoptimised build on
+    // a 2-core machine where other test binaries run beside this one (~1.5 s alone, 5.7 s seen).
     assert!(
-        elapsed < Duration::from_secs(3),
+        elapsed < Duration::from_secs(20),
         "seeding 50k took {elapsed:?}"
     );
     let _ = Method::GET;
