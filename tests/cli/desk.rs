@@ -2,7 +2,7 @@
 //! the window's checks and messages, the duplicate guard over the same local send log, and a
 //! correlation id on every send.
 
-mod cli_common;
+use crate::cli_common;
 use cli_common::Env;
 use qflow_core::ops::desk;
 use qflow_core::store::Store;

@@ -1,6 +1,6 @@
 //! `domain` lifecycle (including both 409s) and `webhook` commands through the real binary.
 
-mod cli_common;
+use crate::cli_common;
 use cli_common::Env;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;

@@ -1,7 +1,7 @@
 //! `event create|update|delete` against the in-process sandbox, through the real binary, and the
 //! same bad input through the CLI and through the core operations the window calls.
 
-mod cli_common;
+use crate::cli_common;
 use std::sync::Arc;
 
 use cli_common::Env;

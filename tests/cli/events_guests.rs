@@ -1,6 +1,6 @@
 //! `events`, `event`, `guests`, `guest` against the in-process sandbox, through the real binary.
 
-mod cli_common;
+use crate::cli_common;
 use cli_common::Env;
 use qflow_core::store::{SendResult, Store};
 use qflow_sandbox::{Fault, FaultKind};
@@ -267,7 +267,7 @@ fn guest_resend_is_queued_and_logged() {
         out.stdout
     );
     // The same template again within 10 minutes: confirmed with --force (the guard is tested
-    // in cli_desk.rs).
+    // in tests/cli/desk.rs).
     let v = env
         .run(&[
             "guest",

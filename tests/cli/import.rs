@@ -1,7 +1,7 @@
 //! `guests import`: validation first (line numbers, nothing sent), chunks of ≤ 200, progress on
 //! stderr, resumable, never creating anyone twice.
 
-mod cli_common;
+use crate::cli_common;
 use cli_common::Env;
 use qflow_core::import::plan_import;
 use qflow_core::ops::import_run::progress_key;

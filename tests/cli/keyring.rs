@@ -1,8 +1,8 @@
 //! CLI commands that need a real Secret Service: `login`/`logout`, `webhook set` (the secret
 //! goes to the keychain, never stdout) and `webhook listen` receiving a signed `comms.test`.
-//! Run with `tests/support/with-keyring.sh cargo test --test cli_keyring -- --ignored`.
+//! Run with `tests/support/with-keyring.sh cargo test --test cli keyring -- --ignored`.
 
-mod cli_common;
+use crate::cli_common;
 use cli_common::{run_command, Env};
 use qflow_core::secrets::{KeyringStore, SecretKind, SecretStore};
 use std::io::{BufRead, BufReader};

@@ -1,6 +1,6 @@
 //! `qflow-console sandbox` as a real process, and `--demo` for one command.
 
-mod cli_common;
+use crate::cli_common;
 use cli_common::{run_command, Env, BIN};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -1,6 +1,6 @@
 //! `templates list`, `template show|push|delete|render|lint` through the real binary.
 
-mod cli_common;
+use crate::cli_common;
 use cli_common::{run_command, Env};
 use serde_json::{json, Value};
 

@@ -1,6 +1,6 @@
 //! CLI usage errors and bad input: exit 2, the field and the reason, and no request made.
 
-mod cli_common;
+use crate::cli_common;
 use cli_common::{run_command, Env};
 
 const GUID: &str = "00890adf-1a80-4b1f-87ce-620feb9bec12";

@@ -367,7 +367,7 @@ async fn a_new_demo_session_wires_a_fresh_receiver_to_its_own_store() {
     sb.shutdown().await;
 }
 
-/// The bad URL the window and the CLI (tests/cli_domain_webhook.rs) must refuse alike.
+/// The bad URL the window and the CLI (tests/cli/domain_webhook.rs) must refuse alike.
 const PUBLIC_HTTP: &str = "http://hooks.example.com/qflow";
 
 #[tokio::test]
