@@ -20,7 +20,7 @@ DEB_PKGS := build-essential pkg-config curl file libssl-dev libxdo-dev librsvg2-
             fonts-nanum fonts-urw-base35 rpm
 
 .PHONY: help deps deps-system deps-rust deps-node ui build demo run package test test-bin test-rust test-ui test-keyring \
-        test-e2e test-package test-update faults lint audit fuzz fmt bindings bench bench-ui bench-studio bench-scan bench-import clean
+        test-e2e test-package test-update test-faults faults lint audit fuzz fmt bindings bench bench-ui bench-studio bench-scan bench-import clean
 
 help:
 	@echo "make demo   - install missing packages, build, open the app on the sandbox with sample data"
@@ -106,7 +106,7 @@ package: ui
 
 ## ---- checks ---------------------------------------------------------------------------------
 # Each stage in turn, timed; the times are printed at the end (and on a failure, so far).
-TEST_STAGES := deps ui lint audit test-rust test-ui test-keyring test-e2e test-package test-update
+TEST_STAGES := deps ui lint audit test-rust test-ui test-faults test-keyring test-e2e test-package test-update
 # In `make test`, clippy lints the workspace's crates while test-rust compiles them
 # (clippy-driver as the workspace's rustc wrapper, exactly what `cargo clippy` runs, with the
 # same -D warnings): `cargo clippy` alone would compile every dependency a second time, in check
@@ -121,7 +121,8 @@ test:
 	for stage in $(TEST_STAGES); do \
 	  t0=$$(date +%s); \
 	  if ! $(MAKE) --no-print-directory $$stage; then \
-	    printf "stage times (s):%b\n  %s failed after %s\n" "$$times" "$$stage" "$$(( $$(date +%s) - t0 ))"; exit 1; \
+	    printf "stage times (s):%b\n  %s failed after %s\n" "$$times" "$$stage" "$$(( $$(date +%s) - t0 ))"; \
+	    [ -f $(FAULTS_RUN)/pid ] && kill -- -$$(cat $(FAULTS_RUN)/pid) 2>/dev/null; exit 1; \
 	  fi; \
 	  times="$$times\n  $$stage $$(( $$(date +%s) - t0 ))"; \
 	done; \
@@ -145,26 +146,38 @@ fuzz:
 	FUZZ_CASES=$(or $(FUZZ_CASES),100000) tests/support/fuzz.sh
 
 # ts-rs rewrites ui/src/bindings during the tests: any drift from the checked-in files fails.
-# The fault suite (tests/faults, ~70 s: its edge-429 cases wait out the client's 60 s hold) runs
-# beside the other tests instead of after them: its binary is started directly (a second cargo
-# would wait for the first's lock) and its output printed once both are done; either failing
-# fails the stage.
+# The test binaries run three at a time (tests/support/run-tests.mjs: what `cargo test
+# --workspace` runs, in its order, but side by side; most of them wait on sandboxes and child
+# processes). The fault suite (tests/faults, ~70 s: its edge-429 cases wait out the client's 60 s
+# hold) is started in the background as soon as it is built and runs on through test-ui; the
+# test-faults stage waits for it, prints its table and fails if it failed. Alone, `make
+# test-faults` runs it in the foreground.
 FAULTS_TEST := every_write_under_every_fault_sends_at_most_once_and_says_what_happened
+FAULTS_RUN  := $(TARGET_DIR)/faults-run
 test-rust:
 	@# --all-targets: the benches too, as `cargo clippy --all-targets` lints them (in make test).
-	@bin=$$(cargo test --workspace $${QFLOW_CLIPPY_IN_BUILD:+--all-targets} --no-run --message-format=json-render-diagnostics \
-	  | grep -o '"executable":"[^"]*/deps/faults-[0-9a-f]*"' | cut -d'"' -f4 | tail -n1); \
+	@art=$(TARGET_DIR)/test-artifacts.json; \
+	cargo test --workspace $${QFLOW_CLIPPY_IN_BUILD:+--all-targets} --no-run --message-format=json-render-diagnostics >$$art; \
+	bin=$$(grep -o '"executable":"[^"]*/deps/faults-[0-9a-f]*"' $$art | cut -d'"' -f4 | tail -n1); \
 	[ -x "$$bin" ] || { echo "test-rust: the fault suite's binary was not built"; exit 1; }; \
-	log=$(TARGET_DIR)/faults.log; \
-	echo "test-rust: tests/faults/main.rs runs beside the others ($$log)"; \
-	$$bin --exact $(FAULTS_TEST) >$$log 2>&1 & fpid=$$!; \
-	rc=0; cargo test --workspace -- --skip $(FAULTS_TEST) || rc=$$?; \
-	frc=0; wait $$fpid || frc=$$?; \
-	echo "---- tests/faults/main.rs (ran beside the others): exit $$frc"; cat $$log; \
-	[ $$frc -eq 0 ] || echo "test-rust: the fault suite FAILED"; \
-	[ $$rc -eq 0 ] && [ $$frc -eq 0 ]
+	rm -rf $(FAULTS_RUN) && mkdir -p $(FAULTS_RUN); \
+	echo "test-rust: tests/faults/main.rs started in the background ($(FAULTS_RUN)/log; make test-faults waits for it)"; \
+	(cd $(CURDIR) && setsid sh -c 'echo $$$$ >"$$1/pid"; "$$2" --exact "$$3" >"$$1/log" 2>&1; echo $$? >"$$1/rc"' \
+	  faults $(FAULTS_RUN) "$$bin" $(FAULTS_TEST) </dev/null >/dev/null 2>&1 &); \
+	node tests/support/run-tests.mjs $$art --skip-binary faults --first qflow_core,cli,properties,parity -- --skip $(FAULTS_TEST)
 	@drift=$$(git status --porcelain -- ui/src/bindings); if [ -n "$$drift" ]; then \
 	  echo "TypeScript bindings are stale; run 'make bindings' and commit:"; echo "$$drift"; exit 1; fi
+
+# The fault suite: waits for the run test-rust started, or runs it now.
+test-faults:
+	@if [ -f $(FAULTS_RUN)/pid ]; then \
+	  while [ ! -f $(FAULTS_RUN)/rc ]; do \
+	    kill -0 $$(cat $(FAULTS_RUN)/pid) 2>/dev/null || { sleep 1; [ -f $(FAULTS_RUN)/rc ] || { echo "test-faults: the background run died"; cat $(FAULTS_RUN)/log; exit 1; }; }; \
+	    sleep 1; \
+	  done; \
+	  rc=$$(cat $(FAULTS_RUN)/rc); echo "---- tests/faults/main.rs (started by test-rust): exit $$rc"; cat $(FAULTS_RUN)/log; \
+	  rm -rf $(FAULTS_RUN); [ "$$rc" = 0 ] || { echo "test-faults: the fault suite FAILED"; exit 1; }; \
+	else cargo test -p qflow-console --test faults -- --exact $(FAULTS_TEST); fi
 
 # The fault-injection suite alone, with its table (it also runs in test-rust).
 faults:
@@ -181,7 +194,7 @@ test-ui: deps-node
 # the same features as `cargo test --workspace`: nothing is compiled again.
 test-keyring:
 	@# --skip bench_: the ignored benchmarks (e.g. the 80 s import one) are not keychain tests.
-	tests/support/with-keyring.sh cargo test --workspace --lib --test cli_keyring -- --ignored --skip bench_
+	tests/support/with-keyring.sh cargo test --workspace --lib --test cli -- --ignored --skip bench_
 
 # The binary `cargo test --workspace` builds for the CLI tests: `cargo build -p qflow-console`
 # resolves features without the workspace's dev-dependencies (tokio, hickory, qflow-core…) and
