@@ -9,7 +9,8 @@
 # only the workspace's crates are compiled again (under `make test`, clippy-driver reads Cargo.toml,
 # so editing it rebuilds core and sandbox too); every dependency is reused. N's own artefacts keep
 # their names (the version is part of their hash), and Cargo.toml and Cargo.lock are put back with
-# their old times (cp -p), so switching back to N recompiles only the app crate (~18 s, not ~34).
+# their old times (cp -p). N's binary is copied aside before and put back after (not rebuilt: ~18 s);
+# the next cargo command finds N's artefacts fresh and links the same binary again.
 #
 # Needs root, dpkg and sudo (or pkexec); says SKIPPED otherwise (and fails under CI). Temporarily
 # sets the app's version in Cargo.toml (restored on exit, with Cargo.lock).
@@ -34,7 +35,10 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 TAURI="$ROOT/ui/node_modules/.bin/tauri"
 WORK="$(mktemp -d)"
 cp -p Cargo.toml "$WORK/Cargo.toml.orig"; cp -p Cargo.lock "$WORK/Cargo.lock.orig"
+# A new file, not a write through the path: cargo hard-links it to N+1's artefact in deps/.
+put_back_n() { rm -f "$TARGET_DIR/debug/qflow-console"; cp -p "$WORK/n-bin" "$TARGET_DIR/debug/qflow-console"; }
 restore() {
+  if [ -f "$WORK/n-bin" ] && ! cmp -s "$WORK/n-bin" "$TARGET_DIR/debug/qflow-console"; then put_back_n; fi
   cmp -s Cargo.toml "$WORK/Cargo.toml.orig" || cp -p "$WORK/Cargo.toml.orig" Cargo.toml
   cmp -s Cargo.lock "$WORK/Cargo.lock.orig" || cp -p "$WORK/Cargo.lock.orig" Cargo.lock
   if dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q 'installed'; then dpkg --purge "$PKG" >/dev/null || true; fi
@@ -58,13 +62,14 @@ echo "test-update: bundling N"
 bundle_deb "$WORK/n.deb"
 echo "test-update: building and bundling N+1 ($NEXT)"
 t0=$(date +%s)
+cp -p "$TARGET_DIR/debug/qflow-console" "$WORK/n-bin"
 sed -i '/^\[package\]/,/^\[/ s/^version\.workspace = true$/version = "'"$NEXT"'"/' Cargo.toml
 build_app
 [ "$("$TARGET_DIR/debug/qflow-console" --version)" = "qflow-console $NEXT" ] || { echo "test-update: the N+1 build says $("$TARGET_DIR/debug/qflow-console" --version)" >&2; exit 1; }
 bundle_deb "$WORK/n1.deb"
 cp -p "$WORK/Cargo.toml.orig" Cargo.toml; cp -p "$WORK/Cargo.lock.orig" Cargo.lock
 echo "test-update: N+1 built and bundled in $(($(date +%s) - t0)) s; putting N's binary back"
-build_app
+put_back_n
 [ "$("$TARGET_DIR/debug/qflow-console" --version)" = "qflow-console $(version_of "$WORK/n.deb")" ] || { echo "test-update: N's binary was not put back" >&2; exit 1; }
 [ "$(version_of "$WORK/n1.deb")" = "$NEXT" ] || { echo "test-update: N+1 is $(version_of "$WORK/n1.deb"), not $NEXT" >&2; exit 1; }
 [ "$(version_of "$WORK/n.deb")" != "$NEXT" ] || { echo "test-update: N is already $NEXT" >&2; exit 1; }
