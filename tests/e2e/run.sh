@@ -127,7 +127,7 @@ else
   [ -n "$XVFB_PID" ] || jobs=1
   [ "$jobs" -le "${#files[@]}" ] || jobs="${#files[@]}"
   # Slowest first (seconds, measured alone), so that the two workers finish together.
-  slow="domain-recheck studio scan arrivals import timeline"
+  slow="a11y domain-recheck studio scan arrivals import timeline"
   ordered=()
   for s in $slow; do for f in "${files[@]}"; do [ "$(basename "$f" .test.mjs)" = "$s" ] && ordered+=("$f"); done; done
   for f in "${files[@]}"; do case " $slow " in *" $(basename "$f" .test.mjs) "*) ;; *) ordered+=("$f") ;; esac; done
