@@ -164,7 +164,8 @@ test-rust:
 	echo "test-rust: tests/faults/main.rs started in the background ($(FAULTS_RUN)/log; make test-faults waits for it)"; \
 	(cd $(CURDIR) && setsid sh -c 'echo $$$$ >"$$1/pid"; "$$2" --exact "$$3" >"$$1/log" 2>&1; echo $$? >"$$1/rc"' \
 	  faults $(FAULTS_RUN) "$$bin" $(FAULTS_TEST) </dev/null >/dev/null 2>&1 &); \
-	node tests/support/run-tests.mjs $$art --skip-binary faults --first qflow_core,cli,properties,parity -- --skip $(FAULTS_TEST)
+	node tests/support/run-tests.mjs $$art --skip-binary faults --first qflow_core,cli,properties,parity \
+	  --last bindings_fresh,import_cycles -- --skip $(FAULTS_TEST)
 	@drift=$$(git status --porcelain -- ui/src/bindings); if [ -n "$$drift" ]; then \
 	  echo "TypeScript bindings are stale; run 'make bindings' and commit:"; echo "$$drift"; exit 1; fi
 

@@ -3,12 +3,13 @@
 // them wait on sandboxes and child processes, so running them side by side saves CI most of a
 // minute (make test-rust). Output is buffered per binary and printed in cargo's order.
 //
-//   node tests/support/run-tests.mjs ARTIFACTS [--skip-binary NAME] [--first NAME,NAME…] [-- TEST ARGS...]
+//   node tests/support/run-tests.mjs ARTIFACTS [--skip-binary NAME] [--first NAME,…] [--last NAME,…] [-- TEST ARGS...]
 //
 // ARTIFACTS: the JSON lines of `cargo test --no-run --message-format=json…`. Runs what
 // `cargo test` runs: lib, bin and integration-test targets (not benches or examples).
 // TEST_JOBS (default 3) binaries at once; those named by --first (the longest) start first, so
-// that none of them is left running alone at the end.
+// that none of them is left running alone at the end; those named by --last run after all the
+// others have finished (readers of files other tests write: ts-rs rewrites ui/src/bindings).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -20,6 +21,7 @@ const testArgs = dash < 0 ? [] : rest.slice(dash + 1);
 const after = (flag) => own.flatMap((a, i) => (own[i - 1] === flag ? [a] : []));
 const skip = new Set(after("--skip-binary"));
 const first = after("--first").flatMap((a) => a.split(","));
+const last = after("--last").flatMap((a) => a.split(","));
 const jobs = Math.max(1, Number(process.env.TEST_JOBS ?? 3));
 
 const bins = [];
@@ -37,7 +39,9 @@ if (bins.length === 0) {
   process.exit(1);
 }
 const rank = (b) => (first.includes(b.name) ? first.indexOf(b.name) : first.length);
-const order = bins.map((b, i) => i).sort((a, b) => rank(bins[a]) - rank(bins[b]) || a - b);
+const all = bins.map((b, i) => i).sort((a, b) => rank(bins[a]) - rank(bins[b]) || a - b);
+const order = all.filter((i) => !last.includes(bins[i].name));
+const atTheEnd = all.filter((i) => last.includes(bins[i].name));
 
 function run(b) {
   return new Promise((resolve) => {
@@ -62,7 +66,8 @@ async function worker() {
   }
 }
 const t0 = Date.now();
-await Promise.all(Array.from({ length: Math.min(jobs, bins.length) }, worker));
+await Promise.all(Array.from({ length: Math.min(jobs, order.length) }, worker));
+for (const i of atTheEnd) results[i] = await run(bins[i]);
 
 let failed = [];
 for (const [i, b] of bins.entries()) {
