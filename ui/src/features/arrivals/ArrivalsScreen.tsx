@@ -13,6 +13,7 @@ import { arrivalsApi as realApi, type ArrivalsApi, type ArrivalsReport, type Res
 import "./arrivals.css";
 import { formatCount } from "../../format";
 import { formatTimeSeconds } from "../desk/format";
+import { useFocusTrap } from "../useFocusTrap";
 
 /** How often the open screen asks Rust again. */
 export const REFRESH_MS = 10_000;
@@ -38,6 +39,8 @@ const HEALTH: [keyof ArrivalsReport["health"], string][] = [
 const pct = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 100));
 
 export function ArrivalsScreen({ event, onClose, onSelect, api = realApi }: Props) {
+  const dialogRef = useRef<HTMLDivElement>(null);
+  useFocusTrap(dialogRef);
   const [report, setReport] = useState<ArrivalsReport | null>(null);
   const [error, setError] = useState<ErrorBody | null>(null);
   const [note, setNote] = useState<string | null>(null);
@@ -102,7 +105,7 @@ export function ArrivalsScreen({ event, onClose, onSelect, api = realApi }: Prop
   const r = report;
   return createPortal(
     <div className="arrivals-backdrop">
-      <div className="arrivals" role="dialog" aria-modal="true" aria-labelledby="arrivals-title" data-testid="arrivals">
+      <div className="arrivals" ref={dialogRef} role="dialog" aria-modal="true" aria-labelledby="arrivals-title" data-testid="arrivals">
         <div className="arrivals-head">
           <div>
             <h2 id="arrivals-title" tabIndex={-1} ref={headRef}>

@@ -1,8 +1,10 @@
 // The running job: progress bar with ETA, pause / resume / cancel, then the summary.
+import { useRef } from "react";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { JobControls, JobProgressBar, jobOver } from "../jobs/JobProgressBar";
 import { useJobControl, useJobStatus } from "../jobs/useJob";
 import { settled, type BulkApi, type BulkStatus } from "./api";
+import { useFocusTrap } from "../useFocusTrap";
 
 interface Props {
   api: BulkApi;
@@ -14,6 +16,8 @@ interface Props {
 const bulkJobId = (s: BulkStatus) => s.progress.jobId;
 
 export function BulkProgressDialog({ api, initial, onClose }: Props) {
+  const dialogRef = useRef<HTMLDivElement>(null);
+  useFocusTrap(dialogRef);
   const status = useJobStatus(api, initial, initial.progress.jobId, bulkJobId);
   const { busy, error, act } = useJobControl();
 
@@ -26,7 +30,7 @@ export function BulkProgressDialog({ api, initial, onClose }: Props) {
 
   return (
     <div className="modal-backdrop">
-      <div className="modal bulk-dialog" role="dialog" aria-modal="true" aria-labelledby="bulk-title" data-testid="bulk-progress">
+      <div className="modal bulk-dialog" ref={dialogRef} role="dialog" aria-modal="true" aria-labelledby="bulk-title" data-testid="bulk-progress">
         <h2 id="bulk-title">
           Resend {status.templateName ? `“${status.templateName}”` : "ticket"} to {c.total} attendee{c.total === 1 ? "" : "s"}
         </h2>

@@ -1,6 +1,6 @@
 // The selection bar under the attendee toolbar: template, "Resend to selected", the confirm
 // step (count, ETA, attendees sent this template in the last 10 minutes), then the progress.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { BulkProgressDialog } from "./BulkProgress";
@@ -8,6 +8,7 @@ import { etaText } from "../jobs/eta";
 import { bulkApi as realApi, type BulkApi, type BulkPreview, type BulkStatus, type TemplateOption } from "./api";
 import "./bulk.css";
 import { formatCount } from "../../format";
+import { useFocusTrap } from "../useFocusTrap";
 
 interface Props {
   eventId: string;
@@ -19,9 +20,11 @@ interface Props {
 }
 
 export function BulkResend({ eventId, selected, onClear, onDone, api = realApi }: Props) {
+  const dialogRef = useRef<HTMLDivElement>(null);
   const [templates, setTemplates] = useState<TemplateOption[] | null>(null);
   const [templateId, setTemplateId] = useState("");
   const [preview, setPreview] = useState<BulkPreview | null>(null);
+  useFocusTrap(dialogRef, preview !== null);
   const [includeRecent, setIncludeRecent] = useState(false);
   const [running, setRunning] = useState<BulkStatus | null>(null);
   const [error, setError] = useState<ErrorBody | null>(null);
@@ -133,7 +136,7 @@ export function BulkResend({ eventId, selected, onClear, onDone, api = realApi }
       )}
       {preview && (
         <div className="modal-backdrop">
-          <div className="modal bulk-dialog" role="dialog" aria-modal="true" aria-labelledby="bulk-confirm-title" data-testid="bulk-confirm">
+          <div className="modal bulk-dialog" ref={dialogRef} role="dialog" aria-modal="true" aria-labelledby="bulk-confirm-title" data-testid="bulk-confirm">
             <h2 id="bulk-confirm-title">Resend “{preview.templateName}”</h2>
             <p data-testid="bulk-confirm-count">
               {toSend === 0

@@ -3,6 +3,7 @@ import { codeIs, errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import type { DeskApi, GuestAdded, TemplateOption } from "./api";
 import { SendError } from "./SendOutcome";
+import { useFocusTrap } from "../useFocusTrap";
 
 interface Props {
   eventId: string;
@@ -20,6 +21,8 @@ function newId(): string {
  * form, so pressing Add again after a network failure can never create a second attendee or a
  * second email. */
 export function AddAttendee({ eventId, eventTitle, api, onClose, onAdded }: Props) {
+  const dialogRef = useRef<HTMLFormElement>(null);
+  useFocusTrap(dialogRef);
   const [id] = useState(newId);
   const [form, setForm] = useState({ firstName: "", lastName: "", email: "", tags: "", templateId: "" });
   const [templates, setTemplates] = useState<TemplateOption[] | null>(null);
@@ -106,7 +109,7 @@ export function AddAttendee({ eventId, eventTitle, api, onClose, onAdded }: Prop
     <div className="modal-backdrop">
       <form
         className="modal"
-        role="dialog"
+        ref={dialogRef} role="dialog"
         aria-label="Add attendee"
         data-testid="add-attendee"
         onSubmit={(e) => {

@@ -4,6 +4,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import type { EventRow, EventsApi } from "./api";
 import { ZonePicker } from "./ZonePicker";
 import "./events.css";
+import { useFocusTrap } from "../useFocusTrap";
 
 interface Props {
   /** The event to edit; none = create. */
@@ -40,6 +41,8 @@ function viewerZone(): string {
  * chosen zone; Rust validates (field + reason) before any request. A new event's id is made
  * once per form, so saving again after a lost answer never creates a second event. */
 export function EventFormDialog({ event = null, api, onClose, onSaved, now = new Date(), defaultZone }: Props) {
+  const dialogRef = useRef<HTMLFormElement>(null);
+  useFocusTrap(dialogRef);
   const [id] = useState(() => event?.id ?? crypto.randomUUID());
   const [form, setForm] = useState(() => ({
     title: event?.title ?? "",
@@ -94,7 +97,7 @@ export function EventFormDialog({ event = null, api, onClose, onSaved, now = new
     <div className="ev-backdrop">
       <form
         className="ev-modal"
-        role="dialog"
+        ref={dialogRef} role="dialog"
         aria-label={event ? "Edit event" : "New event"}
         data-testid="event-form"
         onSubmit={(e) => {

@@ -1,7 +1,7 @@
 // "Import attendees" for the selected event: pick a CSV (native dialog, opened by Rust) →
 // the first rows with the column mapping → the whole file checked (dry run) → the paced,
 // resumable import → summary and report. The same core as `guests import`.
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { ImportCheck } from "./ImportCheck";
@@ -10,6 +10,7 @@ import { ImportProgress } from "./ImportProgress";
 import { importApi as realApi, type ImportApi, type ImportChoices, type ImportFile, type ImportStatus, type ImportValidation } from "./api";
 import "./import.css";
 import { formatCount } from "../../format";
+import { useFocusTrap } from "../useFocusTrap";
 
 interface Props {
   eventId: string;
@@ -24,7 +25,9 @@ type Step = { kind: "map" } | { kind: "check"; check: ImportValidation } | { kin
 const FRESH: ImportChoices = { overrides: {}, existing: "skip", skipInvalid: false };
 
 export function ImportAttendees({ eventId, eventTitle, onDone, api = realApi }: Props) {
+  const dialogRef = useRef<HTMLDivElement>(null);
   const [file, setFile] = useState<ImportFile | null>(null);
+  useFocusTrap(dialogRef, file !== null);
   const [step, setStep] = useState<Step>({ kind: "map" });
   const [choices, setChoices] = useState<ImportChoices>(FRESH);
   const [error, setError] = useState<ErrorBody | null>(null);
@@ -84,7 +87,7 @@ export function ImportAttendees({ eventId, eventTitle, onDone, api = realApi }: 
       {!file && error && <ErrorNotice error={error} onDismiss={() => { setError(null); }} />}
       {file && (
         <div className="modal-backdrop">
-          <div className="modal import-dialog" role="dialog" aria-modal="true" aria-labelledby="import-title" data-testid="import-dialog" data-step={step.kind}>
+          <div className="modal import-dialog" ref={dialogRef} role="dialog" aria-modal="true" aria-labelledby="import-title" data-testid="import-dialog" data-step={step.kind}>
             <h2 id="import-title">Import attendees into {eventTitle}</h2>
             <ol className="import-steps" aria-label="Steps">
               <li className={step.kind === "map" ? "is-current" : undefined}>Columns</li>

@@ -1,13 +1,14 @@
 // An import a crash, a kill or a sign-out interrupted is offered, never resumed by itself: at
 // sign-in (every event), and when an event's attendee pane opens (that event's, as Rust lists
 // them). Resuming sends only the rows not created yet, with the same ids (nobody twice).
-import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { formatInstant } from "../desk/format";
 import { ResumeOfferBar } from "../jobs/ResumeOffer";
 import { useUnfinished } from "../jobs/useUnfinished";
 import { ImportProgress } from "./ImportProgress";
 import { count, importApi as realApi, type ImportApi, type ImportStatus, type ImportUnfinished } from "./api";
 import "./import.css";
+import { useFocusTrap } from "../useFocusTrap";
 
 // The imports an attendee pane offers now: the sign-in offer leaves them to the pane, so that
 // one import is offered once on screen. A discard is told to every offer.
@@ -43,6 +44,7 @@ interface Props {
 }
 
 export function ImportResumeOffer({ api = realApi, eventId, onDone }: Props) {
+  const dialogRef = useRef<HTMLDivElement>(null);
   const source = useMemo(
     () => ({ unfinished: () => (eventId === undefined ? api.unfinished() : api.unfinishedFor(eventId)) }),
     [api, eventId],
@@ -60,6 +62,7 @@ export function ImportResumeOffer({ api = realApi, eventId, onDone }: Props) {
     };
   }, [inAPane, shownKey]);
   const [running, setRunning] = useState<ImportStatus | null>(null);
+  useFocusTrap(dialogRef, running !== null);
 
   // Resumed or discarded (here or in the other offer): no longer on offer.
   useEffect(() => {
@@ -87,7 +90,7 @@ export function ImportResumeOffer({ api = realApi, eventId, onDone }: Props) {
   if (running) {
     return (
       <div className="modal-backdrop">
-        <div className="modal import-dialog" role="dialog" aria-modal="true" aria-labelledby="import-resume-title" data-testid="import-dialog" data-step="run">
+        <div className="modal import-dialog" ref={dialogRef} role="dialog" aria-modal="true" aria-labelledby="import-resume-title" data-testid="import-dialog" data-step="run">
           <h2 id="import-resume-title">Import attendees from {running.fileName}</h2>
           <ImportProgress
             api={api}

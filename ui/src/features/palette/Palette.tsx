@@ -4,6 +4,7 @@ import { effectiveTheme, setTheme, useThemeChoice } from "../theme/theme";
 import { currentDeskEvent, sendDeskRequest } from "./bus";
 import { rank } from "./fuzzy";
 import "./palette.css";
+import { useFocusTrap } from "../useFocusTrap";
 
 export type PaletteSection = "events" | "templates" | "domain" | "webhooks";
 
@@ -83,6 +84,8 @@ export function CommandPalette(props: Props) {
 }
 
 export function PaletteDialog({ api, onNavigate, onSignOut, extra = [], onClose }: Props & { onClose: (then?: () => void) => void }) {
+  const dialogRef = useRef<HTMLDivElement>(null);
+  useFocusTrap(dialogRef);
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
   const [found, setFound] = useState<{ query: string; rows: GuestRow[] } | null>(null);
@@ -229,7 +232,7 @@ export function PaletteDialog({ api, onNavigate, onSignOut, extra = [], onClose 
         if (e.target === e.currentTarget) onClose();
       }}
     >
-      <div className="palette" role="dialog" aria-modal="true" aria-label="Command palette" data-testid="palette" onKeyDown={onKeyDown}>
+      <div className="palette" ref={dialogRef} role="dialog" aria-modal="true" aria-label="Command palette" data-testid="palette" onKeyDown={onKeyDown}>
         <input
           ref={inputRef}
           className="palette-input"

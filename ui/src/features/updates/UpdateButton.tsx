@@ -1,6 +1,7 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { errorBody, type ErrorBody } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { useFocusTrap } from "../useFocusTrap";
 import type { UpdateCheck, UpdatesApi } from "./api";
 import "./updates.css";
 
@@ -15,6 +16,9 @@ type State =
  * dialog that asks before installing. */
 export function UpdateButton({ api }: { api: UpdatesApi }) {
   const [state, setState] = useState<State>({ kind: "idle" });
+  const open = state.kind !== "idle" && state.kind !== "checking";
+  const dialogRef = useRef<HTMLDivElement>(null);
+  useFocusTrap(dialogRef, open);
   const close = () => {
     setState({ kind: "idle" });
   };
@@ -43,10 +47,11 @@ export function UpdateButton({ api }: { api: UpdatesApi }) {
       <button type="button" className="btn btn-ghost" data-testid="update-check" disabled={busy} onClick={() => void check()}>
         {state.kind === "checking" ? "Checking…" : "Check for updates"}
       </button>
-      {state.kind !== "idle" && state.kind !== "checking" && (
+      {open && (
         <div className="modal-backdrop">
           <div
             className="modal update-dialog"
+            ref={dialogRef}
             role="dialog"
             aria-modal="true"
             aria-labelledby="update-title"
