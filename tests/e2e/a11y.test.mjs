@@ -528,3 +528,25 @@ test("a11y: keyboard only: demo → find an attendee → resend → studio → s
     await d.waitFor(tid("record-check"), { until: (els) => els.length >= 1, timeoutMs: 30_000 });
   });
 });
+
+test("a11y: Tab and Shift+Tab stay inside an open dialog", async () => {
+  await click("nav-events");
+  await click("event-new");
+  await d.waitFor(tid("event-form"));
+  const inForm = () => d.execute(`const e = document.activeElement;
+    return { inside: !!e && !!e.closest('[data-testid="event-form"]'), what: e ? (e.dataset.testid ?? e.tagName.toLowerCase()) : "none" };`);
+  // More presses than the form has stops, both ways: the focus never reaches the desk behind.
+  // (Shift+Tab comes as key "Unidentified", code "Tab" in WebKitGTK: it must be caught too.)
+  const seen = [];
+  for (const back of [false, true]) {
+    for (let i = 0; i < 14; i++) {
+      await press(back ? [KEY.Shift, KEY.Tab] : KEY.Tab);
+      const f = await inForm();
+      seen.push(f.what);
+      assert.ok(f.inside, `${back ? "Shift+Tab" : "Tab"} ${i + 1} left the dialog for ${f.what}; went through ${seen.join(" → ")}`);
+    }
+  }
+  assert.ok(seen.includes("event-title") && seen.includes("event-cancel"), `went through ${seen.join(" → ")}`);
+  await press(KEY.Escape);
+  await gone("event-form");
+});

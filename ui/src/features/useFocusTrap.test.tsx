@@ -19,7 +19,9 @@ function Dialog({ name, children, active = true }: { name: string; children?: Re
   );
 }
 
-const tab = (shiftKey = false) => fireEvent.keyDown(document.activeElement ?? document.body, { key: "Tab", shiftKey });
+// As WebKitGTK sends them: Shift+Tab (GTK's ISO_Left_Tab) has key "Unidentified", code "Tab".
+const tab = (shiftKey = false) =>
+  fireEvent.keyDown(document.activeElement ?? document.body, { key: shiftKey ? "Unidentified" : "Tab", code: "Tab", shiftKey });
 const button = (name: string) => screen.getByRole("button", { name });
 
 describe("useFocusTrap", () => {

@@ -19,6 +19,12 @@ function visible(el: HTMLElement): boolean {
   return check ? check.call(el, { visibilityProperty: true }) : true;
 }
 
+/** Tab or Shift+Tab. WebKitGTK reports Shift+Tab (GTK's ISO_Left_Tab) with key "Unidentified":
+ * only `code` says Tab. */
+export function isTabKey(e: { key: string; code: string }): boolean {
+  return e.key === "Tab" || e.code === "Tab";
+}
+
 const open: HTMLElement[] = [];
 
 /** The last opened dialog that holds no other open one (a dialog inside a dialog opens with it:
@@ -29,7 +35,7 @@ function topmost(): HTMLElement | undefined {
 
 function onKey(e: KeyboardEvent) {
   const root = topmost();
-  if (e.key !== "Tab" || !root || e.defaultPrevented) return;
+  if (!isTabKey(e) || !root || e.defaultPrevented) return;
   const stops = tabStops(root);
   const here = document.activeElement;
   const [first, last] = [stops.at(0), stops.at(-1)];

@@ -1,5 +1,6 @@
 // What door mode, scan mode and Arrivals share as full-screen modes over the desk.
 import { useEffect, type RefObject } from "react";
+import { isTabKey } from "./useFocusTrap";
 
 interface Options {
   /** A class on <body> while open: the app behind is hidden, not just covered (WebKitGTK paints
@@ -21,7 +22,7 @@ export function useFullScreenMode(onClose: () => void, first: RefObject<HTMLElem
         e.preventDefault();
         e.stopImmediatePropagation();
         onClose();
-      } else if (trapTab && e.key === "Tab") {
+      } else if (trapTab && isTabKey(e)) {
         e.preventDefault();
         first.current?.focus();
       }

@@ -4,7 +4,7 @@ import { effectiveTheme, setTheme, useThemeChoice } from "../theme/theme";
 import { currentDeskEvent, sendDeskRequest } from "./bus";
 import { rank } from "./fuzzy";
 import "./palette.css";
-import { useFocusTrap } from "../useFocusTrap";
+import { isTabKey, useFocusTrap } from "../useFocusTrap";
 
 export type PaletteSection = "events" | "templates" | "domain" | "webhooks";
 
@@ -188,6 +188,11 @@ export function PaletteDialog({ api, onNavigate, onSignOut, extra = [], onClose 
   }, [current]);
 
   function onKeyDown(e: React.KeyboardEvent) {
+    if (isTabKey(e)) {
+      // Focus stays in the palette: the input is its only stop.
+      e.preventDefault();
+      return;
+    }
     switch (e.key) {
       case "ArrowDown":
       case "ArrowUp": {
@@ -215,10 +220,6 @@ export function PaletteDialog({ api, onNavigate, onSignOut, extra = [], onClose 
         e.stopPropagation();
         e.nativeEvent.stopImmediatePropagation();
         onClose();
-        return;
-      case "Tab":
-        // Focus stays in the palette: the input is its only stop.
-        e.preventDefault();
         return;
     }
   }
