@@ -154,7 +154,9 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   useEffect(() => {
     inputs.current = { fields: withPending(fields), recipient, dark, remoteAllowed };
   });
-  const runPreview = useRef<(lint: boolean) => void>(() => undefined);
+  // Returns the reply being shown when this call sent a request (the HTML editor holds a typed
+  // character's redraw until then: CodeEditor's RedrawHolder).
+  const runPreview = useRef<(lint: boolean) => Promise<void> | undefined>(() => undefined);
   useEffect(() => {
     runPreview.current = (lint: boolean) => {
       const now = inputs.current;
@@ -175,7 +177,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
       const base = sent.attachPdf ? null : held.current;
       const patch = base ? textPatch(base.html, sent.html) : undefined;
       performance.mark(`preview-start-${mine}`, { detail: { debounceMs: 0, changedAt: changedAt.current } });
-      api
+      const shown = api
         .preview({
           eventId,
           fields: patch ? { ...sent, html: "" } : sent,
@@ -221,7 +223,8 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
             editors.current.subject?.setIssues(by("subject"), sent.subject);
             editors.current.emailBody?.setIssues(by("emailBody"), sent.emailBody);
           }
-        })
+        });
+      void shown
         .catch((e: unknown) => {
           const body = errorBody(e);
           held.current = null;
@@ -237,14 +240,15 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           inflight.current = false;
           flushHtml.current();
           const next = again.current;
-          if (next) runPreview.current(next.lint);
+          if (next) void runPreview.current(next.lint);
         });
+      return shown;
     };
   }, [api, eventId, previewStore]);
   useEffect(() => {
-    runPreview.current(false);
+    void runPreview.current(false);
     const idle = setTimeout(() => {
-      runPreview.current(true);
+      void runPreview.current(true);
     }, LINT_IDLE_MS);
     return () => {
       clearTimeout(idle);
@@ -318,11 +322,12 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
     pendingHtml.current = v;
     inputs.current = { ...inputs.current, fields: { ...inputs.current.fields, html: v } };
     latest.current = { ...latest.current, fields: { ...latest.current.fields, html: v }, dirty: true };
-    runPreview.current(false);
+    const shown = runPreview.current(false);
     // No request went out (none possible yet, or one in flight whose reply flushes): soon anyway.
     setTimeout(() => {
       flushHtml.current();
     }, 50);
+    return shown;
   }, [record]);
   const onFrame = useCallback((h: FrameHandle) => {
     frame.current = h;

@@ -1,9 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { CompletionContext } from "@codemirror/autocomplete";
+import { CompletionContext, completionStatus } from "@codemirror/autocomplete";
 import { EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
-import { toDiagnostics, tokenCompletions, typedText, type TokenOption } from "./CodeEditor";
+import { CodeEditor, HOLD_MAX_MS, toDiagnostics, tokenCompletion, tokenCompletions, typedText, type CodeEditorHandle, type TokenOption } from "./CodeEditor";
 import { StudioView } from "./StudioView";
 import { ImportExport, RemoveTestAttendees, TestSend } from "./StudioTools";
 import { CommandError, type ErrorBody } from "../../api";
@@ -46,6 +46,42 @@ describe("token completion", () => {
 
   it("stays closed without {{", () => {
     expect(tokenCompletions(ctxAt("<p>Hi {"), TOKENS)).toBeNull();
+  });
+});
+
+describe("token completion trigger", () => {
+  function editor(doc: string) {
+    return new EditorView({
+      parent: document.body,
+      state: EditorState.create({
+        doc,
+        selection: { anchor: doc.length },
+        extensions: [tokenCompletion({ current: TOKENS })],
+      }),
+    });
+  }
+  const type = (view: EditorView, text: string) => {
+    view.dispatch(view.state.update(view.state.replaceSelection(text), { userEvent: "input.type" }));
+  };
+
+  it("opens completion when typing makes {{ before the cursor", async () => {
+    const view = editor("<p>Hi {");
+    type(view, "{");
+    await waitFor(() => {
+      expect(completionStatus(view.state)).toBe("active");
+    });
+    view.destroy();
+  });
+
+  it("queries nothing for other typed text (no second update per keystroke)", async () => {
+    const view = editor("<p>Hi");
+    type(view, " there {");
+    const seen = view.state;
+    await new Promise((r) => setTimeout(r, 250));
+    expect(completionStatus(view.state)).toBeNull();
+    // Nothing was dispatched after the typed character (no query, no answer).
+    expect(view.state).toBe(seen);
+    view.destroy();
   });
 });
 
@@ -397,6 +433,66 @@ describe("typed text (beforeinput)", () => {
     expect(typeInto(view, { inputType: "deleteContentBackward" }).defaultPrevented).toBe(false);
     expect(view.state.doc.toString()).toBe("ab");
     view.destroy();
+  });
+});
+
+describe("a typed character's redraw held for its preview reply", () => {
+  function setup() {
+    const replies: (() => void)[] = [];
+    const changes: string[] = [];
+    let handle: CodeEditorHandle | null = null;
+    const { container } = render(
+      <CodeEditor
+        initial="<p>Typed: </p>"
+        tokens={{ current: [] }}
+        testId="held"
+        label="held"
+        onChange={(text) => {
+          changes.push(text);
+          return new Promise<void>((r) => replies.push(r));
+        }}
+        onReady={(h) => {
+          handle = h;
+        }}
+      />,
+    );
+    const content = container.querySelector(".cm-content") as HTMLElement;
+    act(() => handle?.select({ anchor: 10, head: 10 }));
+    const shown = () => content.textContent;
+    const type = (data: string) => {
+      const v = handle?.view();
+      if (v) act(() => { v.dispatch(v.state.update(v.state.replaceSelection(data), { userEvent: "input.type" })); });
+    };
+    return { replies, changes, shown, type, content, handle: () => handle };
+  }
+
+  it("reports the change at once and redraws when the reply is shown", async () => {
+    const { replies, changes, shown, type } = setup();
+    type("T");
+    expect(changes).toEqual(["<p>Typed: T</p>"]);
+    // The request is out; the editor's DOM is still the old text.
+    expect(shown()).toBe("<p>Typed: </p>");
+    await act(async () => {
+      replies[0]?.();
+      await Promise.resolve();
+    });
+    expect(shown()).toBe("<p>Typed: T</p>");
+  });
+
+  it("redraws before anything reads the editor: a key, the handle, the time limit", async () => {
+    const { shown, type, content, handle } = setup();
+    type("a");
+    act(() => { content.dispatchEvent(new KeyboardEvent("keydown", { key: "Shift", bubbles: true })); });
+    expect(shown()).toBe("<p>Typed: a</p>");
+    // handle.view() (used by type) applies the held redraw first: typing twice keeps both.
+    type("b");
+    type("c");
+    expect(handle()?.view()?.state.doc.toString()).toBe("<p>Typed: abc</p>");
+    type("d");
+    expect(shown()).toBe("<p>Typed: abc</p>");
+    // No reply: shown after HOLD_MAX_MS anyway.
+    await act(() => new Promise((r) => setTimeout(r, HOLD_MAX_MS + 20)));
+    expect(shown()).toBe("<p>Typed: abcd</p>");
   });
 });
 
