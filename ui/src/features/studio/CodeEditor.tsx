@@ -210,10 +210,11 @@ const tokenTrigger = EditorView.updateListener.of((u) => {
   if (!u.docChanged || !u.transactions.some((t) => t.isUserEvent("input.type")) || completionStatus(u.state) !== null) return;
   const { head, empty } = u.state.selection.main;
   if (!empty || !TOKEN_BEFORE.test(u.state.sliceDoc(Math.max(0, head - TOKEN_LOOKBACK), head))) return;
-  // Not from inside this update: a new transaction once it is done.
-  setTimeout(() => {
+  // Not from inside this update: a new transaction once it is done (a microtask, so no other
+  // event, e.g. the next key, comes between).
+  queueMicrotask(() => {
     if (completionStatus(u.view.state) === null) startCompletion(u.view);
-  }, 0);
+  });
 });
 
 /** `{{` completion of `tokens` (read when it opens), opened by `tokenTrigger`. */
