@@ -58,12 +58,9 @@ export interface ExternalUndo {
   redo: () => void;
 }
 
-
 interface Props {
   initial: string;
-  /** A promise returned for a typed character holds the editor's redraw of it until the promise
-   * settles (at most HOLD_MAX_MS): see `holdTyped`. */
-  onChange: (text: string, info: ChangeInfo) => unknown;
+  onChange: (text: string, info: ChangeInfo) => void;
   tokens: { current: TokenOption[] };
   /** Given: Mod-z / Mod-Shift-z / Mod-y go here instead of CodeMirror's own history. */
   undo?: ExternalUndo;
@@ -222,62 +219,6 @@ export function tokenCompletion(tokens: { current: TokenOption[] }): Extension {
   return [autocompletion({ override: [(ctx) => tokenCompletions(ctx, tokens.current)], activateOnTyping: false, icons: false }), tokenTrigger];
 }
 
-const isThenable = (x: unknown): x is PromiseLike<unknown> => typeof (x as PromiseLike<unknown> | null)?.then === "function";
-
-/** The longest a typed character's redraw waits for the preview reply it started. */
-export const HOLD_MAX_MS = 12;
-
-/** Events after which the editor reads its state (keys, pointer, clipboard, focus): a held
- * redraw is applied first, in the capture phase, before CodeMirror's own handlers run. */
-const FLUSH_EVENTS = ["keydown", "beforeinput", "input", "mousedown", "pointerdown", "touchstart", "compositionstart", "paste", "cut", "copy", "drop", "dragstart", "focusin", "focusout", "contextmenu"];
-
-/** A typed character's redraw, held while its preview request is out.
- *
- * Why: WebKitGTK's web process handles an IPC reply only once the rendering update that is
- * under way has been painted. A keystroke whose editor redraw is applied at once starts such an
- * update (CodeMirror's DOM change, measure, layout and paint, ~5 ms here), and the preview
- * reply that arrives meanwhile waits for it; the preview then needs a second update of its own.
- * Held, the keystroke changes no DOM until the reply (~2-3 ms later), and one rendering update
- * paints both the editor and the preview. The state and the DOM stay the old ones while held:
- * anything that reads the state (an event reaching the editor, the handle's methods, a new
- * transaction) applies the held redraw first. */
-export class RedrawHolder {
-  private held: Transaction[] | null = null;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(private readonly apply: (trs: readonly Transaction[]) => void) {}
-
-  get holding(): boolean {
-    return this.held !== null;
-  }
-
-  /** Holds `trs` until `until` settles or HOLD_MAX_MS pass, whichever is first. */
-  hold(trs: readonly Transaction[], until: PromiseLike<unknown>): void {
-    this.flush();
-    const mine = [...trs];
-    this.held = mine;
-    const release = () => {
-      if (this.held === mine) this.flush();
-    };
-    this.timer = setTimeout(release, HOLD_MAX_MS);
-    until.then(release, release);
-  }
-
-  /** Applies the held redraw now, if any. */
-  flush(): void {
-    const trs = this.held;
-    if (!trs) return;
-    this.held = null;
-    clearTimeout(this.timer);
-    this.apply(trs);
-  }
-
-  cancel(): void {
-    this.held = null;
-    clearTimeout(this.timer);
-  }
-}
-
 export function CodeEditor({ initial, onChange, tokens, undo, singleLine = false, testId, label, placeholder, onReady }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
@@ -340,52 +281,31 @@ export function CodeEditor({ initial, onChange, tokens, undo, singleLine = false
         keymap.of([...foldKeymap, indentWithTab]),
       );
     }
-    const redraw = (trs: readonly Transaction[]) => {
-      const v = viewRef.current;
-      if (!v) return;
-      v.update(trs);
-      // For tests/bench/studio-bench.mjs: the editor's own redraw of the keystroke.
-      if (trs.some((t) => t.docChanged)) performance.mark(`editor-updated-${testId}`);
-    };
-    const holder = new RedrawHolder(redraw);
     const view = new EditorView({
       parent: host.current,
       state: EditorState.create({ doc: initialRef.current, extensions: exts }),
       // The change is reported before the view redraws, so work it starts (the preview
-      // request) overlaps the redraw, or the redraw waits for its reply (RedrawHolder).
+      // request) overlaps the redraw.
       dispatchTransactions: (trs, v) => {
-        holder.flush();
-        // Made from the state before a held redraw was applied (only asynchronous work of the
-        // editor's own, e.g. a parse finished in the background: it runs again on the new state).
-        if (trs[0] && trs[0].startState !== v.state) return;
         const first = trs[0];
         const last = trs[trs.length - 1];
         const changed = Boolean(first && last && trs.some((t) => t.docChanged));
-        const kind = changeKind(trs);
         // `newSelection`, not `state.selection`: the new state (its syntax tree parsed again) is
-        // built by the view's update, after the preview request has left.
-        const hold =
-          first && last && changed
-            ? onChangeRef.current(last.newDoc.toString(), { kind, before: sel(first.startState), after: { anchor: last.newSelection.main.anchor, head: last.newSelection.main.head } })
-            : undefined;
-        if (kind === "type" && isThenable(hold)) holder.hold(trs, hold);
-        else redraw(trs);
+        // built by the view's update below, after the preview request has left.
+        if (first && last && changed) onChangeRef.current(last.newDoc.toString(), { kind: changeKind(trs), before: sel(first.startState), after: { anchor: last.newSelection.main.anchor, head: last.newSelection.main.head } });
+        v.update(trs);
+        // For tests/bench/studio-bench.mjs: the editor's own redraw of the keystroke.
+        if (changed) performance.mark(`editor-updated-${testId}`);
       },
     });
     viewRef.current = view;
-    const flushHeld = () => {
-      holder.flush();
-    };
-    for (const type of FLUSH_EVENTS) view.dom.addEventListener(type, flushHeld, true);
     const handle: CodeEditorHandle = {
       setIssues(issues, forText) {
-        holder.flush();
         const v = viewRef.current;
         if (!v || v.state.doc.toString() !== forText) return;
         v.dispatch(setDiagnostics(v.state, toDiagnostics(issues, v.state.doc.length)));
       },
       flagUrls(urls, message) {
-        holder.flush();
         const v = viewRef.current;
         if (!v) return;
         const text = v.state.doc.toString();
@@ -398,7 +318,6 @@ export function CodeEditor({ initial, onChange, tokens, undo, singleLine = false
         v.dispatch(setDiagnostics(v.state, diags));
       },
       setValue(text) {
-        holder.flush();
         const v = viewRef.current;
         const cur = v?.state.doc.toString();
         if (!v || cur === undefined || cur === text) return;
@@ -411,11 +330,9 @@ export function CodeEditor({ initial, onChange, tokens, undo, singleLine = false
         v.dispatch({ changes: { from: pre, to: cur.length - suf, insert: text.slice(pre, text.length - suf) } });
       },
       replace(from, to, text) {
-        holder.flush();
         viewRef.current?.dispatch({ changes: { from, to, insert: text } });
       },
       focusAt(pos) {
-        holder.flush();
         const v = viewRef.current;
         if (!v) return;
         const p = Math.min(pos, v.state.doc.length);
@@ -423,28 +340,21 @@ export function CodeEditor({ initial, onChange, tokens, undo, singleLine = false
         v.focus();
       },
       focusLine(line, col) {
-        holder.flush();
         const v = viewRef.current;
         if (!v) return;
         const l = v.state.doc.line(Math.min(Math.max(line, 1), v.state.doc.lines));
         handle.focusAt(Math.min(l.from + Math.max(col - 1, 0), l.to));
       },
       select(s) {
-        holder.flush();
         const v = viewRef.current;
         if (!v) return;
         const len = v.state.doc.length;
         v.dispatch({ selection: { anchor: Math.min(s.anchor, len), head: Math.min(s.head, len) }, scrollIntoView: true });
       },
-      view: () => {
-        holder.flush();
-        return viewRef.current;
-      },
+      view: () => viewRef.current,
     };
     onReadyRef.current?.(handle);
     return () => {
-      holder.cancel();
-      for (const type of FLUSH_EVENTS) view.dom.removeEventListener(type, flushHeld, true);
       view.destroy();
       viewRef.current = null;
     };

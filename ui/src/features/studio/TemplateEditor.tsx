@@ -154,9 +154,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   useEffect(() => {
     inputs.current = { fields: withPending(fields), recipient, dark, remoteAllowed };
   });
-  // Returns the reply being shown when this call sent a request (the HTML editor holds a typed
-  // character's redraw until then: CodeEditor's RedrawHolder).
-  const runPreview = useRef<(lint: boolean) => Promise<void> | undefined>(() => undefined);
+  const runPreview = useRef<(lint: boolean) => void>(() => undefined);
   useEffect(() => {
     runPreview.current = (lint: boolean) => {
       const now = inputs.current;
@@ -177,7 +175,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
       const base = sent.attachPdf ? null : held.current;
       const patch = base ? textPatch(base.html, sent.html) : undefined;
       performance.mark(`preview-start-${mine}`, { detail: { debounceMs: 0, changedAt: changedAt.current } });
-      const shown = api
+      api
         .preview({
           eventId,
           fields: patch ? { ...sent, html: "" } : sent,
@@ -223,8 +221,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
             editors.current.subject?.setIssues(by("subject"), sent.subject);
             editors.current.emailBody?.setIssues(by("emailBody"), sent.emailBody);
           }
-        });
-      void shown
+        })
         .catch((e: unknown) => {
           const body = errorBody(e);
           held.current = null;
@@ -240,15 +237,14 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           inflight.current = false;
           flushHtml.current();
           const next = again.current;
-          if (next) void runPreview.current(next.lint);
+          if (next) runPreview.current(next.lint);
         });
-      return shown;
     };
   }, [api, eventId, previewStore]);
   useEffect(() => {
-    void runPreview.current(false);
+    runPreview.current(false);
     const idle = setTimeout(() => {
-      void runPreview.current(true);
+      runPreview.current(true);
     }, LINT_IDLE_MS);
     return () => {
       clearTimeout(idle);
@@ -322,12 +318,11 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
     pendingHtml.current = v;
     inputs.current = { ...inputs.current, fields: { ...inputs.current.fields, html: v } };
     latest.current = { ...latest.current, fields: { ...latest.current.fields, html: v }, dirty: true };
-    const shown = runPreview.current(false);
+    runPreview.current(false);
     // No request went out (none possible yet, or one in flight whose reply flushes): soon anyway.
     setTimeout(() => {
       flushHtml.current();
     }, 50);
-    return shown;
   }, [record]);
   const onFrame = useCallback((h: FrameHandle) => {
     frame.current = h;

@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-libra
 import { CompletionContext, completionStatus } from "@codemirror/autocomplete";
 import { EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
-import { CodeEditor, HOLD_MAX_MS, toDiagnostics, tokenCompletion, tokenCompletions, typedText, type CodeEditorHandle, type TokenOption } from "./CodeEditor";
+import { toDiagnostics, tokenCompletion, tokenCompletions, typedText, type TokenOption } from "./CodeEditor";
 import { StudioView } from "./StudioView";
 import { ImportExport, RemoveTestAttendees, TestSend } from "./StudioTools";
 import { CommandError, type ErrorBody } from "../../api";
@@ -433,66 +433,6 @@ describe("typed text (beforeinput)", () => {
     expect(typeInto(view, { inputType: "deleteContentBackward" }).defaultPrevented).toBe(false);
     expect(view.state.doc.toString()).toBe("ab");
     view.destroy();
-  });
-});
-
-describe("a typed character's redraw held for its preview reply", () => {
-  function setup() {
-    const replies: (() => void)[] = [];
-    const changes: string[] = [];
-    let handle: CodeEditorHandle | null = null;
-    const { container } = render(
-      <CodeEditor
-        initial="<p>Typed: </p>"
-        tokens={{ current: [] }}
-        testId="held"
-        label="held"
-        onChange={(text) => {
-          changes.push(text);
-          return new Promise<void>((r) => replies.push(r));
-        }}
-        onReady={(h) => {
-          handle = h;
-        }}
-      />,
-    );
-    const content = container.querySelector(".cm-content") as HTMLElement;
-    act(() => handle?.select({ anchor: 10, head: 10 }));
-    const shown = () => content.textContent;
-    const type = (data: string) => {
-      const v = handle?.view();
-      if (v) act(() => { v.dispatch(v.state.update(v.state.replaceSelection(data), { userEvent: "input.type" })); });
-    };
-    return { replies, changes, shown, type, content, handle: () => handle };
-  }
-
-  it("reports the change at once and redraws when the reply is shown", async () => {
-    const { replies, changes, shown, type } = setup();
-    type("T");
-    expect(changes).toEqual(["<p>Typed: T</p>"]);
-    // The request is out; the editor's DOM is still the old text.
-    expect(shown()).toBe("<p>Typed: </p>");
-    await act(async () => {
-      replies[0]?.();
-      await Promise.resolve();
-    });
-    expect(shown()).toBe("<p>Typed: T</p>");
-  });
-
-  it("redraws before anything reads the editor: a key, the handle, the time limit", async () => {
-    const { shown, type, content, handle } = setup();
-    type("a");
-    act(() => { content.dispatchEvent(new KeyboardEvent("keydown", { key: "Shift", bubbles: true })); });
-    expect(shown()).toBe("<p>Typed: a</p>");
-    // handle.view() (used by type) applies the held redraw first: typing twice keeps both.
-    type("b");
-    type("c");
-    expect(handle()?.view()?.state.doc.toString()).toBe("<p>Typed: abc</p>");
-    type("d");
-    expect(shown()).toBe("<p>Typed: abc</p>");
-    // No reply: shown after HOLD_MAX_MS anyway.
-    await act(() => new Promise((r) => setTimeout(r, HOLD_MAX_MS + 20)));
-    expect(shown()).toBe("<p>Typed: abcd</p>");
   });
 });
 
