@@ -304,7 +304,15 @@ function reportPhase(label, kind, app, { rows, size, reloads, ipc, probe }) {
 async function main() {
   const runs = BEFORE ? [["before", BEFORE], ["after", APP]] : [["this build", APP]];
   const out = [];
-  for (const [label, app] of runs) out.push([label, report(label, app, await bench(app))]);
+  const raw = [];
+  for (const [label, app] of runs) {
+    const r = await bench(app);
+    raw.push({ label, phases: r.phases.map(([kind, ph]) => ({ kind, rows: ph.rows })) });
+    out.push([label, report(label, app, r)]);
+  }
+  // BENCH_ROWS=<file>: every keystroke's raw stamps (ms, performance.now()) as JSON, to compare
+  // the slow keystrokes with the typical ones.
+  if (process.env.BENCH_ROWS) (await import("node:fs")).writeFileSync(process.env.BENCH_ROWS, JSON.stringify(raw));
   const pair = (xs) => (xs ? `${fmt(xs[0])} / ${fmt(xs[1])}` : "n/a");
   console.log(`summary, keystroke → preview updated (p50 / p95), load ${(await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(" ")}:`);
   for (const [label, phases] of out) {

@@ -2,7 +2,7 @@
 // folding, search, `{{` completion of the core's merge tokens with the preview attendee's
 // values, and diagnostics placed from the core linter's offsets (never a second linter in TS).
 import { useEffect, useRef } from "react";
-import { autocompletion, type Completion, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
+import { autocompletion, completionStatus, startCompletion, type Completion, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { html } from "@codemirror/lang-html";
 import { bracketMatching, defaultHighlightStyle, foldGutter, HighlightStyle, foldKeymap, indentOnInput, syntaxHighlighting } from "@codemirror/language";
@@ -193,6 +193,32 @@ export const typedText = EditorView.domEventHandlers({
   },
 });
 
+/** The text before a cursor that completion answers: `{{` and a token name being typed. */
+const TOKEN_BEFORE = /\{\{[A-Za-z0-9_]*$/;
+/** A token name is short: the text before the cursor looked at. */
+const TOKEN_LOOKBACK = 64;
+
+/** Completion opens when typing makes the text before the cursor `{{…`, and only then
+ * (autocompletion's own `activateOnTyping` queries the sources ~100 ms after every typed
+ * character, and that query's answer is a second editor update per keystroke, landing on the
+ * next one: ~2 ms of main-thread work per key at typing speed). Once open, typing filters it
+ * as before. */
+const tokenTrigger = EditorView.updateListener.of((u) => {
+  if (!u.docChanged || !u.transactions.some((t) => t.isUserEvent("input.type")) || completionStatus(u.state) !== null) return;
+  const { head, empty } = u.state.selection.main;
+  if (!empty || !TOKEN_BEFORE.test(u.state.sliceDoc(Math.max(0, head - TOKEN_LOOKBACK), head))) return;
+  // Not from inside this update: a new transaction once it is done (a microtask, so no other
+  // event, e.g. the next key, comes between).
+  queueMicrotask(() => {
+    if (completionStatus(u.view.state) === null) startCompletion(u.view);
+  });
+});
+
+/** `{{` completion of `tokens` (read when it opens), opened by `tokenTrigger`. */
+export function tokenCompletion(tokens: { current: TokenOption[] }): Extension {
+  return [autocompletion({ override: [(ctx) => tokenCompletions(ctx, tokens.current)], activateOnTyping: false, icons: false }), tokenTrigger];
+}
+
 export function CodeEditor({ initial, onChange, tokens, undo, singleLine = false, testId, label, placeholder, onReady }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
@@ -223,7 +249,7 @@ export function CodeEditor({ initial, onChange, tokens, undo, singleLine = false
         : history(),
       drawSelection(),
       tooltips({ parent: document.body }),
-      autocompletion({ override: [(ctx) => tokenCompletions(ctx, tokens.current)], activateOnTyping: true, icons: false }),
+      tokenCompletion(tokens),
       keymap.of([...defaultKeymap, ...(externalUndo ? [] : historyKeymap), ...searchKeymap]),
       highlightSelectionMatches(),
       search({ top: true }),
@@ -264,7 +290,9 @@ export function CodeEditor({ initial, onChange, tokens, undo, singleLine = false
         const first = trs[0];
         const last = trs[trs.length - 1];
         const changed = Boolean(first && last && trs.some((t) => t.docChanged));
-        if (first && last && changed) onChangeRef.current(last.newDoc.toString(), { kind: changeKind(trs), before: sel(first.startState), after: sel(last.state) });
+        // `newSelection`, not `state.selection`: the new state (its syntax tree parsed again) is
+        // built by the view's update below, after the preview request has left.
+        if (first && last && changed) onChangeRef.current(last.newDoc.toString(), { kind: changeKind(trs), before: sel(first.startState), after: { anchor: last.newSelection.main.anchor, head: last.newSelection.main.head } });
         v.update(trs);
         // For tests/bench/studio-bench.mjs: the editor's own redraw of the keystroke.
         if (changed) performance.mark(`editor-updated-${testId}`);

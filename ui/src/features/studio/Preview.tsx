@@ -4,7 +4,7 @@
 // Same-origin lets this side set a typed character into the frame's text node in place instead
 // of reparsing the whole document per keystroke; nothing is ever parsed into the app's own
 // document. The rendered HTML is mirrored in a hidden element for tests; the inbox row is drawn here.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { PreviewResult, StudioApi } from "./api";
 import type { PreviewStore } from "./previewStore";
 import { PatchedText } from "./patch";
@@ -247,7 +247,8 @@ export function Preview(props: Props) {
   );
 }
 
-function RecipientPicker({ eventId, recipient, onRecipient, edgeCases, api }: Pick<Props, "eventId" | "recipient" | "onRecipient" | "edgeCases" | "api">) {
+// Memo: the pane re-renders per keystroke's reply; the picker's props do not change with it.
+const RecipientPicker = memo(function RecipientPicker({ eventId, recipient, onRecipient, edgeCases, api }: Pick<Props, "eventId" | "recipient" | "onRecipient" | "edgeCases" | "api">) {
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState("");
   const [rows, setRows] = useState<GuestRow[]>([]);
@@ -330,4 +331,4 @@ function RecipientPicker({ eventId, recipient, onRecipient, edgeCases, api }: Pi
       )}
     </div>
   );
-}
+});

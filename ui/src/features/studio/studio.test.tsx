@@ -1,9 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { CompletionContext } from "@codemirror/autocomplete";
+import { CompletionContext, completionStatus } from "@codemirror/autocomplete";
 import { EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
-import { toDiagnostics, tokenCompletions, typedText, type TokenOption } from "./CodeEditor";
+import { toDiagnostics, tokenCompletion, tokenCompletions, typedText, type TokenOption } from "./CodeEditor";
 import { StudioView } from "./StudioView";
 import { ImportExport, RemoveTestAttendees, TestSend } from "./StudioTools";
 import { CommandError, type ErrorBody } from "../../api";
@@ -46,6 +46,42 @@ describe("token completion", () => {
 
   it("stays closed without {{", () => {
     expect(tokenCompletions(ctxAt("<p>Hi {"), TOKENS)).toBeNull();
+  });
+});
+
+describe("token completion trigger", () => {
+  function editor(doc: string) {
+    return new EditorView({
+      parent: document.body,
+      state: EditorState.create({
+        doc,
+        selection: { anchor: doc.length },
+        extensions: [tokenCompletion({ current: TOKENS })],
+      }),
+    });
+  }
+  const type = (view: EditorView, text: string) => {
+    view.dispatch(view.state.update(view.state.replaceSelection(text), { userEvent: "input.type" }));
+  };
+
+  it("opens completion when typing makes {{ before the cursor", async () => {
+    const view = editor("<p>Hi {");
+    type(view, "{");
+    await waitFor(() => {
+      expect(completionStatus(view.state)).toBe("active");
+    });
+    view.destroy();
+  });
+
+  it("queries nothing for other typed text (no second update per keystroke)", async () => {
+    const view = editor("<p>Hi");
+    type(view, " there {");
+    const seen = view.state;
+    await new Promise((r) => setTimeout(r, 250));
+    expect(completionStatus(view.state)).toBeNull();
+    // Nothing was dispatched after the typed character (no query, no answer).
+    expect(view.state).toBe(seen);
+    view.destroy();
   });
 });
 
