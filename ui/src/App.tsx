@@ -24,9 +24,31 @@ type Phase =
   | { kind: "signin"; info: AppInfo; error: ErrorBody | null }
   | { kind: "home"; info: AppInfo; who: SignedIn };
 
+/** Start-up's first requests: the events and the first attendees (so the desk opens with its
+ * rows instead of two request round trips later; with --demo Rust is signing in already and
+ * these wait for it; otherwise they fail as not signed in and are asked again once signed in),
+ * and app_info. main.tsx asks them before React's first render (its render and effects each
+ * wait for a task): they are then under way while the bundle's first render runs. */
+export interface Boot {
+  early: Promise<boolean>;
+  info: Promise<AppInfo>;
+}
+
+const preloadFor = (api: Api) => () =>
+  preloadDesk(api, defaultRange(), PAGE_SIZE, (rows) => preferredDeskEvent(rows.map((r) => r.id)) ?? defaultEvent(rows));
+
+export function bootRequests(api: Api): Boot {
+  const early = preloadFor(api)();
+  void early.then(() => performance.mark("qflow:preloaded"));
+  const info = api.appInfo();
+  // Read by the App's effect; an unread failure is not an unhandled rejection.
+  info.catch(() => {});
+  return { early, info };
+}
+
 /** Start-up: already signed in → home; `--demo` → sign in to the sandbox; a saved profile →
  * resume it; else the sign-in form. */
-export function App({ api = realApi }: { api?: Api }) {
+export function App({ api = realApi, boot }: { api?: Api; boot?: Boot }) {
   const [phase, setPhase] = useState<Phase>({ kind: "loading", note: "Starting…" });
   const [signingOut, setSigningOut] = useState(false);
   const [splash, setSplash] = useState(false);
@@ -44,14 +66,8 @@ export function App({ api = realApi }: { api?: Api }) {
     const go = (p: Phase) => {
       if (live) setPhase(p);
     };
-    // The events and the first attendees are asked for before the desk shows, so it opens with
-    // its rows instead of two request round trips later.
-    const preload = () =>
-      preloadDesk(api, defaultRange(), PAGE_SIZE, (rows) => preferredDeskEvent(rows.map((r) => r.id)) ?? defaultEvent(rows));
-    // Also at once, next to app_info: with --demo Rust is signing in already and these wait for
-    // it; otherwise they fail as not signed in and are asked again once signed in.
-    const early = preload();
-    void early.then(() => performance.mark("qflow:preloaded"));
+    const preload = preloadFor(api);
+    const { early, info: infoAnswer } = boot ?? bootRequests(api);
     const home = async (info: AppInfo, who: SignedIn) => {
       const ready = early.then((ok) => ok || preload());
       await Promise.race([ready, new Promise((r) => setTimeout(r, START_WAIT_MS))]);
@@ -60,7 +76,7 @@ export function App({ api = realApi }: { api?: Api }) {
     void (async () => {
       let info: AppInfo;
       try {
-        info = await api.appInfo();
+        info = await infoAnswer;
         performance.mark("qflow:app-info");
       } catch (e) {
         go({ kind: "failed", error: errorBody(e) });
@@ -87,7 +103,7 @@ export function App({ api = realApi }: { api?: Api }) {
     return () => {
       live = false;
     };
-  }, [api]);
+  }, [api, boot]);
 
   async function signOut(info: AppInfo) {
     setSigningOut(true);

@@ -1,6 +1,7 @@
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { EventRow, GuestRow } from "./api";
+import type { Api, EventRow, GuestRow } from "./api";
+import { App, bootRequests } from "./App";
 import { PAGE_SIZE } from "./components/AttendeeTable";
 import { EventsView, defaultEvent } from "./components/EventsView";
 import { defaultRange } from "./features/events/RangeBar";
@@ -60,5 +61,26 @@ describe("start-up preload", () => {
     render(<EventsView api={api} />);
     expect((await screen.findByRole("alert")).getAttribute("data-code")).toBe("network_unreachable");
     expect(api.eventsList).toHaveBeenCalledTimes(2);
+  });
+
+  it("asks app_info and the preload once when main.tsx started them before the first render", async () => {
+    const api = {
+      appInfo: vi.fn().mockResolvedValue({ version: "1", demo: false, profile: "default", signedIn: null, saved: null }),
+      resumeSession: vi.fn().mockResolvedValue(null),
+      eventsList: vi.fn().mockResolvedValue([]),
+      attendeeCounts: vi.fn(),
+      guestsPage: vi.fn(),
+    };
+    const boot = bootRequests(api as unknown as Api);
+    // Under way before React renders anything.
+    expect(api.appInfo).toHaveBeenCalledTimes(1);
+    expect(api.eventsList).toHaveBeenCalledTimes(1);
+    render(<App api={api as unknown as Api} boot={boot} />);
+    await waitFor(() => {
+      expect(api.resumeSession).toHaveBeenCalledTimes(1);
+    });
+    // The App took the answers already asked for instead of asking again.
+    expect(api.appInfo).toHaveBeenCalledTimes(1);
+    expect(api.eventsList).toHaveBeenCalledTimes(1);
   });
 });
