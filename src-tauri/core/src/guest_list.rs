@@ -1,12 +1,12 @@
 //! One event's attendees as the app keeps them in memory for the whole session, compactly.
 //!
 //! A `Guest` is ~370 bytes inline plus a heap string per field (~520 bytes per attendee); the
-//! desk app holds lists of 50,000. Here each attendee is one 24-byte record (id and two
-//! offsets): its text (names, email, barcode, tags, notes) lives in one string shared by the
-//! whole list, and a few bytes of header (which fields are present, their lengths as varints,
-//! check-in, plus-ones) in one byte buffer; the fields few attendees have (tickets, sessions,
-//! custom fields, unknown fields, …) go to a side store. About 100 bytes per attendee; every
-//! `Guest` reads back exactly.
+//! desk app holds lists of 50,000. Here each attendee is one 32-byte record (id, two offsets,
+//! flags and text lengths): its text (names, email, barcode, tags, notes) lives in one string
+//! shared by the whole list, and a few bytes of header (which fields are present, their lengths
+//! as varints, check-in, plus-ones) in one byte buffer; the fields few attendees have (tickets,
+//! sessions, custom fields, unknown fields, …) go to a side store. About 110 bytes per
+//! attendee; every `Guest` reads back exactly.
 
 use std::fmt;
 
@@ -43,12 +43,21 @@ const HAS_PLUS: u8 = 1 << 7;
 /// starts in `GuestList::heads`. Header: the flags byte, the seven text lengths (varints), the
 /// check-in time (`HAS_TIME`), plus-ones (`HAS_PLUS`), then the side record's index + 1 (a
 /// varint, 0 = none).
+///
+/// The flags byte and the text lengths are also kept in the record (`lens` all `LONG` when a
+/// field is longer than 254 bytes: then read from the header): the table's search reads them
+/// for every attendee on each keystroke.
 #[derive(Clone, Copy, Debug)]
 struct Rec {
     id: Uuid,
     text: u32,
     head: u32,
+    lens: [u8; FIELDS],
+    flags: u8,
 }
+
+/// `Rec::lens` when some field does not fit a byte.
+const LONG: u8 = u8::MAX;
 
 /// A record's header, decoded.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -62,14 +71,6 @@ struct Head {
 }
 
 impl Head {
-    fn start_of(&self, field: usize) -> u32 {
-        if field == 0 {
-            0
-        } else {
-            self.ends[field - 1]
-        }
-    }
-
     fn text_len(&self) -> usize {
         self.ends[FIELDS - 1] as usize
     }
@@ -91,9 +92,9 @@ impl Head {
         put_varint(out, self.rest.map_or(0, |r| r + 1));
     }
 
-    /// The header at the start of `bytes`, and its length in bytes.
-    fn decode(bytes: &[u8]) -> (Head, usize) {
-        let flags = bytes[0];
+    /// The text fields' ends of the header at the start of `bytes` (all the table's reads
+    /// need), and where the header's numbers start.
+    fn decode_ends(bytes: &[u8]) -> ([u32; FIELDS], usize) {
         let mut at = 1;
         let mut ends = [0; FIELDS];
         let mut end = 0;
@@ -101,6 +102,13 @@ impl Head {
             end += get_varint(bytes, &mut at);
             *e = end;
         }
+        (ends, at)
+    }
+
+    /// The header at the start of `bytes`, and its length in bytes.
+    fn decode(bytes: &[u8]) -> (Head, usize) {
+        let flags = bytes[0];
+        let (ends, mut at) = Head::decode_ends(bytes);
         let check_in = (flags & HAS_TIME != 0).then(|| {
             let mut b = [0; 8];
             b.copy_from_slice(&bytes[at..at + 8]);
@@ -415,10 +423,24 @@ impl GuestList {
         }
         let at = Self::offset(self.heads.len());
         head.encode(&mut self.heads);
+        let mut lens = [LONG; FIELDS];
+        let mut prev = 0;
+        for (len, end) in lens.iter_mut().zip(head.ends) {
+            match u8::try_from(end - prev) {
+                Ok(l) if l != LONG => *len = l,
+                _ => {
+                    lens = [LONG; FIELDS];
+                    break;
+                }
+            }
+            prev = end;
+        }
         Rec {
             id: g.id,
             text,
             head: at,
+            lens,
+            flags: head.flags,
         }
     }
 
@@ -493,16 +515,30 @@ impl<'a> GuestView<'a> {
 
     /// The flags byte alone (no decoding).
     fn flags(&self) -> u8 {
-        self.list.heads[self.rec.head as usize]
+        self.rec.flags
     }
 
-    fn text_in(&self, head: &Head, field: usize) -> &'a str {
+    fn ends(&self) -> [u32; FIELDS] {
+        if self.rec.lens == [LONG; FIELDS] {
+            return Head::decode_ends(&self.list.heads[self.rec.head as usize..]).0;
+        }
+        let mut ends = [0; FIELDS];
+        let mut end = 0;
+        for (e, len) in ends.iter_mut().zip(self.rec.lens) {
+            end += u32::from(len);
+            *e = end;
+        }
+        ends
+    }
+
+    fn text_in(&self, ends: &[u32; FIELDS], field: usize) -> &'a str {
         let at = self.rec.text as usize;
-        &self.list.arena[at + head.start_of(field) as usize..at + head.ends[field] as usize]
+        let start = if field == 0 { 0 } else { ends[field - 1] };
+        &self.list.arena[at + start as usize..at + ends[field] as usize]
     }
 
     fn text(&self, field: usize) -> &'a str {
-        self.text_in(&self.head(), field)
+        self.text_in(&self.ends(), field)
     }
 
     fn opt_text(&self, field: usize, bit: u8) -> Option<&'a str> {
@@ -589,8 +625,8 @@ impl<'a> GuestView<'a> {
     /// The fields the table searches: first name, last name, other names, email, barcode,
     /// tags (absent ones empty).
     pub fn table_fields(&self) -> [&'a str; 6] {
-        let head = self.head();
-        [FIRST, LAST, OTHER, EMAIL, BARCODE, TAGS].map(|k| self.text_in(&head, k))
+        let ends = self.ends();
+        [FIRST, LAST, OTHER, EMAIL, BARCODE, TAGS].map(|k| self.text_in(&ends, k))
     }
 
     /// The attendee carries `tag` (whole tag, ignoring case).
@@ -905,7 +941,7 @@ mod tests {
         let guests = seeded_like(N);
         let text: usize = guests.iter().map(text_len).sum();
         let mut list = GuestList::from_guests(EVENT, guests);
-        assert_eq!(size_of::<Rec>(), 24);
+        assert_eq!(size_of::<Rec>(), 32);
         assert!(
             list.rest.is_empty(),
             "seeded attendees need no side records"
