@@ -19,6 +19,11 @@ export default defineConfig({
     sourcemap: false,
     // Everything ships as files: no data: URLs for the CSP to argue with.
     assetsInlineLimit: 0,
+    rolldownOptions: {
+      // ASCII-only JS (non-Latin-1 characters as \u escapes): WebKit then keeps each script's
+      // source as 8-bit text instead of UTF-16, half the memory for the bundle held all session.
+      output: { charset: "ascii" },
+    },
   },
   test: {
     environment: "jsdom",

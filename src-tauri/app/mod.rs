@@ -41,7 +41,7 @@ pub struct AppOptions {
 pub fn run(opts: AppOptions) -> i32 {
     marks::mark("main");
     crate::init_logging();
-    limit_malloc_arenas();
+    qflow_core::heap::tune();
     let sandbox_config = demo_sandbox_config();
     // First, before the toolkit or any thread of ours: the demo's sandbox in its own process.
     let demo_child = opts
@@ -165,17 +165,6 @@ fn demo_sandbox_config() -> qflow_sandbox::SandboxConfig {
         cfg.attendees = n;
     }
     cfg
-}
-
-/// glibc gives each thread that contends its own heap (up to 8 per core), and memory freed in
-/// one is never reused by another: after the demo's lists are built on one thread and served
-/// on others, the window sat on tens of MB of such holes. Two heaps are plenty for this app.
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets a glibc tunable; called before the app starts its threads.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
-    }
 }
 
 /// Shared by the handler tests: a `--demo` app state over an in-memory keychain.

@@ -2,7 +2,7 @@
 // process of the window (src-tauri/app/demo_child.rs): the demo's domain flow works across the
 // two processes (the "records published" switch is shared), and the child ends with the window.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { WebDriver, sleep } from "./webdriver.mjs";
 
@@ -46,7 +46,10 @@ test("--demo skips the sign-in screen", async () => {
 
 test("--demo: the sandbox is the window's child process, and the demo domain flow crosses it", async () => {
   const all = processes();
-  const app = all.filter((p) => p.exe.endsWith("/qflow-console") && p.comm !== "qflow-sandbox");
+  // This test's binary only: other runs on the machine (benches, other suites) have their own
+  // qflow-console --demo and qflow-sandbox children.
+  const bin = realpathSync(APP);
+  const app = all.filter((p) => p.exe === bin && p.comm !== "qflow-sandbox");
   const child = all.find((p) => p.comm === "qflow-sandbox" && app.some((a) => a.pid === p.ppid));
   assert.ok(child, `no qflow-sandbox child of the app: ${JSON.stringify(all.filter((p) => p.exe.includes("qflow")))}`);
   sandboxPid = child.pid;

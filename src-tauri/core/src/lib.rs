@@ -16,6 +16,7 @@ pub mod dns_export;
 pub mod errors;
 pub mod fsio;
 pub mod guest_list;
+pub mod heap;
 pub mod http;
 pub mod import;
 pub mod merge;

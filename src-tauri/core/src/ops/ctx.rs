@@ -281,7 +281,7 @@ impl Ctx {
         ));
         // Replacing a list drops the old copy once no page request still reads it.
         lock(&self.guests).insert(event_id, Arc::clone(&list));
-        release_free_heap();
+        crate::heap::release_free();
         Ok(list)
     }
 
@@ -436,15 +436,4 @@ impl Ctx {
 /// and a poisoned one (a panic elsewhere) still holds valid maps.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Hand freed heap back to the OS after a big list load. Loading 50,000 attendees frees tens of
-/// MB (HTTP buffers, the body, sort keys) in many small chunks that glibc keeps in its arenas
-/// for ever; the desk app then sits on that memory all day. One trim costs about a millisecond.
-fn release_free_heap() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks glibc's own arenas under their locks; no pointers are passed.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
