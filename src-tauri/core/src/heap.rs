@@ -7,19 +7,17 @@
 /// one is never reused by another: after the demo's lists are built on one thread and served
 /// on others, the window sat on tens of MB of such holes. Two heaps are plenty for this app.
 ///
-/// And glibc raises its mmap threshold to the size of the biggest block freed so far (a list
-/// download's body and parse: megabytes, up to 32 MiB) and its trim threshold to twice that:
-/// from then on every transient buffer below it comes from the heap, and up to that much freed
-/// memory stays resident at the heap's top until the next `malloc_trim`. Fixed thresholds keep
-/// big buffers mapped apart (returned to the OS when freed) and trim the heap's top past
-/// 128 KiB, as glibc does until the first big free.
+/// glibc's dynamic mmap and trim thresholds are left as they are. Fixing them at 128 KiB kept
+/// the window's heap a few MiB smaller and steadier (PSS +53.9…+54.7 MiB over the empty window
+/// against +58.7…+62.7 without, 3 runs each), but every buffer above that size was then mapped and unmapped on each
+/// use: the studio's per-keystroke Rust time went from 1.1 / 1.8 ms to 2.0 / 4.5 ms (p50 / p95,
+/// side by side), the very slowdown issue 15 asks about. After a big list load `release_free`
+/// hands the freed heap back instead.
 pub fn tune() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets glibc's allocator parameters; called before the app's threads.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 128 * 1024);
     }
 }
 
