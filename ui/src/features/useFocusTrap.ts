@@ -21,7 +21,7 @@ function visible(el: HTMLElement): boolean {
 
 /** Tab or Shift+Tab. WebKitGTK reports Shift+Tab (GTK's ISO_Left_Tab) with key "Unidentified":
  * only `code` says Tab. */
-export function isTabKey(e: { key: string; code: string }): boolean {
+function isTabKey(e: { key: string; code: string }): boolean {
   return e.key === "Tab" || e.code === "Tab";
 }
 

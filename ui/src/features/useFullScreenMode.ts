@@ -1,18 +1,15 @@
 // What door mode, scan mode and Arrivals share as full-screen modes over the desk.
 import { useEffect, type RefObject } from "react";
-import { isTabKey } from "./useFocusTrap";
 
 interface Options {
   /** A class on <body> while open: the app behind is hidden, not just covered (WebKitGTK paints
    * overlay scrollbars on top). */
   bodyClass?: string;
-  /** Tab keeps focus on `first` (the mode's only stop). */
-  trapTab?: boolean;
 }
 
 /** Focus `first` on open; Escape closes, caught first and stopped (the attendee panel under the
  * mode closes on Esc too); focus goes back where it was on close. */
-export function useFullScreenMode(onClose: () => void, first: RefObject<HTMLElement | null>, { bodyClass, trapTab = false }: Options = {}) {
+export function useFullScreenMode(onClose: () => void, first: RefObject<HTMLElement | null>, { bodyClass }: Options = {}) {
   useEffect(() => {
     const back = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (bodyClass) document.body.classList.add(bodyClass);
@@ -22,9 +19,6 @@ export function useFullScreenMode(onClose: () => void, first: RefObject<HTMLElem
         e.preventDefault();
         e.stopImmediatePropagation();
         onClose();
-      } else if (trapTab && isTabKey(e)) {
-        e.preventDefault();
-        first.current?.focus();
       }
     };
     window.addEventListener("keydown", onKey, true);
@@ -33,5 +27,5 @@ export function useFullScreenMode(onClose: () => void, first: RefObject<HTMLElem
       if (bodyClass) document.body.classList.remove(bodyClass);
       back?.focus();
     };
-  }, [onClose, first, bodyClass, trapTab]);
+  }, [onClose, first, bodyClass]);
 }

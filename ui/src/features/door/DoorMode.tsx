@@ -1,5 +1,6 @@
 import { useRef } from "react";
 import { createPortal } from "react-dom";
+import { useFocusTrap } from "../useFocusTrap";
 import { useFullScreenMode } from "../useFullScreenMode";
 import "./door.css";
 
@@ -23,12 +24,15 @@ interface Props {
 export function DoorMode({ ticket, eventTitle, onClose }: Props) {
   const closeRef = useRef<HTMLButtonElement>(null);
 
-  useFullScreenMode(onClose, closeRef, { bodyClass: "door-open", trapTab: true });
+  const dialogRef = useRef<HTMLDivElement>(null);
+  useFullScreenMode(onClose, closeRef, { bodyClass: "door-open" });
+  // Tab stays on the close button, the mode's only stop.
+  useFocusTrap(dialogRef);
 
   const name = `${ticket.firstName} ${ticket.lastName}`.trim();
   // On <body>: the panel it opens from is its own stacking context.
   return createPortal(
-    <div className="door" role="dialog" aria-modal="true" aria-label={`Door mode: ${name}`} data-testid="door-mode">
+    <div className="door" ref={dialogRef} role="dialog" aria-modal="true" aria-label={`Door mode: ${name}`} data-testid="door-mode">
       <div className="door-top">
         <span className="door-event">{eventTitle}</span>
         <button type="button" className="door-close" data-testid="door-close" ref={closeRef} onClick={onClose}>

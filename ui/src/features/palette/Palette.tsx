@@ -4,7 +4,7 @@ import { effectiveTheme, setTheme, useThemeChoice } from "../theme/theme";
 import { currentDeskEvent, sendDeskRequest } from "./bus";
 import { rank } from "./fuzzy";
 import "./palette.css";
-import { isTabKey, useFocusTrap } from "../useFocusTrap";
+import { useFocusTrap } from "../useFocusTrap";
 
 export type PaletteSection = "events" | "templates" | "domain" | "webhooks";
 
@@ -84,6 +84,7 @@ export function CommandPalette(props: Props) {
 }
 
 export function PaletteDialog({ api, onNavigate, onSignOut, extra = [], onClose }: Props & { onClose: (then?: () => void) => void }) {
+  // Tab stays in the palette: its input is its only stop.
   const dialogRef = useRef<HTMLDivElement>(null);
   useFocusTrap(dialogRef);
   const [query, setQuery] = useState("");
@@ -188,11 +189,6 @@ export function PaletteDialog({ api, onNavigate, onSignOut, extra = [], onClose 
   }, [current]);
 
   function onKeyDown(e: React.KeyboardEvent) {
-    if (isTabKey(e)) {
-      // Focus stays in the palette: the input is its only stop.
-      e.preventDefault();
-      return;
-    }
     switch (e.key) {
       case "ArrowDown":
       case "ArrowUp": {
