@@ -169,7 +169,7 @@ test-rust:
 	@drift=$$(git status --porcelain -- ui/src/bindings); if [ -n "$$drift" ]; then \
 	  echo "TypeScript bindings are stale; run 'make bindings' and commit:"; echo "$$drift"; exit 1; fi
 
-# The fault suite: waits for the run test-rust started, or runs it now.
+# The fault suite: waits for the run test-rust started, or runs it now (make faults).
 test-faults:
 	@if [ -f $(FAULTS_RUN)/pid ]; then \
 	  while [ ! -f $(FAULTS_RUN)/rc ]; do \
@@ -178,7 +178,7 @@ test-faults:
 	  done; \
 	  rc=$$(cat $(FAULTS_RUN)/rc); echo "---- tests/faults/main.rs (started by test-rust): exit $$rc"; cat $(FAULTS_RUN)/log; \
 	  rm -rf $(FAULTS_RUN); [ "$$rc" = 0 ] || { echo "test-faults: the fault suite FAILED"; exit 1; }; \
-	else cargo test -p qflow-console --test faults -- --exact $(FAULTS_TEST); fi
+	else $(MAKE) --no-print-directory faults; fi
 
 # The fault-injection suite alone, with its table (it also runs in test-rust).
 faults:

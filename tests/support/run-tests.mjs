@@ -1,7 +1,7 @@
 // Runs the workspace's test binaries, several at a time, as `cargo test --workspace` would run
-// them one after another: each in its package's folder. Most of
-// them wait on sandboxes and child processes, so running them side by side saves CI most of a
-// minute (make test-rust). Output is buffered per binary and printed in cargo's order.
+// them one after another: each in its package's folder. Most of them wait on sandboxes and child
+// processes, so running them side by side saves CI most of a minute (make test-rust). Output is
+// buffered per binary and printed in cargo's order.
 //
 //   node tests/support/run-tests.mjs ARTIFACTS [--skip-binary NAME] [--first NAME,…] [--last NAME,…] [-- TEST ARGS...]
 //
@@ -69,7 +69,7 @@ const t0 = Date.now();
 await Promise.all(Array.from({ length: Math.min(jobs, order.length) }, worker));
 for (const i of atTheEnd) results[i] = await run(bins[i]);
 
-let failed = [];
+const failed = [];
 for (const [i, b] of bins.entries()) {
   const r = results[i];
   const what = b.kind === "test" ? b.src.replace(b.dir + "/", "") : `unittests ${b.src.replace(b.dir + "/", "")}`;
