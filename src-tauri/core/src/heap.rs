@@ -9,10 +9,10 @@
 ///
 /// glibc's dynamic mmap and trim thresholds are left as they are. Fixing them at 128 KiB kept
 /// the window's heap a few MiB smaller and steadier (PSS +53.9…+54.7 MiB over the empty window
-/// against +58.7…+62.7 without, 3 runs each), but every buffer above that size was then mapped and unmapped on each
-/// use: the studio's per-keystroke Rust time went from 1.1 / 1.8 ms to 2.0 / 4.5 ms (p50 / p95,
-/// side by side), the very slowdown issue 15 asks about. After a big list load `release_free`
-/// hands the freed heap back instead.
+/// against +58.7…+62.7 without, 3 runs each), but every buffer above that size was then mapped
+/// and unmapped on each use: the studio's per-keystroke Rust time went from 1.1 / 1.8 ms to
+/// 2.0 / 4.5 ms (p50 / p95, side by side), the very slowdown issue 15 asks about. After a big
+/// list load `release_free` hands the freed heap back instead.
 pub fn tune() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets glibc's allocator parameters; called before the app's threads.
