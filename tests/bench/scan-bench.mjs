@@ -70,10 +70,10 @@ try {
        const n = Number(panel.dataset.count);
        if (window.__scanBench.drawn[n - 1] !== undefined) return;
        window.__scanBench.drawn[n - 1] = -1;
+       // Drawn: a task queued from the next frame callback runs once that frame is painted
+       // (setTimeout, not a MessageChannel: WebKitGTK sends those through another process).
        requestAnimationFrame(() => {
-         const ch = new MessageChannel();
-         ch.port1.onmessage = () => { window.__scanBench.drawn[n - 1] = performance.now(); };
-         ch.port2.postMessage(0);
+         setTimeout(() => { window.__scanBench.drawn[n - 1] = performance.now(); }, 0);
        });
      }).observe(panel, { attributes: true, attributeFilter: ["data-count"] });`,
   );
