@@ -1,3 +1,5 @@
+// First: React's scheduler picks its yield primitive when it loads (immediate.ts).
+import "./immediate";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App, bootRequests } from "./App";
