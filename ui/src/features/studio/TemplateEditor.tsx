@@ -53,6 +53,9 @@ export const NEW_TEMPLATE_HTML = `<h1>Hi {{firstname}}!</h1>
 const DRAFT_EVERY_MS = 3000;
 /** Lint when typing pauses this long (the preview itself is not debounced). */
 const LINT_IDLE_MS = 250;
+/** Typed html reaches React state when typing pauses this long: one studio render per pause,
+ * not per keystroke (the refs and the preview read it at once; save and drafts read the refs). */
+const HTML_STATE_IDLE_MS = 120;
 
 interface Props {
   eventId: string;
@@ -146,11 +149,12 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   const lastSent = useRef<{ inputs: typeof inputs.current; lint: boolean } | null>(null);
   // When the HTML editor last reported a change (the bench's keystroke-handling stage).
   const changedAt = useRef(0);
-  // A keystroke's html reaches React state after its preview is shown (one render fewer
-  // ahead of it); until then the refs read it from here.
+  // A keystroke's html reaches React state when typing pauses (HTML_STATE_IDLE_MS); until
+  // then the refs, the preview and save read it from here.
   const pendingHtml = useRef<string | null>(null);
   const withPending = (f: TemplateEdit) => (pendingHtml.current === null ? f : { ...f, html: pendingHtml.current });
   const flushHtml = useRef<() => void>(() => undefined);
+  const flushTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => {
     inputs.current = { fields: withPending(fields), recipient, dark, remoteAllowed };
   });
@@ -198,9 +202,8 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
           performance.mark(`preview-end-${mine}`, { detail: { mergeMicros: r.mergeMicros, lintMicros: r.lintMicros, serverMicros: r.serverMicros, textEdit: inPlace !== null } });
           if (!sent.attachPdf) frame.current?.show(document, inPlace, base?.document, `preview-frame-${mine}`);
           tokens.current = r.tokenValues;
-          // The rest of the pane (inbox row, mirror) commits now and alone: the editor's own
-          // render of the new html (flushHtml, the default lane) is scheduled after it, and
-          // React would otherwise render both together in one sync pass ahead of the pane.
+          // The rest of the pane (inbox row, mirror) commits now, ahead of anything else React
+          // has queued.
           flushSync(() => {
             previewStore.set({
               ...r,
@@ -209,7 +212,6 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
               pdf: sent.attachPdf && r.pdfDocument ? { document: PatchedText.of(r.pdfDocument), mirror: PatchedText.of(r.html) } : null,
             });
           });
-          flushHtml.current();
           if (errorShown.current) {
             errorShown.current = false;
             setPreviewError(null);
@@ -235,7 +237,6 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
         })
         .finally(() => {
           inflight.current = false;
-          flushHtml.current();
           const next = again.current;
           if (next) runPreview.current(next.lint);
         });
@@ -280,6 +281,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   const discarded = useRef(false);
   useEffect(
     () => () => {
+      clearTimeout(flushTimer.current);
       const { fields: f, dirty: d, original: o } = latest.current;
       if (d && !discarded.current && !(lastDraft.current && sameEdit(lastDraft.current, f))) {
         void api.draftSave({ templateId, eventId, original: o, fields: f }).catch(() => undefined);
@@ -319,10 +321,10 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
     inputs.current = { ...inputs.current, fields: { ...inputs.current.fields, html: v } };
     latest.current = { ...latest.current, fields: { ...latest.current.fields, html: v }, dirty: true };
     runPreview.current(false);
-    // No request went out (none possible yet, or one in flight whose reply flushes): soon anyway.
-    setTimeout(() => {
+    clearTimeout(flushTimer.current);
+    flushTimer.current = setTimeout(() => {
       flushHtml.current();
-    }, 50);
+    }, HTML_STATE_IDLE_MS);
   }, [record]);
   const onFrame = useCallback((h: FrameHandle) => {
     frame.current = h;
@@ -343,7 +345,8 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
     setSaving(true);
     setSaveError(null);
     try {
-      const r = await api.save({ eventId, templateId, original: original, fields });
+      // What the editor shows, typed a moment ago or not yet in React state.
+      const r = await api.save({ eventId, templateId, original: original, fields: withPending(fields) });
       setOriginal(r.template);
       setBaseline(editFromTemplate(r.template));
       setFields(editFromTemplate(r.template));

@@ -589,6 +589,28 @@ describe("studio undo/redo", () => {
   });
 });
 
+describe("save", () => {
+  it("saves what the editor shows, typed a moment before (not yet in React state)", async () => {
+    const api = fakeApi();
+    const save = api.save as ReturnType<typeof vi.fn>;
+    save.mockResolvedValue({ template: { ...TEMPLATE, html: `${TEMPLATE.html}!` }, version: { id: 2 } });
+    render(<StudioView api={api} />);
+    fireEvent.click(await screen.findByText("Welcome ticket"));
+    await screen.findByTestId("studio-editor");
+    const html = EditorView.findFromDOM(await screen.findByTestId("editor-html-content"));
+    if (!html) throw new Error("no html editor");
+    act(() => {
+      html.dispatch({ changes: { from: html.state.doc.length, insert: "!" }, userEvent: "input.type" });
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("studio-save"));
+      await Promise.resolve();
+    });
+    expect(save).toHaveBeenCalledTimes(1);
+    expect((save.mock.calls[0]?.[0] as { fields: { html: string } }).fields.html).toBe(`${TEMPLATE.html}!`);
+  });
+});
+
 describe("dark preview", () => {
   it("asks Rust for the chosen emulation and offers both kinds", async () => {
     const api = fakeApi();
