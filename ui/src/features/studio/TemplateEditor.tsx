@@ -242,15 +242,22 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
         });
     };
   }, [api, eventId, previewStore]);
-  useEffect(() => {
-    runPreview.current(false);
-    const idle = setTimeout(() => {
+  // Lint when typing pauses: re-armed by every change, typed html included (which reaches
+  // React state only at the pause).
+  const lintTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const armLint = useCallback(() => {
+    clearTimeout(lintTimer.current);
+    lintTimer.current = setTimeout(() => {
       runPreview.current(true);
     }, LINT_IDLE_MS);
+  }, []);
+  useEffect(() => {
+    runPreview.current(false);
+    armLint();
     return () => {
-      clearTimeout(idle);
+      clearTimeout(lintTimer.current);
     };
-  }, [fields, recipient, dark, remoteAllowed]);
+  }, [fields, recipient, dark, remoteAllowed, armLint]);
 
   // Drafts: saved locally every few seconds while there are unsaved changes.
   const lastDraft = useRef<TemplateEdit | null>(null);
@@ -321,11 +328,13 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
     inputs.current = { ...inputs.current, fields: { ...inputs.current.fields, html: v } };
     latest.current = { ...latest.current, fields: { ...latest.current.fields, html: v }, dirty: true };
     runPreview.current(false);
+    armLint();
+    preflightFields.set(inputs.current.fields);
     clearTimeout(flushTimer.current);
     flushTimer.current = setTimeout(() => {
       flushHtml.current();
     }, HTML_STATE_IDLE_MS);
-  }, [record]);
+  }, [record, armLint, preflightFields]);
   const onFrame = useCallback((h: FrameHandle) => {
     frame.current = h;
   }, []);

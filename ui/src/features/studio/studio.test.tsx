@@ -611,6 +611,42 @@ describe("save", () => {
   });
 });
 
+describe("work that waits for a pause in typing", () => {
+  it("lints and pre-flights only once typing pauses, however long it goes on", async () => {
+    const api = fakeApi();
+    render(<StudioView api={api} />);
+    fireEvent.click(await screen.findByText("Welcome ticket"));
+    await screen.findByTestId("studio-editor");
+    const html = EditorView.findFromDOM(await screen.findByTestId("editor-html-content"));
+    if (!html) throw new Error("no html editor");
+    const preview = api.preview as ReturnType<typeof vi.fn>;
+    const preflight = api.preflight as ReturnType<typeof vi.fn>;
+    const wait = (ms: number) => act(() => new Promise((r) => setTimeout(r, ms)));
+    const type = (ch: string) => {
+      act(() => {
+        html.dispatch({ changes: { from: html.state.doc.length, insert: ch }, userEvent: "input.type" });
+      });
+    };
+    await wait(1000);
+    const lints = () => preview.mock.calls.filter((c) => (c[0] as { lint: boolean }).lint).length;
+    const [lintsBefore, preflightsBefore] = [lints(), preflight.mock.calls.length];
+    // A short pause (the typed html reaches React state), then steady typing longer than
+    // both idle delays: neither runs mid-typing.
+    type("a");
+    await wait(150);
+    for (const ch of "bcdefghijklm") {
+      type(ch);
+      await wait(70);
+    }
+    expect(lints()).toBe(lintsBefore);
+    expect(preflight.mock.calls.length).toBe(preflightsBefore);
+    await wait(1000);
+    expect(lints()).toBe(lintsBefore + 1);
+    expect(preflight.mock.calls.length).toBe(preflightsBefore + 1);
+    expect((preflight.mock.calls.at(-1)?.[0] as { fields: { html: string } }).fields.html).toBe(`${TEMPLATE.html}abcdefghijklm`);
+  });
+});
+
 describe("dark preview", () => {
   it("asks Rust for the chosen emulation and offers both kinds", async () => {
     const api = fakeApi();
