@@ -54,8 +54,9 @@ const DRAFT_EVERY_MS = 3000;
 /** Lint when typing pauses this long (the preview itself is not debounced). */
 const LINT_IDLE_MS = 250;
 /** Typed html reaches React state when typing pauses this long: one studio render per pause,
- * not per keystroke (the refs and the preview read it at once; save and drafts read the refs). */
-const HTML_STATE_IDLE_MS = 120;
+ * not per keystroke (the preview, lint and drafts read it at once from refs; a click or a key
+ * outside the editor brings it in first, so every control acts on what the editor shows). */
+const HTML_STATE_IDLE_MS = 250;
 
 interface Props {
   eventId: string;
@@ -460,7 +461,17 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   };
 
   return (
-    <div className="studio-editor" data-testid="studio-editor" ref={root}>
+    <div
+      className="studio-editor"
+      data-testid="studio-editor"
+      ref={root}
+      onPointerDownCapture={() => {
+        flushHtml.current();
+      }}
+      onKeyDownCapture={(e) => {
+        if (!(e.target instanceof Element && e.target.closest(".cm-content"))) flushHtml.current();
+      }}
+    >
       <header className="studio-head">
         {/* The page's heading for screen readers; the name box shows it to everyone. */}
         <h1 className="visually-hidden">{original ? `Template: ${fields.name}` : "New template"}</h1>
