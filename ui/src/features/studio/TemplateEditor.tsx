@@ -81,9 +81,6 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   const [previewStore] = useState(() => new PreviewStore());
   // The fields for the pre-flight panel: it re-times its check on each change without re-rendering.
   const [preflightFields] = useState(() => new Latest(initial));
-  useEffect(() => {
-    preflightFields.set(fields);
-  }, [fields, preflightFields]);
   const [issues, setIssues] = useState<EditorIssue[]>([]);
   const [previewError, setPreviewError] = useState<ErrorBody | null>(null);
   // Set only when shown: a no-op setPreviewError(null) per keystroke could still queue a render.
@@ -243,22 +240,23 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
         });
     };
   }, [api, eventId, previewStore]);
-  // Lint when typing pauses: re-armed by every change, typed html included (which reaches
-  // React state only at the pause).
+  // After every change, typed html included (which reaches React state only at a pause): the
+  // preview at once, lint and the pre-flight re-timed to the next pause.
   const lintTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const armLint = useCallback(() => {
+  const afterChange = useCallback(() => {
+    runPreview.current(false);
     clearTimeout(lintTimer.current);
     lintTimer.current = setTimeout(() => {
       runPreview.current(true);
     }, LINT_IDLE_MS);
-  }, []);
+    preflightFields.set(inputs.current.fields);
+  }, [preflightFields]);
   useEffect(() => {
-    runPreview.current(false);
-    armLint();
+    afterChange();
     return () => {
       clearTimeout(lintTimer.current);
     };
-  }, [fields, recipient, dark, remoteAllowed, armLint]);
+  }, [fields, recipient, dark, remoteAllowed, afterChange]);
 
   // Drafts: saved locally every few seconds while there are unsaved changes.
   const lastDraft = useRef<TemplateEdit | null>(null);
@@ -328,14 +326,12 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
     pendingHtml.current = v;
     inputs.current = { ...inputs.current, fields: { ...inputs.current.fields, html: v } };
     latest.current = { ...latest.current, fields: { ...latest.current.fields, html: v }, dirty: true };
-    runPreview.current(false);
-    armLint();
-    preflightFields.set(inputs.current.fields);
+    afterChange();
     clearTimeout(flushTimer.current);
     flushTimer.current = setTimeout(() => {
       flushHtml.current();
     }, HTML_STATE_IDLE_MS);
-  }, [record, armLint, preflightFields]);
+  }, [record, afterChange]);
   const onFrame = useCallback((h: FrameHandle) => {
     frame.current = h;
   }, []);
