@@ -89,30 +89,26 @@ async function bench(app) {
 
     await d.execute(
       `window.__qfBench = { keys: [], dom: [], frame: [], painted: [] };
+       // Calls f once the next rendering update has painted (rAF, then the next task).
+       const afterPaint = (f) => requestAnimationFrame(() => { setTimeout(f, 0); });
        document.addEventListener("keydown", () => {
          window.__qfBench.keys.push(performance.now());
-         // The first rendering update after the key (rAF, then the next task once it has painted).
          const i = window.__qfBench.keys.length - 1;
-         requestAnimationFrame(() => {
-           setTimeout(() => { window.__qfBench.painted[i] = performance.now(); }, 0);
-         });
+         afterPaint(() => { window.__qfBench.painted[i] = performance.now(); });
        }, true);
-       // What a user sees: the first rendering update after the preview changed has painted
-       // (rAF, then the next task once that update's layout and paint are done).
+       // What a user sees: the first rendering update after the preview changed has painted.
        window.__qfBench.shown = [];
-       const paintAfter = () => {
+       const stampShown = () => {
          const at = performance.now();
-         requestAnimationFrame(() => {
-           setTimeout(() => { window.__qfBench.shown.push({ at, done: performance.now() }); }, 0);
-         });
+         afterPaint(() => { window.__qfBench.shown.push({ at, done: performance.now() }); });
        };
        const mark = performance.mark.bind(performance);
        performance.mark = (name, opts) => {
          const m = mark(name, opts);
-         if (String(name).startsWith("preview-frame-")) paintAfter();
+         if (String(name).startsWith("preview-frame-")) stampShown();
          return m;
        };
-       new MutationObserver(() => { window.__qfBench.dom.push(performance.now()); paintAfter(); })
+       new MutationObserver(() => { window.__qfBench.dom.push(performance.now()); stampShown(); })
          .observe(arguments[0], { childList: true, characterData: true, subtree: true });
        // The frame's own document is parsed and laid out after the commit: its load event.
        arguments[1].addEventListener("load", () => { window.__qfBench.frame.push(performance.now()); });`,
