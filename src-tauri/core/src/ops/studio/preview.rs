@@ -145,11 +145,22 @@ pub async fn template_preview(cx: &Ctx, req: PreviewRequest) -> Result<PreviewRe
         return Err(session_lost());
     }
     let event_id = guid("eventId", &req.event_id)?;
-    let event = cx.event(event_id).await?;
+    // A keystroke never waits on the network (the editor may be waiting for this answer
+    // before it draws the key): it reads what the session's last full preview loaded, and
+    // when that is gone the editor sends the full html again (which may load it).
+    let event = if patched {
+        cx.cached_event(event_id).await.ok_or_else(session_lost)?
+    } else {
+        cx.event(event_id).await?
+    };
     let (guest, recipient) = match (req.guest_id.as_deref(), req.edge_case) {
         (Some(gid), _) if !gid.trim().is_empty() => {
             let gid = guid("guestId", gid)?;
-            let list = cx.guests(event_id, false, false).await?;
+            let list = if patched {
+                cx.cached_guests(event_id).await.ok_or_else(session_lost)?
+            } else {
+                cx.guests(event_id, false, false).await?
+            };
             let g = list.find(gid).map(|g| g.to_guest()).ok_or_else(|| {
                 Error::invalid(
                     "guestId",

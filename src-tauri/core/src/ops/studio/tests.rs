@@ -797,3 +797,44 @@ async fn keystroke_patches_rebuild_exactly_the_full_preview() {
         assert_eq!(p.token_values.len(), whole.token_values.len());
     }
 }
+
+/// The editor may wait for a keystroke's answer before it draws the key: a patched request
+/// reads only what the session's last full preview loaded. With that gone it asks for the
+/// full html (which may load it) and sends nothing to Qflow.
+#[tokio::test]
+async fn keystroke_never_waits_on_the_network() {
+    let env = signed_in().await;
+    let (cx, event) = (&env.cx, env.event.as_str());
+    let g = first_guest(&env).await;
+    let req = |html: &str, patch: Option<TextPatch>| {
+        let mut r = preview_req(event, edit(html));
+        r.guest_id = Some(g.id.to_string());
+        r.session = Some("editor-offline".into());
+        r.lint = Some(false);
+        r.html_patch = patch;
+        r
+    };
+    let typed = |at: u32| TextPatch {
+        from: at,
+        to: at,
+        insert: "x".into(),
+    };
+    template_preview(cx, req("<p>Hi ", None)).await.unwrap();
+    let before = env.sb.requests("GET", "/");
+    let p = template_preview(cx, req("", Some(typed(6)))).await.unwrap();
+    assert!(p.document_patch.is_some());
+
+    cx.forget_event(Uuid::parse_str(event).unwrap()).await;
+    let e = template_preview(cx, req("", Some(typed(7))))
+        .await
+        .unwrap_err();
+    assert_eq!(e.body().field.as_deref(), Some("htmlPatch"), "{e:?}");
+    assert_eq!(
+        env.sb.requests("GET", "/"),
+        before,
+        "a keystroke asked Qflow"
+    );
+    // The full html again: that one may (and does) read the event.
+    template_preview(cx, req("<p>Hi xx", None)).await.unwrap();
+    assert!(env.sb.requests("GET", "/") > before);
+}
