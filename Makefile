@@ -131,7 +131,7 @@ test:
 
 lint:
 	cargo fmt --all -- --check
-	@if [ -n "$$QFLOW_CLIPPY_IN_BUILD" ]; then echo "lint: clippy -D warnings runs in test-rust's build (clippy-driver wraps rustc)"; \
+	@if [ -n "$${QFLOW_CLIPPY_IN_BUILD:-}" ]; then echo "lint: clippy -D warnings runs in test-rust's build (clippy-driver wraps rustc)"; \
 	else cargo clippy --workspace --all-targets -- -D warnings; fi
 	@# Side by side: both are single-threaded (~11 s and ~20 s of CPU on a clean clone).
 	cd ui && { npx tsc --noEmit & tsc=$$!; npx eslint . --max-warnings 0; wait $$tsc; }

@@ -24,6 +24,8 @@ crate::declare_commands! {
         state profiles_list() -> Vec<account::ProfileEntry> = handlers::profiles_list;
         state profile_sign_in(account::ProfileNameRequest) -> account::SignedIn = handlers::profile_sign_in;
         state profile_forget(account::ProfileNameRequest) -> () = handlers::profile_forget;
+        // The key for the studio's synchronous keystroke preview (ui/src/invokeSync.ts).
+        handle ipc_invoke_key() -> String = handlers::ipc_invoke_key;
 
         // Events and the attendee table.
         session events_list(event_ops::EventsListRequest) -> Vec<event_ops::EventRow> = event_ops::events_list;

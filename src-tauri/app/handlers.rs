@@ -271,6 +271,13 @@ async fn end_session(state: &AppState) -> Result<()> {
     }
 }
 
+/// The key Tauri checks on every IPC request, for the page's one synchronous call: a
+/// keystroke's preview (`ui/src/invokeSync.ts`), answered before the editor draws the key so
+/// both show in the same frame. Only the app's own page can ask: asking takes the key.
+pub async fn ipc_invoke_key<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Result<String> {
+    Ok(app.invoke_key().to_owned())
+}
+
 /// `demo_sign_in`: with `--demo` the sign-in started with the process (wait for it rather than
 /// redo it); otherwise a fresh demo session.
 pub async fn demo_sign_in_once(state: &AppState) -> Result<SignedIn> {

@@ -17,6 +17,9 @@
 // keeps polling: ~5,000 IPC messages a second between the web and network processes (strace:
 // 41,788 sendmsg in 8 s), ~30 % of a core taken from what was being measured.
 // "Preview updated" = both the frame and the rest of the pane show the keystroke: max(frame, dom).
+// Builds that answer a keystroke's preview inside the keystroke's own task (a synchronous IPC
+// call) change the frame before the editor's view update: "key → the page's next frame
+// painted" is then the editor's echo and the preview's together, so compare it across builds.
 // Printed: that figure (minus the build's debounce, if any), the merge share of it, and the
 // stages (keystroke handling, IPC, Rust, lint, frame, React).
 // Run: make bench-studio (or E2E_SCRIPT=tests/bench/studio-bench.mjs tests/e2e/run.sh).
@@ -253,6 +256,9 @@ function reportPhase(label, kind, app, { rows, size, reloads, ipc, probe }) {
   const line = (label, xs) =>
     xs.length ? `  ${label.padEnd(58)} p50 ${fmt(pct(xs, 50)).padStart(9)}   p95 ${fmt(pct(xs, 95)).padStart(9)}` : `  ${label.padEnd(58)} (not measured by this build)`;
   const inPlace = rows.filter((r) => r.inPlace).length;
+  // Answered inside the keystroke's own task (synchronously): the reply was handled before the
+  // editor's view update ended.
+  const inTask = rows.filter((r) => r.redrawn !== null && r.end <= r.redrawn).length;
   console.log(`studio bench [${label}, ${kind} edits]: ${rows.length} keystrokes on a ${(size / 1024).toFixed(1)} KB template (${app})`);
   console.log(line("keystroke → preview painted (what a user sees)", painted));
   console.log(line("keystroke → preview updated (frame + inbox row), no debounce", noDebounce));
@@ -260,6 +266,7 @@ function reportPhase(label, kind, app, { rows, size, reloads, ipc, probe }) {
   console.log(line("merge (core render_template, mergeMicros)", sorted((r) => (r.mergeMicros ?? 0) / 1000)));
   console.log(`  merge share of keystroke → preview updated: p50 ${(pct(share, 50) * 100).toFixed(1)} %, p95 ${(pct(share, 95) * 100).toFixed(1)} %`);
   console.log(`  frame updated in place (a text node set or one element re-parsed): ${inPlace} of ${rows.length} keystrokes`);
+  console.log(`  preview answered inside the keystroke's task (before the editor's view update ended): ${inTask} of ${rows.length} keystrokes`);
   console.log(`  frame reloads after typing paused (the in-place check found a difference): ${reloads}`);
   console.log("  stages:");
   console.log(line("  key → request sent (keystroke handling; minus debounce)", sorted((r) => r.start - r.key - r.debounce)));

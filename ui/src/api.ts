@@ -99,10 +99,15 @@ export async function call<K extends keyof Commands>(command: K, ...args: CallAr
   try {
     return await invoke<Answer<K>>(command, args.length > 0 ? { req: args[0] } : undefined);
   } catch (e) {
-    const err = new CommandError(command, toErrorBody(e));
-    for (const fn of failureListeners) fn(err);
-    throw err;
+    throw commandFailed(command, e);
   }
+}
+
+/** A command's failure as a `CommandError`, told to the failure listeners first. */
+export function commandFailed(command: keyof Commands, e: unknown): CommandError {
+  const err = new CommandError(command, toErrorBody(e));
+  for (const fn of failureListeners) fn(err);
+  return err;
 }
 
 /** Hear an event Rust pushes to the window; its payload is typed by the generated event map. */

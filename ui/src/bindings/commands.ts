@@ -117,6 +117,7 @@ export type Commands = {
   profiles_list: { req: null; res: Array<ProfileEntry> };
   profile_sign_in: { req: ProfileNameRequest; res: SignedIn };
   profile_forget: { req: ProfileNameRequest; res: null };
+  ipc_invoke_key: { req: null; res: string };
   events_list: { req: EventsListRequest; res: Array<EventRow> };
   attendee_counts: { req: AttendeeCountsRequest; res: Array<AttendeeCount> };
   guests_page: { req: GuestsPageRequest; res: GuestsPage };

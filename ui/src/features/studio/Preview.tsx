@@ -26,6 +26,9 @@ export interface FrameHandle {
   /** Shows `doc`: in place when `edit` turns the shown `base` into it, else by reloading the
    * frame. `mark` is a performance mark set when the frame shows `doc`. True = in place. */
   show: (doc: PatchedText, edit?: InPlaceEdit | null, base?: PatchedText, mark?: string) => boolean;
+  /** Shows `text` in the rendered-html mirror now (patched in place when it follows what is
+   * shown), ahead of the pane's next render. */
+  mirror: (text: PatchedText) => void;
 }
 
 /** Re-parses the content of the frame's element (the frame's own parser, in that element's
@@ -158,24 +161,27 @@ export function Preview(props: Props) {
     },
     [],
   );
-  const { onFrame } = p;
-  useLayoutEffect(() => {
-    onFrame?.({ show });
-  }, [onFrame, show]);
-  useLayoutEffect(() => {
-    show(doc);
-  }, [doc, show]);
   // The mirror is set here, not as React children: a keystroke's reply patches one of its text
   // nodes in place instead of React setting a new ~0.8 MB string.
   const mirrorEl = useRef<HTMLPreElement>(null);
   const mirrorShown = useRef<PatchedText | null>(null);
-  useLayoutEffect(() => {
+  const showMirror = useCallback((next: PatchedText) => {
     const el = mirrorEl.current;
-    if (!el || mirrorShown.current === mirror) return;
-    const step = mirror.stepFrom(mirrorShown.current);
-    if (!step || !patchMirror(el, step)) setMirrorText(el, mirror.value);
-    mirrorShown.current = mirror;
-  }, [mirror]);
+    if (!el || mirrorShown.current === next) return;
+    const step = next.stepFrom(mirrorShown.current);
+    if (!step || !patchMirror(el, step)) setMirrorText(el, next.value);
+    mirrorShown.current = next;
+  }, []);
+  const { onFrame } = p;
+  useLayoutEffect(() => {
+    onFrame?.({ show, mirror: showMirror });
+  }, [onFrame, show, showMirror]);
+  useLayoutEffect(() => {
+    show(doc);
+  }, [doc, show]);
+  useLayoutEffect(() => {
+    showMirror(mirror);
+  }, [mirror, showMirror]);
 
   return (
     <section className="studio-preview" aria-label="Preview" data-testid="studio-preview">

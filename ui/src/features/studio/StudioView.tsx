@@ -45,6 +45,7 @@ export function StudioView({ api = defaultApi, onOpenDomain = () => undefined }:
 
   useEffect(() => {
     let live = true;
+    void api.prepareSync();
     Promise.all([api.eventsList(), api.setup()])
       .then(([evs, s]) => {
         if (!live) return;

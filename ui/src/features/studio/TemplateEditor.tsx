@@ -10,7 +10,7 @@ import { FullWidthToggle, UndoRedo, useFullWidth } from "./EditToolbar";
 import type { DocState } from "./history";
 import { docOf, useStudioHistory } from "./useStudioHistory";
 import { Preview, type FrameHandle, type Recipient } from "./Preview";
-import type { EditorIssue, StudioApi, StudioSetup, Template, TemplateEdit, TemplateVersion } from "./api";
+import type { EditorIssue, PreviewRequest, PreviewResult, StudioApi, StudioSetup, Template, TemplateEdit, TemplateVersion } from "./api";
 import { PatchedText, textPatch } from "./patch";
 import { lineDiff } from "./diff";
 import { Latest, PreviewStore } from "./previewStore";
@@ -141,6 +141,8 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
   const session = useRef(crypto.randomUUID());
   const held = useRef<{ html: string; document: PatchedText; mirror: PatchedText } | null>(null);
   const frame = useRef<FrameHandle | null>(null);
+  // Which reply last asked for the pane (a deferred one gives way to a newer one).
+  const paneSet = useRef(0);
   const inflight = useRef(false);
   const again = useRef<{ lint: boolean } | null>(null);
   const inputs = useRef({ fields, recipient, dark, remoteAllowed });
@@ -176,68 +178,105 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
       // The PDF tab needs the full html: no session while attachPdf is on.
       const base = sent.attachPdf ? null : held.current;
       const patch = base ? textPatch(base.html, sent.html) : undefined;
-      performance.mark(`preview-start-${mine}`, { detail: { debounceMs: 0, changedAt: changedAt.current } });
-      api
-        .preview({
-          eventId,
-          fields: patch ? { ...sent, html: "" } : sent,
-          guestId: rc.kind === "guest" ? rc.id : undefined,
-          edgeCase: rc.kind === "edge" ? rc.edge : undefined,
-          allowRemoteImages: ra,
-          dark: dk,
-          session: sent.attachPdf ? undefined : session.current,
-          htmlPatch: patch,
-          lint,
-        })
-        .then((r) => {
-          // Patched in place of copied: the whole texts are built only when something reads them.
-          const document = base && r.documentPatch ? base.document.with(r.documentPatch) : PatchedText.of(r.document);
-          const mirror = base && r.htmlPatch ? base.mirror.with(r.htmlPatch) : PatchedText.of(r.emailBody ?? r.html);
-          held.current = sent.attachPdf ? null : { html: sent.html, document, mirror };
-          // The stages and merge share for tests/bench/studio-bench.mjs (`preview-frame-N`: the
-          // frame shows it, in place at once or when a reloaded document has loaded).
-          const inPlace = r.textEdit ? { text: r.textEdit } : r.elementEdit ? { element: r.elementEdit } : null;
-          performance.mark(`preview-end-${mine}`, { detail: { mergeMicros: r.mergeMicros, lintMicros: r.lintMicros, serverMicros: r.serverMicros, textEdit: inPlace !== null } });
-          if (!sent.attachPdf) frame.current?.show(document, inPlace, base?.document, `preview-frame-${mine}`);
-          tokens.current = r.tokenValues;
-          // The rest of the pane (inbox row, mirror) commits now, ahead of anything else React
-          // has queued.
-          flushSync(() => {
-            previewStore.set({
-              ...r,
-              document,
-              mirror,
-              pdf: sent.attachPdf && r.pdfDocument ? { document: PatchedText.of(r.pdfDocument), mirror: PatchedText.of(r.html) } : null,
-            });
+      const req: PreviewRequest = {
+        eventId,
+        fields: patch ? { ...sent, html: "" } : sent,
+        guestId: rc.kind === "guest" ? rc.id : undefined,
+        edgeCase: rc.kind === "edge" ? rc.edge : undefined,
+        allowRemoteImages: ra,
+        dark: dk,
+        session: sent.attachPdf ? undefined : session.current,
+        htmlPatch: patch,
+        lint,
+      };
+      const shown = (r: PreviewResult, inTask: boolean) => {
+        // Patched in place of copied: the whole texts are built only when something reads them.
+        const document = base && r.documentPatch ? base.document.with(r.documentPatch) : PatchedText.of(r.document);
+        const mirror = base && r.htmlPatch ? base.mirror.with(r.htmlPatch) : PatchedText.of(r.emailBody ?? r.html);
+        held.current = sent.attachPdf ? null : { html: sent.html, document, mirror };
+        // The stages and merge share for tests/bench/studio-bench.mjs (`preview-frame-N`: the
+        // frame shows it, in place at once or when a reloaded document has loaded).
+        const inPlace = r.textEdit ? { text: r.textEdit } : r.elementEdit ? { element: r.elementEdit } : null;
+        performance.mark(`preview-end-${mine}`, { detail: { mergeMicros: r.mergeMicros, lintMicros: r.lintMicros, serverMicros: r.serverMicros, textEdit: inPlace !== null } });
+        if (!sent.attachPdf) frame.current?.show(document, inPlace, base?.document, `preview-frame-${mine}`);
+        if (!sent.attachPdf) frame.current?.mirror(mirror);
+        tokens.current = r.tokenValues;
+        const pane = () => {
+          previewStore.set({
+            ...r,
+            document,
+            mirror,
+            pdf: sent.attachPdf && r.pdfDocument ? { document: PatchedText.of(r.pdfDocument), mirror: PatchedText.of(r.html) } : null,
           });
-          if (errorShown.current) {
-            errorShown.current = false;
-            setPreviewError(null);
+        };
+        const paneSeq = ++paneSet.current;
+        // The rest of the pane (inbox row, banners): inside the keystroke's task it renders
+        // once the frame with the key is drawn (not to delay the editor's echo); an async reply
+        // commits it now, ahead of anything else React has queued.
+        if (inTask)
+          requestAnimationFrame(() => {
+            setTimeout(() => {
+              if (paneSet.current === paneSeq) pane();
+            }, 0);
+          });
+        else flushSync(pane);
+        if (errorShown.current) {
+          errorShown.current = false;
+          setPreviewError(null);
+        }
+        if (r.linted) {
+          setIssues(r.issues);
+          const by = (f: EditorIssue["field"]) => r.issues.filter((i) => i.field === f);
+          editors.current.html?.setIssues(by("html"), sent.html);
+          editors.current.subject?.setIssues(by("subject"), sent.subject);
+          editors.current.emailBody?.setIssues(by("emailBody"), sent.emailBody);
+        }
+      };
+      const failed = (e: unknown) => {
+        const body = errorBody(e);
+        held.current = null;
+        lastSent.current = null;
+        // Rust lost the session (e.g. a concurrent request): start over with the full html.
+        if (body.field === "htmlPatch") again.current = { lint: lint || (again.current?.lint ?? false) };
+        else {
+          errorShown.current = true;
+          setPreviewError(body);
+        }
+      };
+      const settled = () => {
+        inflight.current = false;
+        const next = again.current;
+        if (next) runPreview.current(next.lint);
+      };
+      performance.mark(`preview-start-${mine}`, { detail: { debounceMs: 0, changedAt: changedAt.current } });
+      // A keystroke (a patch, no lint): answered inside its own task when Rust can, so the
+      // frame shows it in the same frame as the editor; else, and for everything else, async.
+      if (patch && !lint) {
+        let answer: PreviewResult | null;
+        try {
+          answer = api.previewNow(req);
+        } catch (e) {
+          failed(e);
+          settled();
+          return;
+        }
+        if (answer) {
+          try {
+            shown(answer, true);
+          } catch (e) {
+            failed(e);
           }
-          if (r.linted) {
-            setIssues(r.issues);
-            const by = (f: EditorIssue["field"]) => r.issues.filter((i) => i.field === f);
-            editors.current.html?.setIssues(by("html"), sent.html);
-            editors.current.subject?.setIssues(by("subject"), sent.subject);
-            editors.current.emailBody?.setIssues(by("emailBody"), sent.emailBody);
-          }
+          settled();
+          return;
+        }
+      }
+      api
+        .preview(req)
+        .then((r) => {
+          shown(r, false);
         })
-        .catch((e: unknown) => {
-          const body = errorBody(e);
-          held.current = null;
-          lastSent.current = null;
-          // Rust lost the session (e.g. a concurrent request): start over with the full html.
-          if (body.field === "htmlPatch") again.current = { lint: lint || (again.current?.lint ?? false) };
-          else {
-            errorShown.current = true;
-            setPreviewError(body);
-          }
-        })
-        .finally(() => {
-          inflight.current = false;
-          const next = again.current;
-          if (next) runPreview.current(next.lint);
-        });
+        .catch(failed)
+        .finally(settled);
     };
   }, [api, eventId, previewStore]);
   // After every change, typed html included (which reaches React state only at a pause): the

@@ -1,5 +1,6 @@
 // Typed wrappers for the template studio's commands (src-tauri/app/studio/, ops in core's ops::studio).
 import { call } from "../../api";
+import { callSync, prepareSync } from "../../invokeSync";
 import type { Draft } from "../../bindings/Draft";
 import type { DraftSaveRequest } from "../../bindings/DraftSaveRequest";
 import type { GuestsPageRequest } from "../../bindings/GuestsPageRequest";
@@ -37,6 +38,11 @@ export const studioApi = {
   templateGet: (templateId: string) => call("template_get", { templateId }),
   setup: () => call("studio_setup"),
   preview: (req: PreviewRequest) => call("template_preview", req),
+  /** A keystroke's preview answered before the editor draws the key; null = not available
+   * now (use `preview`). Throws a command's error as `preview` rejects with it. */
+  previewNow: (req: PreviewRequest): PreviewResult | null => callSync("template_preview", req),
+  /** Opens `previewNow` (asks Rust once for what the synchronous call needs). */
+  prepareSync,
   /** Every attendee of the event merged and checked (the pre-flight panel, usePreflight). */
   preflight: (req: PreflightRequest): Promise<PreflightReport> => call("studio_preflight", req),
   save: (req: TemplateSaveRequest) => call("template_save", req),

@@ -10,7 +10,7 @@ import { CommandError, type ErrorBody } from "../../api";
 import { editFromTemplate, sameEdit } from "./TemplateEditor";
 import { applyPatch, commonPrefix, commonSuffix, composePatch, PatchedText, textPatch } from "./patch";
 import { applyElementEdit, applyTextEdit, patchMirror, setMirrorText } from "./Preview";
-import type { EditorIssue, PreflightReport, PreviewResult, StudioApi, Template } from "./api";
+import type { EditorIssue, PreflightReport, PreviewRequest, PreviewResult, StudioApi, Template } from "./api";
 
 // jsdom has no layout: CodeMirror measures text ranges.
 beforeAll(() => {
@@ -173,6 +173,8 @@ function fakeApi(): StudioApi {
     templateGet: vi.fn().mockResolvedValue(TEMPLATE),
     setup: vi.fn().mockResolvedValue({ tokens: [{ name: "firstname", description: "First name" }], edgeCases: [{ kind: "htmlLooking", label: "HTML-looking values" }], verifiedDomain: null }),
     preview: vi.fn().mockResolvedValue(preview("<h1>Hi Ana!</h1>")),
+    previewNow: vi.fn().mockReturnValue(null),
+    prepareSync: vi.fn().mockResolvedValue(undefined),
     preflight: vi.fn().mockResolvedValue(PREFLIGHT),
     save: vi.fn(),
     remove: vi.fn().mockResolvedValue(null),
@@ -644,6 +646,66 @@ describe("work that waits for a pause in typing", () => {
     expect(lints()).toBe(lintsBefore + 1);
     expect(preflight.mock.calls.length).toBe(preflightsBefore + 1);
     expect((preflight.mock.calls.at(-1)?.[0] as { fields: { html: string } }).fields.html).toBe(`${TEMPLATE.html}abcdefghijklm`);
+  });
+});
+
+describe("a keystroke's preview", () => {
+  async function typing() {
+    const api = fakeApi();
+    render(<StudioView api={api} />);
+    fireEvent.click(await screen.findByText("Welcome ticket"));
+    await screen.findByTestId("studio-editor");
+    const html = EditorView.findFromDOM(await screen.findByTestId("editor-html-content"));
+    if (!html) throw new Error("no html editor");
+    // The first preview and the lint at the pause have come back: nothing in flight.
+    await act(() => new Promise((r) => setTimeout(r, 1000)));
+    expect(screen.getByTestId("preview-html").textContent).toBe("<h1>Hi Ana!</h1>");
+    const type = (ch: string) => {
+      act(() => {
+        html.dispatch({ changes: { from: html.state.doc.length, insert: ch }, userEvent: "input.type" });
+      });
+    };
+    const mirror = "<h1>Hi Ana!</h1>";
+    const typed = (insert: string): PreviewResult => ({
+      ...preview(""),
+      document: "",
+      documentPatch: { from: mirror.length + "<!DOCTYPE html>".length, to: mirror.length + "<!DOCTYPE html>".length, insert },
+      htmlPatch: { from: mirror.length, to: mirror.length, insert },
+      linted: false,
+    });
+    return { api, type, typed, now: api.previewNow as ReturnType<typeof vi.fn>, later: api.preview as ReturnType<typeof vi.fn> };
+  }
+
+  it("is shown within the keystroke's own task when Rust answers at once", async () => {
+    const { type, typed, now, later } = await typing();
+    now.mockImplementation(() => typed("!"));
+    const asyncCalls = later.mock.calls.length;
+    type("!");
+    // No await: an async reply could not have been handled yet.
+    expect(screen.getByTestId("preview-html").textContent).toBe("<h1>Hi Ana!</h1>!");
+    expect(now).toHaveBeenCalledTimes(1);
+    expect((now.mock.calls[0]?.[0] as PreviewRequest).htmlPatch).toEqual({ from: TEMPLATE.html.length, to: TEMPLATE.html.length, insert: "!" });
+    expect(later.mock.calls.length).toBe(asyncCalls);
+  });
+
+  it("goes the async way when the synchronous one is not open, and starts over in full when Rust lost the session", async () => {
+    const { type, now, later } = await typing();
+    const asyncCalls = later.mock.calls.length;
+    now.mockReturnValue(null);
+    type("!");
+    expect(later.mock.calls.length).toBe(asyncCalls + 1);
+    expect((later.mock.calls.at(-1)?.[0] as PreviewRequest).htmlPatch).toBeDefined();
+    await act(() => new Promise((r) => setTimeout(r, 50)));
+    now.mockImplementation(() => {
+      throw new CommandError("template_preview", { code: "invalid_input", message: "htmlPatch: the preview session is gone or out of step: send the full html", nextStep: "", field: "htmlPatch", details: {} });
+    });
+    type("?");
+    // At once, the whole html, async (it may have to load the event).
+    expect(later.mock.calls.length).toBe(asyncCalls + 2);
+    const full = later.mock.calls.at(-1)?.[0] as PreviewRequest;
+    expect(full.htmlPatch).toBeUndefined();
+    expect(full.fields.html).toBe(`${TEMPLATE.html}!?`);
+    expect(screen.queryByRole("alert")).toBeNull();
   });
 });
 
