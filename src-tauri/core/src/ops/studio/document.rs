@@ -65,18 +65,31 @@ pub fn preview_document(body: &str, allow_remote_images: bool, dark: DarkEmulati
 /// How many remote (`http:`/`https:`/protocol-relative) image sources the HTML has:
 /// `src=` attributes and CSS `url(…)`.
 pub fn remote_image_count(html: &str) -> u32 {
-    let lower = html.to_ascii_lowercase();
+    // One pass, case-insensitive in place (no lowered copy of the body per keystroke).
+    let b = html.as_bytes();
     let mut n = 0u32;
-    for pat in ["src=", "background=", "url("] {
-        for (i, _) in lower.match_indices(pat) {
-            let rest = lower[i + pat.len()..].trim_start_matches([' ', '"', '\'']);
-            if rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("//")
-            {
-                n += 1;
-            }
+    for i in 0..b.len() {
+        let len = match b[i] | 0x20 {
+            b's' if at_ci(b, i, b"src=") => 4,
+            b'b' if at_ci(b, i, b"background=") => 11,
+            b'u' if at_ci(b, i, b"url(") => 4,
+            _ => continue,
+        };
+        let mut j = i + len;
+        while b.get(j).is_some_and(|c| matches!(c, b' ' | b'"' | b'\'')) {
+            j += 1;
+        }
+        if at_ci(b, j, b"http://") || at_ci(b, j, b"https://") || at_ci(b, j, b"//") {
+            n += 1;
         }
     }
     n
+}
+
+/// `pat` (lower-case ASCII) is at byte `at` of `b`, in any case.
+fn at_ci(b: &[u8], at: usize, pat: &[u8]) -> bool {
+    b.get(at..at + pat.len())
+        .is_some_and(|w| w.eq_ignore_ascii_case(pat))
 }
 
 /// The inbox preview text: the first `max` characters of the visible text (no tags, no
@@ -99,8 +112,22 @@ fn decode_entities(text: &str) -> String {
 }
 
 pub fn preheader(html: &str, max: usize) -> String {
-    let lower = html.to_ascii_lowercase();
+    // Case-insensitive in place: a lowered copy of a 100 KB body per keystroke was most of
+    // the keystroke's time in Rust, and only the first few hundred bytes are read.
     let bytes = html.as_bytes();
+    let at_ci = |at: usize, pat: &[u8]| at_ci(bytes, at, pat);
+    let find = |from: usize, b: u8| memchr::memchr(b, &bytes[from..]).map(|j| from + j);
+    // Where `</tag` starts at or after `from`, any case.
+    let find_close = |from: usize, close: &[u8]| {
+        let mut k = from;
+        while let Some(lt) = find(k, b'<') {
+            if at_ci(lt, close) {
+                return Some(lt);
+            }
+            k = lt + 1;
+        }
+        None
+    };
     let mut text = String::new();
     let mut i = 0;
     let mut check_at = max.max(16) * 4;
@@ -108,26 +135,26 @@ pub fn preheader(html: &str, max: usize) -> String {
         if bytes[i] == b'<' {
             let mut skipped = false;
             for tag in ["style", "script", "head", "title"] {
-                let open = format!("<{tag}");
-                if lower[i..].starts_with(&open)
-                    && lower[i + open.len()..]
-                        .starts_with(|c: char| c == '>' || c.is_ascii_whitespace())
+                if at_ci(i + 1, tag.as_bytes())
+                    && bytes
+                        .get(i + 1 + tag.len())
+                        .is_some_and(|&c| c == b'>' || c.is_ascii_whitespace())
                 {
                     let close = format!("</{tag}");
-                    i = lower[i..].find(&close).map_or(bytes.len(), |j| i + j);
+                    i = find_close(i, close.as_bytes()).unwrap_or(bytes.len());
                     skipped = true;
                     break;
                 }
             }
             if !skipped {
-                i = lower[i..].find('>').map_or(bytes.len(), |j| i + j + 1);
+                i = find(i, b'>').map_or(bytes.len(), |j| j + 1);
                 text.push(' ');
-            } else if let Some(j) = lower[i..].find('>') {
-                i += j + 1;
+            } else if let Some(j) = find(i, b'>') {
+                i = j + 1;
             }
             continue;
         }
-        let next = lower[i..].find('<').map_or(bytes.len(), |j| i + j);
+        let next = find(i, b'<').unwrap_or(bytes.len());
         text.push_str(&html[i..next]);
         i = next;
         // Enough visible text already: the rest of a 100 KB body cannot change the result.
@@ -236,6 +263,12 @@ mod tests {
     fn remote_images_are_counted() {
         assert_eq!(remote_image_count("<img src=\"https://a/b.png\"><img src='data:x'><div style=\"background:url(http://x/y)\"><img SRC=//cdn/x>"), 3);
         assert_eq!(remote_image_count("<a href=\"https://x\">x</a>"), 0);
+        assert_eq!(
+            remote_image_count(
+                "<td BACKGROUND= 'HTTPS://a/b'><img src=\"/local\"><i style=\"x:URL(//c)\">src="
+            ),
+            2
+        );
     }
 
     #[test]
@@ -248,6 +281,10 @@ mod tests {
         let want = "Tom & Ana ".repeat(12);
         assert_eq!(preheader(&long, 110), format!("{}…", &want[..110]));
         assert_eq!(preheader("<p>a &amp;</p>", 3), "a &");
+        // Tag names in any case; a tag cut off at the end ends the text.
+        assert_eq!(preheader("<STYLE type=x>p{}</Style><P>Hi</P>", 10), "Hi");
+        assert_eq!(preheader("<Title>T</TITLE>Zoë <scriptx>é</p", 10), "Zoë é");
+        assert_eq!(preheader("Hi <b", 10), "Hi");
     }
 
     #[test]
