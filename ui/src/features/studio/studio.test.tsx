@@ -192,6 +192,15 @@ function fakeApi(): StudioApi {
   };
 }
 
+/** The studio with the test template open in the editor. */
+async function openTemplate(): Promise<StudioApi> {
+  const api = fakeApi();
+  render(<StudioView api={api} />);
+  fireEvent.click(await screen.findByText("Welcome ticket"));
+  await screen.findByTestId("studio-editor");
+  return api;
+}
+
 describe("StudioView", () => {
   it("lists the event's templates and previews the opened one for a real attendee", async () => {
     const api = fakeApi();
@@ -551,10 +560,7 @@ describe("applyTextEdit", () => {
 
 describe("studio undo/redo", () => {
   async function openEditor() {
-    const api = fakeApi();
-    render(<StudioView api={api} />);
-    fireEvent.click(await screen.findByText("Welcome ticket"));
-    await screen.findByTestId("studio-editor");
+    await openTemplate();
     const view = async (id: string) => {
       const v = EditorView.findFromDOM(await screen.findByTestId(id));
       if (!v) throw new Error(`no editor ${id}`);
@@ -615,10 +621,7 @@ describe("save", () => {
 
 describe("work that waits for a pause in typing", () => {
   it("lints and pre-flights only once typing pauses, however long it goes on", async () => {
-    const api = fakeApi();
-    render(<StudioView api={api} />);
-    fireEvent.click(await screen.findByText("Welcome ticket"));
-    await screen.findByTestId("studio-editor");
+    const api = await openTemplate();
     const html = EditorView.findFromDOM(await screen.findByTestId("editor-html-content"));
     if (!html) throw new Error("no html editor");
     const preview = api.preview as ReturnType<typeof vi.fn>;
@@ -651,10 +654,7 @@ describe("work that waits for a pause in typing", () => {
 
 describe("a keystroke's preview", () => {
   async function typing() {
-    const api = fakeApi();
-    render(<StudioView api={api} />);
-    fireEvent.click(await screen.findByText("Welcome ticket"));
-    await screen.findByTestId("studio-editor");
+    const api = await openTemplate();
     const html = EditorView.findFromDOM(await screen.findByTestId("editor-html-content"));
     if (!html) throw new Error("no html editor");
     // The first preview and the lint at the pause have come back: nothing in flight.
