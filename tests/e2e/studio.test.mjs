@@ -312,6 +312,8 @@ test("studio: visual mode inserts a block that shows up in the code and the prev
     const [content] = await d.waitFor(tid("editor-html-content"));
     const text = await d.textContent(content);
     assert.ok(text.includes("<hr") && text.includes("Add to calendar"), `code after visual: ${text.slice(0, 300)}`);
+    // The canvas shows a stand-in for the ticket QR; the template keeps the token.
+    assert.ok(text.includes('src="{{barcode_qr}}"'), `the QR token after visual: ${text.slice(0, 300)}`);
   });
 
   await step("visual-save", async () => {
@@ -436,6 +438,14 @@ test("studio: undo survives mode switches; full-width visual mode; both dark pre
     assert.equal(await d.execute("return sessionStorage.getItem('qflow.studio.visualFullWidth');"), "1");
     await sleep(500);
     await d.screenshot("studio-visual-full-width");
+    // The starter's ticket QR is a merge token: the canvas shows a labelled stand-in, not
+    // GrapesJS's "image missing" sign.
+    const qr = await d.execute(`const doc = document.querySelector(".gjs-frame").contentDocument;
+      const img = [...doc.querySelectorAll("img")].find((i) => (i.getAttribute("alt") || "").startsWith("Ticket QR"));
+      if (!img) return "no QR image in the canvas";
+      const [head, data] = img.src.split(",");
+      return head.endsWith(";base64") ? atob(data) : decodeURIComponent(data);`);
+    assert.ok(String(qr).includes(">Ticket QR<"), `the canvas QR shows: ${String(qr).slice(0, 200)}`);
     await d.execute("document.documentElement.dataset.theme = 'dark';");
     await sleep(300);
     await d.screenshot("studio-visual-full-width-dark");

@@ -55,6 +55,40 @@ const BLOCKS: { id: string; label: string; content: string | Record<string, unkn
   { id: "qf-spacer", label: "Spacer", content: `<div style="height:24px;line-height:24px;">&nbsp;</div>` },
 ];
 
+/** What the canvas shows for an image whose src is a merge token (`{{barcode_qr}}` has a value
+ * only once merged for an attendee): a labelled stand-in, not GrapesJS's "image missing"
+ * sign. Null for any other src. Canvas only: the template keeps the token. */
+export function tokenImagePlaceholder(src: string | undefined): string | null {
+  const m = /^\s*\{\{\s*([A-Za-z_][\w.]*)\s*\}\}\s*$/.exec(src ?? "");
+  if (!m) return null;
+  const name = m[1] ?? "";
+  const qr = name === "barcode_qr";
+  const finder = (x: number, y: number) => `<rect x="${x}" y="${y}" width="36" height="36" fill="none" stroke="#555" stroke-width="8"/><rect x="${x + 12}" y="${y + 12}" width="12" height="12" fill="#555"/>`;
+  const art = qr ? finder(16, 16) + finder(108, 16) + finder(16, 108) : `<rect x="16" y="16" width="128" height="100" fill="none" stroke="#999" stroke-width="4" stroke-dasharray="8 6"/>`;
+  const label = qr ? "Ticket QR" : `{{${name}}}`;
+  const note = qr ? "each attendee's own" : "merged per attendee";
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 160 160" width="160" height="160"><rect width="160" height="160" fill="#f4f4f5"/>${art}` +
+    `<text x="80" y="${qr ? 84 : 134}" font-family="Arial,sans-serif" font-size="13" text-anchor="middle" fill="#333">${label}</text>` +
+    `<text x="80" y="${qr ? 100 : 150}" font-family="Arial,sans-serif" font-size="10" text-anchor="middle" fill="#666">${note}</text></svg>`
+  );
+}
+
+/** Gives every image whose src is a merge token its stand-in in the canvas. */
+function showTokenImages(editor: Editor): void {
+  for (const c of editor.getWrapper()?.find("img") ?? []) {
+    const svg = tokenImagePlaceholder(c.getAttributes().src as string | undefined);
+    if (!svg) continue;
+    // The model's fallback (GrapesJS shows it when the src fails to load), and the element
+    // now, in case it already failed.
+    // Not a change to the template: no "update", no undo step.
+    c.set("fallback", svg, { avoidStore: true });
+    const el = c.getEl();
+    // The canvas is another document: its elements are not this window's HTMLImageElement.
+    if (el?.tagName === "IMG") (el as HTMLImageElement).src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+  }
+}
+
 type PresetFn = (editor: Editor, opts: Record<string, unknown>) => void;
 
 /** The preset ships as UMD: under Vite its plugin is `default` or `default.default`. */
@@ -187,6 +221,10 @@ export function VisualEditor({ initial, tokens, onChange, onLoad, onUndo, onRedo
           views.setAttribute("role", "region");
           views.setAttribute("aria-label", "Blocks and settings");
         }
+        showTokenImages(editor);
+        editor.on("component:add", () => {
+          showTokenImages(editor);
+        });
         props.current.onLoad(exportHtml(editor));
         editor.on("update", () => {
           if (!applying) props.current.onChange(exportHtml(editor));
@@ -207,6 +245,7 @@ export function VisualEditor({ initial, tokens, onChange, onLoad, onUndo, onRedo
             editor.select();
             editor.Css.clear();
             editor.setComponents(html);
+            showTokenImages(editor);
             setTimeout(() => {
               applying = false;
             }, 0);

@@ -5,6 +5,7 @@ import { EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { toDiagnostics, tokenCompletion, tokenCompletions, typedText, type TokenOption } from "./CodeEditor";
 import { StudioView } from "./StudioView";
+import { tokenImagePlaceholder } from "./VisualEditor";
 import { ImportExport, RemoveTestAttendees, TestSend } from "./StudioTools";
 import { CommandError, type ErrorBody } from "../../api";
 import { editFromTemplate, sameEdit } from "./TemplateEditor";
@@ -760,5 +761,15 @@ describe("pre-flight in the editor", () => {
       expect(api.preview).toHaveBeenLastCalledWith(expect.objectContaining({ guestId: "g9" }));
     });
     expect(screen.getByTestId("recipient-picker").textContent).toContain("Maximiliana");
+  });
+});
+
+describe("tokenImagePlaceholder", () => {
+  it("stands in for an image whose src is a merge token, and for nothing else", () => {
+    expect(tokenImagePlaceholder("{{barcode_qr}}")).toContain(">Ticket QR<");
+    expect(tokenImagePlaceholder(" {{ logo_url }} ")).toContain(">{{logo_url}}<");
+    for (const src of ["https://example.com/a.png", "data:image/png;base64,AA", "x{{barcode_qr}}", "{{barcode_qr}} x", "", undefined]) {
+      expect(tokenImagePlaceholder(src)).toBeNull();
+    }
   });
 });
