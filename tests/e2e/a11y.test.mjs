@@ -461,6 +461,10 @@ test("a11y: keyboard only: demo → find an attendee → resend → studio → s
     assert.equal(Number(await d.attribute(table, "aria-rowcount")), total + 1, "aria-rowcount = Rust's total + the header row");
     const firstIndex = await d.execute(`return document.querySelector('[data-testid="attendee-row"]').getAttribute("aria-rowindex");`);
     assert.equal(firstIndex, "2");
+    // One row in the Tab order (roving tabindex): Tab leaves the grid instead of visiting every row.
+    const stops = await d.execute(`return [document.querySelectorAll('[data-testid="attendee-row"]').length, document.querySelectorAll('[data-testid="attendee-row"][tabindex="0"], [data-testid="row-select"]:not([tabindex="-1"])').length];`);
+    assert.ok(stops[0] > 5, `rows shown: ${stops[0]}`);
+    assert.equal(stops[1], 2, "the tab stop row and its checkbox, and no other row");
 
     await press("/");
     await assertFocusVisible("the search (/)");

@@ -32,6 +32,37 @@ function fakeApi() {
 describe("AttendeeTable", () => {
   afterEach(cleanup);
 
+  it("puts one row of the grid in the Tab order: the first shown, then the one last focused", async () => {
+    const api = fakeApi();
+    render(<AttendeeTable event={event} api={api} />);
+    await waitFor(() => {
+      expect(screen.getByTestId("attendee-summary").textContent).toBe("1–20 of 120");
+    });
+    const tabStops = () =>
+      screen
+        .getAllByTestId("attendee-row")
+        .filter((r) => r.tabIndex === 0)
+        .map((r) => r.getAttribute("data-guest-id"));
+    const checkboxStops = () => screen.getAllByTestId("row-select").filter((c) => c.tabIndex === 0).length;
+    expect(tabStops()).toEqual(["g0"]);
+    expect(checkboxStops()).toBe(1);
+    const rows = screen.getAllByTestId("attendee-row");
+    // jsdom lays nothing out: scrolling a row into view does nothing here.
+    const scrollIntoView = vi.fn();
+    Object.defineProperty(window.HTMLElement.prototype, "scrollIntoView", { configurable: true, value: scrollIntoView });
+    act(() => {
+      rows[0]?.focus();
+    });
+    // Down the grid by arrow: the focus and the tab stop move together.
+    fireEvent.keyDown(rows[0] as HTMLElement, { key: "ArrowDown" });
+    fireEvent.keyDown(document.activeElement as HTMLElement, { key: "ArrowDown" });
+    expect(document.activeElement?.getAttribute("data-guest-id")).toBe("g2");
+    expect(tabStops()).toEqual(["g2"]);
+    expect(checkboxStops()).toBe(1);
+    expect(scrollIntoView).toHaveBeenCalledTimes(2);
+    delete (window.HTMLElement.prototype as { scrollIntoView?: unknown }).scrollIntoView;
+  });
+
   it("renders only the rows in view and fetches the window scrolled to", async () => {
     const api = fakeApi();
     render(<AttendeeTable event={event} api={api} />);

@@ -53,6 +53,8 @@ type CheckedFilter = "" | "in" | "out";
 interface RowActions {
   open: (id: string) => void;
   toggle: (id: string, index: number, shift: boolean) => void;
+  /** The row took the focus: it becomes the grid's one tab stop. */
+  focused: (id: string) => void;
 }
 
 interface RowProps {
@@ -62,15 +64,20 @@ interface RowProps {
   selected: boolean;
   status: GuestSendStatus | undefined;
   actions: RefObject<RowActions>;
+  /** The grid's one row in the Tab order (roving tabindex); the others are reached by arrows. */
+  tabStop: boolean;
 }
 
 /** One attendee row. Memoized: a scroll frame renders only the rows that came into view. */
-const AttendeeRow = memo(function AttendeeRow({ g, index, isOpen, selected, status, actions }: RowProps) {
+const AttendeeRow = memo(function AttendeeRow({ g, index, isOpen, selected, status, actions, tabStop }: RowProps) {
   return (
     <tr
       data-testid="attendee-row"
       data-guest-id={g.id}
-      tabIndex={0}
+      tabIndex={tabStop ? 0 : -1}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget) actions.current.focused(g.id);
+      }}
       className={`row-open${isOpen ? " row-selected" : ""}`}
       aria-selected={isOpen}
       // Row 1 is the header; the list is virtualized, so each row says where it is in the whole.
@@ -105,6 +112,7 @@ const AttendeeRow = memo(function AttendeeRow({ g, index, isOpen, selected, stat
           type="checkbox"
           aria-label={`Select ${g.firstName} ${g.lastName}`}
           data-testid="row-select"
+          tabIndex={tabStop ? 0 : -1}
           checked={selected}
           onChange={() => {}}
           onKeyDown={(e) => {
@@ -427,9 +435,13 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   const closeArrivals = useCallback(() => {
     setArrivals(false);
   }, []);
-  const rowActions = useRef<RowActions>({ open: () => {}, toggle: () => {} });
+  // The row last focused holds the grid's tab stop; when it is not in the page (scrolled away,
+  // filtered out), the open row or else the first row shown does.
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const rowActions = useRef<RowActions>({ open: () => {}, toggle: () => {}, focused: setActiveId });
   useEffect(() => {
     rowActions.current = {
+      ...rowActions.current,
       open,
       toggle: (id, index, shift) => {
         selection.toggle(id, index, shift, (i) => shown?.pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE]?.id);
@@ -450,6 +462,8 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   for (let i = start; i < Math.min(end, rowCount); i++) {
     rows.push({ index: i, row: shown?.pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE] });
   }
+  const inPage = (id: string | null) => id !== null && rows.some((r) => r.row?.id === id);
+  const tabStopId = inPage(activeId) ? activeId : inPage(openId) ? openId : (rows.find((r) => r.row)?.row?.id ?? null);
   const topSpace = start * ROW_HEIGHT;
   const bottomSpace = Math.max(0, rowCount - Math.max(end, start)) * ROW_HEIGHT;
 
@@ -614,6 +628,7 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
                 selected={selection.selected.has(g.id)}
                 status={statuses.get(g.id)}
                 actions={rowActions}
+                tabStop={g.id === tabStopId}
               />
               ),
             )}
