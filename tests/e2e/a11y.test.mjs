@@ -138,7 +138,7 @@ async function safe(name, fn) {
 
 // ---- keys -----------------------------------------------------------------------------------
 
-const KEY = { Tab: "\uE004", Enter: "\uE007", Escape: "\uE00C", Shift: "\uE008", Control: "\uE009", Space: "\uE00D", Down: "\uE015", Up: "\uE013", Backspace: "\uE003" };
+const KEY = { Home: "\uE011", End: "\uE010", Tab: "\uE004", Enter: "\uE007", Escape: "\uE00C", Shift: "\uE008", Control: "\uE009", Space: "\uE00D", Down: "\uE015", Up: "\uE013", Backspace: "\uE003" };
 
 /** Key presses through the Actions API: each item a key (or a [modifier, key] chord). */
 async function press(...items) {
@@ -465,6 +465,15 @@ test("a11y: keyboard only: demo → find an attendee → resend → studio → s
     const stops = await d.execute(`return [document.querySelectorAll('[data-testid="attendee-row"]').length, document.querySelectorAll('[data-testid="attendee-row"][tabindex="0"], [data-testid="row-select"]:not([tabindex="-1"])').length];`);
     assert.ok(stops[0] > 5, `rows shown: ${stops[0]}`);
     assert.equal(stops[1], 2, "the tab stop row and its checkbox, and no other row");
+    // End and Home go to the ends of the whole list (scrolled to and loaded), not of the page.
+    await tabTo(tid("attendee-row"));
+    const focusedRow = () => d.execute("return document.activeElement && document.activeElement.getAttribute('aria-rowindex');");
+    await press(KEY.End);
+    await d.waitFor(tid("attendee-scroll"), { timeoutMs: 20_000, until: async () => (await focusedRow()) === String(total + 1) });
+    await assertFocusVisible("the last row (End)");
+    await focusShots("row-end");
+    await press(KEY.Home);
+    await d.waitFor(tid("attendee-scroll"), { timeoutMs: 20_000, until: async () => (await focusedRow()) === "2" });
 
     await press("/");
     await assertFocusVisible("the search (/)");

@@ -32,7 +32,7 @@ function fakeApi() {
 describe("AttendeeTable", () => {
   afterEach(cleanup);
 
-  it("puts one row of the grid in the Tab order: the first shown, then the one last focused", async () => {
+  it("puts one row of the grid in the Tab order (the first shown, then the one last focused) and moves it by arrows, Home, End and pages", async () => {
     const api = fakeApi();
     render(<AttendeeTable event={event} api={api} />);
     await waitFor(() => {
@@ -60,6 +60,28 @@ describe("AttendeeTable", () => {
     expect(tabStops()).toEqual(["g2"]);
     expect(checkboxStops()).toBe(1);
     expect(scrollIntoView).toHaveBeenCalledTimes(2);
+
+    // End: the last attendee of the whole list, once scrolled to and loaded (jsdom has no
+    // layout: scrollTop is a plain property here, and the viewport has no height).
+    const scroller = screen.getByTestId("attendee-scroll");
+    Object.defineProperty(scroller, "scrollTop", { configurable: true, writable: true, value: 0 });
+    fireEvent.keyDown(document.activeElement as HTMLElement, { key: "End" });
+    await waitFor(() => {
+      expect(document.activeElement?.getAttribute("data-guest-id")).toBe("g119");
+    });
+    expect(tabStops()).toEqual(["g119"]);
+    expect(scroller.scrollTop).toBeGreaterThan(100 * ROW_HEIGHT);
+    // PageUp: a screenful up; Home: the first, scrolled back to the top.
+    fireEvent.keyDown(document.activeElement as HTMLElement, { key: "PageUp" });
+    await waitFor(() => {
+      // 720 px of 36 px rows: 20 in view, a page is one less.
+      expect(document.activeElement?.getAttribute("data-guest-id")).toBe("g100");
+    });
+    fireEvent.keyDown(document.activeElement as HTMLElement, { key: "Home" });
+    await waitFor(() => {
+      expect(document.activeElement?.getAttribute("data-guest-id")).toBe("g0");
+    });
+    expect(scroller.scrollTop).toBe(0);
     delete (window.HTMLElement.prototype as { scrollIntoView?: unknown }).scrollIntoView;
   });
 

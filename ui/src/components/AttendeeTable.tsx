@@ -55,6 +55,8 @@ interface RowActions {
   toggle: (id: string, index: number, shift: boolean) => void;
   /** The row took the focus: it becomes the grid's one tab stop. */
   focused: (id: string) => void;
+  /** Home, End, PageUp or PageDown from row `index`: the focus goes there, scrolled to. */
+  jump: (key: string, index: number) => void;
 }
 
 interface RowProps {
@@ -89,6 +91,9 @@ const AttendeeRow = memo(function AttendeeRow({ g, index, isOpen, selected, stat
         if (e.key === "Enter") {
           e.preventDefault();
           actions.current.open(g.id);
+        } else if (e.key === "Home" || e.key === "End" || e.key === "PageUp" || e.key === "PageDown") {
+          e.preventDefault();
+          actions.current.jump(e.key, index);
         } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
           // Up and down the grid; scrolling the next row into view renders the rows beyond it.
           e.preventDefault();
@@ -438,10 +443,33 @@ export function AttendeeTable({ event, api, desk = realDeskApi, onSettled }: Pro
   // The row last focused holds the grid's tab stop; when it is not in the page (scrolled away,
   // filtered out), the open row or else the first row shown does.
   const [activeId, setActiveId] = useState<string | null>(null);
-  const rowActions = useRef<RowActions>({ open: () => {}, toggle: () => {}, focused: setActiveId });
+  const rowActions = useRef<RowActions>({ open: () => {}, toggle: () => {}, focused: setActiveId, jump: () => {} });
+  // A row index the keyboard asked for, focused once it is in the page (scrolled to, loaded).
+  const focusWanted = useRef<number | null>(null);
+  useEffect(() => {
+    const want = focusWanted.current;
+    if (want === null) return;
+    const row = scrollRef.current?.querySelector<HTMLElement>(`[data-testid="attendee-row"][aria-rowindex="${want + 2}"]`);
+    if (!row) return;
+    focusWanted.current = null;
+    row.focus();
+    row.scrollIntoView({ block: "nearest" });
+  });
   useEffect(() => {
     rowActions.current = {
       ...rowActions.current,
+      jump: (key, index) => {
+        const el = scrollRef.current;
+        if (!el || rowCount === 0) return;
+        const page = Math.max(1, visibleCount - 1);
+        const to = key === "Home" ? 0 : key === "End" ? rowCount - 1 : key === "PageUp" ? Math.max(0, index - page) : Math.min(rowCount - 1, index + page);
+        focusWanted.current = to;
+        // Scroll so the row is in view; the scroll renders (and loads) the rows there.
+        const top = to * ROW_HEIGHT;
+        if (top < el.scrollTop) el.scrollTop = top;
+        else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+        onScroll();
+      },
       open,
       toggle: (id, index, shift) => {
         selection.toggle(id, index, shift, (i) => shown?.pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE]?.id);
