@@ -198,8 +198,10 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
         // frame shows it, in place at once or when a reloaded document has loaded).
         const inPlace = r.textEdit ? { text: r.textEdit } : r.elementEdit ? { element: r.elementEdit } : null;
         performance.mark(`preview-end-${mine}`, { detail: { mergeMicros: r.mergeMicros, lintMicros: r.lintMicros, serverMicros: r.serverMicros, textEdit: inPlace !== null } });
-        if (!sent.attachPdf) frame.current?.show(document, inPlace, base?.document, `preview-frame-${mine}`);
-        if (!sent.attachPdf) frame.current?.mirror(mirror);
+        if (!sent.attachPdf) {
+          frame.current?.show(document, inPlace, base?.document, `preview-frame-${mine}`);
+          frame.current?.mirror(mirror);
+        }
         tokens.current = r.tokenValues;
         const pane = () => {
           previewStore.set({

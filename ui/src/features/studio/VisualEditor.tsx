@@ -79,9 +79,8 @@ function showTokenImages(editor: Editor): void {
   for (const c of editor.getWrapper()?.find("img") ?? []) {
     const svg = tokenImagePlaceholder(c.getAttributes().src as string | undefined);
     if (!svg) continue;
-    // The model's fallback (GrapesJS shows it when the src fails to load), and the element
-    // now, in case it already failed.
-    // Not a change to the template: no "update", no undo step.
+    // The model's fallback (GrapesJS shows it when the src fails to load; not a change to the
+    // template: no "update", no undo step), and the element now, in case it already failed.
     c.set("fallback", svg, { avoidStore: true });
     const el = c.getEl();
     // The canvas is another document: its elements are not this window's HTMLImageElement.
