@@ -346,6 +346,8 @@ async function measureApp() {
       table = { rowsInEvent: sizes[biggest], summary: summary.trim() };
       ({ app: mem, empty: memEmpty } = await memoryBesideEmpty(r.pid));
       scroll = await executeAsync(d, SCROLL, [FRAMES, 120]);
+      // As a user sees it once the scroll rests (the summary follows a moving scroll at rest).
+      await sleep(300);
       await d.screenshot("bench-app-scrolled").catch(() => {});
       // Again once scrolled (the table has fetched the windows it passed), and after 10 s idle:
       // garbage (JS, DOM) that the collectors have not returned yet vs memory the app holds.

@@ -92,7 +92,7 @@ describe("AttendeeTable", () => {
       expect(screen.getByTestId("attendee-summary").textContent).toBe("1–20 of 120");
     });
     // jsdom has no layout: a 720 px viewport of 36 px rows, plus a block and the overscan below.
-    expect(screen.getAllByTestId("attendee-row")).toHaveLength(34);
+    expect(screen.getAllByTestId("attendee-row")).toHaveLength(30);
     expect(api.guestsPage).toHaveBeenCalledTimes(1);
     expect(api.guestsPage).toHaveBeenCalledWith({ eventId: "e1", query: "", offset: 0, limit: PAGE_SIZE, refresh: false });
     expect(document.querySelector("td .chip")?.textContent).toBe("VIP");
@@ -102,7 +102,7 @@ describe("AttendeeTable", () => {
     expect(document.querySelector("td b")).toBeNull();
     // The scroll container is as tall as the whole filtered list.
     const spacers = [...document.querySelectorAll<HTMLElement>("tr.row-spacer")];
-    expect(spacers.map((r) => r.style.height)).toEqual([`${(120 - 34) * ROW_HEIGHT}px`]);
+    expect(spacers.map((r) => r.style.height)).toEqual([`${(120 - 30) * ROW_HEIGHT}px`]);
 
     const scroller = screen.getByTestId("attendee-scroll");
     Object.defineProperty(scroller, "scrollTop", { configurable: true, value: 100 * ROW_HEIGHT });
@@ -112,11 +112,11 @@ describe("AttendeeTable", () => {
     });
     expect(api.guestsPage).toHaveBeenLastCalledWith(expect.objectContaining({ offset: PAGE_SIZE, limit: PAGE_SIZE }));
     await waitFor(() => {
-      // Row 100 is in the block from row 96; the overscan above it starts at 90.
-      expect(screen.getAllByTestId("attendee-row")[0]?.getAttribute("data-guest-id")).toBe("g90");
+      // Row 100 starts a block; the overscan above it starts at 94.
+      expect(screen.getAllByTestId("attendee-row")[0]?.getAttribute("data-guest-id")).toBe("g94");
     });
     const ids = screen.getAllByTestId("attendee-row").map((r) => r.getAttribute("data-guest-id"));
-    expect(ids).toHaveLength(30);
+    expect(ids).toHaveLength(26);
     expect(ids.at(-1)).toBe("g119");
     // One row further, same block: the summary follows, the rows are the same elements.
     const firstRow = screen.getAllByTestId("attendee-row")[0];
@@ -143,7 +143,7 @@ describe("AttendeeTable", () => {
       const api = fakeApi();
       render(<AttendeeTable event={event} api={api} />);
       await waitFor(() => {
-        expect(screen.getAllByTestId("attendee-row")).toHaveLength(34);
+        expect(screen.getAllByTestId("attendee-row")).toHaveLength(30);
       });
       fireEvent.change(screen.getByTestId("attendee-search"), { target: { value: "p11" } });
       await act(async () => {
@@ -153,6 +153,36 @@ describe("AttendeeTable", () => {
         expect(screen.getByTestId("attendee-summary").textContent).toBe("1–11 of 11 matching (120 in total)");
       });
       expect(api.guestsPage).toHaveBeenLastCalledWith(expect.objectContaining({ query: "p11", offset: 0 }));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("shows a jump's range at once and a moving scroll's range once it rests, not in every scroll frame", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      render(<AttendeeTable event={event} api={fakeApi()} />);
+      await waitFor(() => {
+        expect(screen.getByTestId("attendee-summary").textContent).toBe("1–20 of 120");
+      });
+      const scroller = screen.getByTestId("attendee-scroll");
+      const scrollTo = async (row: number) => {
+        Object.defineProperty(scroller, "scrollTop", { configurable: true, value: row * ROW_HEIGHT });
+        fireEvent.scroll(scroller);
+        await act(async () => {
+          await vi.advanceTimersByTimeAsync(50);
+        });
+      };
+      // The first scroll from rest shows at once; the next ones, 50 ms apart, keep that text.
+      await scrollTo(10);
+      expect(screen.getByTestId("attendee-summary").textContent).toBe("11–30 of 120");
+      await scrollTo(20);
+      await scrollTo(30);
+      expect(screen.getByTestId("attendee-summary").textContent).toBe("11–30 of 120");
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(60);
+      });
+      expect(screen.getByTestId("attendee-summary").textContent).toBe("31–50 of 120");
     } finally {
       vi.useRealTimers();
     }
