@@ -183,6 +183,20 @@ describe("AttendeeTable", () => {
         await vi.advanceTimersByTimeAsync(60);
       });
       expect(screen.getByTestId("attendee-summary").textContent).toBe("31–50 of 120");
+      // A long scroll in motion (a scroll event every 50 ms) shows where it is twice a second.
+      const seen = new Set<string>();
+      for (let row = 40; row <= 90; row += 5) {
+        await scrollTo(row);
+        seen.add(screen.getByTestId("attendee-summary").textContent);
+      }
+      // 41–60 (the jump from rest), then one more range after ~500 ms of motion, not ten.
+      expect(seen.size).toBe(2);
+      expect([...seen][0]).toBe("41–60 of 120");
+      expect(seen.has("91–110 of 120")).toBe(false);
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(110);
+      });
+      expect(screen.getByTestId("attendee-summary").textContent).toBe("91–110 of 120");
     } finally {
       vi.useRealTimers();
     }

@@ -160,9 +160,11 @@ const AttendeeRow = memo(function AttendeeRow({ g, index, isOpen, selected, stat
  * in every scroll frame cost ~3 ms of each frame (scroll frame p50 12 → 9 ms without it, side by
  * side), and a polite live region should not announce sixty ranges a second. */
 const SUMMARY_SETTLE_MS = 100;
+/** A long scroll in motion (the scrollbar dragged) still shows where it is this often. */
+const SUMMARY_MOVING_MS = 500;
 
-/** "101–120 of 22,500": follows the scroll itself (a jump at once, a scroll in motion once it
- * rests), so the table need not. */
+/** "101–120 of 22,500": follows the scroll itself (a jump at once, a scroll in motion twice a
+ * second and once it rests), so the table need not. */
 function ScrollSummary({
   scrollRef,
   filterKey,
@@ -182,15 +184,17 @@ function ScrollSummary({
   useEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
+    let shownAt = 0;
     const show = () => {
+      shownAt = performance.now();
       const row = Math.floor(el.scrollTop / ROW_HEIGHT);
       setPos((old) => (old.filter === filterKey && old.row === row ? old : { filter: filterKey, row }));
     };
     let settle: ReturnType<typeof setTimeout> | undefined;
     const onScroll = () => {
       // A scroll from rest (a jump: End, PageDown, a search hit) shows at once; the frames of a
-      // scroll in motion wait until it rests.
-      if (settle === undefined) show();
+      // scroll in motion wait until it rests, or until it has moved for SUMMARY_MOVING_MS.
+      if (settle === undefined || performance.now() - shownAt >= SUMMARY_MOVING_MS) show();
       clearTimeout(settle);
       settle = setTimeout(() => {
         settle = undefined;
