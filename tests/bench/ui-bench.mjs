@@ -346,7 +346,7 @@ async function measureApp() {
       table = { rowsInEvent: sizes[biggest], summary: summary.trim() };
       ({ app: mem, empty: memEmpty } = await memoryBesideEmpty(r.pid));
       scroll = await executeAsync(d, SCROLL, [FRAMES, 120]);
-      // As a user sees it once the scroll rests (the summary follows a moving scroll at rest).
+      // As a user sees it once the scroll rests (a moving scroll's summary catches up then).
       await sleep(300);
       await d.screenshot("bench-app-scrolled").catch(() => {});
       // Again once scrolled (the table has fetched the windows it passed), and after 10 s idle:
