@@ -221,8 +221,16 @@ export function VisualEditor({ initial, tokens, onChange, onLoad, onUndo, onRedo
           views.setAttribute("aria-label", "Blocks and settings");
         }
         showTokenImages(editor);
+        // Adding a tree fires this for each of its components (a whole template on apply):
+        // one walk of the canvas per burst, not one per component.
+        let tokenImagesQueued = false;
         editor.on("component:add", () => {
-          showTokenImages(editor);
+          if (tokenImagesQueued) return;
+          tokenImagesQueued = true;
+          queueMicrotask(() => {
+            tokenImagesQueued = false;
+            showTokenImages(editor);
+          });
         });
         props.current.onLoad(exportHtml(editor));
         editor.on("update", () => {
