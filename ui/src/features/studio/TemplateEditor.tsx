@@ -254,20 +254,16 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
       // A keystroke (a patch, no lint): answered inside its own task when Rust can, so the
       // frame shows it in the same frame as the editor; else, and for everything else, async.
       if (patch && !lint) {
-        let answer: PreviewResult | null;
+        // Answered (or refused) here unless the synchronous way is not open now.
+        let answered = true;
         try {
-          answer = api.previewNow(req);
+          const answer = api.previewNow(req);
+          if (answer) shown(answer, true);
+          else answered = false;
         } catch (e) {
           failed(e);
-          settled();
-          return;
         }
-        if (answer) {
-          try {
-            shown(answer, true);
-          } catch (e) {
-            failed(e);
-          }
+        if (answered) {
           settled();
           return;
         }
