@@ -11,7 +11,9 @@
 # 3: the targets must hold in each), BENCH_ROUNDS (cold starts per app per run, 3),
 # BENCH_SKIP_BUILD=1, BENCH_BINS=<dir> (measure the qflow-console and qflow-bench-empty-window
 # found there instead of building: e.g. a saved "before" pair, for a side-by-side comparison),
-# E2E_DRIVER_PORT / E2E_NATIVE_PORT (4480 / 4481), TAURI_DRIVER, WEBKIT_WEBDRIVER,
+# E2E_DRIVER_PORT / E2E_NATIVE_PORT (4480 / 4481; the app's driver), BENCH_EMPTY_DRIVER_PORT /
+# BENCH_EMPTY_NATIVE_PORT (4482 / 4483; a second driver, for the empty window measured beside the
+# app, both under a session), TAURI_DRIVER, WEBKIT_WEBDRIVER,
 # BENCH_ONLY=start (cold starts only: the start-up figure and its breakdown, no memory or scroll).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -47,6 +49,7 @@ export QFLOW_APP_BIN="$QFLOW_BENCH_BIN_DIR/qflow-console"
 export BENCH_EMPTY_BIN="$QFLOW_BENCH_BIN_DIR/qflow-bench-empty-window"
 WEBKIT_WEBDRIVER="${WEBKIT_WEBDRIVER:-/usr/bin/WebKitWebDriver}"
 export E2E_DRIVER_PORT="${E2E_DRIVER_PORT:-4480}" E2E_NATIVE_PORT="${E2E_NATIVE_PORT:-4481}"
+export BENCH_EMPTY_DRIVER_PORT="${BENCH_EMPTY_DRIVER_PORT:-4482}" BENCH_EMPTY_NATIVE_PORT="${BENCH_EMPTY_NATIVE_PORT:-4483}"
 for f in "$QFLOW_APP_BIN" "$BENCH_EMPTY_BIN" "$TAURI_DRIVER" "$WEBKIT_WEBDRIVER"; do
   [ -x "$f" ] || { echo "bench: $f is missing or not executable"; exit 1; }
 done
@@ -64,10 +67,10 @@ export NO_AT_BRIDGE=1 RUST_LOG="${RUST_LOG:-warn}"
 unset QFLOW_CLIENT_ID QFLOW_CLIENT_SECRET QFLOW_USERNAME QFLOW_PASSWORD QFLOW_CLIENT_KEY QFLOW_PROFILE QFLOW_API_BASE QFLOW_IDENTITY_URL
 mkdir -p "$QFLOW_DATA_DIR"
 
-XVFB_PID="" DRIVER_PID=""
+XVFB_PID="" DRIVER_PID="" EMPTY_DRIVER_PID=""
 cleanup() {
   # Only what this script started, by pid.
-  if [ -n "$DRIVER_PID" ]; then kill -- "-$DRIVER_PID" 2>/dev/null || kill "$DRIVER_PID" 2>/dev/null || true; fi
+  for pid in $DRIVER_PID $EMPTY_DRIVER_PID; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done
   if [ -n "$XVFB_PID" ]; then kill "$XVFB_PID" 2>/dev/null || true; fi
   wait 2>/dev/null || true
   rm -rf "$WORK" "$QFLOW_BENCH_BIN_DIR"
@@ -83,15 +86,20 @@ for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
 [ -e "/tmp/.X11-unix/X$n" ] || { echo "bench: Xvfb did not start on $DISPLAY"; exit 1; }
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in "$E2E_DRIVER_PORT" "$E2E_NATIVE_PORT"; do
-  if port_busy "$p"; then echo "bench: port $p is in use; set E2E_DRIVER_PORT/E2E_NATIVE_PORT"; exit 1; fi
+for p in "$E2E_DRIVER_PORT" "$E2E_NATIVE_PORT" "$BENCH_EMPTY_DRIVER_PORT" "$BENCH_EMPTY_NATIVE_PORT"; do
+  if port_busy "$p"; then echo "bench: port $p is in use; set E2E_DRIVER_PORT/E2E_NATIVE_PORT/BENCH_EMPTY_DRIVER_PORT/BENCH_EMPTY_NATIVE_PORT"; exit 1; fi
 done
 export E2E_DRIVER_LOG="$LOGS/tauri-driver.log"
 setsid "$TAURI_DRIVER" --port "$E2E_DRIVER_PORT" --native-port "$E2E_NATIVE_PORT" --native-driver "$WEBKIT_WEBDRIVER" \
   >"$E2E_DRIVER_LOG" 2>&1 &
 DRIVER_PID=$!
-for _ in $(seq 100); do port_busy "$E2E_DRIVER_PORT" && break; sleep 0.1; done
-port_busy "$E2E_DRIVER_PORT" || { echo "bench: tauri-driver did not listen"; cat "$E2E_DRIVER_LOG"; exit 1; }
+setsid "$TAURI_DRIVER" --port "$BENCH_EMPTY_DRIVER_PORT" --native-port "$BENCH_EMPTY_NATIVE_PORT" --native-driver "$WEBKIT_WEBDRIVER" \
+  >"$LOGS/tauri-driver-empty.log" 2>&1 &
+EMPTY_DRIVER_PID=$!
+for p in "$E2E_DRIVER_PORT" "$BENCH_EMPTY_DRIVER_PORT"; do
+  for _ in $(seq 100); do port_busy "$p" && break; sleep 0.1; done
+  port_busy "$p" || { echo "bench: tauri-driver did not listen on $p"; cat "$E2E_DRIVER_LOG" "$LOGS/tauri-driver-empty.log"; exit 1; }
+done
 
 echo "bench: $BENCH_PROFILE builds on $DISPLAY (Xvfb, software rendering), $QFLOW_DEMO_ATTENDEES demo attendees, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 cd "$ROOT"

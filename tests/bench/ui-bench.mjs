@@ -314,7 +314,7 @@ async function measureEmpty() {
 
 async function measureApp() {
   const starts = [];
-  let mem, memEmpty, memScrolled, memSettled, scroll, table, scripts, late = false;
+  let mem, memEmpty, memUndriven, memScrolled, memSettled, scroll, table, scripts, late = false;
   const steps = [];
   const tests = {
     firstRender: "() => document.getElementById('root')?.childElementCount > 0",
@@ -345,6 +345,7 @@ async function measureApp() {
       const summary = await d.textContent((await d.findAll(tid("attendee-summary")))[0]);
       table = { rowsInEvent: sizes[biggest], summary: summary.trim() };
       ({ app: mem, empty: memEmpty } = await memoryBesideEmpty(r.pid));
+      memUndriven = await memoryBesideEmpty(r.pid, { driven: false });
       scroll = await executeAsync(d, SCROLL, [FRAMES, 120]);
       // As a user sees it once the scroll rests (a moving scroll's summary catches up then).
       await sleep(300);
@@ -358,32 +359,52 @@ async function measureApp() {
     await r.d.deleteSession();
     await sleep(500);
   }
-  return { starts, steps, mem, memEmpty, memScrolled, memSettled, scroll, table, scripts, late };
+  return { starts, steps, mem, memEmpty, memUndriven, memScrolled, memSettled, scroll, table, scripts, late };
 }
 
 /** PSS of the app (`appPid`) and of an empty window started beside it, sampled at the same
  * moments. Pages of shared libraries (libwebkit2gtk, ICU, fonts) count in PSS divided by how
  * many processes map them, so two figures taken minutes apart differ by whatever else ran on
- * the machine meanwhile (other WebKit apps): side by side, both see the same sharers. The empty
- * window runs without a WebDriver session (one session at a time): the automation's own memory
- * counts against the app only. */
-async function memoryBesideEmpty(appPid) {
-  const child = spawn(EMPTY, [], { stdio: "ignore" });
+ * the machine meanwhile (other WebKit apps): side by side, both see the same sharers.
+ *
+ * Both run under a WebDriver session, the empty window through its own tauri-driver
+ * (BENCH_EMPTY_DRIVER_PORT; one session per driver): WebKit's automation costs each window about
+ * 4 MiB (the session in the main and web processes), which is not the app's. `driven: false`
+ * starts the empty window without one, as this bench did before (the automation then counts
+ * against the app only). */
+async function memoryBesideEmpty(appPid, { driven = true } = {}) {
+  let session = null;
+  let emptyPid;
+  let child = null;
   try {
+    if (driven) {
+      session = new WebDriver({
+        driverUrl: `http://127.0.0.1:${process.env.BENCH_EMPTY_DRIVER_PORT}`,
+        nativeUrl: `http://127.0.0.1:${process.env.BENCH_EMPTY_NATIVE_PORT}`,
+      });
+      await session.createSession(EMPTY, []);
+      await session.waitFor("h1", { timeoutMs: 20_000 });
+      // The app's cold-start sessions are over: this is the only empty window running.
+      emptyPid = await findPid(EMPTY);
+    } else {
+      child = spawn(EMPTY, [], { stdio: "ignore" });
+      emptyPid = child.pid;
+    }
     // Its web process up and the page shown, then settled like the app.
     const deadline = Date.now() + 20_000;
-    while (descendants(child.pid).length < 3 && Date.now() < deadline) await sleep(50);
+    while (descendants(emptyPid).length < 3 && Date.now() < deadline) await sleep(50);
     await sleep(2500);
     const samples = [];
     for (let i = 0; i < 3; i++) {
-      samples.push({ app: memory(appPid), empty: memory(child.pid) });
+      samples.push({ app: memory(appPid), empty: memory(emptyPid) });
       await sleep(300);
     }
     // The sample with the median difference.
     samples.sort((a, b) => a.app.pss - a.empty.pss - (b.app.pss - b.empty.pss));
     return samples[1];
   } finally {
-    child.kill("SIGTERM");
+    if (session) await session.deleteSession().catch(() => {});
+    child?.kill("SIGTERM");
     await sleep(500);
   }
 }
@@ -468,6 +489,7 @@ async function oneRun() {
       emptyPss: app.memEmpty?.pss ?? NaN,
       appPss: app.mem?.pss ?? NaN,
       pssDelta: START_ONLY ? NaN : app.mem.pss - app.memEmpty.pss,
+      pssDeltaUndriven: START_ONLY ? NaN : app.memUndriven.app.pss - app.memUndriven.empty.pss,
       emptyIdleP95: START_ONLY ? NaN : p(empty.idle, 0.95),
       scrollP95: START_ONLY ? NaN : p(app.scroll.deltas, 0.95),
     },
@@ -538,7 +560,7 @@ function printBreakdown(r, n) {
   const ap = procs(app.mem);
   const names = [...new Set([...Object.keys(ep), ...Object.keys(ap)])];
   const sandboxShare = sandboxFull.pss - sandboxEmpty.pss;
-  console.log(`\nrun ${n}: where the MiB went (PSS of both apps side by side at the same moments, the app's biggest event open; anon = heaps, JS heap, stacks; file = mapped code and data)`);
+  console.log(`\nrun ${n}: where the MiB went (PSS of both apps side by side at the same moments, each under a WebDriver session, the app's biggest event open; anon = heaps, JS heap, stacks; file = mapped code and data)`);
   const rows = [["process", "empty PSS (anon / file)", "app PSS (anon / file)", "app − empty"]];
   for (const k of names) {
     const e = ep[k];
@@ -560,6 +582,8 @@ function printBreakdown(r, n) {
   for (const [label, m] of [[`right after scrolling ${FRAMES} frames`, app.memScrolled], ["10 s later", app.memSettled]]) {
     rows.push([`${label} (side by side again; app: ${byProc(m.app)})`, fmtMiB(m.empty.pss), fmtMiB(m.app.pss), fmtDelta(m.app.pss - m.empty.pss)]);
   }
+  const u = app.memUndriven;
+  rows.push([`against an empty window WITHOUT a WebDriver session (the app still has one; its PSS ${fmtMiB(u.empty.pss)} here vs ${fmtMiB(eMem.pss)} with one)`, fmtMiB(u.empty.pss), fmtMiB(u.app.pss), fmtDelta(u.app.pss - u.empty.pss)]);
   rows.push([`(the empty window alone earlier in the run, its own session: ${fmtMiB(empty.mem.pss)} PSS)`, "", "", ""]);
   printTable(rows);
   printMappings(n, ep, ap);
@@ -597,6 +621,7 @@ printTable([
   ["cold start → first attendee rows, ratio to the empty window", ...F.map((f) => `${f.startRatio.toFixed(2)}× (${f.appStart.toFixed(0)} / ${f.emptyStart.toFixed(0)} ms)`), `≤ ${TARGET.startRatio}×`, ok(F.every((f) => f.startRatio <= TARGET.startRatio))],
   ["PSS, all processes, app − empty window", ...F.map((f) => `${fmtDelta(f.pssDelta)} (${fmtMiB(f.appPss)} / ${fmtMiB(f.emptyPss)})`), `≤ +${TARGET.pssDeltaMiB} MiB`, ok(F.every((f) => f.pssDelta <= TARGET.pssDeltaMiB * MIB))],
   ["  (information) the same with the demo sandbox's private pages counted in", ...runs.map((r) => (r.app.mem?.sandbox ? fmtDelta(r.app.mem.pss + r.app.mem.sandbox.uss - r.app.memEmpty.pss) : "no such process")), "", ""],
+  ["  (information) against an empty window without a WebDriver session (the automation counted against the app only)", ...F.map((f) => fmtDelta(f.pssDeltaUndriven)), "", ""],
   ["scroll frame time p95 (empty window idle p95)", ...F.map((f) => `${fmtMs(f.scrollP95)} (${fmtMs(f.emptyIdleP95)})`), `< ${TARGET.p95Ms} ms`, ok(F.every((f) => f.scrollP95 < TARGET.p95Ms))],
 ]);
 console.log(`spread: ratio ${spread(F, (f) => f.startRatio.toFixed(2))}; PSS delta ${spread(F, (f) => (f.pssDelta / MIB).toFixed(1))} MiB; p95 ${spread(F, (f) => f.scrollP95.toFixed(1))} ms`);
