@@ -20,7 +20,7 @@ DEB_PKGS := build-essential pkg-config curl file libssl-dev libxdo-dev librsvg2-
             fonts-nanum fonts-urw-base35 rpm
 
 .PHONY: help deps deps-system deps-rust deps-node ui build demo run package test test-bin test-rust test-ui test-keyring \
-        test-e2e test-package test-update test-faults faults lint audit fuzz fmt bindings bench bench-ui bench-studio bench-scan bench-import clean
+        test-e2e test-package test-update test-faults faults lint audit fuzz fmt bindings bench bench-ui startup-order bench-studio bench-scan bench-import clean
 
 help:
 	@echo "make demo   - install missing packages, build, open the app on the sandbox with sample data"
@@ -31,6 +31,7 @@ help:
 	@echo "make audit  - supply-chain check: cargo-deny against the offline RustSec snapshot (advisories, licences, sources)"
 	@echo "make bench  - benchmarks (merge engine vs handlebars/mustache; search over 50,000 attendees; webhook receiver events/s + restart; template pre-flight for 1 vs 50,000 attendees)"
 	@echo "make bench-ui - start-up, memory and scroll vs an empty Tauri window (Xvfb, release builds)"
+	@echo "make startup-order - regenerate the list of start-up functions release builds place together (after a dependency update)"
 	@echo "make bench-studio - studio keystroke-to-preview p50/p95 on a 100 KB template (Xvfb, release build)"
 	@echo "make bench-import - 13,000 attendees imported at the budget's pace: requests/min vs the API's 60/min, 429s (~80 s)"
 	@echo "make bench-scan - scan to check in: scan-to-answer-drawn p50/p95 with 50,000 attendees (Xvfb, release build)"
@@ -240,6 +241,11 @@ bench:
 # Not part of `make test`: figures, not pass/fail (tests/bench/run.sh prints them with targets).
 bench-ui: deps-node deps-rust
 	tests/bench/run.sh
+
+# Not a test: regenerates src-tauri/startup-order.txt.gz, the start-up functions release builds
+# place side by side (root: it turns the disk's read-ahead off while it measures; ~5 minutes).
+startup-order: deps-node deps-rust
+	tests/bench/startup-order.sh
 
 # Not a test: 13,000 rows through the import runner against the sandbox with its rate limits on.
 bench-import:
