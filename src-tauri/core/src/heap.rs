@@ -7,17 +7,21 @@
 /// one is never reused by another: after the demo's lists are built on one thread and served
 /// on others, the window sat on tens of MB of such holes. Two heaps are plenty for this app.
 ///
-/// glibc's dynamic mmap and trim thresholds are left as they are. Fixing them at 128 KiB kept
-/// the window's heap a few MiB smaller and steadier (PSS +53.9…+54.7 MiB over the empty window
-/// against +58.7…+62.7 without, 3 runs each), but every buffer above that size was then mapped
-/// and unmapped on each use: the studio's per-keystroke Rust time went from 1.1 / 1.8 ms to
-/// 2.0 / 4.5 ms (p50 / p95, side by side), the very slowdown issue 15 asks about. After a big
-/// list load `release_free` hands the freed heap back instead.
+/// Blocks of 1 MiB or more are mapped on their own and handed back whole when freed: the HTTP
+/// body and parsed list of a big event load (several MB each). glibc's default threshold grows
+/// to the largest block freed, so after the first load those blocks came from the heaps, and
+/// the lists kept afterwards sat among their freed pages: with the demo's biggest event open,
+/// the window's two heaps held 15-20 MiB (a different figure each start; a trim freed none of
+/// it), and about 10 MiB with the threshold fixed (3 and 4 starts). Fixed at 128 KiB instead, every studio keystroke's buffers were mapped and
+/// unmapped, doubling its Rust time; at 1 MiB the studio bench shows no change (0.2 / 0.3 ms
+/// of Rust per keystroke, p50 / p95, before and after, side by side). `release_free` trims
+/// the rest after a list load.
 pub fn tune() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets glibc's allocator parameters; called before the app's threads.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
     }
 }
 
