@@ -103,6 +103,7 @@ package: ui
 	  cfg=$$(node -e 'const [k, e] = process.argv.slice(1); console.log(JSON.stringify({plugins: {updater: {pubkey: k, endpoints: e ? [e] : []}}, bundle: {createUpdaterArtifacts: !!process.env.TAURI_SIGNING_PRIVATE_KEY}}))' "$$QFLOW_UPDATER_PUBKEY" "$${QFLOW_UPDATE_ENDPOINT:-}"); \
 	else echo "make package: no QFLOW_UPDATER_PUBKEY: this build cannot check for updates"; fi; \
 	$(TAURI) build --bundles deb,rpm --ci --ignore-version-mismatches --config "$$cfg"
+	@tests/bench/startup-order.sh --check $(TARGET_DIR)/release/qflow-console
 	@ls -1 $(TARGET_DIR)/release/bundle/deb/*.deb $(TARGET_DIR)/release/bundle/rpm/*.rpm
 
 ## ---- checks ---------------------------------------------------------------------------------

@@ -12,11 +12,23 @@
 # Run it after a dependency or toolchain update: the list names symbols with their hashes, and a
 # name a build no longer has is skipped (a stale list costs memory, never correctness).
 #
-#   tests/bench/startup-order.sh          (make startup-order)
+#   tests/bench/startup-order.sh              (make startup-order)
+#   tests/bench/startup-order.sh --check BIN  (how many listed functions BIN has; make package)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 WORK="$TARGET_DIR/startup-order"
+
+# --check BIN: how much of the list a release build has (make package prints it).
+if [ "${1:-}" = --check ]; then
+  listed="$(mktemp)" && trap 'rm -f "$listed"' EXIT
+  gzip -dc "$ROOT/src-tauri/startup-order.txt.gz" | sort -u >"$listed"
+  have="$(nm --defined-only "$2" 2>/dev/null | awk '{print $3}' | sort -u | comm -12 "$listed" - | wc -l)"
+  all="$(wc -l <"$listed")"
+  echo "startup order: $have of the $all listed start-up functions are in $2"
+  [ "$((have * 10))" -ge "$((all * 9))" ] || echo "startup order: the list is stale (a dependency or toolchain changed): run make startup-order"
+  exit 0
+fi
 
 if [ -z "${QFLOW_ORDER_INNER:-}" ]; then
   [ "$(id -u)" = 0 ] || { echo "startup-order: needs root (it turns the disk's read-ahead off for the measurement)"; exit 1; }
