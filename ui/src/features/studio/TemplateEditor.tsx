@@ -19,6 +19,7 @@ import type { PreflightFinding } from "../../bindings/PreflightFinding";
 import type { AttendeeRef } from "../../bindings/AttendeeRef";
 import { ImportExport, TestSend } from "./StudioTools";
 import { VisualEditor, type VisualHandle } from "./VisualEditor";
+import { markPreview, previewMark } from "./marks";
 import type { DarkEmulation } from "../../bindings/DarkEmulation";
 
 export function editFromTemplate(t: Template): TemplateEdit {
@@ -197,9 +198,9 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
         // The stages and merge share for tests/bench/studio-bench.mjs (`preview-frame-N`: the
         // frame shows it, in place at once or when a reloaded document has loaded).
         const inPlace = r.textEdit ? { text: r.textEdit } : r.elementEdit ? { element: r.elementEdit } : null;
-        performance.mark(`preview-end-${mine}`, { detail: { mergeMicros: r.mergeMicros, lintMicros: r.lintMicros, serverMicros: r.serverMicros, textEdit: inPlace !== null } });
+        markPreview("end", mine, { mergeMicros: r.mergeMicros, lintMicros: r.lintMicros, serverMicros: r.serverMicros, textEdit: inPlace !== null });
         if (!sent.attachPdf) {
-          frame.current?.show(document, inPlace, base?.document, `preview-frame-${mine}`);
+          frame.current?.show(document, inPlace, base?.document, previewMark("frame", mine));
           frame.current?.mirror(mirror);
         }
         tokens.current = r.tokenValues;
@@ -250,7 +251,7 @@ export function TemplateEditor({ eventId, templateId, original: firstOriginal, i
         const next = again.current;
         if (next) runPreview.current(next.lint);
       };
-      performance.mark(`preview-start-${mine}`, { detail: { debounceMs: 0, changedAt: changedAt.current } });
+      markPreview("start", mine, { debounceMs: 0, changedAt: changedAt.current });
       // A keystroke (a patch, no lint): answered inside its own task when Rust can, so the
       // frame shows it in the same frame as the editor; else, and for everything else, async.
       if (patch && !lint) {
