@@ -36,6 +36,9 @@ fn main() {
 /// has are skipped, so a stale list costs memory, never correctness.
 fn startup_order() {
     println!("cargo:rerun-if-env-changed=QFLOW_STARTUP_ORDER");
+    if std::env::var("PROFILE").as_deref() != Ok("release") {
+        return;
+    }
     let list = match std::env::var_os("QFLOW_STARTUP_ORDER") {
         // A plain list elsewhere; set but empty: no ordering (the script's reference build).
         Some(path) if path.is_empty() => return,
@@ -43,7 +46,7 @@ fn startup_order() {
         None => {
             let packed =
                 Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri/startup-order.txt.gz");
-            if std::env::var("PROFILE").as_deref() != Ok("release") || !packed.exists() {
+            if !packed.exists() {
                 return;
             }
             println!("cargo:rerun-if-changed={}", packed.display());
@@ -63,9 +66,6 @@ fn startup_order() {
             list
         }
     };
-    if std::env::var("PROFILE").as_deref() != Ok("release") {
-        return;
-    }
     println!("cargo:rerun-if-changed={}", list.display());
     println!(
         "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={},--no-warn-symbol-ordering",

@@ -12,10 +12,10 @@
 /// to the largest block freed, so after the first load those blocks came from the heaps, and
 /// the lists kept afterwards sat among their freed pages: with the demo's biggest event open,
 /// the window's two heaps held 15-20 MiB (a different figure each start; a trim freed none of
-/// it), and about 10 MiB with the threshold fixed (3 and 4 starts). Fixed at 128 KiB instead, every studio keystroke's buffers were mapped and
-/// unmapped, doubling its Rust time; at 1 MiB the studio bench shows no change (0.2 / 0.3 ms
-/// of Rust per keystroke, p50 / p95, before and after, side by side). `release_free` trims
-/// the rest after a list load.
+/// it), and about 10 MiB with the threshold fixed (3 and 4 starts). Fixed at 128 KiB instead,
+/// every studio keystroke's buffers were mapped and unmapped, doubling its Rust time; at 1 MiB
+/// the studio bench shows no change (0.2 / 0.3 ms of Rust per keystroke, p50 / p95, before and
+/// after, side by side). `release_free` trims the rest after a list load.
 pub fn tune() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets glibc's allocator parameters; called before the app's threads.
