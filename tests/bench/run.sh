@@ -77,13 +77,11 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-n=99
-while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >"$LOGS/xvfb.log" 2>&1 &
-XVFB_PID=$!
-export DISPLAY=":$n"
-for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
-[ -e "/tmp/.X11-unix/X$n" ] || { echo "bench: Xvfb did not start on $DISPLAY"; exit 1; }
+# shellcheck source=../support/xvfb.sh
+. "$ROOT/tests/support/xvfb.sh"
+start_xvfb "$LOGS/xvfb.log" || { XVFB_PID=$XVFB_STARTED; exit 1; }
+XVFB_PID=$XVFB_STARTED
+export DISPLAY=$XVFB_DISPLAY
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in "$E2E_DRIVER_PORT" "$E2E_NATIVE_PORT" "$BENCH_EMPTY_DRIVER_PORT" "$BENCH_EMPTY_NATIVE_PORT"; do

@@ -60,13 +60,12 @@ if [ -z "${QFLOW_ORDER_INNER:-}" ]; then
   exit 0
 fi
 
-n=99
-while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
-XVFB_PID=$!
-trap 'kill "$XVFB_PID" 2>/dev/null || true' EXIT
-export DISPLAY=":$n"
-for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
+# shellcheck source=../support/xvfb.sh
+. "$ROOT/tests/support/xvfb.sh"
+XVFB_STARTED=""
+trap 'kill $XVFB_STARTED 2>/dev/null || true' EXIT
+start_xvfb "$WORK/xvfb.log" || exit 1
+export DISPLAY=$XVFB_DISPLAY
 # As make bench-ui starts the window.
 export WEBKIT_DISABLE_COMPOSITING_MODE=1 NO_AT_BRIDGE=1 QFLOW_DEMO_ATTENDEES=50000
 export QFLOW_DATA_DIR="$WORK/data" QFLOW_KEYRING_SERVICE="qflow-order-$$" QFLOW_STARTUP_MARKS="$WORK/marks"

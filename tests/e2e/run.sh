@@ -9,6 +9,8 @@
 # E2E_NATIVE_PORT (4445), WEBKIT_WEBDRIVER (/usr/bin/WebKitWebDriver).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=../support/xvfb.sh
+. "$ROOT/tests/support/xvfb.sh"
 
 # Resolve tools while HOME is still the user's (with-keyring.sh moves HOME to a temp dir).
 export TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver")}"
@@ -63,13 +65,9 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 if [ -z "${DISPLAY:-}" ]; then
-  n=99
-  while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
-  Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >"$LOGS/xvfb.log" 2>&1 &
-  XVFB_PID=$!
-  export DISPLAY=":$n"
-  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
-  [ -e "/tmp/.X11-unix/X$n" ] || { echo "e2e: Xvfb did not start on $DISPLAY" >&2; cat "$LOGS/xvfb.log" >&2; exit 1; }
+  start_xvfb "$LOGS/xvfb.log" || { XVFB_PID=$XVFB_STARTED; exit 1; }
+  XVFB_PID=$XVFB_STARTED
+  export DISPLAY=$XVFB_DISPLAY
 fi
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -133,13 +131,9 @@ else
   for f in "${files[@]}"; do case " $slow " in *" $(basename "$f" .test.mjs) "*) ;; *) ordered+=("$f") ;; esac; done
   displays=("$DISPLAY")
   for ((w = 1; w < jobs; w++)); do
-    n=99
-    while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
-    Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >"$LOGS/xvfb-$w.log" 2>&1 &
-    EXTRA_XVFB+=("$!")
-    for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
-    [ -e "/tmp/.X11-unix/X$n" ] || { echo "e2e: Xvfb did not start on :$n" >&2; cat "$LOGS/xvfb-$w.log" >&2; exit 1; }
-    displays+=(":$n")
+    start_xvfb "$LOGS/xvfb-$w.log" || { EXTRA_XVFB+=("$XVFB_STARTED"); exit 1; }
+    EXTRA_XVFB+=("$XVFB_STARTED")
+    displays+=("$XVFB_DISPLAY")
   done
   for ((w = 1; w < jobs; w++)); do
     for p in $((E2E_DRIVER_PORT + 2 * w)) $((E2E_NATIVE_PORT + 2 * w)); do
